@@ -30,7 +30,7 @@ import { checkServerHello12, offeredGroup12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello.js';
 import { settleCids12, type HandshakeParts12 } from './handshake-parts.js';
 import type { Connected12, Outcome12 } from './outcome.js';
-import type { Out12 } from '../record/out12.js';
+import type { Out12 } from './flight-entry.js';
 import {
   addMessage12,
   deriveMaster12,

@@ -8,7 +8,7 @@
  * - handshake records through handshake-inbound.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
  *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
- *   again when the peer sends its own again; our records cut into datagrams by record-writer12.ts;
+ *   again when the peer sends its own again; our records cut into datagrams by outbox.ts, staged and sealed when a datagram is polled;
  * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2, §4.4); nothing a peer sends throws: bad
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
@@ -37,12 +37,15 @@ import { eventName12, type Event12 } from './event.js';
 import type { Handshake12Result } from './handshake-result.js';
 import { sendAlert12, type HandshakeParts12 } from './handshake-parts.js';
 import type { Connected12 } from './outcome.js';
-import type { Out12 } from '../record/out12.js';
+import type { Out12 } from './flight-entry.js';
 import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { RecordWriter12 } from '../record/record-writer12.js';
+import { RecordWriter } from '../record/record-writer.js';
+import { WRITE12 } from '../record/write-form12.js';
+import type { EpochCipher12 } from '../record/epoch-cipher12.js';
+import { Outbox12 } from './outbox.js';
 import type { Session12 } from './session.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected.js';
@@ -80,7 +83,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
   private now = 0;
   private arrivedOn: string | undefined;
-  private readonly writer: RecordWriter12;
+  /** The one record writer over 1.2's form, and what writes through it (flights, alerts, application data). */
+  private readonly writer: RecordWriter<EpochCipher12>;
+  private readonly outbox: Outbox12;
   private readonly reads: ReadState12;
   /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
   private readonly arena: MessageArena | undefined;
@@ -114,7 +119,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
    */
   fromSentOffer(offer: Offer12): void {
     this.flights.messageSeq = offer.messageSeq + 1;
-    this.writer.epoch0Sequence = offer.nextRecordSequenceNumber;
+    this.outbox.continuePlaintextFrom(offer.nextRecordSequenceNumber);
     this.handshake.reassembler.reset(0);
     this.machine.enter(clientStateFromOffer(this.parts, offer.hello, offer.body, offer.messageSeq));
     this.fromOffer = true;
@@ -154,13 +159,14 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
     this.clock = shared.clock;
-    this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
+    this.writer = new RecordWriter(WRITE12, { limits: config.base.aeadLimits });
+    this.outbox = new Outbox12(this.writer, shared.outgoing, counts);
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
       this.fail(reason),
     );
     this.reads = this.recordPath.state;
     const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
-    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
+    const transmit = (messages: readonly Out12[]): void => this.outbox.flight(messages, limit.value);
     const timedOut = (): void => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
@@ -171,12 +177,12 @@ export class Connection12 extends VersionStateBase implements VersionState {
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
-    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
+    this.parts = { config, flights: this.flights, outbox: this.outbox, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
     this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
-    // state). No return routability, no timer but the flight's; the writer seals the application data staged before
-    // the queue's datagrams go (its transmitReady).
+    // state). No return routability, no timer but the flight's; the writer seals what was staged (flights, alerts,
+    // application data) before the queue's datagrams go (its transmitReady).
     shared.adopt('DTLSv1.2', FACTS12, this.peerPath);
     shared.pathQueue = undefined;
     shared.recordTimer = undefined;
@@ -250,9 +256,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram), sealed at the next pollTransmit. */
   send(data: Uint8Array): void {
-    if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
+    if (this.machine.kind !== 'connected' || !this.outbox.keyed)
       throw new ConnectionStateError(`send() in ${this.machine.kind}`);
-    const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
+    const exhausted = this.outbox.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
     this.fail({ alert: 'internal_error', message: exhausted });

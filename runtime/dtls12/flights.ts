@@ -7,7 +7,7 @@
 import { FlightController } from '../handshake/flight.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
-import type { Out12 } from '../record/out12.js';
+import type { Out12 } from './flight-entry.js';
 
 export class Flights12 extends FlightController<Out12> {
   /** Our last flight: what goes again when the peer retransmits its final flight. */

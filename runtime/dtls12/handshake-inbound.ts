@@ -181,8 +181,8 @@ export class HandshakeInbound12<C> {
     if (config.helloVerify) this.calls.addressValidated(this.owner); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
     // message_seq (§4.2.2).
-    const { writer, flights } = this.parts;
-    writer.epoch0Sequence = Math.max(writer.epoch0Sequence, recordSequenceNumber);
+    const { outbox, flights } = this.parts;
+    outbox.continuePlaintextFrom(recordSequenceNumber);
     flights.messageSeq = f.messageSeq;
     this.reassembler.reset(f.messageSeq + 1);
     this.message(m, 0, plan);

@@ -10,24 +10,23 @@ import type { Config12 } from './config.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import type { Negotiated12Extensions } from './extensions.js';
 import type { Flights12 } from './flights.js';
-import type { RecordWriter12 } from '../record/record-writer12.js';
+import type { Outbox12 } from './outbox.js';
 
 export interface HandshakeParts12 {
   /** The options; `config.wallClock()` for certificate validity and session expiry. */
   readonly config: Config12;
   /** Our flights: their message_seq, sending and retransmission (RFC 6347 §4.2.4). */
   readonly flights: Flights12;
-  /** Our records: the epoch-1 write keys, the HelloVerifyRequest, alerts, the peer's CID on ours. */
-  readonly writer: RecordWriter12;
+  /** Our records: the epoch-1 write keys, the HelloVerifyRequest, alerts (the peer's CID is epoch 1's cipher's). */
+  readonly outbox: Outbox12;
   /** The read epochs: epoch 1's keys, pending until the peer's ChangeCipherSpec switches to them. */
   readonly reads: ReadState12;
   /** The one event queue. */
   readonly events: ConnectionEvent[];
 }
 
-/** What the hellos settled of connection_id takes effect at once: the CIDs on the records both ways (RFC 9146 §4). */
+/** What the hellos settled of connection_id takes effect at once on the records we read (RFC 9146 §4); ours carry the peer's with epoch 1's keys. */
 export function settleCids12(c: HandshakeParts12, negotiated: Negotiated12Extensions): void {
-  c.writer.peerCidLength = negotiated.cids?.peer.length ?? 0;
   c.reads.cidLength = negotiated.cids?.local.length ?? 0;
   // The hellos settled: from the next datagram on, one is taken whole or not at all.
   c.reads.wholeDatagrams = true;
@@ -40,6 +39,6 @@ export function switchReadEpoch12(c: HandshakeParts12): void {
 
 /** An alert of ours: sent, and reported as sent. */
 export function sendAlert12(c: HandshakeParts12, level: 'warning' | 'fatal', description: AlertDescriptionName): void {
-  c.writer.alert(level, alertDescriptionToNumber(description));
+  c.outbox.alert(level, alertDescriptionToNumber(description));
   c.events.push({ type: 'alert', level, description, sent: true });
 }

@@ -10,9 +10,8 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { cookieValid12, makeCookie12 } from './cookie.js';
-import { plainRecord12 } from '../record/codec12.js';
+import { ALERT, HEADER12, handshakeRecord12, plainRecord12 } from '../record/codec12.js';
 import { toHex } from '../wire/bytes.js';
-import { ALERT, handshakeRecord12, RECORD_HEADER } from '../record/record-writer12.js';
 
 export type HelloVerify12Outcome =
   /** Send `datagram` back (a HelloVerifyRequest); keep nothing. */
@@ -60,7 +59,7 @@ export function protocolVersionAlert(sequenceNumber: number): Uint8Array {
 
 /** The record sequence number of the datagram's first DTLS 1.2-style record, or 0. */
 export function firstRecordNumber(datagram: Uint8Array): number {
-  if (datagram.length < RECORD_HEADER) return 0;
+  if (datagram.length < HEADER12) return 0;
   return (
     ((datagram[5]! << 8) | datagram[6]!) * 0x100000000 +
     ((datagram[7]! << 24) >>> 0) +

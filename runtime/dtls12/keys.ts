@@ -19,7 +19,7 @@ import type { Handshake12Result } from './handshake-result.js';
 import type { Negotiated12Extensions } from './extensions.js';
 import type { Connected12 } from './outcome.js';
 import type { Session12 } from './session.js';
-import type { Out12 } from '../record/out12.js';
+import type { Out12 } from './flight-entry.js';
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
 import { keyLogger } from '../shared/key-material.js';
 import { EpochCipher12 } from '../record/epoch-cipher12.js';
@@ -98,7 +98,7 @@ export function installKeys12(c: HandshakeParts12, k: Keyed12): void {
   const kb = keyBlock(provider, suite, k.master, k.clientRandom, k.serverRandom);
   const mine = c.config.role === 'client' ? kb.client : kb.server;
   const theirs = c.config.role === 'client' ? kb.server : kb.client;
-  c.writer.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));
+  c.outbox.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));
   c.reads.pending(new EpochCipher12(provider, suite, theirs, 1, cids === undefined ? {} : { cid: cids.local }));
   kb.client.key.fill(0);
   kb.server.key.fill(0);

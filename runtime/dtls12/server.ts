@@ -31,7 +31,7 @@ import { checkClientHello12, type ClientHello12Security } from './hello-checks.j
 import { offeredSchemes12, serverHello12 } from './hello.js';
 import { settleCids12, type HandshakeParts12 } from './handshake-parts.js';
 import type { Outcome12 } from './outcome.js';
-import type { Out12 } from '../record/out12.js';
+import type { Out12 } from './flight-entry.js';
 import {
   acceptChain12,
   addMessage12,
@@ -146,7 +146,7 @@ function sendHelloVerifyRequest(
   const plan = planOf(e);
   if (plan.kind !== 'verify')
     throw new ProtocolError('internal_error', 'a HelloVerifyRequest for a ClientHello with a valid cookie');
-  c.writer.helloVerifyRequest(plan.reply, e.message.messageSeq, e.message.recordSequenceNumber);
+  c.outbox.helloVerifyRequest(plan.reply, e.message.messageSeq, e.message.recordSequenceNumber);
   return s;
 }
 
@@ -251,7 +251,7 @@ function sendResumedServerFlight(
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
-/** `m` with its datagrams sent after the rest of its flight's (record-writer12.ts). */
+/** `m` with its datagrams sent after the rest of its flight's (outbox.ts). */
 function sentLast(m: Out12): Out12 {
   return m.kind === 'handshake' ? { ...m, sentLast: true } : m;
 }

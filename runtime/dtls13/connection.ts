@@ -4,6 +4,7 @@ import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordWriter } from '../record/record-writer.js';
+import type { EpochCipher } from '../record/epoch-cipher.js';
 import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord, type RecordReader } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
@@ -74,7 +75,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private readonly server: ServerContext | undefined;
   /** The record layer's two halves, side by side (the context's `records` holds both, with what spans them). */
   private readonly reader: RecordReader;
-  private readonly writer: RecordWriter;
+  private readonly writer: RecordWriter<EpochCipher>;
   private readonly cid: CidContext;
   private readonly driver: RoleDriver;
   private readonly inbox: HandshakeReassembler;

@@ -1,4 +1,6 @@
 /** The DTLS 1.2 record header codec (RFC 6347 §4.1, RFC 9146 §4): the 13-byte and tls12_cid headers, read and written in place. */
+import type { HandshakeType } from '../../generated/wire/enums.js';
+import { encodeFragmentView } from '../handshake/fragmenter.js';
 import { DTLS12_CONTENT_TYPES, TLS12_CID } from './datagram12.js';
 import type { RecordCodec } from './record-codec.js';
 
@@ -6,6 +8,12 @@ import type { RecordCodec } from './record-codec.js';
 export const HEADER12 = 13;
 /** The largest fragment of a 1.2 record (RFC 5246 §6.2.3: 2^14 + 2048), as the record schemas bound it. */
 export const MAX_FRAGMENT_12 = 18432;
+
+/** Content types (RFC 5246 §6.2.1). */
+export const CHANGE_CIPHER_SPEC = 20;
+export const ALERT = 21;
+export const HANDSHAKE = 22;
+export const APPLICATION_DATA = 23;
 
 /** DTLS 1.2's record version (RFC 6347 §4.1). */
 export const DTLS12_VERSION = 0xfefd;
@@ -43,8 +51,11 @@ export function writeHeader12(out: Uint8Array, h: Header12, cid: Uint8Array | un
   return headerLength;
 }
 
-/** An epoch-0 record (RFC 6347 §4.1): its 13-byte header, then `fragment`. */
-export function plainRecord12(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
+/**
+ * An epoch-0 record (RFC 6347 §4.1; 1.3's DTLSPlaintext, RFC 9147 §4, is the same): its 13-byte header, then
+ * `fragment`; `dtls10`: record version 0xfeff (a 1.3 client's initial ClientHello).
+ */
+export function plainRecord12(type: number, sequenceNumber: number, fragment: Uint8Array, dtls10 = false): Uint8Array {
   const out = new Uint8Array(HEADER12 + fragment.length);
   const h = written;
   h.type = type;
@@ -52,8 +63,24 @@ export function plainRecord12(type: number, sequenceNumber: number, fragment: Ui
   h.sequenceNumber = sequenceNumber;
   h.fragmentLength = fragment.length;
   writeHeader12(out, h, undefined);
+  if (dtls10) out[2] = 0xff;
   out.set(fragment, HEADER12);
   return out;
+}
+
+/**
+ * A whole handshake message (fragment_offset 0) in one epoch-0 record numbered `recordSequence`, as a datagram: the
+ * HelloVerifyRequest under the ClientHello's numbers (RFC 6347 §4.2.1), or a ClientHello a 1.3 state reassembled,
+ * handed to the 1.2 state that reads it whole from one record (runtime/connection/hello-phase.ts).
+ */
+export function handshakeRecord12(
+  msgType: HandshakeType,
+  body: Uint8Array,
+  messageSeq: number,
+  recordSequence: number,
+): Uint8Array {
+  const message = { msgType, length: body.length, messageSeq, fragmentOffset: 0, fragment: body };
+  return plainRecord12(HANDSHAKE, recordSequence, encodeFragmentView(message));
 }
 
 /** One record's header fields, read in place by {@link readHeader12}: one object reused per reader. */

@@ -13,6 +13,7 @@ import type { FailureWindow } from './failure-window.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
 import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
+import type { StagedProtection } from './write-form.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -113,6 +114,10 @@ export class EpochCipher12 {
   readonly limits: AeadLimits;
   /** Records that failed authentication under this key (the integrity limit's count, RFC 9147 §4.5.3). */
   failed = 0;
+  /** A write key's records numbered (the one writer counts them against the confidentiality limit). */
+  used = 0;
+  /** What seals its records staged by the one writer (record-writer.ts): this cipher, one record a call. */
+  readonly protection: StagedProtection = this;
   /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
   failureWindow: FailureWindow | undefined = undefined;
   /** 'batch' mode: a receive batch's records opened in one call (made with the first). */
@@ -197,7 +202,7 @@ export class EpochCipher12 {
   }
 
   /**
-   * Seals a record {@link layOut} laid out, in place (what StagedRecords calls, staging-records.ts): its explicit nonce
+   * Seals a record {@link layOut} laid out, in place (what StagedRecords calls, staged-records.ts): its explicit nonce
    * from its sequence number. A plain record's type is its header's first byte; a tls12_cid record's is inside it.
    */
   sealRecord(seq: number, record: Uint8Array, _headerLength: number, plaintextLength: number): void {

@@ -8,7 +8,10 @@ import type { IntegrityMonitor } from './integrity-monitor.js';
 import type { SealedRecord } from './record-number.js';
 import type { RecordSink } from './record-loop.js';
 import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
+import { EpochCipher } from './epoch-cipher.js';
+import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
+import { WRITE13 } from './write-form13.js';
 
 export type { RecordNumber, RecordNumberKey, SealedRecord } from './record-number.js';
 export { recordNumberKey } from './record-number.js';
@@ -24,12 +27,14 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
  */
 export class RecordLayer {
   readonly reader: RecordReader;
-  readonly writer: RecordWriter;
+  readonly writer: RecordWriter<EpochCipher>;
+  private readonly config: RecordLayerConfig;
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
     this.reader = new RecordReader(config);
-    this.writer = new RecordWriter(config);
+    this.writer = new RecordWriter(WRITE13, config);
+    this.config = config;
   }
 
   /** record_size_limit (RFC 8449): `send` caps our records; `receive` is checked from epoch 2 on. */
@@ -84,7 +89,7 @@ export class RecordLayer {
     writeKeys: TrafficKeys,
     readKeys: (epoch: number) => TrafficKeys,
   ): void {
-    this.writer.restore(h, suite, writeKeys);
+    this.writer.restore(this.writeCipher(h.write.epoch, suite, writeKeys), h);
     this.reader.restore(h, suite, readKeys);
   }
 
@@ -169,7 +174,14 @@ export class RecordLayer {
 
   /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
-    this.writer.installWriteKeys(epoch, suite, keys);
+    const writer = this.writer;
+    writer.install(this.writeCipher(epoch, suite, keys));
+    // A KeyUpdate is retransmitted in its own epoch: older application write epochs are never needed again.
+    writer.retireFrom(FIRST_APPLICATION_EPOCH, writer.writeEpoch! - 1);
+  }
+
+  private writeCipher(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): EpochCipher {
+    return new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
   }
 
   retireWriteEpoch(epoch: number): void {

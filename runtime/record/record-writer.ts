@@ -1,27 +1,17 @@
-import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
-import { ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
+import { ContentType } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import type { SupportedCipherSuite } from '../crypto/suites.js';
-import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { allocate } from '../wire/slab.js';
-import { Header13, writeHeader13 } from './codec13.js';
-import { EpochCipher } from './epoch-cipher.js';
+import { plainRecord12 } from './codec12.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
 import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
-import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
 import { StagedRecords } from './staged-records.js';
-
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 16384;
-/** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
-const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
+import type { LaidRecord, RecordShape, WriteCipher, WriteForm } from './write-form.js';
 
 /** What the write half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
 export interface RecordWriterConfig {
   readonly provider: CryptoProvider;
-  /** The connection ID to put in outgoing records (the peer's), once negotiated. */
+  /** The connection ID to put in outgoing records (the peer's), once negotiated (1.3; 1.2's is its epoch cipher's). */
   readonly sendConnectionId?: Uint8Array | undefined;
   /** Padding of protected records (default none). */
   readonly padding?: PaddingPolicy;
@@ -30,74 +20,69 @@ export interface RecordWriterConfig {
   /** Whether outgoing unified headers carry a length (default true; without, the record must end its datagram). */
   readonly includeLength?: boolean;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
-  readonly limits?: AeadLimits;
+  readonly limits?: AeadLimits | undefined;
 }
-
-/** The header of the record being laid out (codec13.ts's write half): laying out is synchronous, one serves every writer. */
-const laid = new Header13();
 
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
 
+/** What a form left of the record it laid out: laying out is synchronous, one serves every writer (no object per record). */
+const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+
+/** The last record sequence number of an epoch (RFC 6347 §4.1, RFC 9147 §4: 48 bits). */
+const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
+/** contentTypeToNumber, inline: once per record. */
+const typeNumber = (t: ContentType): number => (typeof t === 'number' ? t : ContentType[t]);
+
 /**
- * The write half of the DTLS 1.3 record layer (RFC 9147 §4): a connection's field beside its reader (record-reader.ts).
- * Records are numbered and laid out when staged, and sealed together before a datagram leaves.
+ * The write half of the record layer of both versions (RFC 9147 §4, RFC 6347 §4.1): a connection's field beside its
+ * reader. DTLSPlaintext records (epoch 0, the same in both versions) are written here; a protected record is laid out
+ * by the version's {@link WriteForm} (`form`, a field: write-form13.ts or write-form12.ts) under one of the epoch
+ * ciphers installed, numbered when staged or sealed. Staged records are sealed together before a datagram leaves
+ * ({@link transmitReady}); anything sealed at once, or a key installed, retired, parked or released, seals what was
+ * staged first, so records leave in the order they were numbered.
  */
-export class RecordWriter {
-  private readonly writeConfig: RecordWriterConfig;
-  private sendCid: Uint8Array | undefined;
+export class RecordWriter<K extends WriteCipher> {
+  private readonly form: WriteForm<K>;
+  /** What the form reads of our records' look (the CID, padding, header options, the peer's record_size_limit). */
+  private readonly shape: RecordShape;
+  private readonly limits: AeadLimits | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
-  private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
-  private write: EpochCipher | undefined;
+  private readonly writes = new Map<number, { readonly cipher: K; seq: number }>();
+  private write: K | undefined;
   private plaintextSeq = 0;
   /** Records numbered and laid out, waiting to be protected together ({@link stage}): only while some wait. */
   private staged: StagedRecords | undefined;
-  /** What {@link layOut} left of the record it laid out. */
+  /** The sequence number of the record {@link layOut} numbered last. */
   private laidSeq = 0;
-  private laidHeader = 0;
-  private laidInner = 0;
-  private laidSnBytes: 1 | 2 = 2;
-  /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
-  private sendInnerLimit: number | undefined;
 
-  constructor(config: RecordWriterConfig) {
-    this.writeConfig = config;
-    this.sendCid = config.sendConnectionId;
+  constructor(form: WriteForm<K>, config: Omit<RecordWriterConfig, 'provider'> = {}) {
+    this.form = form;
+    this.limits = config.limits;
+    const cid = config.sendConnectionId;
+    this.shape = {
+      cid: cid === undefined || cid.length === 0 ? undefined : cid,
+      padding: config.padding,
+      seq16: (config.sequenceNumberLength ?? 16) === 16,
+      withLength: config.includeLength ?? true,
+      sendInnerLimit: undefined,
+    };
   }
 
   /** The peer's record_size_limit: caps the records we protect (padding is cut to fit, content over it throws). */
   setSendLimit(limit: number | undefined): void {
-    if (limit !== undefined) this.sendInnerLimit = limit;
+    if (limit !== undefined) this.shape.sendInnerLimit = limit;
   }
 
   get sendLimit(): number | undefined {
-    return this.sendInnerLimit;
+    return this.shape.sendInnerLimit;
   }
 
   /** The most content one protected record may carry: 2^14, or the peer's record_size_limit less the type byte. */
   get maxProtectedContent(): number {
-    return Math.min(MAX_PLAINTEXT, (this.sendInnerLimit ?? Infinity) - 1);
-  }
-
-  /** Padding for `length` content bytes: the policy's, at least what the mask's sample needs, within the peer's limit. */
-  private paddingFor(length: number, type: number, tag: number): number {
-    const limit = this.sendInnerLimit;
-    if (length > MAX_PLAINTEXT || (limit !== undefined && length > limit - 1)) {
-      throw new RecordLayerError(
-        this.sendInnerLimit === undefined
-          ? `record content of ${length} bytes exceeds 2^14`
-          : `record content of ${length} bytes exceeds the peer's record_size_limit (${this.sendInnerLimit} bytes with the content type)`,
-      );
-    }
-    const policy = this.writeConfig.padding;
-    const wanted = policy === undefined ? 0 : policy(length, type);
-    const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
-    const padding = Math.max(allowed, 16 - tag - length - 1, 0);
-    if (length + 1 + padding > MAX_INNER_PLAINTEXT)
-      throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
-    return padding;
+    return Math.min(16384, (this.shape.sendInnerLimit ?? Infinity) - 1);
   }
 
   /** The sequence number our next epoch-0 record takes (a 1.2 state taking over a client's offer goes on from it). */
@@ -105,33 +90,34 @@ export class RecordWriter {
     return this.plaintextSeq;
   }
 
-  /** Our epoch-0 records continue from `next`, never backwards (after a stateless HelloRetryRequest). */
+  /** Our epoch-0 records continue from `next`, never backwards (after a stateless retry, or a 1.2 state taking over). */
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
   }
 
   /** Changes the CID our records carry (a NewConnectionId's, or a spare on a new path). */
   setSendConnectionId(cid: Uint8Array | undefined): void {
-    this.sendCid = cid === undefined || cid.length === 0 ? undefined : cid;
+    this.shape.cid = cid === undefined || cid.length === 0 ? undefined : cid;
   }
 
-  /** Bytes a protected record adds to its content: unified header (CID, length, 16-bit sequence number), type, tag. */
+  /** Bytes a protected record adds to its content under the write key: header, and what protection adds. */
   protectedOverhead(): number {
-    return 1 + (this.sendCid?.length ?? 0) + 2 + 2 + 1 + (this.write?.suite.tagLength ?? 16);
+    return this.form.overhead(this.write, this.shape);
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
-  installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+  /**
+   * Protects outgoing records with `cipher` (the newest epoch becomes the write epoch); older epochs stay until
+   * retired. Its records are numbered from `firstSequenceNumber` (0 for a new epoch; more to go on counting).
+   */
+  install(cipher: K, firstSequenceNumber = 0): void {
+    if (!Number.isInteger(firstSequenceNumber) || firstSequenceNumber < 0 || firstSequenceNumber > LAST_SEQUENCE_NUMBER)
+      throw new RangeError(`sequence number ${firstSequenceNumber} is not a uint48`);
     this.sealStaged();
-    this.writes.get(epoch)?.cipher.release();
-    const cipher = new EpochCipher(this.writeConfig.provider, epoch, suite, keys, this.writeConfig.limits);
-    this.writes.set(epoch, { cipher, seq: 0 });
-    if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
-    // A KeyUpdate is retransmitted in its own epoch: older application write epochs are never needed again.
-    for (const e of this.writes.keys())
-      if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
+    this.writes.get(cipher.epoch)?.cipher.release();
+    this.writes.set(cipher.epoch, { cipher, seq: firstSequenceNumber });
+    if (this.write === undefined || cipher.epoch >= this.write.epoch) this.write = cipher;
   }
 
   retireWriteEpoch(epoch: number): void {
@@ -142,13 +128,18 @@ export class RecordWriter {
     this.writes.delete(epoch);
   }
 
+  /** Retires every write epoch from `from` to before `below`. */
+  retireFrom(from: number, below: number): void {
+    for (const e of this.writes.keys()) if (e >= from && e < below) this.retireWriteEpoch(e);
+  }
+
   /** Frees every write epoch's keys' OpenSSL contexts, made again by the next record sealed. */
   park(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
-  /** Frees every write epoch's keys: nothing seals after. */
+  /** Frees every write epoch's keys, what was staged sealed first: nothing seals after. */
   release(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
@@ -165,11 +156,9 @@ export class RecordWriter {
   }
 
   /** A hibernated session's write epoch again, with its sequence number, usage and the peer's record_size_limit. */
-  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
-    this.installWriteKeys(h.write.epoch, suite, keys);
-    const w = this.writes.get(h.write.epoch)!;
-    w.seq = h.write.seq;
-    w.cipher.used = h.write.used;
+  restore(cipher: K, h: HibernatedRecords): void {
+    this.install(cipher, h.write.seq);
+    cipher.used = h.write.used;
     this.setSendLimit(h.sendLimit);
   }
 
@@ -177,94 +166,128 @@ export class RecordWriter {
     return this.write?.epoch;
   }
 
+  /** The next sequence number of the write epoch (0 while none has been numbered, or no keys). */
+  get writeSequence(): number {
+    const w = this.write;
+    return w === undefined ? 0 : this.writes.get(w.epoch)!.seq;
+  }
+
+  /** Records the write key may still protect: its usage limit or the sequence numbers, whichever ends first. */
+  get remaining(): number {
+    const w = this.write;
+    if (w === undefined) return 0;
+    const limit = (this.limits ?? w.limits).confidentiality;
+    return Math.max(0, Math.min(limit - w.used, LAST_SEQUENCE_NUMBER + 1 - this.writes.get(w.epoch)!.seq));
+  }
+
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
     const w = this.write;
-    return w !== undefined && w.used >= w.limits.confidentiality * KEY_UPDATE_THRESHOLD;
+    return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
   /** True once the write key may protect no more records: application data waits for a KeyUpdate. */
   get writeKeyExhausted(): boolean {
     const w = this.write;
-    return w !== undefined && w.used >= w.limits.confidentiality;
+    return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality;
   }
 
   /** Records protected with the current write key, and its limit. */
   usage(): { epoch: number; used: number; limit: number } | undefined {
-    return this.write && { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality };
+    const w = this.write;
+    return w && { epoch: w.epoch, used: w.used, limit: (this.limits ?? w.limits).confidentiality };
   }
 
-  // ── sending ───────────────────────────────────────────────────────────
+  // ── writing ───────────────────────────────────────────────────────────
 
-  /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
+  /** A DTLSPlaintext record (epoch 0), sealed at once. `legacyVersion` is 0xfefd but for a 1.3 initial ClientHello. */
   sealPlaintext(
     contentType: ContentType,
     fragment: Uint8Array,
     legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2',
   ): SealedRecord {
     this.sealStaged();
-    if (this.plaintextSeq > 0xffffffffffff)
-      throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
-    const sequenceNumber = this.plaintextSeq++;
-    const bytes = encodeDtlsPlaintext({
-      type: contentType,
-      legacyRecordVersion: legacyVersion,
-      epoch: 0,
-      sequenceNumber,
-      fragment,
-    });
+    const sequenceNumber = this.nextPlaintext();
+    const bytes = plainRecord12(typeNumber(contentType), sequenceNumber, fragment, legacyVersion === 'dtls1_0');
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
-  /** A DTLSCiphertext record of `content`, in the write epoch or `options.epoch`. @throws RecordLayerError. */
+  /** A DTLSPlaintext record, numbered now and queued into `sink` in its place among the staged. */
+  stagePlaintext(contentType: ContentType, fragment: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
+    const record = plainRecord12(typeNumber(contentType), this.nextPlaintext(), fragment, false);
+    this.stageWhole(record, sink, joinsNext);
+  }
+
+  /** A record made elsewhere (a 1.2 HelloVerifyRequest under the ClientHello's numbers), queued in its place. */
+  stageWhole(record: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
+    (this.staged ??= StagedRecords.take()).addWhole(sink, record, joinsNext);
+  }
+
+  private nextPlaintext(): number {
+    if (this.plaintextSeq > LAST_SEQUENCE_NUMBER)
+      throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
+    return this.plaintextSeq++;
+  }
+
+  /**
+   * A protected record of `content`, in the write epoch or `options.epoch`, sealed at once; 1.3's header options for
+   * this record only. @throws RecordLayerError.
+   */
   seal(
     contentType: ContentType,
     content: Uint8Array,
     options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {},
   ): SealedRecord {
     this.sealStaged();
-    const epoch = options.epoch ?? this.write?.epoch;
-    const state = epoch === undefined ? undefined : this.writes.get(epoch);
-    const out = this.layOut(
-      state,
-      options.epoch,
-      contentType,
-      content,
-      options.sequenceNumberLength,
-      options.includeLength,
-    );
-    const w = state!.cipher;
+    const { epoch, sequenceNumberLength: bits, includeLength } = options;
+    const state = this.state(epoch);
+    const shape =
+      bits === undefined && includeLength === undefined
+        ? this.shape
+        : {
+            ...this.shape,
+            seq16: bits === undefined ? this.shape.seq16 : bits === 16,
+            withLength: includeLength ?? this.shape.withLength,
+          };
+    const record = this.layOut(state, epoch, typeNumber(contentType), content, shape);
+    const l = laid;
     const seq = this.laidSeq;
     try {
-      const snOffset = 1 + (this.sendCid?.length ?? 0);
-      w.protection.sealRecord(seq, out, this.laidHeader, this.laidInner, snOffset, this.laidSnBytes);
+      state.cipher.protection.sealRecord(seq, record, l.headerLength, l.plaintextLength, l.snOffset, l.snBytes);
     } catch (e) {
-      out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
+      record.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
       throw e;
     }
-    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+    return { bytes: record, number: { epoch: state.cipher.epoch, sequenceNumber: seq } };
   }
 
-  /** Numbers `content` now and seals it with the records staged after it, into `sink`. @throws RecordLayerError. */
-  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
-    const state = this.write ? this.writes.get(this.write.epoch) : undefined;
+  /**
+   * Numbers `content` now, in the write epoch, and seals it with the records staged after it, into `sink`
+   * (`joinsNext`: in one datagram with the record staged next). @throws RecordLayerError.
+   */
+  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
     const staged = (this.staged ??= StagedRecords.take());
-    let out: Uint8Array;
+    let record: Uint8Array;
+    let state: { readonly cipher: K; seq: number };
     try {
-      out = this.layOut(state, undefined, contentType, content, undefined, undefined);
+      state = this.state(undefined);
+      record = this.layOut(state, undefined, typeNumber(contentType), content, this.shape);
     } catch (e) {
       if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
       throw e;
     }
+    const l = laid;
+    const protection = state.cipher.protection;
     staged.add(
-      state!.cipher.protection,
+      protection,
       sink,
-      out,
-      this.laidHeader,
-      this.laidInner,
+      record,
+      l.headerLength,
+      l.plaintextLength,
       this.laidSeq,
-      1 + (this.sendCid?.length ?? 0),
-      this.laidSnBytes,
+      l.snOffset,
+      l.snBytes,
+      joinsNext,
     );
   }
 
@@ -276,52 +299,44 @@ export class RecordWriter {
     staged.seal(true);
   }
 
+  /** Before a datagram leaves (a connection's transmit gate): what was staged sealed, in staging order. */
+  transmitReady(): boolean {
+    this.sealStaged();
+    return true;
+  }
+
   get stagedCount(): number {
     return this.staged?.count ?? 0;
   }
 
-  /** Checks, numbers and lays out one record, leaving the rest in the `laid…` fields (no object per record). */
-  private layOut(
-    state: { readonly cipher: EpochCipher; seq: number } | undefined,
-    epoch: number | undefined,
-    contentType: ContentType,
-    content: Uint8Array,
-    sequenceNumberLength: 8 | 16 | undefined,
-    includeLength: boolean | undefined,
-  ): Uint8Array {
-    if (!state)
+  private state(epoch: number | undefined): { readonly cipher: K; seq: number } {
+    const e = epoch ?? this.write?.epoch;
+    const state = e === undefined ? undefined : this.writes.get(e);
+    if (state === undefined)
       throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
+    return state;
+  }
+
+  /** Checks, numbers and lays out one record, leaving its layout in `laid`. */
+  private layOut(
+    state: { readonly cipher: K; seq: number },
+    epoch: number | undefined,
+    type: number,
+    content: Uint8Array,
+    shape: RecordShape,
+  ): Uint8Array {
     const w = state.cipher;
-    if (w.used >= w.limits.confidentiality)
+    const limit = (this.limits ?? w.limits).confidentiality;
+    if (w.used >= limit)
       throw new RecordLayerError(
-        `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
+        `epoch ${epoch ?? w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,
       );
-    const type = typeof contentType === 'number' ? contentType : ContentType[contentType]; // contentTypeToNumber
-    const tag = w.suite.tagLength;
-    const padding = this.paddingFor(content.length, type, tag);
-    const innerLength = content.length + 1 + padding;
-    const seq16 = (sequenceNumberLength ?? this.writeConfig.sequenceNumberLength ?? 16) === 16;
-    const withLength = includeLength ?? this.writeConfig.includeLength ?? true;
-    const cid = this.sendCid;
-    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
-    // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
-    const out = allocate(headerLength + innerLength + tag);
-    const h = laid;
-    h.epoch = w.epoch;
-    h.sequenceNumber = state.seq;
-    h.seq16 = seq16;
-    h.hasLength = withLength;
-    h.length = innerLength + tag;
-    writeHeader13(out, h, cid);
-    out.set(content, headerLength);
-    out[headerLength + content.length] = type;
-    out.fill(0, headerLength + content.length + 1, headerLength + innerLength);
+    if (state.seq > LAST_SEQUENCE_NUMBER)
+      throw new RecordLayerError(`epoch ${w.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
+    const record = this.form.layOut(w, state.seq, type, content, shape, laid);
     this.laidSeq = state.seq++;
     w.used++;
-    this.laidHeader = headerLength;
-    this.laidInner = innerLength;
-    this.laidSnBytes = seq16 ? 2 : 1;
-    return out;
+    return record;
   }
 
   /** One record per content: the bytes of as many {@link seal} calls, sealed together. @throws as seal, sealing none. */
@@ -329,12 +344,13 @@ export class RecordWriter {
     this.sealStaged();
     const w = this.write;
     if (!w) throw new RecordLayerError('no write keys installed');
-    if (w.used + contents.length > w.limits.confidentiality)
+    const limit = (this.limits ?? w.limits).confidentiality;
+    if (w.used + contents.length > limit)
       throw new RecordLayerError(
-        `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
+        `epoch ${w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,
       );
-    const type = contentTypeToNumber(contentType);
-    for (const c of contents) this.paddingFor(c.length, type, w.suite.tagLength); // every record checked before any is numbered
+    const type = typeNumber(contentType);
+    for (const c of contents) this.form.check(w, type, c.length, this.shape); // every record checked before any is numbered
     const first = this.writes.get(w.epoch)!.seq;
     const out: Uint8Array[] = [];
     for (const c of contents) this.stage(contentType, c, out);

@@ -1,16 +1,18 @@
-import type { RecordProtection } from '../crypto/provider.js';
-/**
- * What seals staged records, either version's: 1.3's RecordProtection (crypto/provider.ts), or 1.2's EpochCipher12
- * (codec12.ts), which has no call for many records and seals each alone.
- */
-export type StagedProtection = Pick<RecordProtection, 'sealRecord'> & Partial<Pick<RecordProtection, 'sealRecords'>>;
+import { allocate } from '../wire/slab.js';
+import type { StagedProtection } from './write-form.js';
+
+export type { StagedProtection } from './write-form.js';
 
 /** Numbers per record in a layout (RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
 const STRIDE = 6;
 /** Spares kept per thread (as many as sessions that may have a burst waiting at once, in a turn that sends to many). */
 const MAX_SPARE = 64;
 
-/** Records laid out and numbered, protected together by {@link seal} (one call per slab buffer), then queued. */
+/**
+ * Records laid out and numbered, protected together by {@link seal} (one call per run of one key's records in one slab
+ * buffer), then queued in staging order: each a datagram of its own, or joined with the records staged after it into
+ * one (a flight's). A record staged whole (plaintext) is only queued, in its place.
+ */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
   private static readonly spare: StagedRecords[] = [];
@@ -19,9 +21,13 @@ export class StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
 
-  private protection: StagedProtection | undefined;
-  private sink: Uint8Array[] | undefined;
   private readonly records: Uint8Array[] = [];
+  /** Each record's protection; undefined for a record staged whole. */
+  private readonly protections: (StagedProtection | undefined)[] = [];
+  private readonly sinks: Uint8Array[][] = [];
+  /** Per record, whether it shares a datagram with the next; {@link joins} counts the true ones. */
+  private readonly joined: boolean[] = [];
+  private joins = 0;
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
 
@@ -29,7 +35,7 @@ export class StagedRecords {
     return this.records.length;
   }
 
-  /** Adds a laid-out record to seal with `protection` into `sink`; records waiting for another key or queue seal first. */
+  /** Adds a laid-out record to seal with `protection` and queue into `sink` (`joinsNext`: in one datagram with the next). */
   add(
     protection: StagedProtection,
     sink: Uint8Array[],
@@ -39,10 +45,8 @@ export class StagedRecords {
     seq: number,
     snOffset: number,
     snBytes: 1 | 2,
+    joinsNext = false,
   ): void {
-    if (this.records.length > 0 && (protection !== this.protection || sink !== this.sink)) this.seal();
-    this.protection = protection;
-    this.sink = sink;
     const i = this.records.length;
     if (this.layout.length < STRIDE * (i + 1)) {
       const grown = new Float64Array(this.layout.length * 2);
@@ -57,24 +61,46 @@ export class StagedRecords {
     l[at + 3] = seq;
     l[at + 4] = snOffset;
     l[at + 5] = snBytes;
+    this.push(protection, sink, record, joinsNext);
+  }
+
+  /** Adds a record that needs no sealing (a plaintext one), queued in its place. */
+  addWhole(sink: Uint8Array[], record: Uint8Array, joinsNext = false): void {
+    this.push(undefined, sink, record, joinsNext);
+  }
+
+  private push(
+    protection: StagedProtection | undefined,
+    sink: Uint8Array[],
+    record: Uint8Array,
+    joinsNext: boolean,
+  ): void {
     this.records.push(record);
+    this.protections.push(protection);
+    this.sinks.push(sink);
+    this.joined.push(joinsNext);
+    if (joinsNext) this.joins++;
   }
 
   /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */
   seal(giveBack = false): void {
-    const records = this.records;
+    const { records, protections } = this;
     const n = records.length;
-    const protection = this.protection!;
-    const sink = this.sink!;
-    this.protection = undefined;
-    this.sink = undefined;
     try {
       let start = 0;
-      const runs = n > 1 && protection.sealRecords !== undefined;
       for (let i = 1; i <= n; i++) {
+        const protection = protections[start];
         const buffer = records[start]!.buffer;
-        if (runs && i < n && records[i]!.buffer === buffer) continue;
-        if (i - start === 1) {
+        if (
+          i < n &&
+          protections[i] === protection &&
+          protection?.sealRecords !== undefined &&
+          records[i]!.buffer === buffer
+        )
+          continue;
+        if (protection === undefined) {
+          // staged whole: nothing to seal
+        } else if (i - start === 1) {
           // A run of one (a lone send, a record of a buffer of its own): the single-record call, no layout to check.
           const l = this.layout;
           const at = STRIDE * start;
@@ -88,13 +114,39 @@ export class StagedRecords {
           );
         start = i;
       }
-      for (let i = 0; i < n; i++) sink.push(records[i]!);
+      if (this.joins === 0) for (let i = 0; i < n; i++) this.sinks[i]!.push(records[i]!);
+      else this.queueDatagrams();
     } catch (e) {
       for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
       throw e;
     } finally {
       records.length = 0;
+      protections.length = 0;
+      this.sinks.length = 0;
+      this.joined.length = 0;
+      this.joins = 0;
       if (giveBack && StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(this);
+    }
+  }
+
+  /** Queues the sealed records, those joined to the next copied into one datagram with it. */
+  private queueDatagrams(): void {
+    const { records, joined } = this;
+    const n = records.length;
+    for (let from = 0, i = 0; i < n; i++) {
+      if (joined[i] && i < n - 1) continue;
+      if (i === from) this.sinks[i]!.push(records[i]!);
+      else {
+        let size = 0;
+        for (let r = from; r <= i; r++) size += records[r]!.length;
+        const datagram = allocate(size);
+        for (let r = from, at = 0; r <= i; r++) {
+          datagram.set(records[r]!, at);
+          at += records[r]!.length;
+        }
+        this.sinks[i]!.push(datagram);
+      }
+      from = i + 1;
     }
   }
 }

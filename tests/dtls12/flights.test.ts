@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { Flights12 } from '../../runtime/dtls12/flights.js';
-import type { Out12 } from '../../runtime/record/out12.js';
+import type { Out12 } from '../../runtime/dtls12/flight-entry.js';
 import { ManualClock } from '../../runtime/handshake/manual-clock.js';
 
 const hello: Out12 = { kind: 'handshake', msgType: 'client_hello', messageSeq: 0, body: Uint8Array.of(1), epoch: 0 };

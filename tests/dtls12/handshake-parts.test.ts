@@ -5,7 +5,10 @@ import { resolveConfig12 } from '../../runtime/dtls12/config.js';
 import { Flights12 } from '../../runtime/dtls12/flights.js';
 import { sendAlert12, switchReadEpoch12, type HandshakeParts12 } from '../../runtime/dtls12/handshake-parts.js';
 import { RecordPath12 } from '../../runtime/dtls12/record-path.js';
-import { RecordWriter12 } from '../../runtime/record/record-writer12.js';
+import { RecordWriter } from '../../runtime/record/record-writer.js';
+import { WRITE12 } from '../../runtime/record/write-form12.js';
+import { Outbox12 } from '../../runtime/dtls12/outbox.js';
+import type { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { ManualClock } from '../../runtime/handshake/manual-clock.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
@@ -50,8 +53,8 @@ const data = (events: readonly ConnectionEvent[]): string[] =>
   events.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
 
 test('settleCids12: from the hellos on, each side’s protected records carry the other’s CID at its length', (t) => {
-  // Mutations: `c.writer.peerCidLength = negotiated.cids?.peer.length ?? 0` made `= 0` (records cut as if they carried
-  // no CID: past the datagram size); `c.reads.cidLength = negotiated.cids?.local.length ?? 0` made `= 0` (records
+  // Mutations: epoch 1's write cipher made without the peer's CID (keys.ts: records cut as if they carried no CID: past
+  // the datagram size); `c.reads.cidLength = negotiated.cids?.local.length ?? 0` made `= 0` (records
   // carrying ours are not read).
   const p = cidPair();
   const seen: string[] = [];
@@ -92,21 +95,28 @@ test('settleCids12: once the hellos settled, a datagram with junk after a genuin
 });
 
 /** Parts made of the objects a connection makes them of, on a state of their own. */
-function parts(): { parts: HandshakeParts12; outgoing: Uint8Array[]; events: ConnectionEvent[] } {
+function parts(): {
+  parts: HandshakeParts12;
+  writer: RecordWriter<EpochCipher12>;
+  outgoing: Uint8Array[];
+  events: ConnectionEvent[];
+} {
   const config = resolveConfig12('client', { trustAnchors: [id.caDer], serverName: 'parts12.test' });
   const outgoing: Uint8Array[] = [];
   const events: ConnectionEvent[] = [];
   const counts = newConnectionCounters();
-  const writer = new RecordWriter12(outgoing, counts, config.base.aeadLimits);
+  const writer = new RecordWriter(WRITE12, { limits: config.base.aeadLimits });
+  const outbox = new Outbox12(writer, outgoing, counts);
   const reads = new RecordPath12(config.base.limits, config.base.replayWindow, undefined, () => {}).state;
   const flights = new Flights12(
-    (m) => writer.flight(m, 1200),
+    (m) => outbox.flight(m, 1200),
     new ManualClock(0),
     config.base.retransmission,
     () => {},
   );
   return {
-    parts: { config, flights, writer, reads, events },
+    parts: { config, flights, outbox, reads, events },
+    writer,
     outgoing,
     events,
   };
@@ -115,8 +125,10 @@ function parts(): { parts: HandshakeParts12; outgoing: Uint8Array[]; events: Con
 test('sendAlert12: one plaintext alert record with its level and description, reported as sent', (t) => {
   // Mutations: `c.events.alert(level, description, true)` made `false` (reported as received); the writer's call given
   // `alertDescriptionToNumber('close_notify')` (another description on the wire).
-  const { parts: c, outgoing, events } = parts();
+  const { parts: c, writer, outgoing, events } = parts();
   sendAlert12(c, 'fatal', 'bad_certificate');
+  t.is(outgoing.length, 0, 'staged: sealed and queued when a datagram is polled');
+  writer.transmitReady();
   t.is(outgoing.length, 1);
   const records = decodeDatagram12(outgoing[0]!).flatMap((w) => (w.kind === 'record' ? [w.record] : []));
   t.deepEqual(

@@ -14,7 +14,7 @@ import { identityFiles, OpenSslPeer } from './openssl12.js';
  * ("Reused"); our session says `reused`. Before the listener kept a
  * session cache it issued no ID and the second connection was "New". The
  * same with the listener's flight in 300-byte datagrams, which it sends
- * with the ServerHello's datagram last (record-writer12.ts).
+ * with the ServerHello's datagram last (runtime/dtls12/outbox.ts).
  */
 
 const id = makeIdentity('p256', 'server.test');

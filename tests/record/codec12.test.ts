@@ -1,8 +1,15 @@
 import test from 'ava';
 import { concatBytes } from '../../runtime/wire/bytes.js';
-import { CODEC12, Header12, readHeader12 } from '../../runtime/record/codec12.js';
+import { CODEC12, handshakeRecord12, Header12, readHeader12 } from '../../runtime/record/codec12.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
+import { Reader } from '../../runtime/wire/reader.js';
 import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
-import { ReadEpoch12, WriteEpoch12 } from '../../runtime/record/epochs12.js';
+import { ReadEpoch12 } from '../../runtime/record/epochs12.js';
+import { RecordWriter } from '../../runtime/record/record-writer.js';
+import { WRITE12 } from '../../runtime/record/write-form12.js';
+import type { AeadLimits } from '../../runtime/record/limits.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import { framed } from '../../runtime/record/record-codec.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
@@ -62,10 +69,17 @@ test('framed over CODEC12: all of a datagram frames or nothing does; past the ca
   t.is(framed(CODEC12, new Uint8Array(0), 0, 128, h), 0);
 });
 
+/** The one record writer over 1.2's form with `cipher` as its write epoch, numbering from `first`. */
+function writer12(cipher: EpochCipher12, first = 0, limits?: AeadLimits): RecordWriter<EpochCipher12> {
+  const w = new RecordWriter(WRITE12, { limits });
+  w.install(cipher, first);
+  return w;
+}
+
 test('ReadEpoch12: a record opens once; a replay, a record left of the window and another epoch are refused before opening', (t) => {
-  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1));
+  const w = writer12(new EpochCipher12(provider, suite, keys, 1));
   const r = reader();
-  const first = w.seal(23, Uint8Array.of(42));
+  const first = w.seal(23, Uint8Array.of(42)).bytes;
   const opened = r.receive(first, 0);
   t.true(opened.ok && opened.content[0] === 42 && opened.type === 23);
   t.deepEqual(r.receive(first, 0), { ok: false, reason: 'replay' });
@@ -174,14 +188,14 @@ test('ReadEpoch12: a key past its failure rate has its records dropped untried i
   t.is(r.cipher.failed, 1, 'the second was not tried');
 });
 
-test('WriteEpoch12 numbers records from its first sequence number and counts them', (t) => {
-  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 7);
+test('a 1.2 write epoch numbers records from its first sequence number and counts them', (t) => {
+  const w = writer12(new EpochCipher12(provider, suite, keys, 1), 7);
   const h = new Header12();
-  const record = w.seal(23, Uint8Array.of(1));
+  const record = w.seal(23, Uint8Array.of(1)).bytes;
   t.true(readHeader12(record, 0, 0, h));
   t.is(h.sequenceNumber, 7);
-  t.is(w.sequenceNumber, 8);
-  t.is(w.used, 1);
+  t.is(w.writeSequence, 8);
+  t.is(w.usage()!.used, 1);
 });
 
 test('ReadEpoch12: out of order within the window each record opens once; a replay below the right edge is refused unopened', (t) => {
@@ -198,9 +212,9 @@ test('ReadEpoch12: out of order within the window each record opens once; a repl
   t.is(r.highest, 3);
 });
 
-test('WriteEpoch12.remaining counts down by one per seal from whichever bound is nearer', (t) => {
-  const near = new WriteEpoch12(w12(), 2 ** 48 - 3, { confidentiality: 10, integrity: 1 });
-  const limited = new WriteEpoch12(w12(), 0, { confidentiality: 3, integrity: 1 });
+test('a 1.2 write epoch: remaining counts down by one per seal from whichever bound is nearer', (t) => {
+  const near = writer12(w12(), 2 ** 48 - 3, { confidentiality: 10, integrity: 1 });
+  const limited = writer12(w12(), 0, { confidentiality: 3, integrity: 1 });
   t.is(near.remaining, 3, 'the 48-bit sequence numbers');
   t.is(limited.remaining, 3, 'the confidentiality limit');
   for (let n = 3; n > 0; n--) {
@@ -209,7 +223,7 @@ test('WriteEpoch12.remaining counts down by one per seal from whichever bound is
     t.is(near.remaining, n - 1);
     t.is(limited.remaining, n - 1);
   }
-  t.is(limited.used, 3);
+  t.is(limited.usage()!.used, 3);
 });
 
 function w12(): EpochCipher12 {
@@ -242,4 +256,19 @@ test('native: sealed 1.2 records are views of one outgoing slab, and a failed se
   t.true(one.ok && one.content.join() === '1,2,3');
   const three = r.receive(after, 0);
   t.true(three.ok && three.content.join() === '7,8,9');
+});
+
+// A ClientHello the 1.3 state reassembled, made one record for the 1.2 state (runtime/connection/hello-phase.ts).
+test('handshakeRecord12: one epoch-0 handshake record, the whole message, its message_seq, the record number given', (t) => {
+  for (const length of [0, 1, 255, 256, LONGEST_CLIENT_HELLO_12]) {
+    const body = new Uint8Array(length).map((_, i) => i & 0xff);
+    const records = decodeDatagram12(handshakeRecord12('client_hello', body, 258, 2 ** 40 + 3));
+    t.is(records.length, 1);
+    const w = records[0]!;
+    if (w.kind !== 'record') return t.fail('not a record');
+    t.like(w.record, { type: 'handshake', epoch: 0, sequenceNumber: 2 ** 40 + 3 });
+    const f = readDtlsHandshake(new Reader(w.record.fragment, 'Handshake'));
+    t.like(f, { msgType: 'client_hello', length, messageSeq: 258, fragmentOffset: 0 });
+    t.deepEqual(f.fragment, body);
+  }
 });

@@ -1,20 +1,20 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { handshakeRecord12, RecordWriter12 } from '../../runtime/record/record-writer12.js';
-import type { Out12 } from '../../runtime/record/out12.js';
+import { RecordWriter } from '../../runtime/record/record-writer.js';
+import { WRITE12 } from '../../runtime/record/write-form12.js';
+import { Outbox12 } from '../../runtime/dtls12/outbox.js';
+import type { Out12 } from '../../runtime/dtls12/flight-entry.js';
 import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
-import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
-import { Reader } from '../../runtime/wire/reader.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 
 /**
- * What a 1.2 connection puts on the wire (runtime/record/record-writer12.ts), on its own: a flight cut into fragments
- * and packed into datagrams that fit the limit, whose fragments give back each message; the HelloVerifyRequest under
- * the ClientHello's numbers (RFC 6347 §4.2.1); alerts in the clear until our ChangeCipherSpec and sealed after;
- * application data in records that fit a datagram; and the key's last record kept for the alert (1.2 cannot rekey).
+ * What a 1.2 connection puts on the wire (runtime/dtls12/outbox.ts over the one record writer), on its own: a flight
+ * cut into fragments and packed into datagrams that fit the limit, whose fragments give back each message; the
+ * HelloVerifyRequest under the ClientHello's numbers (RFC 6347 §4.2.1); alerts in the clear until our
+ * ChangeCipherSpec and sealed after; application data in records that fit a datagram; and the key's last record kept
+ * for the alert (1.2 cannot rekey). Everything is staged when written and queued when sealed (`flush`, what
+ * pollTransmit does through the writer's transmitReady).
  */
 
 const suite = dtls12Suite('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256')!;
@@ -47,11 +47,13 @@ function records(d: Uint8Array): Record12[] {
 function writer(limits?: { confidentiality: number; integrity: number }) {
   const outgoing: Uint8Array[] = [];
   const counts = { handshakeMessagesSent: 0 };
-  return { w: new RecordWriter12(outgoing, counts, limits), outgoing, counts };
+  const records = new RecordWriter(WRITE12, { limits });
+  const flush = (): void => void records.transmitReady();
+  return { w: new Outbox12(records, outgoing, counts), records, flush, outgoing, counts };
 }
 
 test('a flight: fragments that fit the limit, packed into datagrams within it, giving back each message', (t) => {
-  const { w, outgoing, counts } = writer();
+  const { w, flush, outgoing, counts } = writer();
   const bodies = [random(40), random(3000), random(700), random(30)];
   const flight: Out12[] = bodies.map((body, i) => ({
     kind: 'handshake',
@@ -62,6 +64,8 @@ test('a flight: fragments that fit the limit, packed into datagrams within it, g
   }));
   w.flight(flight, 500);
   t.is(counts.handshakeMessagesSent, 4);
+  t.is(outgoing.length, 0, 'staged: sealed and queued when a datagram is polled');
+  flush();
   t.true(outgoing.length >= 8, `${outgoing.length} datagrams`);
   const rebuilt = bodies.map((b) => new Uint8Array(b.length));
   const seqs: number[] = [];
@@ -86,12 +90,14 @@ test('a flight: fragments that fit the limit, packed into datagrams within it, g
 });
 
 test('a flight sent again: the same message_seq, fresh record numbers', (t) => {
-  const { w, outgoing, counts } = writer();
+  const { w, flush, outgoing, counts } = writer();
   const flight: Out12[] = [
     { kind: 'handshake', msgType: 'server_hello_done', messageSeq: 4, body: new Uint8Array(0), epoch: 0 },
   ];
   w.flight(flight, 1200);
+  flush();
   w.flight(flight, 1200);
+  flush();
   const [a, b] = outgoing.map((d) => records(d)[0]!);
   t.is(counts.handshakeMessagesSent, 2, 'retransmissions counted');
   t.deepEqual([a!.seq, b!.seq], [0, 1]);
@@ -99,20 +105,22 @@ test('a flight sent again: the same message_seq, fresh record numbers', (t) => {
 });
 
 test('a HelloVerifyRequest takes the ClientHello’s record sequence number and message_seq', (t) => {
-  const { w, outgoing, counts } = writer();
+  const { w, records: rw, flush, outgoing, counts } = writer();
   w.helloVerifyRequest(Uint8Array.of(0xfe, 0xfd, 2, 9, 9), 3, 17);
+  flush();
   const [r] = records(outgoing[0]!);
   t.like(r, { type: 22, epoch: 0, seq: 17 });
   t.is(r!.fragment[0], 3, 'hello_verify_request');
   t.is(r!.fragment[5], 3);
   t.is(counts.handshakeMessagesSent, 1);
-  t.is(w.epoch0Sequence, 0, 'our own epoch-0 numbering is untouched');
+  t.is(rw.nextPlaintextSequence, 0, 'our own epoch-0 numbering is untouched');
 });
 
 test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epoch 1 after', (t) => {
-  const { w, outgoing } = writer();
+  const { w, flush, outgoing } = writer();
   w.writeKeys(cipher());
   w.alert('warning', 100);
+  flush();
   t.like(records(outgoing[0]!)[0], { type: 21, epoch: 0 });
   t.deepEqual(records(outgoing[0]!)[0]!.fragment, Uint8Array.of(1, 100));
   w.flight(
@@ -122,6 +130,7 @@ test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epo
     ],
     1200,
   );
+  flush();
   t.true(w.sealing);
   const flight = records(outgoing[1]!);
   t.deepEqual(
@@ -132,13 +141,14 @@ test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epo
     ],
   );
   w.alert('fatal', 40);
+  flush();
   const sealed = records(outgoing[2]!)[0]!;
   t.like(sealed, { type: 21, epoch: 1, seq: 1 });
   t.is(sealed.fragment.length, 2 + suite.recordIvLength + suite.tagLength);
 });
 
 test('application data: records of at most what fits a datagram, staged, then each sealed, in order', (t) => {
-  const { w, outgoing } = writer();
+  const { w, flush, outgoing } = writer();
   w.writeKeys(cipher());
   w.flight(
     [
@@ -147,10 +157,11 @@ test('application data: records of at most what fits a datagram, staged, then ea
     ],
     1200,
   );
+  flush();
   outgoing.length = 0;
   t.is(w.applicationData(random(5000), 1200), undefined);
   t.is(outgoing.length, 0, 'staged: sealed when a datagram is polled');
-  w.sealStaged();
+  flush();
   const sizes = outgoing.map((d) => d.length);
   t.true(
     sizes.every((s) => s <= 1200),
@@ -163,14 +174,15 @@ test('application data: records of at most what fits a datagram, staged, then ea
     [...outgoing.keys()].map((i) => i + 1),
   );
   w.applicationData(new Uint8Array(0), 1200);
-  w.alert('warning', 0); // anything else written seals what was staged first: the empty record, then the alert
+  w.alert('warning', 0); // staged after it: sealed and queued after it, in the order numbered
+  flush();
   t.is(records(outgoing.at(-2)!)[0]!.type, 23);
   t.is(records(outgoing.at(-1)!)[0]!.type, 21);
   t.is(records(outgoing.at(-2)!)[0]!.fragment.length, suite.recordIvLength + suite.tagLength, 'an empty record');
 });
 
 test('the key’s last record is kept for the alert: data that would take it is refused whole, the alert still goes', (t) => {
-  const { w, outgoing } = writer({ confidentiality: 6, integrity: 100 });
+  const { w, flush, outgoing } = writer({ confidentiality: 6, integrity: 100 });
   w.writeKeys(cipher());
   w.flight(
     [
@@ -181,19 +193,20 @@ test('the key’s last record is kept for the alert: data that would take it is 
   );
   // Six records: Finished took 1; three of data take 3; one more of data leaves the last for the alert.
   for (let i = 0; i < 3; i++) t.is(w.applicationData(random(10), 1200), undefined);
-  w.sealStaged();
+  flush();
   const before = outgoing.length;
   t.regex(w.applicationData(random(3000), 100) ?? '', /cannot rekey/, 'its 48 records would take the last');
-  w.sealStaged();
+  flush();
   t.is(outgoing.length, before, 'none of its records staged or sealed');
   t.is(w.applicationData(random(10), 1200), undefined);
   t.regex(w.applicationData(random(10), 1200) ?? '', /may seal 1 more/);
   w.alert('fatal', 80);
+  flush();
   t.like(records(outgoing.at(-1)!)[0], { type: 21, epoch: 1, seq: 5 });
 });
 
 test('a sealed message of a flight is cut so that each record, nonce and tag included, fits the limit', (t) => {
-  const { w, outgoing } = writer();
+  const { w, flush, outgoing } = writer();
   w.writeKeys(cipher());
   w.flight(
     [
@@ -202,24 +215,10 @@ test('a sealed message of a flight is cut so that each record, nonce and tag inc
     ],
     100,
   );
+  flush();
   const sealed = outgoing.flatMap((d) => records(d)).filter((r) => r.epoch === 1);
   t.true(sealed.length >= 4, `${sealed.length} records`);
   for (const d of outgoing) t.true(d.length <= 100, `a datagram of ${d.length} bytes`);
-});
-
-// A ClientHello the 1.3 state reassembled, made one record for the 1.2 state (runtime/connection/connection.ts).
-test('handshakeRecord12: one epoch-0 handshake record, the whole message, its message_seq, the record number given', (t) => {
-  for (const length of [0, 1, 255, 256, LONGEST_CLIENT_HELLO_12]) {
-    const body = new Uint8Array(length).map((_, i) => i & 0xff);
-    const records = decodeDatagram12(handshakeRecord12('client_hello', body, 258, 2 ** 40 + 3));
-    t.is(records.length, 1);
-    const w = records[0]!;
-    if (w.kind !== 'record') return t.fail('not a record');
-    t.like(w.record, { type: 'handshake', epoch: 0, sequenceNumber: 2 ** 40 + 3 });
-    const f = readDtlsHandshake(new Reader(w.record.fragment, 'Handshake'));
-    t.like(f, { msgType: 'client_hello', length, messageSeq: 258, fragmentOffset: 0 });
-    t.deepEqual(f.fragment, body);
-  }
 });
 
 test("a sentLast message: the datagrams holding it go after the rest of the flight's, each datagram as packed", (t) => {
@@ -235,8 +234,10 @@ test("a sentLast message: the datagrams holding it go after the rest of the flig
   const firstMessage = (d: Uint8Array): number => records(d)[0]!.fragment[0]!;
   const inOrder = writer();
   inOrder.w.flight(flightOf(false), 500);
+  inOrder.flush();
   const held = writer();
   held.w.flight(flightOf(true), 500);
+  held.flush();
   t.true(inOrder.outgoing.length >= 4, `${inOrder.outgoing.length} datagrams`);
   t.is(firstMessage(inOrder.outgoing[0]!), 2, 'in order: the ServerHello (type 2) comes first');
   t.is(held.outgoing.length, inOrder.outgoing.length);
@@ -252,5 +253,6 @@ test("a sentLast message: the datagrams holding it go after the rest of the flig
   );
   const one = writer();
   one.w.flight(flightOf(true), 5000);
+  one.flush();
   t.is(one.outgoing.length, 1, 'a flight in one datagram is as before');
 });

@@ -1,7 +1,6 @@
 /**
  * One entry of a DTLS 1.2 flight of ours, as the handshake steps build it (client.ts, server.ts, keys.ts), the
- * flight controller keeps it for retransmission (flights.ts) and the record writer cuts it into records
- * (record-writer12.ts).
+ * flight controller keeps it for retransmission (flights.ts) and the outbox cuts it into records (outbox.ts).
  */
 import type { HandshakeType } from '../../generated/wire/enums.js';
 
@@ -13,7 +12,7 @@ export type Out12 =
       readonly messageSeq: number;
       readonly body: Uint8Array;
       readonly epoch: 0 | 1;
-      /** The datagrams holding it go out after the rest of the flight's (record-writer12.ts). */
+      /** The datagrams holding it go out after the rest of the flight's (outbox.ts). */
       readonly sentLast?: true;
     }
   | { readonly kind: 'changeCipherSpec' };
