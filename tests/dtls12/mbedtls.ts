@@ -22,7 +22,8 @@ export class MbedPeer {
     this.child = spawn(join(mbedtls(), program), ['dtls=1', 'force_version=dtls12', 'server_addr=127.0.0.1', ...args]);
     this.child.stdout.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
     this.child.stderr.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the last output can still be unread at 'exit', and callers read `out` after this.
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
   async waitFor(text: string | RegExp, ms = 15_000): Promise<void> {
     const deadline = Date.now() + ms;

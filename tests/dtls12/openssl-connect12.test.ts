@@ -157,7 +157,8 @@ async function fromOpenSslClient(
     ...EXPORT,
     ...clientArgs,
   ]);
-  const exited = new Promise<number | null>((resolve) => client.child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the output is read after it, and its last chunk can arrive after 'exit'.
+  const exited = new Promise<number | null>((resolve) => client.child.once('close', (code) => resolve(code)));
   try {
     if (!expectFailure) {
       await client.waitFor(/Keying material: [0-9A-F]+/);

@@ -1,6 +1,6 @@
 /**
- * `npm run fuzz -- <target|all> [--seconds N] [--seed N] [--save]`
- *   fuzzes each target in a child process for N seconds (default 60). The
+ * `npm run fuzz -- <target|all> [--seconds N] [--seed N] [--save] [--jobs N]`
+ *   fuzzes each target in a child process for N seconds (default 60), N targets at once with --jobs. The
  *   child is killed when it prints nothing for STALL_SECONDS, and the input
  *   it was running is saved as a hang. Crashes go to tests/fuzz/crashes/<target>/
  *   (input and a .txt report); the exit status is 1 when there was any.
@@ -30,7 +30,7 @@ const STALL_SECONDS = 45;
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run fuzz -- <${Object.keys(TARGETS).join('|')}|all> [--seconds N] [--seed N] [--save] | --replay <file|dir>... | --minimize-corpus\n`,
+    `${message}\nusage: npm run fuzz -- <${Object.keys(TARGETS).join('|')}|all> [--seconds N] [--seed N] [--save] [--jobs N] | --replay <file|dir>... | --minimize-corpus\n`,
   );
   process.exit(2);
 }
@@ -180,11 +180,17 @@ if (args.includes('--replay')) {
 } else {
   const seconds = number('--seconds', 60);
   const seed = number('--seed', Date.now() % 1_000_000);
+  const jobs = Math.max(1, Math.floor(number('--jobs', 1)));
   const all: string[] = [];
-  for (const name of names) {
-    process.stdout.write(`[${name}] fuzzing for ${seconds} s (seed ${seed})\n`);
-    all.push(...(await fuzzInChild(name, seconds, seed, args.includes('--save'))));
-  }
+  const waiting = [...names];
+  // Each of `jobs` runners takes the next target when its last one ends; every line names its target.
+  const runner = async (): Promise<void> => {
+    for (let name = waiting.shift(); name !== undefined; name = waiting.shift()) {
+      process.stdout.write(`[${name}] fuzzing for ${seconds} s (seed ${seed})\n`);
+      all.push(...(await fuzzInChild(name, seconds, seed, args.includes('--save'))));
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, runner));
   if (all.length > 0) {
     process.stdout.write(`fuzz: ${all.length} crash(es):\n${all.map((p) => `  ${p}`).join('\n')}\n`);
     process.exit(1);
