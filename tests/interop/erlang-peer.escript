@@ -8,8 +8,10 @@
 %% It prints "listening PORT" (server, once bound) and "connected PROTOCOL SUITE" after the handshake; a server
 %% then echoes every message back ("received: TEXT") until the client closes, a client sends its messages in
 %% order, prints each reply ("reply: TEXT") and closes. Exit 0 on success, 1 with the reason on stderr. `serve` is a
-%% server of every connection, each in its own process, until it is stopped (for `dtls13 learn --connect`).
+%% server of every connection, each in its own process, until it is stopped (for `dtls13 learn --connect`): it keeps
+%% ?ACCEPTORS accepts waiting, so clients that start at once are all answered.
 -mode(compile).
+-define(ACCEPTORS, 32).
 
 main(["server", Port, Cert, Key]) ->
     run(fun() -> server(list_to_integer(Port), Cert, Key) end);
@@ -46,21 +48,26 @@ server(Port, Cert, Key) ->
 serve(Port, Cert, Key) ->
     {ok, Listen} = ssl:listen(Port, common() ++ [{ip, {127, 0, 0, 1}}, {certfile, Cert}, {keyfile, Key}]),
     {ok, {_, Bound}} = ssl:sockname(Listen),
+    lists:foreach(fun(_) -> spawn(fun() -> accept_one(Listen) end) end, lists:seq(1, ?ACCEPTORS)),
     io:format("listening ~p~n", [Bound]),
-    accept_each(Listen).
+    receive
+        never -> ok
+    end.
 
-accept_each(Listen) ->
+%% OTP's DTLS listener (dtls_packet_demux) drops the first datagram of a new client when no transport_accept is
+%% waiting ("client will resend"); a single accept loop is between two calls whenever another client has just been
+%% accepted, so of several clients that start at once all but one lost their first ClientHello. ?ACCEPTORS processes
+%% wait at all times: each one accepted starts its successor before it serves its connection.
+accept_one(Listen) ->
     case ssl:transport_accept(Listen) of
         {ok, Accepted} ->
-            Pid = spawn(fun() -> receive go -> serve_one(Accepted) end end),
-            case ssl:controlling_process(Accepted, Pid) of
-                ok -> Pid ! go;
-                {error, _} -> exit(Pid, kill)
-            end;
+            spawn(fun() -> accept_one(Listen) end),
+            serve_one(Accepted);
+        {error, closed} ->
+            ok;
         {error, _} ->
-            ok
-    end,
-    accept_each(Listen).
+            accept_one(Listen)
+    end.
 
 serve_one(Accepted) ->
     case ssl:handshake(Accepted, 30000) of

@@ -11,7 +11,8 @@ import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { iotMaterial } from './iot-peers.js';
-import { pionClient, pionHandshakes, pionServer } from './pion.js';
+import { pionClient, pionHandshakes, pionPeer, pionServer } from './pion.js';
+import { openServerSul } from '../../learn/index.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';
 import { longRsaChain, pemOf } from './wolfssl.js';
 import { writeFileSync } from 'node:fs';
@@ -292,3 +293,47 @@ for (const [what, options, ca, servername] of [
     }
   });
 }
+
+test.serial(
+  'pion -flight-interval 60s (as dtls13 learn starts it): no flight repeated on a timer inside a query; 1 s repeats one',
+  async (t) => {
+    // After the handshake, pion answers a handshake message with its last flight only when its retransmission timer
+    // fires: with the default 1 s, inside a query of a few steps, so the answer depends on when the message came.
+    const handshake = ['ClientHello', 'ClientHelloWithCookie', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished'];
+    const after = ['ClientKeyExchange', 'ClientKeyExchange', 'ClientKeyExchange', 'ClientKeyExchange'];
+    const walks = async (flags: string): Promise<string[][]> => {
+      const serverCommand = `exec ${pionPeer()} -role server -port {port} -cert ${files.server.certFile} -key ${files.server.keyFile}${flags}`;
+      const sul = await openServerSul({
+        host: '127.0.0.1',
+        port: 0,
+        version: '1.2',
+        parallel: 3,
+        waitMs: 500,
+        serverCommand,
+      });
+      try {
+        return await Promise.all(
+          [0, 1, 2].map(async () => {
+            const session = await sul.open();
+            const answers: string[] = [];
+            for (const input of [...handshake, ...after]) answers.push(await session.step(input));
+            await session.close();
+            return answers;
+          }),
+        );
+      } finally {
+        await sul.close();
+      }
+    };
+    const repeated = (answers: readonly string[]): boolean =>
+      answers.slice(handshake.length).some((a) => a.includes('ChangeCipherSpec'));
+    const long = await walks(' -flight-interval 60s');
+    for (const w of long) t.is(w[4], 'ChangeCipherSpec+Finished', `the handshake completes: ${w.join(' ')}`);
+    t.deepEqual(long.filter(repeated), [], 'with a 60 s timer no flight is repeated after the handshake');
+    const short = await walks('');
+    t.true(
+      short.filter(repeated).length >= 2,
+      `with pion's 1 s timer the flight comes again: ${JSON.stringify(short)}`,
+    );
+  },
+);

@@ -1,7 +1,8 @@
 // A DTLS 1.2 peer over Debian's pion/dtls v2 (golang-github-pion-dtls.v2-dev), for dtls13's interop tests:
-// a client or a server on 127.0.0.1, with certificates, client authentication, ALPN, DTLS-SRTP, the MTU,
-// the RFC 5705 exporter and resumption by session ID (an in-memory SessionStore). Built offline by
-// tests/interop/build-pion.sh. It prints one line per event for the tests to read:
+// a client or a server on 127.0.0.1, with certificates, client authentication, ALPN, DTLS-SRTP, the MTU, the
+// retransmission timer (-flight-interval: `dtls13 learn` sets it longer than a query, since a timer that fires
+// inside one makes its answers depend on time), the RFC 5705 exporter and resumption by session ID (an in-memory
+// SessionStore). Built offline by tests/interop/build-pion.sh. It prints one line per event for the tests to read:
 //
 //	listening <port>
 //	handshake <n> session-id=<hex> peer-certs=<count> alpn=<protocol> srtp=<profile id> exporter=<hex> resumed=<yes|no|->
@@ -123,12 +124,15 @@ func main() {
 	connections := flag.Int("connections", 1, "client: connections made one after another; server: connections served")
 	message := flag.String("msg", "hello from pion", "client: the message each connection sends (the reply is printed)")
 	timeout := flag.Duration("timeout", 20*time.Second, "give up after this long")
+	flightInterval := flag.Duration("flight-interval", 0,
+		"the retransmission timer of a flight (0: pion's default, 1s); longer than a learning query, no timer fires in it")
 	flag.Parse()
 
 	config := &dtls.Config{
 		ExtendedMasterSecret: dtls.RequireExtendedMasterSecret,
 		ServerName:           *serverName,
 		MTU:                  *mtu,
+		FlightInterval:       *flightInterval,
 	}
 	if *certFile != "" {
 		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
