@@ -256,8 +256,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram), sealed at the next pollTransmit. */
   send(data: Uint8Array): void {
-    if (this.machine.kind !== 'connected' || !this.outbox.keyed)
-      throw new ConnectionStateError(`send() in ${this.machine.kind}`);
+    // Epoch 1's write keys are made before the handshake completes: the outbox has them once connected.
+    if (this.machine.kind !== 'connected') throw new ConnectionStateError(`send() in ${this.machine.kind}`);
     const exhausted = this.outbox.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.

@@ -1,6 +1,6 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { issueConnectionIds } from './cid-actions.js';
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
+import { ContentType, handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordWriter } from '../record/record-writer.js';
@@ -297,7 +297,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.writer.stage('application_data', data, this.outgoing);
+    this.writer.stage(ContentType.application_data, data, this.outgoing);
     this.counts.applicationBytesSent += data.length;
     if (this.writer.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
   }
