@@ -20,7 +20,7 @@ import { Flights12 } from './flights.js';
 import { FACTS12 } from './version-facts.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12 } from './handshake-inbound.js';
-import { MachineDriver12 } from './machine-driver.js';
+import { RoleDriver12 } from './role-driver.js';
 import {
   ConnectionStateError,
   type SharedState,
@@ -72,7 +72,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The handshake chart's machine. */
   private readonly machine: Machine12;
   /** What dispatches its events, fails it and settles where a step left it. */
-  private readonly driver: MachineDriver12;
+  private readonly driver: RoleDriver12;
   private readonly handshake: HandshakeInbound12;
   /** The peer's path (a server follows it with CIDs, peer-path.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
@@ -173,7 +173,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, outbox: this.outbox, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
-    this.driver = new MachineDriver12(this.machine, this.parts, shared, this.peerPath);
+    this.driver = new RoleDriver12(this.machine, this.parts, shared, this.peerPath);
     const { machine, parts, driver } = this;
     const amplification = shared.amplification;
     this.handshake = new HandshakeInbound12({ machine, driver, parts, drops: this.recordPath, amplification, counts });

@@ -27,7 +27,7 @@ import {
 import type { Machine12 } from './machine.js';
 import type { HandshakeParts12 } from './handshake-parts.js';
 
-/** Where the messages go: the connection's machine driver (machine-driver.ts). */
+/** Where the messages go: the connection's machine driver (role-driver.ts). */
 export interface ChartEvents12 {
   /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
   dispatch(event: Event12): void;

@@ -1,9 +1,9 @@
 /**
- * What moves a 1.2 connection's handshake machine, and what follows from where it lands: each chart event dispatched
- * (a step's error, or an event the state does not take, becomes the one fatal alert), the connection failed through
- * the chart's `fail` or ended outside it, and the state a step returned settled (outcome.ts): the completed handshake
- * reported, or the end's alert sent and the end reported. The connection (connection.ts) and its inbound handshake
- * (handshake-inbound.ts) both hold it as a field.
+ * The 1.2 role driver: what moves a connection's handshake machine, and what follows from where it lands. Each chart
+ * event dispatched (a step's error, or an event the state does not take, becomes the one fatal alert), the connection
+ * failed through the chart's `fail` or ended outside it, and the state a step returned settled (outcome.ts): the
+ * completed handshake reported, or the end's alert sent and the end reported. The connection (connection.ts) and its
+ * inbound handshake (handshake-inbound.ts) both hold it as a field.
  */
 import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
 import type { SharedState } from '../shared/connection-api.js';
@@ -20,7 +20,7 @@ import type { PeerPath12 } from './peer-path.js';
 import { encodeSession12 } from './session-blob.js';
 import type { Session12 } from './session.js';
 
-export class MachineDriver12 {
+export class RoleDriver12 {
   private readonly machine: Machine12;
   /** The steps' parts: the configuration, our flights (stopped at the end), the outbox (the end's alert), the events. */
   private readonly parts: HandshakeParts12;

@@ -5,7 +5,7 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
 /**
- * What moves a 1.2 connection's machine and settles where it lands (runtime/dtls12/machine-driver.ts), on real 1.2
+ * What moves a 1.2 connection's machine and settles where it lands (runtime/dtls12/role-driver.ts), on real 1.2
  * connections in memory: the completed handshake reported once, its session before it and its time kept; a close
  * sent and reported on both ends; the first failure kept, a later one changing nothing; an end outside the chart
  * sending nothing.
