@@ -276,7 +276,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const { startedAt, handshakeDoneAt: completedAt } = this.facts;
     return {
       drops: { ...this.drops },
-      ignored: this.ignored,
+      ignored: this.delivery.ignored,
       retransmissions: flights.retransmissions,
       flightState: flights.state,
       retransmitTimeout: flights.timeout,
@@ -331,9 +331,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const switched = connected || reads.switched;
     const phase = connected ? 'connected' : phase12(this.role, machine.current, reads.keysPending, switched);
     const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
-    if (typeof rule === 'string') this.ignore(rule);
+    if (typeof rule === 'string') this.delivery.ignore(rule);
     // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
-    else if (rule.handler === 'applicationData') this.deliver(content);
+    else if (rule.handler === 'applicationData') this.delivery.deliver(content);
     else this.handle(rule.handler, content, epoch, sequenceNumber);
     return !machine.ended;
   }
@@ -371,7 +371,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.deliver(fragment);
+        return this.delivery.deliver(fragment);
     }
   }
 
