@@ -15,11 +15,12 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { alertDescriptionFromNumber, contentTypeFromNumber, type ContentType } from '../../generated/wire/enums.js';
-import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
 import { Flights12 } from './flights.js';
 import { FACTS12 } from './version-facts.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
-import { HandshakeInbound12, type Inbound12Calls } from './handshake-inbound.js';
+import { HandshakeInbound12 } from './handshake-inbound.js';
+import { RoleDriver12 } from './role-driver.js';
 import {
   ConnectionStateError,
   type SharedState,
@@ -29,14 +30,10 @@ import {
 import { VersionStateBase } from '../shared/version-state-base.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client.js';
-import { negotiatedIds12 } from './cid.js';
-import { Exporter12 } from './exporter.js';
 import type { Config12 } from './config.js';
 import { TLS12_CID } from '../record/datagram12.js';
-import { eventName12, type Event12 } from './event.js';
 import type { Handshake12Result } from './handshake-result.js';
-import { sendAlert12, type HandshakeParts12 } from './handshake-parts.js';
-import type { Connected12 } from './outcome.js';
+import type { HandshakeParts12 } from './handshake-parts.js';
 import type { Out12 } from './flight-entry.js';
 import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
@@ -49,10 +46,7 @@ import { Outbox12 } from './outbox.js';
 import type { Session12 } from './session.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected.js';
-import { Machine12, type Charts12, type HandshakeState12 } from './machine.js';
-import { sentServerName } from '../shared/sni-selection.js';
-import { encodeSession12 } from './session-blob.js';
-import { negotiated12 } from './negotiated.js';
+import { Machine12, type Charts12 } from './machine.js';
 import { PeerPath12 } from './peer-path.js';
 import { phase12, RecordPath12 } from './record-path.js';
 import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js';
@@ -77,7 +71,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
   readonly config: Config12;
   /** The handshake chart's machine. */
   private readonly machine: Machine12;
-  private readonly handshake: HandshakeInbound12<Connection12>;
+  /** What dispatches its events, fails it and settles where a step left it. */
+  private readonly driver: RoleDriver12;
+  private readonly handshake: HandshakeInbound12;
   /** The peer's path (a server follows it with CIDs, peer-path.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
@@ -92,8 +88,6 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
   private readonly flights: Flights12;
-  private result: Handshake12Result | undefined;
-  private session: Session12 | undefined;
   private readonly recordPath: RecordPath12;
   private readonly parts: HandshakeParts12;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
@@ -170,7 +164,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const timedOut = (): void => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
-      this.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
+      this.driver.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
     };
     const held = (): boolean => shared.amplification.holds(shared.outgoing);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, timedOut, held);
@@ -179,7 +173,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, outbox: this.outbox, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
-    this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
+    this.driver = new RoleDriver12(this.machine, this.parts, shared, this.peerPath);
+    const { machine, parts, driver } = this;
+    const amplification = shared.amplification;
+    this.handshake = new HandshakeInbound12({ machine, driver, parts, drops: this.recordPath, amplification, counts });
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
     // state). No return routability, no timer but the flight's; the writer seals what was staged (flights, alerts,
     // application data) before the queue's datagrams go (its transmitReady).
@@ -207,18 +204,18 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
   get lastSession(): Session12 | undefined {
-    return this.session;
+    return this.driver.session;
   }
 
   get negotiated(): Handshake12Result | undefined {
-    return this.result;
+    return this.driver.result;
   }
 
   connect(now: number): void {
     if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
     this.facts.startedAt ??= now;
     this.clock.advanceTo(now);
-    this.dispatch({ type: 'connect' });
+    this.driver.dispatch({ type: 'connect' });
   }
 
   /**
@@ -256,8 +253,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram), sealed at the next pollTransmit. */
   send(data: Uint8Array): void {
-    if (this.machine.kind !== 'connected' || !this.outbox.keyed)
-      throw new ConnectionStateError(`send() in ${this.machine.kind}`);
+    // Epoch 1's write keys are made before the handshake completes: the outbox has them once connected.
+    if (this.machine.kind !== 'connected') throw new ConnectionStateError(`send() in ${this.machine.kind}`);
     const exhausted = this.outbox.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
@@ -268,16 +265,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
   close(): void {
     if (this.ended) return;
-    if (this.machine.kind === 'connected') return this.dispatch({ type: 'close' });
+    if (this.machine.kind === 'connected') return this.driver.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
-    this.end({ kind: 'closed', reason: 'local' });
-  }
-
-  /** Ended outside the chart (a close or close_notify before the handshake completes, the retransmissions run out). */
-  private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
-    this.machine.enter(state);
-    this.flights.stop();
-    this.events.push({ type: 'closed', reason: state.kind === 'closed' ? state.reason : 'timeout' });
+    this.driver.end({ kind: 'closed', reason: 'local' });
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
@@ -286,12 +276,17 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const { startedAt, handshakeDoneAt: completedAt } = this.facts;
     return {
       drops: { ...this.drops },
-      ignored: this.ignored,
+      ignored: this.delivery.ignored,
       retransmissions: flights.retransmissions,
       flightState: flights.state,
       retransmitTimeout: flights.timeout,
       handshakeDuration: completedAt === undefined || startedAt === undefined ? undefined : completedAt - startedAt,
-      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.result === undefined ? 1 : 2 },
+      retained: {
+        reassemblyBytes: 0,
+        deferredBytes: 0,
+        ackRecords: 0,
+        readEpochs: this.driver.result === undefined ? 1 : 2,
+      },
       paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
     };
   }
@@ -304,77 +299,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.recordPath.drop(reason);
   }
 
-  /** What its inbound handshake calls back: one table for all connections, reaching their private members. */
-  private static readonly inbound: Inbound12Calls<Connection12> = {
-    dispatch: (c, event) => c.dispatch(event),
-    fail: (c, reason) => c.fail(reason),
-    drop: (c, reason) => c.drop(reason),
-    addressValidated: (c) => c.facts.amplification.validate(),
-  };
-
-  /**
-   * What the step that moved the machine from `before` returned with its state (outcome.ts): the completed handshake
-   * reported, or the end sent and reported.
-   */
-  private settled(before: HandshakeState12, now: HandshakeState12): void {
-    if (now.kind === 'connected') {
-      if (before.kind !== 'connected') this.completed(now);
-      return;
-    }
-    if (now.kind === 'failed') {
-      if (now.sent) sendAlert12(this.parts, 'fatal', now.reason.alert);
-    } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
-    else return;
-    this.flights.stop();
-    this.events.push({ type: 'closed', reason: now.kind === 'failed' ? 'failed' : now.reason });
-  }
-
-  /**
-   * The handshake completed: its result kept; its CIDs and its exporter (RFC 5705, exporter.ts) written as the
-   * connection's facts; reported: our RFC 9146 CID first (a listener routes the tls12_cid records that carry it to this
-   * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
-   * the parameters (a client's `servername`: the name it sent, as 1.3 reports it).
-   */
-  private completed(s: Connected12): void {
-    this.result = s.result;
-    this.session = s.session;
-    const ids = s.cids && negotiatedIds12(s.cids);
-    this.peerPath.session = ids;
-    this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
-    this.facts.handshakeDoneAt = this.now;
-    const events = this.events;
-    const cid = ids?.local.current;
-    if (cid !== undefined) events.push({ type: 'connectionIdIssued', cid });
-    const client = this.role === 'client';
-    const session = client ? s.session : undefined;
-    if (session !== undefined)
-      events.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
-    const servername = client ? sentServerName(this.config.base.serverName) : undefined;
-    events.push({ type: 'handshakeComplete', parameters: negotiated12(s.result, servername) });
-  }
-
-  /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
-  private dispatch(event: Event12): void {
-    const machine = this.machine;
-    const before = machine.current;
-    let taken: boolean;
-    try {
-      taken = machine.dispatch(event);
-    } catch (e) {
-      return this.fail(toAlert(e));
-    }
-    if (!taken) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
-    const now = machine.current;
-    if (now !== before) this.settled(before, now);
-  }
-
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   protected fail(reason: FatalReason): void {
-    if (this.ended) return;
-    const event = { type: 'fail', reason } as const;
-    const before = this.machine.current;
-    if (this.machine.dispatch(event)) this.settled(before, this.machine.current);
-    else this.machine.force(event, { kind: 'failed', reason, sent: false });
+    this.driver.fail(reason);
   }
 
   /**
@@ -404,9 +331,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const switched = connected || reads.switched;
     const phase = connected ? 'connected' : phase12(this.role, machine.current, reads.keysPending, switched);
     const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
-    if (typeof rule === 'string') this.ignore(rule);
+    if (typeof rule === 'string') this.delivery.ignore(rule);
     // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
-    else if (rule.handler === 'applicationData') this.deliver(content);
+    else if (rule.handler === 'applicationData') this.delivery.deliver(content);
     else this.handle(rule.handler, content, epoch, sequenceNumber);
     return !machine.ended;
   }
@@ -444,13 +371,13 @@ export class Connection12 extends VersionStateBase implements VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.deliver(fragment);
+        return this.delivery.deliver(fragment);
     }
   }
 
   private changeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
-    this.dispatch({ type: 'ChangeCipherSpec' });
+    this.driver.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
     for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
@@ -463,10 +390,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const name = typeof description === 'string' ? description : 'internal_error';
     this.events.push({ type: 'alert', level, description: name, sent: false });
     if (name === 'close_notify') {
-      if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
+      if (this.machine.kind === 'connected') return this.driver.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
-      return this.end({ kind: 'closed', reason: 'close_notify' });
+      return this.driver.end({ kind: 'closed', reason: 'close_notify' });
     }
-    if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
+    if (level === 'fatal') this.driver.dispatch({ type: 'alertReceived', description: name });
   }
 }

@@ -27,23 +27,33 @@ import {
 import type { Machine12 } from './machine.js';
 import type { HandshakeParts12 } from './handshake-parts.js';
 
-/**
- * What the inbound handshake calls back on its connection: one table for every connection (Connection12's), each call
- * given the connection it is for, so the connection's own members stay private.
- */
-export interface Inbound12Calls<C> {
+/** Where the messages go: the connection's machine driver (role-driver.ts). */
+export interface ChartEvents12 {
   /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
-  dispatch(c: C, event: Event12): void;
-  fail(c: C, reason: FatalReason): void;
-  drop(c: C, reason: DropReason): void;
-  /** A ClientHello came back with our cookie: the peer reads what we send to its address (RFC 9147 §5.1's limit lifts). */
-  addressValidated(c: C): void;
+  dispatch(event: Event12): void;
+  fail(reason: FatalReason): void;
 }
 
-export class HandshakeInbound12<C> {
+/** What else the inbound handshake reaches of its connection. */
+export interface Inbound12Parts {
+  /** The machine's state, read to route each message; its events go to `driver`. */
+  readonly machine: Machine12;
+  readonly driver: ChartEvents12;
+  /** The steps' parts: the configuration, our flights (the peer's flight ends ours), the outbox (our numbering). */
+  readonly parts: HandshakeParts12;
+  /** The record path's drop counters, for records whose handshake content is refused. */
+  readonly drops: { drop(reason: DropReason): void };
+  /** The anti-amplification limit: a ClientHello back with our cookie lifts it (RFC 9147 §5.1). */
+  readonly amplification: { validate(): void };
+  /** The connection's counters (whole messages handed to the handshake are counted here). */
+  readonly counts: { handshakeMessagesReceived: number };
+}
+
+export class HandshakeInbound12 {
   readonly reassembler = new HandshakeReassembler();
-  private readonly owner: C;
-  private readonly calls: Inbound12Calls<C>;
+  private readonly driver: ChartEvents12;
+  private readonly drops: { drop(reason: DropReason): void };
+  private readonly amplification: { validate(): void };
   private readonly machine: Machine12;
   private readonly parts: HandshakeParts12;
   /** The connection's counters (whole messages handed to the handshake are counted here). */
@@ -51,35 +61,26 @@ export class HandshakeInbound12<C> {
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
 
-  /**
-   * `owner`'s handshake records in, calling back through `calls`; `machine` its chart, `parts` what its steps use (the
-   * configuration, our flights: the peer's next flight ends ours, its last flight again means ours was lost, RFC 6347
-   * §4.2.4).
-   */
-  constructor(
-    owner: C,
-    calls: Inbound12Calls<C>,
-    machine: Machine12,
-    parts: HandshakeParts12,
-    counts: { handshakeMessagesReceived: number },
-  ) {
-    this.owner = owner;
-    this.calls = calls;
-    this.machine = machine;
-    this.parts = parts;
-    this.counts = counts;
+  /** A connection's handshake records in (the peer's next flight ends ours, its last flight again means ours was lost, RFC 6347 §4.2.4). */
+  constructor(c: Inbound12Parts) {
+    this.driver = c.driver;
+    this.drops = c.drops;
+    this.amplification = c.amplification;
+    this.machine = c.machine;
+    this.parts = c.parts;
+    this.counts = c.counts;
   }
 
   private fail(reason: FatalReason): void {
-    this.calls.fail(this.owner, reason);
+    this.driver.fail(reason);
   }
 
   private drop(reason: DropReason): void {
-    this.calls.drop(this.owner, reason);
+    this.drops.drop(reason);
   }
 
   private dispatch(event: Event12): void {
-    this.calls.dispatch(this.owner, event);
+    this.driver.dispatch(event);
   }
 
   /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
@@ -178,7 +179,7 @@ export class HandshakeInbound12<C> {
       this.counts.handshakeMessagesReceived++;
       return this.dispatch({ type: 'ClientHello', message: m, plan });
     }
-    if (config.helloVerify) this.calls.addressValidated(this.owner); // the plan checked its cookie
+    if (config.helloVerify) this.amplification.validate(); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
     // message_seq (§4.2.2).
     const { outbox, flights } = this.parts;

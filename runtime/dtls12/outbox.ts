@@ -18,7 +18,7 @@ import {
   MAX_PLAINTEXT_12,
 } from '../record/codec12.js';
 import type { EpochCipher12 } from '../record/epoch-cipher12.js';
-import type { RecordWriter } from '../record/record-writer.js';
+import { RecordLayerError, type RecordWriter } from '../record/record-writer.js';
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { Out12 } from './flight-entry.js';
 
@@ -43,6 +43,12 @@ export class Outbox12 {
   private cipher: EpochCipher12 | undefined;
   /** Whether our ChangeCipherSpec has gone out: records are sealed under epoch 1 from then on. */
   private changedCipherSpec = false;
+  /**
+   * What a send reads of epoch 1, fixed with its keys: the bytes a record adds to its content, and the `used` count at
+   * which the key can seal no more (its usage limit, or the last sequence number: both move by one a record).
+   */
+  private overhead = 0;
+  private keyEnd = 0;
 
   constructor(writer: RecordWriter<EpochCipher12>, outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }) {
     this.writer = writer;
@@ -54,11 +60,8 @@ export class Outbox12 {
   writeKeys(cipher: EpochCipher12): void {
     this.cipher = cipher;
     this.writer.install(cipher);
-  }
-
-  /** Whether epoch 1's write keys are made. */
-  get keyed(): boolean {
-    return this.cipher !== undefined;
+    this.overhead = this.writer.protectedOverhead();
+    this.keyEnd = cipher.used + this.writer.remaining;
   }
 
   /** Whether our ChangeCipherSpec has gone out: alerts are sealed under epoch 1 from then on. */
@@ -90,19 +93,20 @@ export class Outbox12 {
    * or why it is refused whole (none of its records staged).
    */
   applicationData(data: Uint8Array, maxDatagramSize: number): string | undefined {
-    const writer = this.writer;
-    const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - writer.protectedOverhead());
+    const cipher = this.cipher;
+    if (cipher === undefined) throw new RecordLayerError('application data before the write keys are made');
+    const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - this.overhead);
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (docs/versions.md), and a
     // message that does not fit before it is refused whole: what is returned says why.
     const records = Math.max(1, Math.ceil(data.length / room));
-    const remaining = writer.remaining;
+    const remaining = this.keyEnd - cipher.used;
     if (remaining < records + 1) {
       return (
-        `the write key has sealed ${writer.usage()?.used ?? 0} records and may seal ${remaining} more (${this.cipher!.suite.aead}'s usage limit, RFC 9147 §4.5.3); ` +
+        `the write key has sealed ${cipher.used} records and may seal ${remaining} more (${cipher.suite.aead}'s usage limit, RFC 9147 §4.5.3); ` +
         'DTLS 1.2 cannot rekey, so the connection ends'
       );
     }
-    const outgoing = this.outgoing;
+    const { writer, outgoing } = this;
     for (let at = 0; at < data.length || at === 0; at += room)
       writer.stage(APPLICATION_DATA, data.subarray(at, at + room), outgoing);
     return undefined;
@@ -114,8 +118,7 @@ export class Outbox12 {
    * the others.
    */
   flight(messages: readonly Out12[], limit: number): void {
-    const writer = this.writer;
-    const protectedOverhead = writer.protectedOverhead();
+    const protectedOverhead = this.overhead;
     const records: FlightRecord[] = [];
     let handshakeMessages = 0;
     let sealed = 0;
@@ -137,7 +140,7 @@ export class Outbox12 {
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (as in applicationData). A
     // flight that would take it is not sent: retransmissions (answers to the peer's previous flight, or a replayer's
     // copies of it) must not spend the key to its end, where the alert's seal would throw out of receive.
-    if (sealed > 0 && writer.remaining < sealed + 1) return;
+    if (sealed > 0 && this.keyEnd - this.cipher!.used < sealed + 1) return;
     this.counts.handshakeMessagesSent += handshakeMessages;
     // Packed in order into datagrams of at most `limit` bytes; those holding a `sentLast` message go after the rest.
     const datagrams: (readonly FlightRecord[])[] = [];

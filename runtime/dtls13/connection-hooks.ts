@@ -1,4 +1,8 @@
 import type { FlightHooks } from '../handshake/flight.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
+import type { Delivery } from '../shared/delivery.js';
+import { fatalReasonOf } from '../shared/version-state-base.js';
+import { issueConnectionIds } from './cid-actions.js';
 import type { AckScheduler, AckSchedulerHooks } from './ack-scheduler.js';
 import type { HeldRecords } from './held-records.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
@@ -9,25 +13,13 @@ import type { IgnoreReason } from '../shared/record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 import type { CalledConnection } from './session-calls.js';
 
-/** What the hooks call back on their connection: one static table, so members stay private and no closures are held. */
-export interface ConnectionCalls<C> {
-  /** Counts an accepted record's content set aside. */
-  ignore(c: C, reason: IgnoreReason): void;
-  /** Application data to the application. */
-  deliver(c: C, data: Uint8Array, early?: true): void;
-  /** The handshake completed. */
-  connected(c: C): void;
-  /** A flight's retransmissions ran out without `what` acknowledged. */
-  timedOut(c: C, what: string): void;
-  /** Runs `fn`; anything it throws takes the fatal path. */
-  guard(c: C, fn: () => void): void;
-}
-
 /**
  * What the connection's parts call back (flight controller, ACK scheduler, record handlers, post-handshake flights,
- * application calls): one object of methods per connection rather than a closure per callback.
+ * application calls): one object of methods per connection rather than a closure per callback. It owns what those
+ * callbacks do to the connection as a whole: the fatal path (`fail`, `guard`), a handshake or post-handshake flight
+ * timed out, and the handshake's completion; what is handed up goes through the connection's `Delivery`.
  */
-export class ConnectionHooks<C>
+export class ConnectionHooks
   implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner, CalledConnection
 {
   readonly role: 'client' | 'server';
@@ -37,21 +29,15 @@ export class ConnectionHooks<C>
   context!: ClientContext | ServerContext;
   acks!: AckScheduler;
   driver!: RoleDriver;
-  private readonly owner: C;
-  private readonly calls: ConnectionCalls<C>;
+  /** When the handshake completed (the clock's time), once it has; a thawed session's from its hibernation. */
+  completedAt: number | undefined;
+  private readonly delivery: Delivery;
 
-  constructor(
-    owner: C,
-    calls: ConnectionCalls<C>,
-    role: 'client' | 'server',
-    counts: InboundCounts,
-    heldData: HeldRecords,
-  ) {
-    this.owner = owner;
-    this.calls = calls;
+  constructor(role: 'client' | 'server', counts: InboundCounts, heldData: HeldRecords, delivery: Delivery) {
     this.role = role;
     this.counts = counts;
     this.heldData = heldData;
+    this.delivery = delivery;
   }
 
   get earlyDataRemaining(): number | undefined {
@@ -75,19 +61,59 @@ export class ConnectionHooks<C>
   }
 
   ignore(reason: IgnoreReason): void {
-    this.calls.ignore(this.owner, reason);
+    this.delivery.ignore(reason);
   }
 
   deliver(data: Uint8Array, early?: true): void {
-    this.calls.deliver(this.owner, data, early);
+    this.delivery.deliver(data, early);
   }
 
-  handshakeCompleted(): void {
-    this.calls.connected(this.owner);
+  /** Fails the connection with one fatal alert (the chart's fatal-alert step sends it, session-actions.ts); once only. */
+  fail(reason: FatalReason): void {
+    if (this.context.facts.failure) return;
+    this.driver.fail(reason);
   }
 
+  /** Runs `fn`; anything it throws takes the fatal path (a `ConnectionStateError` is the caller's, thrown on). */
   guard(fn: () => void): void {
-    this.calls.guard(this.owner, fn);
+    try {
+      fn();
+    } catch (error) {
+      this.fail(fatalReasonOf(error));
+    }
+  }
+
+  /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */
+  handshakeCompleted(): void {
+    if (this.completedAt !== undefined) return;
+    const context = this.context;
+    const at = (this.completedAt = context.clock.now);
+    const confirmation = this.confirmation;
+    // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
+    if (confirmation?.waiting !== 'handshake') context.facts.handshakeDoneAt = at;
+    const cid = context.cid;
+    const session = cid.session;
+    if (session !== undefined && session.receivesCid && session.options.spares > 0) {
+      // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
+      const spares = issueConnectionIds(cid, session, session.options.spares);
+      this.driver.control({
+        type: 'issueConnectionIds',
+        payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
+      });
+    }
+    confirmation?.connected(at);
+    context.records.reader.setAcceptPlaintext(false);
+    for (const d of this.heldData.take()) this.delivery.deliver(d);
+  }
+
+  /** A flight's retransmissions ran out without `what` acknowledged: the connection fails, reported closed as `timeout`. */
+  private timeOut(what: string): void {
+    if (this.context.facts.failure) return;
+    this.fail({
+      alert: 'handshake_failure',
+      message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
+    });
+    this.delivery.closedAs('timeout');
   }
 
   transmit(messages: readonly OutMessage[]): void {
@@ -120,10 +146,7 @@ export class ConnectionHooks<C>
     const finalFlight =
       this.driver.session !== undefined && this.role === 'client' && messages.every((m) => m.epoch === 2);
     if (finalFlight && this.confirmation?.finalFlightExhausted() !== false) return;
-    this.calls.timedOut(
-      this.owner,
-      finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake',
-    );
+    this.timeOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 
   optional(messages: readonly OutMessage[]): boolean {
@@ -153,6 +176,6 @@ export class ConnectionHooks<C>
    * open with a controller that takes no more flights (a later KeyUpdate would never go out).
    */
   postHandshakeExhausted(flight: readonly OutMessage[]): void {
-    this.calls.timedOut(this.owner, `our ${flight.map((m) => m.msgType).join(', ')}`);
+    this.timeOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
   }
 }

@@ -1,6 +1,5 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { issueConnectionIds } from './cid-actions.js';
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
+import { ContentType, handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordWriter } from '../record/record-writer.js';
@@ -36,7 +35,7 @@ import { HeldRecords } from './held-records.js';
 import { recordRule, type RecordPhase } from '../shared/record-rules.js';
 import { thawSession, type FrozenSession } from '../shared/hibernation.js';
 import { freezeConnection, restoreContext } from './connection-hibernation.js';
-import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
+import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts.js';
 import { VersionStateBase } from '../shared/version-state-base.js';
 
@@ -100,21 +99,12 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts). */
   private readonly confirmation: PeerConfirmation | undefined;
-  private completedAt: number | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). */
   private readonly inspected: boolean;
   /** Hibernated: this object is done with ({@link hibernate}). */
   private frozen = false;
-  private readonly hooks: ConnectionHooks<Dtls13Connection>;
-
-  /** What the hooks call back: one table for all connections, reaching their private members. */
-  private static readonly calls: ConnectionCalls<Dtls13Connection> = {
-    ignore: (c, reason) => c.ignore(reason),
-    deliver: (c, data, early) => c.deliver(data, early),
-    connected: (c) => c.connected(),
-    timedOut: (c, what) => c.timedOut(what),
-    guard: (c, fn) => c.guard(fn),
-  };
+  /** What its parts call back: the fatal path, timeouts, the handshake's completion (connection-hooks.ts). */
+  private readonly hooks: ConnectionHooks;
 
   /**
    * A connection on a configuration resolved once for many (`resolveConfig`), run by the 1.3 charts' machines. From
@@ -150,9 +140,9 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
     shared.startedAt = h.startedAt;
-    c.completedAt = h.completedAt;
+    c.hooks.completedAt = h.completedAt;
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-    c.ignoredCounts = h.ignored && { ...h.ignored };
+    c.delivery.restoreIgnored(h.ignored);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -170,7 +160,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
-    const hooks = new ConnectionHooks(this, Dtls13Connection.calls, role, this.counts, new HeldRecords(held));
+    const hooks = new ConnectionHooks(role, this.counts, new HeldRecords(held), this.delivery);
     this.hooks = hooks;
     const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared));
     if (context.role === 'server') this.server = context;
@@ -297,7 +287,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.writer.stage('application_data', data, this.outgoing);
+    this.writer.stage(ContentType.application_data, data, this.outgoing);
     this.counts.applicationBytesSent += data.length;
     if (this.writer.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
   }
@@ -404,7 +394,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   private dropHandshakeKeysWhenDue(now: number): void {
-    if (dropHandshakeKeysWhenDue(this.context.records, this.completedAt, now) && this.server)
+    if (dropHandshakeKeysWhenDue(this.context.records, this.hooks.completedAt, now) && this.server)
       this.server.handshakeReadSecret = undefined;
   }
 
@@ -415,7 +405,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    * its session's, no path check, no post-handshake authentication, not inspected.
    */
   hibernate(now: number): FrozenSession | undefined {
-    const { server, completedAt } = this;
+    const server = this.server;
+    const completedAt = this.hooks.completedAt;
     const session = this.driver.session;
     if (server === undefined || session === undefined || this.ended || this.frozen || this.inspected) return undefined;
     if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.hooks.acks.armed) return undefined;
@@ -423,7 +414,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     const heldData = this.hooks.heldData;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
-    const { peerEpoch, counts, ignoredCounts: ignored } = this;
+    const { peerEpoch, counts } = this;
+    const ignored = this.delivery.ignoredSoFar;
     const startedAt = this.facts.startedAt ?? 0;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
     const frozen = freezeConnection(
@@ -450,10 +442,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
     const { records, flight, acks } = this.context;
-    const completedAt = this.completedAt;
+    const completedAt = this.hooks.completedAt;
     return {
       drops: { ...records.drops },
-      ignored: this.ignored,
+      ignored: this.delivery.ignored,
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
@@ -485,8 +477,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
         ? 'early-data'
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
-    if (typeof rule === 'string') this.ignore(rule);
-    else if (rule.handler === 'applicationData') this.deliver(r.content);
+    if (typeof rule === 'string') this.delivery.ignore(rule);
+    else if (rule.handler === 'applicationData') this.delivery.deliver(r.content);
     else this.handlers[rule.handler](r);
   }
 
@@ -523,15 +515,15 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    */
   private staleAlert(h: Header13): boolean {
     if (!this.cookieHelloSent || h.contentType !== ALERT || this.driver.session !== undefined) return false;
-    this.ignore('stale-alert');
+    this.delivery.ignore('stale-alert');
     return true;
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
   held(d: Uint8Array, h: Header13): void {
-    if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
+    if (this.refusedEarlyData(h.epochBits)) this.delivery.ignore('early-data-refused');
     else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
-    else this.ignore('deferred-cap');
+    else this.delivery.ignore('deferred-cap');
   }
 
   protected get ended(): boolean {
@@ -545,26 +537,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     this.reader.setAcceptPlaintext(false);
     // Handshake keys come from our ServerHello: the peer reads what we send to its address (0-RTT's epoch 1 a replay carries).
     this.facts.amplification.validate();
-  }
-
-  /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */
-  private connected(): void {
-    if (this.completedAt !== undefined) return;
-    const at = (this.completedAt = this.context.clock.now);
-    // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
-    if (this.confirmation?.waiting !== 'handshake') this.facts.handshakeDoneAt = at;
-    const cid = this.cid.session;
-    if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
-      // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
-      const spares = issueConnectionIds(this.cid, cid, cid.options.spares);
-      this.driver.control({
-        type: 'issueConnectionIds',
-        payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
-      });
-    }
-    this.confirmation?.connected(at);
-    this.reader.setAcceptPlaintext(false);
-    for (const d of this.hooks.heldData.take()) this.deliver(d);
   }
 
   /**
@@ -604,18 +576,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     if (failed !== undefined) this.fail(failed);
   }
 
-  /** A flight's retransmissions ran out without `what` acknowledged. */
-  private timedOut(what: string): void {
-    if (this.facts.failure) return;
-    this.fail({
-      alert: 'handshake_failure',
-      message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
-    });
-    this.closedAs('timeout');
-  }
-
   protected fail(reason: FatalReason): void {
-    if (this.facts.failure) return;
-    this.driver.fail(reason); // the chart's fatal-alert step sends it (session-actions.ts)
+    this.hooks.fail(reason);
   }
 }

@@ -1,3 +1,4 @@
+import { ContentType } from '../../generated/wire/enums.js';
 import type { FlightController } from '../handshake/flight.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
@@ -127,7 +128,7 @@ export class PeerConfirmation {
     this.heldBytes = 0;
     if (held === undefined) return;
     for (const data of held) {
-      this.records.writer.stage('application_data', data, this.outgoing); // one burst, sealed together at pollTransmit
+      this.records.writer.stage(ContentType.application_data, data, this.outgoing); // one burst, sealed together at pollTransmit
       this.counts.applicationBytesSent += data.length;
     }
   }

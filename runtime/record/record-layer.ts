@@ -207,9 +207,12 @@ export class RecordLayer {
     return this.writer.sealBatch(contentType, contents);
   }
 
-  /** Numbers `content` now and seals it with the records staged after it, into `sink`. @throws RecordLayerError. */
-  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
-    this.writer.stage(contentType, content, sink);
+  /**
+   * Numbers `content` (of the content type numbered `type`) now and seals it with the records staged after it, into
+   * `sink`. @throws RecordLayerError.
+   */
+  stage(type: number, content: Uint8Array, sink: Uint8Array[]): void {
+    this.writer.stage(type, content, sink);
   }
 
   /** Seals every staged record and appends each to its queue, in staging order. */

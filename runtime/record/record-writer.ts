@@ -1,4 +1,4 @@
-import { ContentType } from '../../generated/wire/enums.js';
+import { type ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { plainRecord12 } from './codec12.js';
 import type { HibernatedRecords } from './hibernated-records.js';
@@ -33,8 +33,11 @@ const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snB
 
 /** The last record sequence number of an epoch (RFC 6347 §4.1, RFC 9147 §4: 48 bits). */
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
-/** contentTypeToNumber, inline: once per record. */
-const typeNumber = (t: ContentType): number => (typeof t === 'number' ? t : ContentType[t]);
+/** A write epoch as the writer keeps it: its cipher and the sequence number its next record takes. */
+interface WriteEpoch<K> {
+  readonly cipher: K;
+  seq: number;
+}
 
 /**
  * The write half of the record layer of both versions (RFC 9147 §4, RFC 6347 §4.1): a connection's field beside its
@@ -49,9 +52,9 @@ export class RecordWriter<K extends WriteCipher> {
   /** What the form reads of our records' look (the CID, padding, header options, the peer's record_size_limit). */
   private readonly shape: RecordShape;
   private readonly limits: AeadLimits | undefined;
-  /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
-  private readonly writes = new Map<number, { readonly cipher: K; seq: number }>();
-  private write: K | undefined;
+  /** Write epochs by number; `write` is the newest (what {@link stage} numbers records in, read once per record). */
+  private readonly writes = new Map<number, WriteEpoch<K>>();
+  private write: WriteEpoch<K> | undefined;
   private plaintextSeq = 0;
   /** Records numbered and laid out, waiting to be protected together ({@link stage}): only while some wait. */
   private staged: StagedRecords | undefined;
@@ -102,7 +105,7 @@ export class RecordWriter<K extends WriteCipher> {
 
   /** Bytes a protected record adds to its content under the write key: header, and what protection adds. */
   protectedOverhead(): number {
-    return this.form.overhead(this.write, this.shape);
+    return this.form.overhead(this.write?.cipher, this.shape);
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -116,14 +119,15 @@ export class RecordWriter<K extends WriteCipher> {
       throw new RangeError(`sequence number ${firstSequenceNumber} is not a uint48`);
     this.sealStaged();
     this.writes.get(cipher.epoch)?.cipher.release();
-    this.writes.set(cipher.epoch, { cipher, seq: firstSequenceNumber });
-    if (this.write === undefined || cipher.epoch >= this.write.epoch) this.write = cipher;
+    const entry = { cipher, seq: firstSequenceNumber };
+    this.writes.set(cipher.epoch, entry);
+    if (this.write === undefined || cipher.epoch >= this.write.cipher.epoch) this.write = entry;
   }
 
   retireWriteEpoch(epoch: number): void {
     this.sealStaged();
     const w = this.writes.get(epoch);
-    if (!w || w.cipher === this.write) return;
+    if (!w || w === this.write) return;
     w.cipher.release();
     this.writes.delete(epoch);
   }
@@ -149,10 +153,9 @@ export class RecordWriter<K extends WriteCipher> {
 
   /** The write side of a session at rest: its one write epoch, or undefined while it has another (or none). */
   hibernation(): HibernatedRecords['write'] | undefined {
-    const write = this.write;
-    const entry = write && this.writes.get(write.epoch);
-    if (!write || !entry || this.writes.size !== 1 || this.staged !== undefined) return undefined;
-    return { epoch: write.epoch, seq: entry.seq, used: write.used };
+    const entry = this.write;
+    if (!entry || this.writes.size !== 1 || this.staged !== undefined) return undefined;
+    return { epoch: entry.cipher.epoch, seq: entry.seq, used: entry.cipher.used };
   }
 
   /** A hibernated session's write epoch again, with its sequence number, usage and the peer's record_size_limit. */
@@ -163,38 +166,38 @@ export class RecordWriter<K extends WriteCipher> {
   }
 
   get writeEpoch(): number | undefined {
-    return this.write?.epoch;
+    return this.write?.cipher.epoch;
   }
 
   /** The next sequence number of the write epoch (0 while none has been numbered, or no keys). */
   get writeSequence(): number {
-    const w = this.write;
-    return w === undefined ? 0 : this.writes.get(w.epoch)!.seq;
+    return this.write?.seq ?? 0;
   }
 
   /** Records the write key may still protect: its usage limit or the sequence numbers, whichever ends first. */
   get remaining(): number {
-    const w = this.write;
-    if (w === undefined) return 0;
+    const entry = this.write;
+    if (entry === undefined) return 0;
+    const w = entry.cipher;
     const limit = (this.limits ?? w.limits).confidentiality;
-    return Math.max(0, Math.min(limit - w.used, LAST_SEQUENCE_NUMBER + 1 - this.writes.get(w.epoch)!.seq));
+    return Math.max(0, Math.min(limit - w.used, LAST_SEQUENCE_NUMBER + 1 - entry.seq));
   }
 
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
-    const w = this.write;
+    const w = this.write?.cipher;
     return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
   /** True once the write key may protect no more records: application data waits for a KeyUpdate. */
   get writeKeyExhausted(): boolean {
-    const w = this.write;
+    const w = this.write?.cipher;
     return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality;
   }
 
   /** Records protected with the current write key, and its limit. */
   usage(): { epoch: number; used: number; limit: number } | undefined {
-    const w = this.write;
+    const w = this.write?.cipher;
     return w && { epoch: w.epoch, used: w.used, limit: (this.limits ?? w.limits).confidentiality };
   }
 
@@ -208,13 +211,18 @@ export class RecordWriter<K extends WriteCipher> {
   ): SealedRecord {
     this.sealStaged();
     const sequenceNumber = this.nextPlaintext();
-    const bytes = plainRecord12(typeNumber(contentType), sequenceNumber, fragment, legacyVersion === 'dtls1_0');
+    const bytes = plainRecord12(
+      contentTypeToNumber(contentType),
+      sequenceNumber,
+      fragment,
+      legacyVersion === 'dtls1_0',
+    );
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
   /** A DTLSPlaintext record, numbered now and queued into `sink` in its place among the staged. */
   stagePlaintext(contentType: ContentType, fragment: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
-    const record = plainRecord12(typeNumber(contentType), this.nextPlaintext(), fragment, false);
+    const record = plainRecord12(contentTypeToNumber(contentType), this.nextPlaintext(), fragment, false);
     this.stageWhole(record, sink, joinsNext);
   }
 
@@ -240,7 +248,7 @@ export class RecordWriter<K extends WriteCipher> {
   ): SealedRecord {
     this.sealStaged();
     const { epoch, sequenceNumberLength: bits, includeLength } = options;
-    const state = this.state(epoch);
+    const state = this.epochOf(epoch);
     const shape =
       bits === undefined && includeLength === undefined
         ? this.shape
@@ -249,7 +257,7 @@ export class RecordWriter<K extends WriteCipher> {
             seq16: bits === undefined ? this.shape.seq16 : bits === 16,
             withLength: includeLength ?? this.shape.withLength,
           };
-    const record = this.layOut(state, epoch, typeNumber(contentType), content, shape);
+    const record = this.layOut(state, contentTypeToNumber(contentType), content, shape);
     const l = laid;
     const seq = this.laidSeq;
     try {
@@ -262,24 +270,16 @@ export class RecordWriter<K extends WriteCipher> {
   }
 
   /**
-   * Numbers `content` now, in the write epoch, and seals it with the records staged after it, into `sink`
-   * (`joinsNext`: in one datagram with the record staged next). @throws RecordLayerError.
+   * Numbers `content` (of the content type numbered `type`, e.g. `ContentType.application_data`) now, in the write
+   * epoch, and seals it with the records staged after it, into `sink` (`joinsNext`: in one datagram with the record
+   * staged next). Nothing is staged if it throws. @throws RecordLayerError.
    */
-  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
-    const staged = (this.staged ??= StagedRecords.take());
-    let record: Uint8Array;
-    let state: { readonly cipher: K; seq: number };
-    try {
-      state = this.state(undefined);
-      record = this.layOut(state, undefined, typeNumber(contentType), content, this.shape);
-    } catch (e) {
-      if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
-      throw e;
-    }
+  stage(type: number, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
+    const state = this.write ?? this.epochOf(undefined);
+    const record = this.layOut(state, type, content, this.shape);
     const l = laid;
-    const protection = state.cipher.protection;
-    staged.add(
-      protection,
+    (this.staged ??= StagedRecords.take()).add(
+      state.cipher.protection,
       sink,
       record,
       l.headerLength,
@@ -299,9 +299,12 @@ export class RecordWriter<K extends WriteCipher> {
     staged.seal(true);
   }
 
-  /** Before a datagram leaves (a connection's transmit gate): what was staged sealed, in staging order. */
+  /**
+   * Before a datagram leaves (a connection's transmit gate): what was staged sealed, in staging order. Asked at every
+   * poll, most of which find nothing staged.
+   */
   transmitReady(): boolean {
-    this.sealStaged();
+    if (this.staged !== undefined) this.sealStaged();
     return true;
   }
 
@@ -309,27 +312,21 @@ export class RecordWriter<K extends WriteCipher> {
     return this.staged?.count ?? 0;
   }
 
-  private state(epoch: number | undefined): { readonly cipher: K; seq: number } {
-    const e = epoch ?? this.write?.epoch;
-    const state = e === undefined ? undefined : this.writes.get(e);
+  /** The write epoch numbered `epoch` (undefined: the newest). @throws RecordLayerError when there is none. */
+  private epochOf(epoch: number | undefined): WriteEpoch<K> {
+    const state = epoch === undefined ? this.write : this.writes.get(epoch);
     if (state === undefined)
       throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
     return state;
   }
 
   /** Checks, numbers and lays out one record, leaving its layout in `laid`. */
-  private layOut(
-    state: { readonly cipher: K; seq: number },
-    epoch: number | undefined,
-    type: number,
-    content: Uint8Array,
-    shape: RecordShape,
-  ): Uint8Array {
+  private layOut(state: WriteEpoch<K>, type: number, content: Uint8Array, shape: RecordShape): Uint8Array {
     const w = state.cipher;
     const limit = (this.limits ?? w.limits).confidentiality;
     if (w.used >= limit)
       throw new RecordLayerError(
-        `epoch ${epoch ?? w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,
+        `epoch ${w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,
       );
     if (state.seq > LAST_SEQUENCE_NUMBER)
       throw new RecordLayerError(`epoch ${w.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
@@ -342,18 +339,18 @@ export class RecordWriter<K extends WriteCipher> {
   /** One record per content: the bytes of as many {@link seal} calls, sealed together. @throws as seal, sealing none. */
   sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
     this.sealStaged();
-    const w = this.write;
-    if (!w) throw new RecordLayerError('no write keys installed');
+    const state = this.epochOf(undefined);
+    const w = state.cipher;
     const limit = (this.limits ?? w.limits).confidentiality;
     if (w.used + contents.length > limit)
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,
       );
-    const type = typeNumber(contentType);
+    const type = contentTypeToNumber(contentType);
     for (const c of contents) this.form.check(w, type, c.length, this.shape); // every record checked before any is numbered
-    const first = this.writes.get(w.epoch)!.seq;
+    const first = state.seq;
     const out: Uint8Array[] = [];
-    for (const c of contents) this.stage(contentType, c, out);
+    for (const c of contents) this.stage(type, c, out);
     this.sealStaged();
     return out.map((bytes, i) => ({ bytes, number: { epoch: w.epoch, sequenceNumber: first + i } }));
   }

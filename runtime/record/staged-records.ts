@@ -35,9 +35,12 @@ export class StagedRecords {
     return this.records.length;
   }
 
-  /** Adds a laid-out record to seal with `protection` and queue into `sink` (`joinsNext`: in one datagram with the next). */
+  /**
+   * Adds a laid-out record to seal with `protection` and queue into `sink` (`joinsNext`: in one datagram with the
+   * next); without a protection, a record queued as it is ({@link addWhole}).
+   */
   add(
-    protection: StagedProtection,
+    protection: StagedProtection | undefined,
     sink: Uint8Array[],
     record: Uint8Array,
     headerLength: number,
@@ -61,25 +64,16 @@ export class StagedRecords {
     l[at + 3] = seq;
     l[at + 4] = snOffset;
     l[at + 5] = snBytes;
-    this.push(protection, sink, record, joinsNext);
-  }
-
-  /** Adds a record that needs no sealing (a plaintext one), queued in its place. */
-  addWhole(sink: Uint8Array[], record: Uint8Array, joinsNext = false): void {
-    this.push(undefined, sink, record, joinsNext);
-  }
-
-  private push(
-    protection: StagedProtection | undefined,
-    sink: Uint8Array[],
-    record: Uint8Array,
-    joinsNext: boolean,
-  ): void {
     this.records.push(record);
     this.protections.push(protection);
     this.sinks.push(sink);
     this.joined.push(joinsNext);
     if (joinsNext) this.joins++;
+  }
+
+  /** Adds a record that needs no sealing (a plaintext one), queued in its place. */
+  addWhole(sink: Uint8Array[], record: Uint8Array, joinsNext = false): void {
+    this.add(undefined, sink, record, 0, 0, 0, 0, 2, joinsNext);
   }
 
   /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import test from 'ava';
+import { ContentType } from '../../generated/wire/enums.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
@@ -88,7 +89,7 @@ for (const provider of PROVIDERS) {
     const queue: Uint8Array[] = [];
     // 60 records of 1,200 bytes fill more than one 64 KiB slab: two runs, two calls.
     const burst = Array.from({ length: 60 }, () => crypto.randomBytes(1200));
-    for (const c of burst) tx.stage('application_data', c, queue);
+    for (const c of burst) tx.stage(ContentType.application_data, c, queue);
     t.is(tx.stagedCount, 60);
     t.is(queue.length, 0, 'nothing leaves before it is sealed');
     t.deepEqual(
@@ -100,7 +101,7 @@ for (const provider of PROVIDERS) {
     t.is(tx.stagedCount, 0);
     t.is(queue.length, 60);
     t.is(ack.number.sequenceNumber, 60);
-    tx.stage('application_data', Uint8Array.of(5), queue);
+    tx.stage(ContentType.application_data, Uint8Array.of(5), queue);
     tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4)); // new keys: what was staged under the old ones is sealed first
     t.is(queue.length, 61);
     const rx = fresh();
@@ -123,7 +124,7 @@ for (const provider of PROVIDERS) {
     const buffer = new Uint8Array(32);
     for (let i = 0; i < 4; i++) {
       buffer.fill(i);
-      tx.stage('application_data', buffer, queue);
+      tx.stage(ContentType.application_data, buffer, queue);
     }
     tx.sealStaged();
     const rx = fresh();
@@ -158,7 +159,7 @@ test('sealBatch checks every record and the usage limit before numbering any', (
   );
   t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   const queue: Uint8Array[] = [];
-  t.throws(() => limited.stage('application_data', Uint8Array.of(5), queue), {
+  t.throws(() => limited.stage(ContentType.application_data, Uint8Array.of(5), queue), {
     instanceOf: RecordLayerError,
     message: /usage limit/,
   });
