@@ -15,6 +15,8 @@ test('an established session counts one connection of its host; its driver is wh
   const pair = await echoPair();
   try {
     const listener = pair.listener;
+    // The client is open once it reads the server's Finished; the server's handshake ends when it reads the client's.
+    await pair.server.opened;
     t.deepEqual(
       listener.transport.sessions().map((d) => d.session),
       [pair.server],
@@ -25,6 +27,7 @@ test('an established session counts one connection of its host; its driver is wh
     t.is(listener.serverStats?.handshaking, 0);
     t.is(await echo(pair.client, 'x'), 'x');
     await pair.another();
+    await pair.accepted[1]!.opened;
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 2, handshakes: 0 });
     t.deepEqual(listener.hostUsage('127.0.0.2'), { connections: 0, handshakes: 0 }, 'another host');
     await pair.client.close();
