@@ -274,6 +274,28 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
   );
 });
 
+test('section 10: the episodes --bursts 100 leaves room for are the Clopper-Pearson bounds it names', (t) => {
+  const m =
+    /bound is the Clopper-Pearson upper end at one event, ([\d.]+) \/ n, against ([\d.]+) \/ n at none, so the records a row needs grow some ([\d.]+) times with the first episode seen, ([\d.]+) times with the second/.exec(
+      prose,
+    );
+  if (m === null) return t.fail('the sentence on one and two episodes');
+  const n = 1e9;
+  const at = (k: number): number => clopperPearsonUpper(k, n, 0.95) * n;
+  t.is(m[1], at(1).toFixed(2));
+  t.is(m[2], at(0).toFixed(2));
+  t.is(m[3], (at(1) / at(0)).toFixed(1));
+  t.is(m[4], (at(2) / at(0)).toFixed(1));
+  const e = /is met with up to (\w+) episodes seen \(\w+: ([\d.]+) \/ 2\.1e6 × 210 = ([\d.e-]+)\)/.exec(prose);
+  if (e === null) return t.fail('the sentence on 100 bursts');
+  const words = ['none', 'one', 'two', 'three', 'four', 'five', 'six'];
+  const k = words.indexOf(e[1]!);
+  const bound = (j: number): number => clopperPearsonUpper(j, 2.1e6, 0.95) * 210;
+  t.true(bound(k) <= 1e-3 && bound(k + 1) > 1e-3, `${k} episodes: the most that meet 1e-3`);
+  t.is(e[2], (clopperPearsonUpper(k, 2.1e6, 0.95) * 2.1e6).toFixed(2));
+  t.is(e[3], bound(k).toExponential(1));
+});
+
 /** One phase of a rerun as scripts/size-rerun.ts printed it: the records, drops, episodes, bound and status. */
 interface RerunPhase {
   readonly dropped: string;
