@@ -153,7 +153,13 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 });
 
 /** The answers searched under the acceptance by evidence, and their CSVs. */
-const EVIDENCE = { a: '100g', b: 'iot', 'b, 7 seeds': 'iot-7-seeds', c: '400g' } as const;
+const EVIDENCE = {
+  a: '100g',
+  'a, 100 bursts': '100g-100-bursts',
+  b: 'iot',
+  'b, 7 seeds': 'iot-7-seeds',
+  c: '400g',
+} as const;
 
 /**
  * A drop row's cell: its bound (3 significant figures), the episodes (per-episode rule) and the dropped of the records
