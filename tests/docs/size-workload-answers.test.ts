@@ -175,7 +175,10 @@ function dropCell(file: string, all: Row[], metric: string): string {
     .find((l) => l.startsWith(`evidence_slo_sizing_load,${metric},`));
   const bound = Number(row['bound_or_area']).toExponential(2);
   const episodes =
-    /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*; ([\d,]+) dropped"/.exec(line ?? '');
+    // A steady row on the one-record assumption says so after its drops.
+    /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*?; ([\d,]+) dropped(?:; the bound is on the episode rate: [^"]*)?"/.exec(
+      line ?? '',
+    );
   // Its source is a quoted cell with commas in it: read from the CSV's text.
   const unseen = readFileSync(file, 'utf8')
     .split('\n')
@@ -300,6 +303,30 @@ test('section 10: the episodes --bursts 100 leaves room for are the Clopper-Pear
   t.true(bound(k) <= 1e-3 && bound(k + 1) > 1e-3, `${k} episodes: the most that meet 1e-3`);
   t.is(e[2], (clopperPearsonUpper(k, 2.1e6, 0.95) * 2.1e6).toFixed(2));
   t.is(e[3], bound(k).toExponential(1));
+});
+
+test("section 10: (c)'s last knobs over 3 × 10 ms are size-reruns-400g.txt", (t) => {
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-400g.txt'), 'utf8');
+  t.true(text.startsWith('$ npx tsx scripts/size-rerun.ts docs/hwmodel/size-400g-last-knobs.json 3 10000 101\n'));
+  const m =
+    /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest (\d+); (\d+) of (\d+) seeds with one\): per-episode bound ([\d.e+-]+) at \d+ records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) \(records taken as independent: ([\d.e+-]+)\)/m.exec(
+      text,
+    );
+  if (m === null) return t.fail('the steady line');
+  t.true(
+    prose.includes(
+      `drops ${grouped(Number(m[1]))} of ${grouped(Number(m[2]))} records in ${m[3]!} episodes on ${m[5]!} of ${m[6]!} seeds, the largest ${m[4]!} records`,
+    ),
+  );
+  t.true(prose.includes(`per-episode bound ${m[7]!} against 1e-6, ${m[8]!} by the rule`));
+  t.true(prose.includes(`and ${m[9]!} with the records taken as independent. So that device`));
+  const held = /^drops by what held the intake's head: (steady [^;]+);.*memChannels ([\d.]+%)/m.exec(text);
+  if (held === null) return t.fail('what held the intake');
+  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`), its memory channels ${held[2]!}`));
+  // The knobs are the configuration its search stopped at, and the search's unseen episode the one named.
+  const unseen = pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-400g.csv')), 'unseen_episode', 'steady');
+  t.true(prose.includes(`larger than the ${unseen['limit_or_count']!} the search sized for`));
+  t.true(Number(m[4]) > Number(unseen['limit_or_count']));
 });
 
 /** One phase of a rerun as scripts/size-rerun.ts printed it: the records, drops, episodes, bound and status. */
