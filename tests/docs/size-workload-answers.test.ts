@@ -460,6 +460,60 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   );
 });
 
+test("section 10: (a)'s answer rerun over 3 × 10 ms and as long as its bursts' episode asks", (t) => {
+  const r = reruns();
+  const ten = r.get('size-100g-answer-knobs.json 3 10000 101');
+  if (ten === undefined) return t.fail('the 3 × 10 ms rerun of the answer');
+  t.true(
+    prose.includes(
+      `it drops ${ten.steady.dropped} of ${ten.steady.records} records in the steady windows and ${ten.burst.dropped} of ${ten.burst.records} in the bursts, the intake never held: bound ${ten.steady.bound} on the steady row, ${ten.steady.status},`,
+    ),
+  );
+  // 3 × 10 ms at (a)'s sizing load offers fewer records than a 1e-6 SLO needs at one record an episode.
+  t.true(Number(ten.steady.records.replaceAll(',', '')) < recordsToResolve(1e-6, 0.95));
+  t.is(ten.steady.status, 'not resolved');
+  // The knobs rerun are the answer's, and the unseen burst episode the one its search took.
+  const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g-100-bursts.csv'));
+  t.is(pick(answer, 'unseen_episode', 'burst')['limit_or_count'], String(ten.burst.perEpisode));
+  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-100g-answer-knobs.json'), 'utf8')) as {
+    answer: { knobs: Record<string, number> };
+  };
+  t.deepEqual(
+    KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']),
+    ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots', 'memChannels'].map(
+      (k) => String(saved.answer.knobs[k]),
+    ),
+  );
+  // As long as the bursts' largest episode asks: clean, and met at that episode.
+  const long = r.get('size-100g-answer-knobs.json 3 1900000 101');
+  if (long === undefined) return t.fail('the 3 × 1.9 s rerun of the answer');
+  const at = long.steady.atBurstEpisode;
+  if (at === undefined) return t.fail('the long rerun gives the bound at the bursts’ episode');
+  const needed = recordsToResolveEpisodes(1e-6, at.episode, 0.95);
+  t.true(Number(long.steady.records.replaceAll(',', '')) > needed);
+  t.true(
+    prose.includes(
+      `${long.steady.records} records, more than the ${grouped(needed)} needed), it drops ${long.steady.dropped} of ${long.steady.records} in the steady windows`,
+    ),
+  );
+  t.true(
+    prose.includes(
+      `at the bursts' largest episode, ${at.episode} records, the steady bound is ${at.bound}, ${at.status}.`,
+    ),
+  );
+  t.true(prose.includes(`Its three bursts (bound ${long.burst.bound}) resolve nothing`));
+  const held =
+    /^drops by what held the intake's head: (steady [^;]+; burst [^;]+); busy in the steady window: .*pkLanes ([\d.]+%)/m.exec(
+      readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8').split(
+        'answer-knobs.json 3 1900000 101\n',
+      )[1] ?? '',
+    );
+  if (held === null) return t.fail('the long rerun says what held the intake');
+  t.true(
+    prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`), the public-key lanes ${held[2]!} busy`),
+  );
+});
+
 test("section 10: (a)'s estimates, each at its range's ends, are the estimate rows of its CSV", (t) => {
   const file = join(ROOT, 'docs/hwmodel/size-evidence-100g-pk3.csv');
   const all = csvRows(file);
