@@ -157,6 +157,7 @@ const EVIDENCE = {
   a: '100g',
   'a, 100 bursts': '100g-100-bursts',
   b: 'iot',
+  'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',
   c: '400g',
 } as const;
