@@ -87,8 +87,8 @@ const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B
                   [--sessions N] [--active-sessions N] [--zipf S] [--handshake full|psk-dhe|psk]
                   [--slo-drop P] [--slo-p99 US] [--slo-p999 US] [--slo-burst-drop P] [--margin 20%]
                   [--group G] [--suite S] [--profile asic|fpga] [--clock MHZ] [--replications N]
-                  [--seed N] [--window US] [--max-window US] [--warmup US] [--max-steps N] [--no-sensitivity]
-                  [--json FILE] [--csv FILE] [--plot DIR] [--quiet]
+                  [--seed N] [--window US] [--max-window US] [--bursts N] [--warmup US] [--max-steps N]
+                  [--no-sensitivity] [--json FILE] [--csv FILE] [--plot DIR] [--quiet]
        dtls13 size --gbps G --handshakes H --connections N --records N [...]   (protocol-level)
 
 The workload search (the default): the smallest device by area whose SLOs hold under
@@ -105,7 +105,8 @@ episode, drops under 100 µs apart being one: Clopper-Pearson on the episodes in
 records × the largest episode, an unseen one as large as the largest any configuration that
 passed the screen showed in the search, else 1), at the load × (1 + margin) (default 20%), on
 runs long enough to resolve them (about 3 × episode / SLO records over --replications seeds, default
-3; the window per seed at most --max-window, default 1 s; --window sets the search's
+3; the window per seed at most --max-window, default 1 s, up to 60 s; with a burst held, at
+least --bursts seeds, a burst each, default 29, up to 100; --window sets the search's
 shorter screening runs). While an SLO fails, every knob (lanes, public-key lanes, DMA
 channels, pipeline slots, RX and TX rings, key slots, memory channels) is grown one step
 and the one that moved the limiting metric most is grown; once met, knobs are trimmed

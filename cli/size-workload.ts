@@ -22,6 +22,7 @@ import {
 } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCosts } from '../hwmodel/sizing/workload/device.js';
 import { workloadBounds } from '../hwmodel/sizing/workload/workload-bounds.js';
+import { BURSTS_TO_SEE, MAX_REPLICATIONS } from '../hwmodel/sizing/workload/run-plan.js';
 import { sizeWorkload, type WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
 import { openOutput } from './simulate-run.js';
@@ -93,6 +94,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         seed: { type: 'string' },
         window: { type: 'string' },
         'max-window': { type: 'string' },
+        bursts: { type: 'string' },
         warmup: { type: 'string' },
         'max-steps': { type: 'string' },
         'no-sensitivity': { type: 'boolean' },
@@ -206,7 +208,10 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         : {}),
       sensitivity: values['no-sensitivity'] !== true,
       ...(values['max-window'] !== undefined
-        ? { maxWindowUs: positive('--max-window', num('--max-window', values['max-window'])) }
+        ? { maxWindowUs: positive('--max-window', num('--max-window', values['max-window']), MAX_WINDOW_LIMIT_US) }
+        : {}),
+      ...(values.bursts !== undefined
+        ? { minBursts: whole('--bursts', num('--bursts', values.bursts), BURSTS_TO_SEE, MAX_REPLICATIONS) }
         : {}),
       onStep: (s) => {
         if (values.quiet !== true) process.stdout.write(`${stepText(s)}\n`);
@@ -293,8 +298,15 @@ function whole(flag: string, v: number | undefined, min: number, max: number): n
   return v;
 }
 
-function positive(flag: string, v: number | undefined): number {
-  if (v === undefined || !(v > 0 && v <= 1e6))
-    throw new CliUsageError(`${flag}: must be a number of µs above 0 and at most 1000000`);
+/**
+ * The longest steady window `--max-window` takes (µs a seed): 60 s. A drop SLO with a large unseen episode may need
+ * billions of records, and the search names the window that would resolve it; past a minute a seed, its runs take
+ * hours of CPU on one core.
+ */
+const MAX_WINDOW_LIMIT_US = 60_000_000;
+
+function positive(flag: string, v: number | undefined, max = 1e6): number {
+  if (v === undefined || !(v > 0 && v <= max))
+    throw new CliUsageError(`${flag}: must be a number of µs above 0 and at most ${max}, got ${String(v)}`);
   return v;
 }

@@ -1,6 +1,6 @@
 /**
- * docs/hwmodel-sizing.md, section 10, "(a) is not resolved": the search's configurations, the one it kept and its
- * verdict are its output as printed (docs/hwmodel/size-search-100g.txt), and its verdict is its CSV's
+ * docs/hwmodel-sizing.md, section 10, "(a) at 29 bursts is not resolved": the search's configurations, the one it
+ * kept and its verdict are its output as printed (docs/hwmodel/size-search-100g.txt), and its verdict is its CSV's
  * (docs/hwmodel/size-evidence-100g.csv).
  */
 import test from 'ava';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
-const HEADING = '**(a) is not resolved.**';
+const HEADING = '**(a) at 29 bursts is not resolved.**';
 const paragraph = DOC.slice(DOC.indexOf(HEADING)).split('\n\n')[0]!.replace(/\s+/g, ' ');
 const RUN = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g.txt'), 'utf8');
 
@@ -45,4 +45,31 @@ test("section 10: (a)'s search is its saved output: the growth, the kept configu
   t.true(readFileSync(join(ROOT, 'docs/hwmodel/size-evidence-100g.csv'), 'utf8').includes(`"${verdict}"`));
   const trimmed = lines.find((l) => / trim \w+ → \d+: burstDropProbability not resolved, accepted/.test(l))!;
   t.true(paragraph.includes(`Trimming the DMA channels to ${/dmaChannels → (\d+)/.exec(trimmed)![1]!}`));
+});
+
+test("section 10: (a)'s search with --bursts 100 is its saved output: the growth, the acceptance, the answer", (t) => {
+  const heading = '**(a) with 100 bursts an acceptance: met, its steady row on the one-record assumption.**';
+  const text = DOC.slice(DOC.indexOf('**(a) with 100 bursts')).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-100-bursts.txt'), 'utf8');
+  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
+  const values = lines
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const sentence = text.slice(text.indexOf('up to the sixth memory channel:'), text.indexOf('That configuration'));
+  t.deepEqual(
+    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
+    values,
+  );
+  const met = lines.find((l) => l.includes('meets every SLO'))!;
+  t.true(text.includes(`That configuration, ${knobs(met)}, which at 29`), 'the first that met');
+  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
+  // At 29 bursts the same knobs passed the screen, failed their acceptance, and the DMA channels grew.
+  const at29 = RUN.split('\n').find((l) => l.startsWith('  [') && knobs(l) === knobs(met));
+  t.truthy(at29, 'the same configuration in the 29-burst search');
+  t.true(at29!.includes('dmaChannels → 15 (proven'), at29);
+  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run);
+  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
+  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
 });

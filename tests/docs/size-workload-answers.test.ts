@@ -153,7 +153,14 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 });
 
 /** The answers searched under the acceptance by evidence, and their CSVs. */
-const EVIDENCE = { a: '100g', b: 'iot', 'b, 7 seeds': 'iot-7-seeds', c: '400g' } as const;
+const EVIDENCE = {
+  a: '100g',
+  'a, 100 bursts': '100g-100-bursts',
+  b: 'iot',
+  'b, 5 s window': 'iot-5s-window',
+  'b, 7 seeds': 'iot-7-seeds',
+  c: '400g',
+} as const;
 
 /**
  * A drop row's cell: its bound (3 significant figures), the episodes (per-episode rule) and the dropped of the records
@@ -169,7 +176,10 @@ function dropCell(file: string, all: Row[], metric: string): string {
     .find((l) => l.startsWith(`evidence_slo_sizing_load,${metric},`));
   const bound = Number(row['bound_or_area']).toExponential(2);
   const episodes =
-    /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*; ([\d,]+) dropped"/.exec(line ?? '');
+    // A steady row on the one-record assumption says so after its drops.
+    /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*?; ([\d,]+) dropped(?:; the bound is on the episode rate: [^"]*)?"/.exec(
+      line ?? '',
+    );
   // Its source is a quoted cell with commas in it: read from the CSV's text.
   const unseen = readFileSync(file, 'utf8')
     .split('\n')
@@ -272,6 +282,52 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
     prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`),
     'the gap is the code’s',
   );
+});
+
+test('section 10: the episodes --bursts 100 leaves room for are the Clopper-Pearson bounds it names', (t) => {
+  const m =
+    /bound is the Clopper-Pearson upper end at one event, ([\d.]+) \/ n, against ([\d.]+) \/ n at none, so the records a row needs grow some ([\d.]+) times with the first episode seen, ([\d.]+) times with the second/.exec(
+      prose,
+    );
+  if (m === null) return t.fail('the sentence on one and two episodes');
+  const n = 1e9;
+  const at = (k: number): number => clopperPearsonUpper(k, n, 0.95) * n;
+  t.is(m[1], at(1).toFixed(2));
+  t.is(m[2], at(0).toFixed(2));
+  t.is(m[3], (at(1) / at(0)).toFixed(1));
+  t.is(m[4], (at(2) / at(0)).toFixed(1));
+  const e = /is met with up to (\w+) episodes seen \(\w+: ([\d.]+) \/ 2\.1e6 × 210 = ([\d.e-]+)\)/.exec(prose);
+  if (e === null) return t.fail('the sentence on 100 bursts');
+  const words = ['none', 'one', 'two', 'three', 'four', 'five', 'six'];
+  const k = words.indexOf(e[1]!);
+  const bound = (j: number): number => clopperPearsonUpper(j, 2.1e6, 0.95) * 210;
+  t.true(bound(k) <= 1e-3 && bound(k + 1) > 1e-3, `${k} episodes: the most that meet 1e-3`);
+  t.is(e[2], (clopperPearsonUpper(k, 2.1e6, 0.95) * 2.1e6).toFixed(2));
+  t.is(e[3], bound(k).toExponential(1));
+});
+
+test("section 10: (c)'s last knobs over 3 × 10 ms are size-reruns-400g.txt", (t) => {
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-400g.txt'), 'utf8');
+  t.true(text.startsWith('$ npx tsx scripts/size-rerun.ts docs/hwmodel/size-400g-last-knobs.json 3 10000 101\n'));
+  const m =
+    /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest (\d+); (\d+) of (\d+) seeds with one\): per-episode bound ([\d.e+-]+) at \d+ records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) \(records taken as independent: ([\d.e+-]+)\)/m.exec(
+      text,
+    );
+  if (m === null) return t.fail('the steady line');
+  t.true(
+    prose.includes(
+      `drops ${grouped(Number(m[1]))} of ${grouped(Number(m[2]))} records in ${m[3]!} episodes on ${m[5]!} of ${m[6]!} seeds, the largest ${m[4]!} records`,
+    ),
+  );
+  t.true(prose.includes(`per-episode bound ${m[7]!} against 1e-6, ${m[8]!} by the rule`));
+  t.true(prose.includes(`and ${m[9]!} with the records taken as independent. So that device`));
+  const held = /^drops by what held the intake's head: (steady [^;]+);.*memChannels ([\d.]+%)/m.exec(text);
+  if (held === null) return t.fail('what held the intake');
+  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`), its memory channels ${held[2]!}`));
+  // The knobs are the configuration its search stopped at, and the search's unseen episode the one named.
+  const unseen = pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-400g.csv')), 'unseen_episode', 'steady');
+  t.true(prose.includes(`larger than the ${unseen['limit_or_count']!} the search sized for`));
+  t.true(Number(m[4]) > Number(unseen['limit_or_count']));
 });
 
 /** One phase of a rerun as scripts/size-rerun.ts printed it: the records, drops, episodes, bound and status. */
@@ -402,6 +458,60 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   t.is(
     pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g-pk3.csv')), 'unseen_episode', 'burst')['limit_or_count'],
     String(ten.burst.perEpisode),
+  );
+});
+
+test("section 10: (a)'s answer rerun over 3 × 10 ms and as long as its bursts' episode asks", (t) => {
+  const r = reruns();
+  const ten = r.get('size-100g-answer-knobs.json 3 10000 101');
+  if (ten === undefined) return t.fail('the 3 × 10 ms rerun of the answer');
+  t.true(
+    prose.includes(
+      `it drops ${ten.steady.dropped} of ${ten.steady.records} records in the steady windows and ${ten.burst.dropped} of ${ten.burst.records} in the bursts, the intake never held: bound ${ten.steady.bound} on the steady row, ${ten.steady.status},`,
+    ),
+  );
+  // 3 × 10 ms at (a)'s sizing load offers fewer records than a 1e-6 SLO needs at one record an episode.
+  t.true(Number(ten.steady.records.replaceAll(',', '')) < recordsToResolve(1e-6, 0.95));
+  t.is(ten.steady.status, 'not resolved');
+  // The knobs rerun are the answer's, and the unseen burst episode the one its search took.
+  const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g-100-bursts.csv'));
+  t.is(pick(answer, 'unseen_episode', 'burst')['limit_or_count'], String(ten.burst.perEpisode));
+  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-100g-answer-knobs.json'), 'utf8')) as {
+    answer: { knobs: Record<string, number> };
+  };
+  t.deepEqual(
+    KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']),
+    ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots', 'memChannels'].map(
+      (k) => String(saved.answer.knobs[k]),
+    ),
+  );
+  // As long as the bursts' largest episode asks: clean, and met at that episode.
+  const long = r.get('size-100g-answer-knobs.json 3 1900000 101');
+  if (long === undefined) return t.fail('the 3 × 1.9 s rerun of the answer');
+  const at = long.steady.atBurstEpisode;
+  if (at === undefined) return t.fail('the long rerun gives the bound at the bursts’ episode');
+  const needed = recordsToResolveEpisodes(1e-6, at.episode, 0.95);
+  t.true(Number(long.steady.records.replaceAll(',', '')) > needed);
+  t.true(
+    prose.includes(
+      `${long.steady.records} records, more than the ${grouped(needed)} needed), it drops ${long.steady.dropped} of ${long.steady.records} in the steady windows`,
+    ),
+  );
+  t.true(
+    prose.includes(
+      `at the bursts' largest episode, ${at.episode} records, the steady bound is ${at.bound}, ${at.status}.`,
+    ),
+  );
+  t.true(prose.includes(`Its three bursts (bound ${long.burst.bound}) resolve nothing`));
+  const held =
+    /^drops by what held the intake's head: (steady [^;]+; burst [^;]+); busy in the steady window: .*pkLanes ([\d.]+%)/m.exec(
+      readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8').split(
+        'answer-knobs.json 3 1900000 101\n',
+      )[1] ?? '',
+    );
+  if (held === null) return t.fail('the long rerun says what held the intake');
+  t.true(
+    prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`), the public-key lanes ${held[2]!} busy`),
   );
 });
 

@@ -67,7 +67,9 @@ function perUs(t: Traffic): number {
 
 /**
  * The acceptance runs for `load` (the traffic the SLOs are judged under) from the screening settings `run`, an episode
- * not seen taken to lose `unseen`'s records.
+ * not seen taken to lose `unseen`'s records, a held burst run on at least `minBursts` seeds (a burst each). Sized so a
+ * clean run resolves each drop row: a run that shows k episodes needs some (k + 1) times the records, which only more
+ * bursts (`minBursts`, the CLI's `--bursts`) or a longer window (`maxWindowUs`) give, fixed before the run is made.
  */
 export function acceptancePlan(
   load: Traffic,
@@ -75,7 +77,12 @@ export function acceptancePlan(
   run: RunSettings,
   maxWindowUs: number = MAX_WINDOW_US,
   unseen: UnseenEpisodes = NONE_SEEN,
+  minBursts: number = BURSTS_TO_SEE,
 ): AcceptancePlan {
+  if (!(Number.isInteger(minBursts) && minBursts >= BURSTS_TO_SEE && minBursts <= MAX_REPLICATIONS))
+    throw new RangeError(
+      `minBursts: the fewest bursts an acceptance runs must be a whole number from ${BURSTS_TO_SEE} to ${MAX_REPLICATIONS}, got ${minBursts}`,
+    );
   const rate = perUs(load);
   const quantileTail = slos.p999Us !== undefined ? 1e-3 : slos.p99Us !== undefined ? 1e-2 : 1;
   const needed = Math.max(
@@ -88,8 +95,9 @@ export function acceptancePlan(
     : 0;
   // The burst and its recovery as long.
   const burstPerSeed = bursting ? rate * load.burstUs * (load.burstFactor + 1) : 0;
-  // A seed a burst: enough for the records the SLO needs, and never fewer than it takes to see a kind of episode.
-  const wantSeeds = bursting ? Math.max(BURSTS_TO_SEE, Math.ceil((burstNeeded * 1.05) / burstPerSeed)) : 0;
+  // A seed a burst: enough for the records the SLO needs, and never fewer than it takes to see a kind of episode
+  // (`minBursts`: more, so that a burst row with an episode or two seen is still resolved).
+  const wantSeeds = bursting ? Math.max(minBursts, Math.ceil((burstNeeded * 1.05) / burstPerSeed)) : 0;
   const replications = Math.min(MAX_REPLICATIONS, Math.max(run.replications, wantSeeds));
   const wantWindow = Math.ceil((needed * 1.05) / (replications * rate));
   const windowUs = Math.min(maxWindowUs, Math.max(run.windowUs, wantWindow));

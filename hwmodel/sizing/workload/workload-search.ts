@@ -60,6 +60,8 @@ export interface WorkloadSizingOptions {
   readonly sensitivity?: boolean;
   /** The longest steady window (µs a seed) an acceptance run may take (default run-plan.ts MAX_WINDOW_US). */
   readonly maxWindowUs?: number;
+  /** The fewest bursts (a seed each) an acceptance with a held burst runs (default run-plan.ts BURSTS_TO_SEE, 29). */
+  readonly minBursts?: number;
   readonly onStep?: (s: SearchStep) => void;
 }
 
@@ -153,10 +155,17 @@ export function sizeWorkload(
   // The largest episode of each phase in any run of a configuration that passed the screen: an unseen one's size.
   let seen = { steady: 0, burst: 0 };
   const planNow = (): AcceptancePlan =>
-    acceptancePlan(load, slos, run, options.maxWindowUs, {
-      steady: unseenEpisode(seen.steady, SEARCH_EPISODES),
-      burst: unseenEpisode(seen.burst, SEARCH_EPISODES),
-    });
+    acceptancePlan(
+      load,
+      slos,
+      run,
+      options.maxWindowUs,
+      {
+        steady: unseenEpisode(seen.steady, SEARCH_EPISODES),
+        burst: unseenEpisode(seen.burst, SEARCH_EPISODES),
+      },
+      options.minBursts,
+    );
   const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, run);
   // A configuration that passed the screen `screened`: its episodes noted, then accepted on runs sized for the
   // unseen episode so far, or "not resolved" without a run when no run up to the longest allowed could resolve it.
@@ -295,7 +304,7 @@ export function sizeWorkload(
     traffic,
     met.knobs,
     costs,
-    acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen).accept,
+    acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen, options.minBursts).accept,
   );
   const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 }, 'exact', plan.unseen);
   const mean = (f: (r: Replicated['runs'][number]) => number): number =>

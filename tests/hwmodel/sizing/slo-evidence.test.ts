@@ -15,7 +15,13 @@ import {
 import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
-import { acceptancePlan, BURSTS_TO_SEE, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
+import {
+  acceptancePlan,
+  BURSTS_TO_SEE,
+  linkOverload,
+  MAX_REPLICATIONS,
+  MAX_WINDOW_US,
+} from '../../../hwmodel/sizing/workload/run-plan.js';
 import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
 import { checkTraffic, IMIX, parseMix, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
@@ -114,6 +120,40 @@ test('acceptance runs are sized to the SLO: records offered reach 3 / SLO, burst
   t.is(capped.accept.windowUs, 1000);
   // A p99.9 needs its tail's records even when the drop SLO is loose.
   t.is(acceptancePlan(load, { ...slos, dropProbability: 0.01, p999Us: 5 }, run).recordsNeeded, 2995);
+});
+
+test('more bursts on request: --bursts N runs a held burst on N seeds, the steady records shared among them', (t) => {
+  const traffic = checkTraffic({
+    openGbps: 100,
+    sealGbps: 100,
+    mix: IMIX,
+    handshakesPerSecond: 50_000,
+    sessions: 1000,
+    burstFactor: 1.5,
+    burstUs: 100,
+  });
+  const load = scaleTraffic(traffic, 1.2);
+  const run = { warmupUs: 50, windowUs: 500, replications: 3, seed: 1 };
+  const held = { ...slos, burstDropProbability: 1e-3, margin: 0.2 };
+  const unseen = {
+    steady: { records: 1, source: 'test', assumed: true },
+    burst: { records: 210, source: 'test' },
+  };
+  const at29 = acceptancePlan(load, held, run, MAX_WINDOW_US, unseen);
+  const at100 = acceptancePlan(load, held, run, MAX_WINDOW_US, unseen, MAX_REPLICATIONS);
+  // An unseen burst episode of 210 needs 629,103 burst records: some 30 bursts of about 21,000; asked for 100, 100.
+  t.is(at29.burstRecordsNeeded, 629_103);
+  t.true(at29.accept.replications >= BURSTS_TO_SEE && at29.accept.replications < 40, `${at29.accept.replications}`);
+  t.is(at100.accept.replications, MAX_REPLICATIONS);
+  t.true(at100.burstRecordsOffered > 3 * at29.burstRecordsOffered);
+  // The steady records stay at least as many: the window a seed shrinks as the seeds grow, to the screen's at least.
+  t.true(at100.recordsOffered >= at100.recordsNeeded);
+  t.is(at100.accept.windowUs, run.windowUs);
+  t.true(at29.accept.windowUs > 2 * run.windowUs, `${at29.accept.windowUs} µs`);
+  // Without a burst held, the seeds are the screen's whatever is asked.
+  t.is(acceptancePlan(load, { ...slos, margin: 0.2 }, run, MAX_WINDOW_US, unseen, 100).accept.replications, 3);
+  for (const bad of [BURSTS_TO_SEE - 1, MAX_REPLICATIONS + 1, 40.5])
+    t.throws(() => acceptancePlan(load, held, run, MAX_WINDOW_US, unseen, bad), { message: /^minBursts: .*got / });
 });
 
 test("a burst is one draw: (a)'s earlier knobs drop in none of three seeds' bursts, and in some of 29", (t) => {

@@ -268,6 +268,17 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
     instanceOf: CliUsageError,
     message: /^--slo-drop: /,
   });
+  // The window the search names when a drop row needs more records (`--max-window 2102305`) is one the flag takes:
+  // up to a minute a seed. The bursts: from the 29 that see a kind of episode in one burst in ten, up to 100 seeds.
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--max-window', '60000001']), {
+    instanceOf: CliUsageError,
+    message: '--max-window: must be a number of µs above 0 and at most 60000000, got 60000001',
+  });
+  for (const bursts of ['28', '101', '30.5'])
+    await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--bursts', bursts]), {
+      instanceOf: CliUsageError,
+      message: '--bursts: must be a whole number from 29 to 100',
+    });
 });
 
 test('dtls13 size with a burst reports the burst apart from the steady window', async (t) => {
