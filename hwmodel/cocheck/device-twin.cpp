@@ -13,7 +13,9 @@
 // "<id> <finish ps>" per record finished and "<id> D" per record dropped at the RX ring, and for a simulate() run
 // "K <hits> <misses>", what its own key slots found. Driven by a simulate() run, each connection's worker runs the
 // whole of each call itself: the datagram's records, then the handshake work and the outgoing records that followed
-// it in the run (what they are is the run's; when they happen, the twin's).
+// it in the run (what they are is the run's; when they happen, the twin's), each outgoing datagram through the TX
+// ring and onto the egress link ("<datagram id> <ps>" when the link has sent it, "<datagram id> D" when the ring
+// dropped it).
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <cmath>
 #include <cstdint>
@@ -85,6 +87,13 @@ struct device : sc_module {
   sc_fifo<std::pair<fifo_credits*, sc_event*>*> intake_q;
   fifo_credits sym_slots, pk_slots, rx_credits, pipeline, crypto_credits;
   long ring_free;
+  // The TX ring toward the egress link: credits (waited for in arrival order), then a slot (dropped when none is
+  // free: only credits above the depth allow that); both back when the link has sent the datagram.
+  fifo_credits tx_credits;
+  long tx_ring_free;
+  u64 link_busy = 0;                // when the link has sent everything it was given
+  std::deque<u64> departures;      // the ring's datagrams' ends on the link, in link order
+  sc_event departure;
   // The memory's cache: per set, its lines, most recently used last.
   std::vector<std::list<u64>> sets;
   // Key slots: connection -> slot, least recently used first.
@@ -104,7 +113,10 @@ struct device : sc_module {
         pk_slots(static_cast<long>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         rx_credits(static_cast<long>(p.at("record_layer.rx_credits"))), pipeline(static_cast<long>(p.at("record_layer.pipeline_depth"))),
         crypto_credits(static_cast<long>(p.at("record_layer.crypto_credits"))), ring_free(static_cast<long>(p.at("record_layer.rx_ring_depth"))),
+        tx_credits(static_cast<long>(param_or("record_layer.tx_credits", 1 << 30))),
+        tx_ring_free(static_cast<long>(param_or("record_layer.tx_ring_depth", 1 << 30))),
         setup(s), bytes_per_cycle(b), latency_cycles(l), pk_cycles(pk) {
+    sc_spawn([this] { drain(); }, "tx_ring");
     sets.resize(std::max<u64>(1, p.at("memory.cache_size") / p.at("memory.line_size") / 4));
     for (u64 i = p.at("key_manager.key_slots"); i > 0; i--) free_slots.push_back(i - 1);
     sc_spawn([this] { server(lookups, false); }, "connection_manager");
@@ -122,6 +134,42 @@ struct device : sc_module {
     for (u64 i = 0; i < channels; i++) {
       sc_fifo<job*>* q = dma_q[rr ? i : 0];
       sc_spawn([this, q] { server(*q, true); }, sc_gen_unique_name("dma"));
+    }
+  }
+
+  u64 param_or(const char* name, u64 otherwise) const { return p.count(name) ? p.at(name) : otherwise; }
+
+  // The egress link, first in first out: a datagram's bytes and its IPv4 and UDP headers (28 bytes) at the link's
+  // rate, after what it was given before; one larger than the MTU is not sent (it leaves at once). Returns the end.
+  u64 link_send(u64 bytes) {
+    if (bytes + 28 > param_or("network_channel.mtu", ~0ull - 28)) return now_ps();
+    const double bits = static_cast<double>(bytes + 28) * 8;
+    const double rate = static_cast<double>(p.at("network_channel.bandwidth"));
+    const u64 start = std::max(now_ps(), link_busy);
+    link_busy = start + static_cast<u64>(std::llround(bits * 1e12 / rate));
+    return link_busy;
+  }
+
+  // The datagram's TX ring slot and credit come back at `at` (the link's order: never before the one ahead).
+  void depart(u64 at) {
+    const u64 t = std::max(std::max(at, now_ps()), departures.empty() ? 0 : departures.back());
+    departures.push_back(t);
+    if (departures.size() == 1) departure.notify();
+  }
+
+  void drain() {
+    for (;;) {
+      if (departures.empty()) {
+        wait(departure);
+        continue;
+      }
+      if (departures.front() > now_ps()) {
+        wait(ps(departures.front() - now_ps()));
+        continue;
+      }
+      departures.pop_front();
+      tx_ring_free++;
+      tx_credits.give();
     }
   }
 
@@ -427,9 +475,11 @@ struct device : sc_module {
     for (u64 i = 0; i < installs; i++) key_install(connection);
   }
 
-  // Outgoing records: a pipeline slot, the header cost per datagram, the key read, their seals; then each datagram's
-  // lookup and table read on its way out. Returns when the seals ended (the compared finish).
-  u64 outbound(u64 connection, u64 datagrams, const op_list& ops) {
+  // Outgoing records: a pipeline slot, the header cost per datagram, the key read, their seals; then each datagram on
+  // its way out: a TX credit and a ring slot (or dropped), the lookup and table read, the link. Returns when the seals
+  // ended (the compared finish); each datagram's end on the link (or -1, dropped) goes to `sent_out`.
+  u64 outbound(u64 connection, u64 datagrams, const op_list& ops, const std::vector<std::pair<u64, u64>>& sent,
+               std::vector<std::pair<u64, long long>>& sent_out) {
     pipeline.take();
     const u64 header = datagrams * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
@@ -441,9 +491,24 @@ struct device : sc_module {
     }
     const u64 sealed = now_ps();
     const u64 entry = TABLE_BASE + (connection % p.at("connection_manager.max_connections")) * CONNECTION_ENTRY;
-    for (u64 i = 0; i < datagrams; i++) {
+    for (u64 i = 0; i < std::max<u64>(datagrams, sent.size()); i++) {
+      const bool traced = i < sent.size();
+      if (traced) {
+        tx_credits.take();
+        if (tx_ring_free == 0) {
+          tx_credits.give();
+          sent_out.push_back({sent[i].first, -1});
+          continue;
+        }
+        tx_ring_free--;
+      }
       manager(lookups, p.at("connection_manager.table_lookup_cost"));
       access(entry, CONNECTION_ENTRY);
+      if (traced) {
+        const u64 end = link_send(sent[i].second);
+        sent_out.push_back({sent[i].first, static_cast<long long>(end)});
+        depart(end);
+      }
     }
     pipeline.give();
     return sealed;
@@ -475,6 +540,7 @@ int sc_main(int, char*[]) {
   u64 generate = 0, derive = 0, sign = 0;
   std::vector<device::raw_op> table;
   std::vector<traced> traces;
+  std::unordered_map<u64, std::vector<std::pair<u64, u64>>> sent_of;  // request -> its datagrams (id, bytes)
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -522,6 +588,10 @@ int sc_main(int, char*[]) {
         }
       }
       traces.push_back(t);
+    } else if (k == "t") {
+      u64 id = 0, request = 0, bytes = 0;
+      in >> id >> request >> bytes;
+      sent_of[request].push_back({id, bytes});
     } else if (k == "r") {
       offered r{};
       int seal = 0, handshake = 0;
@@ -554,7 +624,12 @@ int sc_main(int, char*[]) {
       d.handshake(t.connection, t.count, t.installs, t.ops);
       out.push_back({t.id, static_cast<long long>(now_ps())});
     } else {
-      out.push_back({t.id, static_cast<long long>(d.outbound(t.connection, t.count, t.ops))});
+      const auto it = sent_of.find(t.id);
+      static const std::vector<std::pair<u64, u64>> none;
+      std::vector<std::pair<u64, long long>> sent;
+      out.push_back({t.id, static_cast<long long>(d.outbound(t.connection, t.count, t.ops,
+                                                             it == sent_of.end() ? none : it->second, sent))});
+      out.insert(out.end(), sent.begin(), sent.end());
     }
     auto it = next.find(t.id);
     if (it != next.end())

@@ -17,6 +17,7 @@
  * l <id> <at> <connection_manager|key_manager> <service> <done|-> [<rx|tx> <connection>|<install>]
  *                                                                                   a table lookup or key derivation on its module's lane
  * w <id> <at> <connection> <messages> <installs> <flight 0|1> <service> <done|->      handshake work on the handshake engine's lanes
+ * t <id> <at> <connection> <request id|-> <bytes> <wire|dropped>                    an outgoing datagram at the TX ring
  * ```
  *
  * `at` is when the transaction takes effect (the call's time plus its
@@ -40,8 +41,15 @@ the connection; an outgoing slot request the datagrams it sends. Handshake
 work is one real call's, on one of the handshake engine's
 `concurrent_handshakes` lanes for `message_cost` per message: the messages,
 the keys it installs after its crypto command, and whether a flight
-follows (its slot request comes next on that connection). The record
-layer, connection manager, key manager and handshake engine lines are
+follows (its slot request comes next on that connection). An outgoing
+datagram asks for a TX credit at `at` (`record_layer.tx_credits`, in
+arrival order), then takes a slot of the TX ring (`tx_ring_depth`) or is
+dropped at a full one; `wire` is when the egress link finished
+serializing it (`network_channel.bandwidth`, the datagram's bytes and 28
+of IPv4 and UDP headers, first in first out; one over
+`network_channel.mtu` leaves at once), when its slot and credit come
+back; it names the slot request it belongs to. The record layer,
+connection manager, key manager, handshake engine and TX ring lines are
 written on the offload platform only. The crypto operations are the model's log
  * (`hwmodel/model/crypto-ops.ts`): kind, the provider's algorithm name, bytes.
  */
@@ -126,6 +134,19 @@ export interface TraceLaneRequest {
   readonly connection?: number;
 }
 
+/** An outgoing datagram at the TX ring: sent (the link done with it at `wire`) or dropped (`wire` undefined). */
+export interface TraceSent {
+  readonly kind: 't';
+  readonly id: number;
+  /** When it asked for a TX credit. */
+  readonly at: SimTime;
+  readonly connection: number;
+  /** The outgoing slot request (a TraceSlotRequest's id) whose records it carries. */
+  readonly request: number | undefined;
+  readonly bytes: number;
+  readonly wire: SimTime | undefined;
+}
+
 /** One piece of handshake work on the handshake engine's lanes. */
 export interface TraceHandshakeWork {
   readonly kind: 'w';
@@ -155,6 +176,8 @@ export interface EngineTrace {
   readonly lanes: readonly TraceLaneRequest[];
   /** The handshake engine's work (offload platform). */
   readonly handshakes: readonly TraceHandshakeWork[];
+  /** The outgoing datagrams at the TX ring (offload platform). */
+  readonly sent: readonly TraceSent[];
 }
 
 /** What the recorder taps: the device's crypto engine and memory as `buildHost` makes them. */
@@ -175,6 +198,8 @@ export interface TracedDevice {
     workTrace: HandshakeWorkTrace | undefined;
     readonly params: object;
   };
+  /** The egress link: its rate (bit/s) and MTU drain the TX ring. */
+  readonly networkChannel?: { readonly params: { readonly bandwidth: number; readonly mtu: number } };
 }
 
 /** A module with one lane whose bookings the trace records. */
@@ -215,6 +240,12 @@ export class EngineTraceRecorder {
       ...paramLines('memory', device.memory.params),
       ...[...dramParams()].map(([k, v]) => `param ${k} ${v}`),
       ...(device.recordLayer?.rxRing !== undefined ? paramLines('record_layer', device.recordLayer.params) : []),
+      ...(device.recordLayer?.rxRing !== undefined && device.networkChannel !== undefined
+        ? [
+            `param network_channel.bandwidth ${device.networkChannel.params.bandwidth}`,
+            `param network_channel.mtu ${device.networkChannel.params.mtu}`,
+          ]
+        : []),
     ];
     device.cryptoEngine.command.forEach((socket, port) =>
       socket.tap(this.#tap((gp, at, blocking) => this.#command(gp, at, port, blocking))),
@@ -326,6 +357,13 @@ export class EngineTraceRecorder {
         if (r?.granted !== undefined) r.hold = sim.now - r.granted;
         requests.delete(connection);
       },
+      sent: (connection, bytes, asked, wire) => {
+        const request = requests.get(connection)?.id;
+        const id: number = this.#line(
+          () =>
+            `t ${id} ${asked} ${connection} ${request === undefined ? '-' : String(request)} ${bytes} ${wire === undefined ? 'dropped' : String(wire)}`,
+        );
+      },
     };
   }
 
@@ -389,6 +427,7 @@ export function parseEngineTrace(text: string): EngineTrace {
   const recordLayer: RecordLayerTraceRecord[] = [];
   const lanes: TraceLaneRequest[] = [];
   const handshakes: TraceHandshakeWork[] = [];
+  const sent: TraceSent[] = [];
   lines.forEach((line, i) => {
     if (i === 0 || line.length === 0) return;
     const w = line.split(' ');
@@ -502,12 +541,23 @@ export function parseEngineTrace(text: string): EngineTrace {
           done: done(8),
         });
         break;
+      case 't':
+        sent.push({
+          kind: 't',
+          id: n(1),
+          at: n(2),
+          connection: n(3),
+          request: done(4),
+          bytes: n(5),
+          wire: w[6] === 'dropped' ? undefined : n(6),
+        });
+        break;
       default:
         throw new EngineTraceError(i + 1, `unknown record '${w[0] ?? ''}'`);
     }
   });
   if (engine === undefined) throw new EngineTraceError(2, 'no engine line');
-  return { engine, params, records, recordLayer, lanes, handshakes };
+  return { engine, params, records, recordLayer, lanes, handshakes, sent };
 }
 
 /** The spec/hw engine whose cycle table a profile carries (`default` when it is the built-in one), or `custom`. */

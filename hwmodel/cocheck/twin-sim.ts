@@ -33,12 +33,23 @@
  * workloads), which start at their traced time on the connection's worker
  * (`counts.timed`).
  *
+ * The outgoing records end on the wire: each datagram takes a TX credit
+ * (`tx_credits`, in arrival order: the worker and its slot wait), then a
+ * slot of the TX ring (dropped at a full one, which only credits above
+ * `tx_ring_depth` allow), then the connection manager's lookup and table
+ * read, then the egress link (`network_channel.bandwidth`, first in first
+ * out, its bytes and 28 of headers); the slot and the credit come back when
+ * the link has serialized it. Which datagram carries what is the run's
+ * (`t` lines: the request and the bytes); when it leaves, the twin's.
+ *
  * `simulate()`'s latency of a datagram is its slot's release less its
  * arrival at the ring (the slot is given back once its records are open);
- * a datagram the ring dropped is a drop. The compared records are the
- * datagrams whose command opened a record, and the seal direction: each
+ * a datagram the ring dropped is a drop. Two comparisons: to the command's
+ * end (`records`: the datagrams whose command opened a record, and each
  * outgoing request whose command sealed records, from the request to the
- * command's end (the run's TX ring and link come after it).
+ * command's end) and to the wire (`wire`: the same opened records, and each
+ * outgoing datagram from its request to the link's end of it, or its drop
+ * at the TX ring).
  */
 import type { SimTime } from '../kernel/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -48,6 +59,7 @@ import {
   type TraceAccess,
   type TraceCommand,
   type TraceHandshakeWork,
+  type TraceSent,
   type TraceSlotRequest,
 } from './engine-trace.js';
 import { rawOp, TIMED_KINDS, type RawOp } from './twin-raw-ops.js';
@@ -64,7 +76,12 @@ export interface SimTwin {
    * to its command's end).
    */
   readonly records: readonly { readonly id: number; readonly at: SimTime; readonly seal?: boolean }[];
-  /** `simulate()`'s outcome of each compared datagram. */
+  /**
+   * The records compared to the wire: the opened datagrams and the ring's drops as in `records`, and each outgoing
+   * datagram (`seal`), from its request to the end of its serialization on the egress link, or dropped at the TX ring.
+   */
+  readonly wire: readonly { readonly id: number; readonly at: SimTime; readonly seal?: boolean }[];
+  /** `simulate()`'s outcome of each compared datagram (and of each outgoing one, by its `t` line's id). */
   readonly simulated: ReadonlyMap<number, TwinOutcome>;
   /** The text the SystemC twin reads. */
   readonly text: string;
@@ -74,7 +91,7 @@ export interface SimTwin {
    * the datagram that caused them.
    */
   readonly counts: Readonly<
-    Record<'inbound' | 'outbound' | 'handshake' | 'lookups' | 'accesses' | 'unread' | 'timed', number>
+    Record<'inbound' | 'outbound' | 'sent' | 'handshake' | 'lookups' | 'accesses' | 'unread' | 'timed', number>
   >;
 }
 
@@ -100,6 +117,10 @@ export function simTwinFromTrace(traceText: string): SimTwin {
     'crypto_engine.clock_period',
     'record_layer.header_cost',
     'record_layer.rx_ring_depth',
+    'record_layer.tx_ring_depth',
+    'record_layer.tx_credits',
+    'network_channel.bandwidth',
+    'network_channel.mtu',
     'key_manager.derivation_cost',
     'key_manager.key_slots',
     'connection_manager.table_lookup_cost',
@@ -133,8 +154,17 @@ export function simTwinFromTrace(traceText: string): SimTwin {
   const lines: string[] = [`engine ${trace.engine}`, ...[...params].map(([k, v]) => `p ${k} ${v}`)];
   const body: string[] = [];
   const records: { id: number; at: SimTime; seal?: boolean }[] = [];
+  const wire: { id: number; at: SimTime; seal?: boolean }[] = [];
   const simulated = new Map<number, TwinOutcome>();
-  const counts = { inbound: 0, outbound: 0, handshake: 0, lookups: 0, accesses: 0, unread: 0, timed: 0 };
+  const counts = { inbound: 0, outbound: 0, sent: 0, handshake: 0, lookups: 0, accesses: 0, unread: 0, timed: 0 };
+  // Each outgoing request's datagrams at the TX ring, in the order they asked for a credit.
+  const sentOf = new Map<number, TraceSent[]>();
+  for (const d of trace.sent) {
+    if (d.request === undefined) continue;
+    let list = sentOf.get(d.request);
+    if (list === undefined) sentOf.set(d.request, (list = []));
+    list.push(d);
+  }
   const requestOf = new Map<number, TraceSlotRequest>(); // ring entry -> its request
   for (const p of requests) if (p.inbound && p.ring !== undefined) requestOf.set(p.ring, p);
 
@@ -208,6 +238,13 @@ export function simTwinFromTrace(traceText: string): SimTwin {
         const c = commandOf.get(x.id);
         body.push(`o ${x.id} ${after ?? '-'} ${x.at} ${x.connection} ${x.datagrams ?? recordsOf(c)} ${opsText(c)}`);
         counts.outbound++;
+        // Its datagrams (which bytes, the run's; when they leave, the twin's), compared to the wire from the request.
+        for (const d of sentOf.get(x.id) ?? []) {
+          body.push(`t ${d.id} ${x.id} ${d.bytes}`);
+          counts.sent++;
+          wire.push({ id: d.id, at: x.at, seal: true });
+          simulated.set(d.id, d.wire === undefined ? { dropped: true } : { finish: d.wire });
+        }
         // The seal direction: from the request to its command's end (the run's TX ring and link come after).
         if (c?.ops.some((o) => o.kind === 'aead_seal') === true && c.done !== undefined) {
           records.push({ id: x.id, at: x.at, seal: true });
@@ -269,10 +306,16 @@ export function simTwinFromTrace(traceText: string): SimTwin {
     engine: trace.engine,
     params,
     records,
+    wire: [...records.filter((r) => r.seal !== true), ...wire],
     simulated,
     text: `${[...lines, ...body].join('\n')}\n`,
     counts,
   };
+}
+
+/** The same run compared to the wire: its `wire` records in place of `records`. */
+export function simTwinToWire(sim: SimTwin): SimTwin {
+  return { ...sim, records: sim.wire };
 }
 
 /** The tolerance of the twin against `simulate()`: the percentiles' (TwinTolerance), and per record. */

@@ -65,6 +65,11 @@ export interface RecordLayerBufferTrace {
   granted(connection: number): void;
   /** The worker gave the slot back. */
   released(connection: number): void;
+  /**
+   * One of the connection's outgoing datagrams (`bytes` long, its credit asked for at `asked`) passed the TX ring:
+   * sent, the link done serializing it at `wire`, or dropped at a full ring (`wire` undefined).
+   */
+  sent(connection: number, bytes: number, asked: SimTime, wire: SimTime | undefined): void;
 }
 
 /**
@@ -593,7 +598,11 @@ export class RecordLayer extends RecordLayerSkeleton {
     for (const d of out.datagrams) {
       this.observer?.sent?.(out.connection, d);
       // Offload: a credit and a slot of the TX ring first (held back without a credit; dropped at a full ring).
-      if (tx !== undefined && !(yield* tx.enter())) continue;
+      const asked = this.sim.now;
+      if (tx !== undefined && !(yield* tx.enter())) {
+        this.bufferTrace?.sent(out.connection, d.length, asked, undefined);
+        continue;
+      }
       const gp = this.#datagrams.acquire();
       gp.command = 'write';
       gp.address = out.connection;
@@ -606,7 +615,10 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (departure !== undefined) gp.setExtension(departure);
       delay.value = 0;
       if (!this.transmit.bTransportNow(gp, delay)) yield* this.transmit.bTransport(gp, delay);
-      if (departure !== undefined) tx?.depart(departure.at);
+      if (departure !== undefined) {
+        tx?.depart(departure.at);
+        this.bufferTrace?.sent(out.connection, d.length, asked, departure.at);
+      }
       gp.release();
       if (delay.value > 0) yield delay.value;
     }

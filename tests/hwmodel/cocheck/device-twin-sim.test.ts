@@ -3,86 +3,44 @@
  * trace made into the twin's traffic (hwmodel/cocheck/twin-sim.ts: the same datagrams, sizes, directions and
  * connections, and what each call did; when the device did it, the handshakes, flights and key slots' hits and
  * misses, the twin's own), the twin's per-record latency p50, p99, p99.9, drops and per-record finishes compared with
- * the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side (10× the command cycles) must fail every
- * case, and so must a model mutated to 10× the command cycles (every case), the handshake engine's message cost or the
- * key derivation, with the twin told the spec figure; the run's seed must give the same description byte for byte.
+ * the run's own within SIM_TWIN_TOLERANCE, to the command's end and to the wire (each outgoing datagram through the TX
+ * ring's credits and slots and the egress link; sim-twin-cases.ts, whose figures docs/hwmodel/sim-twin.csv holds); a
+ * mutated cost on the SystemC side (10× the command cycles) must fail every case, and so must a model mutated to 10×
+ * the command cycles (every case), the handshake engine's message cost or the key derivation, with the twin told the
+ * spec figure; an egress link at half the rate, on either side alone, must fail every case to the wire; the run's seed
+ * must give the same description byte for byte.
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import {
   buildDeviceTwin,
   compareSimTwin,
-  engineProfile,
   rawOp,
   runDeviceTwin,
   runDeviceTwinWithKeys,
   simTwinFromTrace,
+  simTwinToWire,
   SIM_TWIN_TOLERANCE,
   SimTwinError,
   twinComparisonText,
   type SimTwin,
   type TwinOutcome,
 } from '../../../hwmodel/cocheck/index.js';
+import { treePath } from '../../../hwmodel/cocheck/source-tree.js';
 import type { HostParams } from '../../../hwmodel/model/host.js';
-import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
-import { StringSink } from '../../../hwmodel/trace/index.js';
+import type { SimulationOptions } from '../../../hwmodel/model/simulate.js';
+import {
+  runSimTwinCase,
+  SIM_TWIN_CASES,
+  SIM_TWIN_COLUMNS,
+  SIM_TWIN_CSV,
+  simTwinCsvRow,
+  traceOf,
+  type SimTwinRun,
+} from './sim-twin-cases.js';
 
 const binary = buildDeviceTwin();
-
-function traceOf(options: SimulationOptions): string {
-  const sink = new StringSink();
-  simulate({ provider: 'noble', hwAccel: true, seed: 1, ...options, engineTrace: sink });
-  return sink.text;
-}
-
-const oneLane = { lanes: 1, pkLanes: 1, dmaChannels: 1 };
-
-const CASES: readonly (readonly [string, SimulationOptions])[] = [
-  ['default engine, 20 connections in Poisson arrivals', { connections: 20, records: 20, arrivalRate: 2000 }],
-  [
-    '1/1/1 lanes, queue depth 2, 8 key slots for 30 connections (misses), all at once',
-    {
-      connections: 30,
-      records: 30,
-      device: { cryptoEngine: { ...oneLane, queueDepth: 2 }, keyManager: { keySlots: 8 } },
-    },
-  ],
-  [
-    '1/1/1 lanes, queue depth 1, 4 RX and 1 crypto credit before 2 slots: deep queues',
-    {
-      connections: 40,
-      records: 30,
-      arrivalRate: 20_000,
-      device: {
-        cryptoEngine: { ...oneLane, queueDepth: 1 },
-        recordLayer: { rxRingDepth: 8, pipelineDepth: 2, rxCredits: 4, cryptoCredits: 1 },
-      },
-    },
-  ],
-  [
-    'a 2-entry RX ring before 1 slot: the ring drops',
-    {
-      connections: 40,
-      records: 30,
-      arrivalRate: 20_000,
-      device: {
-        cryptoEngine: { ...oneLane, queueDepth: 1 },
-        recordLayer: { rxRingDepth: 2, pipelineDepth: 1, rxCredits: 1, cryptoCredits: 1 },
-      },
-    },
-  ],
-  [
-    'asic 3/3/9 at 1 GHz, round-robin DMA, 100 connections at once',
-    {
-      connections: 100,
-      records: 10,
-      profile: engineProfile('asic'),
-      device: {
-        cryptoEngine: { clockPeriod: 1000, lanes: 3, pkLanes: 3, dmaChannels: 9, dmaRoundRobin: true },
-        recordLayer: { rxRingDepth: 128, pipelineDepth: 16, rxCredits: 24, cryptoCredits: 8 },
-      },
-    },
-  ],
-];
+const CASES = SIM_TWIN_CASES.map((c) => [c.name, c.options] as const);
 
 /** The records outside the per-record bound (SIM_TWIN_TOLERANCE), and how many of them are sealing requests. */
 function outside(sim: SimTwin, twin: ReadonlyMap<number, TwinOutcome>): string {
@@ -103,22 +61,110 @@ const tenTimesCommands = (text: string): string =>
     (_, v: string) => `p crypto_engine.command_cycles ${Number(v) * 10}`,
   );
 
-for (const [name, options] of CASES) {
-  test(`the twin agrees with simulate() within the tolerance: ${name}; 10× the command cycles fails`, (t) => {
-    const sim = simTwinFromTrace(traceOf(options));
+/** The description with the egress link's rate × `f` (the twin's side only). */
+const linkTimes = (text: string, f: number): string =>
+  text.replace(
+    /^p network_channel\.bandwidth (\d+)$/m,
+    (_, v: string) => `p network_channel.bandwidth ${Math.round(Number(v) * f)}`,
+  );
+
+const runs = new Map<string, SimTwinRun>();
+const rows = new Map<string, string>();
+for (const c of SIM_TWIN_CASES) {
+  test.serial(`the twin agrees with simulate() to the command's end and to the wire: ${c.name}`, (t) => {
+    const run = runSimTwinCase(binary, c);
+    runs.set(c.name, run);
+    rows.set(c.name, simTwinCsvRow(c, run));
+    const { sim, twin } = run;
     t.true(sim.records.length > 100, `${sim.records.length} records compared`);
-    const twin = runDeviceTwin(binary, sim.text);
-    const c = compareSimTwin(sim, twin);
+    t.true(sim.counts.sent >= 50, `${sim.counts.sent} datagrams sent`);
     t.log(
-      `${JSON.stringify(sim.counts)}; ${sim.records.length} compared; worst record ${(c.worstRecord / 1e3).toFixed(1)} ns; ${outside(sim, twin)}\n${twinComparisonText(c, 'simulate')}`,
+      `${JSON.stringify(sim.counts)}; ${sim.records.length} compared; worst record ${(run.command.worstRecord / 1e3).toFixed(1)} ns; ${outside(sim, twin)}\nto the command's end:\n${twinComparisonText(run.command, 'simulate')}\nto the wire (worst record ${(run.wire.worstRecord / 1e3).toFixed(1)} ns):\n${twinComparisonText(run.wire, 'simulate')}`,
     );
-    t.true(c.agrees, twinComparisonText(c, 'simulate'));
-    const mutated = compareSimTwin(sim, runDeviceTwin(binary, tenTimesCommands(sim.text)));
-    t.log(`10× command cycles:\n${twinComparisonText(mutated, 'simulate')}`);
-    t.false(mutated.agrees, 'a mutated cost must fail the comparison');
-    t.true(mutated.checks.some((k) => k.figure === 'p50' && !k.ok));
+    t.true(run.command.agrees, twinComparisonText(run.command, 'simulate'));
+    t.true(run.wire.agrees, twinComparisonText(run.wire, 'simulate'));
+    // The wire comes after the command's end: the link's serialization at least.
+    t.true(run.wire.ts.p999 >= run.command.ts.p999 || run.wire.ts.p99 > run.command.ts.p99, 'the wire is later');
   });
 }
+
+test.serial('10× the command cycles on the SystemC side fails every case', (t) => {
+  for (const c of SIM_TWIN_CASES) {
+    const run = runs.get(c.name);
+    if (run === undefined) return t.fail(`${c.name} did not run`);
+    const mutated = compareSimTwin(run.sim, runDeviceTwin(binary, tenTimesCommands(run.sim.text)));
+    t.false(mutated.agrees, c.name);
+    t.true(
+      mutated.checks.some((k) => k.figure === 'p50' && !k.ok),
+      c.name,
+    );
+  }
+});
+
+test.serial('a twin whose egress link runs at half the rate fails to the wire in every case', (t) => {
+  let seenOnlyOnTheWire = 0;
+  for (const c of SIM_TWIN_CASES) {
+    const run = runs.get(c.name);
+    if (run === undefined) return t.fail(`${c.name} did not run`);
+    const half = runDeviceTwin(binary, linkTimes(run.sim.text, 0.5));
+    const wire = compareSimTwin(simTwinToWire(run.sim), half);
+    t.log(`${c.name}, the twin's link at half the rate, to the wire:\n${twinComparisonText(wire, 'simulate')}`);
+    t.false(wire.agrees, c.name);
+    if (compareSimTwin(run.sim, half).agrees) seenOnlyOnTheWire++;
+  }
+  // Where the TX credits hold nothing back, the command's end does not see the link: only the wire does.
+  t.true(seenOnlyOnTheWire > 0, 'a case the comparison to the command alone would pass');
+});
+
+test.serial("simulate() with its egress link at half the rate fails to the wire, the twin told the run's rate", (t) => {
+  for (const c of SIM_TWIN_CASES) {
+    const run = runs.get(c.name);
+    if (run === undefined) return t.fail(`${c.name} did not run`);
+    const spec = run.sim.params.get('network_channel.bandwidth')!;
+    const text = mutatedTrace(c.options, 'network_channel.bandwidth', spec, 0.5, (v) => ({
+      ...c.options.device,
+      networkChannel: { ...c.options.device?.networkChannel, bandwidth: v },
+    }));
+    const sim = simTwinFromTrace(text);
+    const wire = compareSimTwin(simTwinToWire(sim), runDeviceTwin(binary, sim.text));
+    t.log(`${c.name}, the model's link at half the rate, to the wire:\n${twinComparisonText(wire, 'simulate')}`);
+    t.false(wire.agrees, c.name);
+  }
+});
+
+test.serial("the TX ring is the twin's: its credits hold the sender back, its slots drop what credits let in", (t) => {
+  const held = runs.get(SIM_TWIN_CASES[5]!.name);
+  const drops = runs.get(SIM_TWIN_CASES[6]!.name);
+  if (held === undefined || drops === undefined) return t.fail('the TX ring cases did not run');
+  // Credits for every datagram on the SystemC side alone: nothing waits for the link to drain the ring, so no slot is
+  // held and the records behind them go on. (A held datagram's own wire time is the same: the link is first in, first
+  // out, whether it waits for a credit or in the link's queue.)
+  const roomy = held.sim.text.replace(/^p record_layer\.tx_credits \d+$/m, 'p record_layer.tx_credits 1024');
+  t.not(roomy, held.sim.text);
+  const free = compareSimTwin(held.sim, runDeviceTwin(binary, roomy));
+  t.log(`the held-back case with credits enough on the SystemC side:\n${twinComparisonText(free, 'simulate')}`);
+  t.true(
+    free.checks.some((k) => k.figure === 'p99' && !k.ok),
+    'the credits hold back',
+  );
+  // The run's TX ring drops, and the twin drops the same datagrams; a deep ring on the SystemC side alone drops none.
+  const dropped = drops.sim.wire.filter((r) => 'dropped' in drops.sim.simulated.get(r.id)! && r.seal === true);
+  t.true(dropped.length > 10, `${dropped.length} datagrams dropped at the TX ring`);
+  t.true(dropped.every((r) => drops.twin.get(r.id) !== undefined && 'dropped' in drops.twin.get(r.id)!));
+  const deep = drops.sim.text.replace(/^p record_layer\.tx_ring_depth \d+$/m, 'p record_layer.tx_ring_depth 1024');
+  const none = runDeviceTwin(binary, deep);
+  t.true(dropped.every((r) => 'finish' in none.get(r.id)!));
+  t.false(compareSimTwin(simTwinToWire(drops.sim), none).agrees, 'the drops are what the case measures');
+});
+
+test.serial('docs/hwmodel/sim-twin.csv holds these runs’ figures (scripts/sim-twin.ts writes it)', (t) => {
+  const stored = readFileSync(treePath(SIM_TWIN_CSV), 'utf8').trimEnd().split('\n');
+  t.is(stored[0], SIM_TWIN_COLUMNS.join(','));
+  t.deepEqual(
+    stored.slice(1),
+    SIM_TWIN_CASES.map((c) => rows.get(c.name) ?? `${c.name} did not run`),
+  );
+});
 
 test('the seal direction is compared on its own too: the outgoing records agree, and 10x command cycles fails them', (t) => {
   const sim = simTwinFromTrace(traceOf(CASES[1]![1]));
@@ -128,6 +174,13 @@ test('the seal direction is compared on its own too: the outgoing records agree,
   t.log(twinComparisonText(c, 'simulate'));
   t.true(c.agrees, twinComparisonText(c, 'simulate'));
   t.false(compareSimTwin(seals, runDeviceTwin(binary, tenTimesCommands(sim.text))).agrees);
+  // Their datagrams to the wire, alone: they agree, and a link at half the rate on the SystemC side fails them.
+  const sent = { ...sim, records: sim.wire.filter((r) => r.seal === true) };
+  t.true(sent.records.length > 20, `${sent.records.length} datagrams sent`);
+  const w = compareSimTwin(sent, runDeviceTwin(binary, sim.text));
+  t.log(twinComparisonText(w, 'simulate'));
+  t.true(w.agrees, twinComparisonText(w, 'simulate'));
+  t.false(compareSimTwin(sent, runDeviceTwin(binary, linkTimes(sim.text, 0.5))).agrees);
 });
 
 test('the drop case drops in simulate() and in the twin, the same datagrams', (t) => {
