@@ -16,6 +16,7 @@ import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import { latencyLine, median } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
+import { BENCH_MTU } from './payload.js';
 import { rebound, servingSocket } from './wolf-pacing.js';
 
 export type Version = 'DTLSv1.2' | 'DTLSv1.3';
@@ -240,8 +241,8 @@ export function connectSystem(
     run: async (suite) => {
       let s = sessions.get(suite);
       if (!s) {
-        // Datagrams up to 1,400 bytes, so a 1,200-byte payload goes in one record (connect()'s default mtu is 1,200).
-        s = await openSession(port, id, version, { provider, suite, mtu: 1400 });
+        // Datagrams up to 1,400 bytes, so every payload the bench takes goes in one record (connect()'s default mtu is 1,200).
+        s = await openSession(port, id, version, { provider, suite, mtu: BENCH_MTU });
         sessions.set(suite, s);
       }
       const session = s;

@@ -9,7 +9,7 @@ import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import type { Receiver } from './protocol.js';
 import { aeadCeiling } from './aead-ceiling.js';
-import { mbit, median, spread } from './stats.js';
+import { mbit, median, perSecond, spread } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { probeOffload, udpBatchTool, udpBatchTrial } from './udp-batch.js';
@@ -194,9 +194,14 @@ export async function goodput(
       if (i === 0) for (const [s, ts] of trials) if (!s.perSuite) first.set(s, ts);
       const find = (suffix: string): Trial[] | undefined =>
         [...trials.entries(), ...first.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
-      const ratioLine = (name: string, a: Trial[] | undefined, b: Trial[] | undefined): void => {
+      const ratioLine = (
+        name: string,
+        a: Trial[] | undefined,
+        b: Trial[] | undefined,
+        figure: 'delivered' | 'records' = 'delivered',
+      ): void => {
         if (!a || !b) return;
-        const r = a.map((t, k) => t.delivered / b[k]!.delivered);
+        const r = a.map((t, k) => t[figure] / b[k]![figure]);
         console.log(`    ${name.padEnd(40)} ${spread(r)}; rounds in order: ${r.map((x) => x.toFixed(2)).join(' ')}`);
       };
       const native = find(OWN);
@@ -209,6 +214,7 @@ export async function goodput(
       ratioLine("native, 'own' / C sendmmsg/recvmmsg", native, find(MMSG));
       ratioLine("native, 'own' / plain C UDP, GSO/GRO", native, find(GSO));
       ratioLine('native, default / wolfSSL C + assembly', batch, find('+ assembly'));
+      ratioLine('records/s, dtls13 default / wolfSSL C + assembly', batch, find('+ assembly'), 'records');
       ratioLine('native, default / C sendmmsg/recvmmsg', batch, find(MMSG));
       ratioLine('native, default / C GSO/GRO', batch, find(GSO));
       ratioLine("native, default ('batch') / 'own'", batch, native);
@@ -307,12 +313,18 @@ function gro(ts: readonly Trial[]): string {
       )}% of datagrams in GRO runs`;
 }
 
+/** The payload bytes per record the receiver got in each trial, as one figure when they agree ("64", "64/63.5", "none"). */
+function recordBytes(ts: readonly Trial[]): string {
+  const sizes = [...new Set(ts.map((t) => t.recordBytes))];
+  return sizes.map((b) => (Number.isNaN(b) ? 'none' : Number.isInteger(b) ? String(b) : b.toFixed(1))).join('/');
+}
+
 function print(name: string, ts: readonly Trial[], base: readonly Trial[]): void {
   const d = ts.map((t) => t.delivered);
   const us = (xs: number[]): string => `${median(xs).toFixed(1)} µs`;
   const ratios = ts.map((t, i) => t.delivered / base[i]!.delivered);
   console.log(
-    `    ${name.padEnd(30)} ${mbit(median(d))} = ${spread(ratios)}× node:dgram; ` +
+    `    ${name.padEnd(30)} ${mbit(median(d))}, ${perSecond(median(ts.map((t) => t.records)))} records/s of ${recordBytes(ts)} B = ${spread(ratios)}× node:dgram; ` +
       `trials ${mbit(Math.min(...d)).trim()}–${mbit(Math.max(...d)).trim()}; offered ${mbit(median(ts.map((t) => t.offered))).trim()}, ` +
       `${(median(ts.map((t) => t.lost)) * 100).toFixed(0)}% lost; CPU per payload: sender ${us(ts.map((t) => t.senderCpu))}, receiver ${us(ts.map((t) => t.receiverCpu))}; ` +
       placed(ts) +

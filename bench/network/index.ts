@@ -9,6 +9,7 @@ import { startPeer } from './peer.js';
 import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import { allowedCpus, describePlacement, pin, PLACEMENT } from './placement.js';
 import { loadNote } from './stats.js';
+import { payloadFromEnv } from './payload.js';
 
 /**
  * `npm run bench -- network`: on loopback, with clients and senders in this
@@ -26,7 +27,8 @@ import { loadNote } from './stats.js';
  * Environment: BENCH_NET_HANDSHAKES (sequential handshakes per latency line, default 100; 0 skips all handshakes),
  * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (at most this many dtls13
  * handshakes first, 8 in flight, in rounds of 1,000 until the rate settles, each round's rate printed; default 10000),
- * BENCH_NET_ROUNDS (5),
+ * BENCH_NET_ROUNDS (5), BENCH_NET_PAYLOAD (the application payload of every goodput contender, bytes: 1 up to one
+ * record in one datagram of the sessions' 1,400-byte MTU, payload.ts; default 1200; each row prints records/s),
  * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
@@ -39,7 +41,7 @@ const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
 const WARM_UP = envInt('BENCH_NET_WARMUP', 10_000, 0);
 const CONCURRENT = envInt('BENCH_NET_CONCURRENT', 2000, 0);
 const GOODPUT: GoodputOptions = {
-  payload: 1200,
+  payload: payloadFromEnv(process.env.BENCH_NET_PAYLOAD),
   trialMs: envInt('BENCH_NET_TRIAL_MS', 1000),
   rounds: envInt('BENCH_NET_ROUNDS', 5),
   burst: envInt('BENCH_NET_BURST', 32),
@@ -91,7 +93,7 @@ export async function benchNetwork(): Promise<void> {
     unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
     pem = wolfPem(id);
     console.log(
-      `\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`,
+      `\nnetwork, on loopback, payload ${GOODPUT.payload} B: clients/senders in this process, servers/receivers in another (${loadNote()})`,
     );
     console.log(
       `  ${describePlacement(peer.pid)}; the unswept peer on ${unswept.pid === undefined ? '?' : allowedCpus(unswept.pid)}`,

@@ -25,6 +25,9 @@ export function latencyLine(name: string, ms: readonly number[], note = ''): str
 
 export const mbit = (bytesPerMs: number): string => `${((bytesPerMs * 8) / 1000).toFixed(0).padStart(5)} Mbit/s`;
 
+/** A count per second, whole, with thousands separators, right-aligned for the goodput rows: "  742,311". */
+export const perSecond = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(9);
+
 /** The 1-minute load average and the core count, to judge how noisy the figures are. */
 export function loadNote(): string {
   const available = availableParallelism();

@@ -19,6 +19,10 @@ export interface GoodputOptions {
 export interface Trial {
   /** Payload bytes per ms delivered to the receiver's application (first to last delivery). */
   readonly delivered: number;
+  /** Payloads (one record each) per second delivered to the receiver's application, over the same span. */
+  readonly records: number;
+  /** Payload bytes per payload the receiver's application got: the payload asked, when the contender carried it (NaN: none delivered). */
+  readonly recordBytes: number;
   /** Payload bytes per ms handed to the sender's send call. */
   readonly offered: number;
   /** Fraction of the payloads sent that never reached the receiver's application. */
@@ -68,6 +72,8 @@ export async function jsTrial(
   const span = c.lastAt - c.firstAt;
   return {
     delivered: c.messages > 1 && span > 0 ? c.bytes / span : 0,
+    records: c.messages > 1 && span > 0 ? (c.messages * 1000) / span : 0,
+    recordBytes: c.messages > 0 ? c.bytes / c.messages : Number.NaN,
     offered: (sent * o.payload) / (t1 - t0),
     lost: 1 - c.messages / sent,
     senderCpu: (cpu.user + cpu.system) / sent,

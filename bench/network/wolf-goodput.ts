@@ -117,6 +117,8 @@ export async function cToolTrial(
   const spanMs = spanNs / 1e6;
   return {
     delivered: messages > 1 && spanMs > 0 ? bytes / spanMs : 0,
+    records: messages > 1 && spanMs > 0 ? (messages * 1000) / spanMs : 0,
+    recordBytes: messages > 0 ? bytes / messages : Number.NaN,
     offered: (sent * o.payload) / o.trialMs,
     lost: sent > 0 ? 1 - messages / sent : 1,
     senderCpu: sent > 0 ? senderCpu / sent : Number.NaN,
