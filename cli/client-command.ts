@@ -37,10 +37,11 @@ const WINDOW = 16;
 /** How long the client waits for a reply before sending past the window anyway (a peer that does not answer every record). */
 const WINDOW_WAIT_MS = 200;
 /**
- * The end of input closes no sooner than this after the handshake completed, and only after the socket was read once
- * more: a server that writes first (openssl s_server with input waiting) sends its line right behind its Finished, and
- * a piped input's end, there at once, must not close before that line is read (openssl s_client reads the socket before
- * its input, to the same effect). Input that ends later closes at once.
+ * The end of input closes no sooner than this after the handshake completed, nor sooner than the handshake took (a
+ * loaded machine or a long path delays the server's first words as it delayed its flights), and only after the socket
+ * was read once more: a server that writes first (openssl s_server with input waiting) sends its line right behind its
+ * Finished, and a piped input's end, there at once, must not close before that line is read (openssl s_client reads
+ * the socket before its input, to the same effect). Input that ends later closes at once.
  */
 const FIRST_WORDS_MS = 250;
 
@@ -250,7 +251,8 @@ class ClientExchange {
   private lineOpen = false;
   /** Ctrl-C or SIGTERM asked the client to close. */
   private interrupted = false;
-  /** When the handshake completed (performance.now()); the end of input waits for the server's first words (FIRST_WORDS_MS). */
+  /** When the handshake started and completed (performance.now()); the end of input waits for the server's first words. */
+  private readonly startedAt = performance.now();
   private connectedAt = 0;
   /** The end of input's close, waiting for FIRST_WORDS_MS to pass and the socket to be read. */
   private closeTimer: NodeJS.Timeout | undefined;
@@ -438,9 +440,13 @@ class ClientExchange {
     );
   }
 
-  /** The end of input's close: at once when the handshake is FIRST_WORDS_MS old, else then, after one more read of the socket. */
+  /**
+   * The end of input's close: at once when the handshake completed FIRST_WORDS_MS ago and longer ago than it took, else
+   * then, after one more read of the socket.
+   */
   private closeAfterFirstWords(): void {
-    const wait = this.connectedAt + FIRST_WORDS_MS - performance.now();
+    const grace = Math.max(FIRST_WORDS_MS, this.connectedAt - this.startedAt);
+    const wait = this.connectedAt + grace - performance.now();
     if (wait <= 0) return this.close();
     // setImmediate twice: the second runs after the event loop's next poll, which reads what the socket holds by then.
     this.closeTimer ??= setTimeout(() => setImmediate(() => setImmediate(() => this.close())), wait);
