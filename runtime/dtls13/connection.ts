@@ -154,7 +154,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
     shared.startedAt = h.startedAt;
-    c.hooks.completedAt = h.completedAt;
+    c.hooks.thawed(h.completedAt);
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
     c.delivery.restoreIgnored(h.ignored);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
