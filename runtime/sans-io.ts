@@ -65,7 +65,8 @@ export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from
 
 // The record layer (RFC 9147 §4), sans-I/O.
 export { RecordLayer, type RecordLayerConfig } from './record/record-layer.js';
-export type { ReceivedRecord } from './record/record-reader.js';
+export type { ReceivedRecord, RecordReader, RecordReaderConfig } from './record/record-reader.js';
+export type { HibernatedRecords } from './record/hibernated-records.js';
 export { RecordLayerError } from './record/record-writer.js';
 export { DROP_REASONS, type DropCounters, type DropReason } from './record/drops.js';
 export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-plaintext.js';

@@ -17,6 +17,7 @@ import {
   type ConnectionStats,
   type SharedState,
   type VersionFacts,
+  type VersionState,
 } from '../shared/connection-api.js';
 import { Dtls13Connection } from '../dtls13/connection.js';
 import type { DeadlineOptions } from '../shared/deadlines.js';
@@ -136,8 +137,8 @@ export class DtlsConnection implements Connection {
     if (p.kind === 'hello') this.phase = p.hello.phase;
   }
 
-  /** The state doing the connection's work: the chosen version's, or the one speaking while the version is open. */
-  private get speaking(): Dtls13Connection | Connection12 {
+  /** What does the connection's work: the chosen version's state, or the hello phase's speaker while the version is open. */
+  private get speaking(): VersionState {
     const p = this.phase;
     return p.kind === 'hello' ? p.hello.speaking : p.state;
   }
@@ -273,7 +274,7 @@ export class DtlsConnection implements Connection {
   /** The 1.3 state, for `feature`, a call only DTLS 1.3 has; asked of a 1.2 session, the Dtls12FeatureError naming why. */
   private state13(feature: Dtls13Feature): Dtls13Connection {
     const p = this.phase;
-    const v = p.kind === 'hello' ? p.hello.speaking13 : p.kind === 'v13' ? p.state : undefined;
+    const v = p.kind === 'hello' ? p.hello.speaking13(feature) : p.kind === 'v13' ? p.state : undefined;
     if (v !== undefined) return v;
     throw notInDtls12(feature);
   }
@@ -385,8 +386,9 @@ export class DtlsConnection implements Connection {
     return this.common.counters;
   }
 
-  /** @internal The version state (tests of one version's internals). */
-  get versionState(): Dtls13Connection | Connection12 {
-    return this.speaking;
+  /** @internal The version state, once one is made (tests of one version's internals): none on a server before its first ClientHello. */
+  get versionState(): Dtls13Connection | Connection12 | undefined {
+    const p = this.phase;
+    return p.kind === 'hello' ? p.hello.state : p.state;
   }
 }

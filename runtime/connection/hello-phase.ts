@@ -2,9 +2,10 @@
  * The hello phase of a DtlsConnection: the one place the version is chosen (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps
  * it; RFC 6347 §4.2.1), once, before any version state reads what chose it.
  *
- * - A server doing both reads its first ClientHello here, made whole when it comes in fragments, and chooses by
- *   {@link chooseVersion} (the rule the listener's stateless cookie exchange calls too, version-negotiation.ts). Until
- *   then its 1.3 state reads whatever else comes (junk, alerts, a ClientHello it cannot take), as it would anyway.
+ * - A server doing both holds no version state until its first whole ClientHello: first-client-hello.ts reads what
+ *   comes before it (junk, alerts, records for keys nobody has, fragments) and makes it whole; the phase chooses on it
+ *   by {@link chooseVersion} (the rule the listener's stateless cookie exchange calls too, version-negotiation.ts) and
+ *   makes that version's state, which reads the datagram that made it whole.
  * - A client offering DTLS 1.3 speaks through its 1.3 state until the server's first answer (first-answer.ts): a 1.3
  *   one is that state's; a 1.2 ServerHello or HelloVerifyRequest goes to a 1.2 state made from the ClientHello the 1.3
  *   state sent. A HelloVerifyRequest is authenticated by nothing: until the 1.2 state takes a ServerHello, the 1.3 state
@@ -13,23 +14,23 @@
  * The state chosen reads the datagram that chose it first: no datagram is read by two states, no counter taken back.
  */
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
-import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { ResolvedConfig } from '../shared/config.js';
+import type { VersionState } from '../shared/connection-api.js';
 import { Dtls13Connection } from '../dtls13/connection.js';
 import { firstAnswer, type FirstAnswer } from './first-answer.js';
 import { offeredVersions } from '../shared/offered-versions.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body.js';
 import type { Config12 } from '../dtls12/config.js';
 import type { Connection12 } from '../dtls12/connection.js';
-import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { handshakeRecord12, Header12, readHeader12 } from '../record/codec12.js';
+import { Header12, readHeader12 } from '../record/codec12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
-import { Reader } from '../wire/reader.js';
+import type { Dtls13Feature } from '../dtls12/feature-error.js';
+import { FirstClientHello, type WholeClientHello } from './first-client-hello.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
 import type { VersionConfigs } from './version-configs.js';
 import { CHARTS13 } from './role-drivers.js';
-import { server12, state12 } from './state12.js';
+import { serverState12, state12 } from './state12.js';
 
 /** A DtlsConnection's phase: the version still open, or the state of the version chosen. */
 export type Phase =
@@ -90,18 +91,6 @@ export function firstPhase(
   return new HelloPhase(role, { common, options, config13, config12 }).phase;
 }
 
-/** A server's 1.2 state, taking the first ClientHello decoded where its version was chosen (`known`) as decoded. */
-function serverState12(
-  options: DtlsOptions,
-  config12: Config12,
-  common: CommonState,
-  known = options.clientHello12,
-): Connection12 {
-  const state = state12(options, server12(options, config12), common);
-  if (known !== undefined) state.expectClientHello(known);
-  return state;
-}
-
 /** What the phase is made of: the connection's common state and options, and its 1.2 configuration when 1.2 is enabled. */
 export interface HelloParts {
   readonly common: CommonState;
@@ -110,43 +99,24 @@ export interface HelloParts {
   readonly config12: Config12 | undefined;
 }
 
-/** Handshake fragments of a ClientHello (message_seq 0) at the start of a datagram, each with its record's number. */
-interface HelloFragments {
-  readonly fragments: { readonly f: DtlsHandshake; readonly recordSequence: number; readonly end: number }[];
-}
-
-/** A first ClientHello's fragments held until it is whole (bounded: what the 1.3 state's reassembly would hold). */
-class Fragments {
-  readonly reassembler: HandshakeReassembler;
-  /** Copies of the datagrams that brought new bytes, with their time and path, for the 1.3 state to read in order. */
-  readonly held: { readonly datagram: Uint8Array; readonly now: number; readonly path: string | undefined }[] = [];
-  /** The held datagrams' records. */
-  records = 0;
-  bytes = 0;
-  readonly maxBytes: number;
-
-  constructor(maxBytes: number) {
-    this.reassembler = new HandshakeReassembler({ maxBufferedBytes: maxBytes, maxMessagesAhead: 0 });
-    this.maxBytes = maxBytes;
-  }
-}
-
 export class HelloPhase {
-  private readonly role: 'client' | 'server';
   private readonly parts: HelloParts;
-  /** The 1.3 state: the client's, which sent the offer; the server's, which reads all but the first ClientHello. */
-  private readonly v13: Dtls13Connection;
+  /** Client: the 1.3 state, which sent the offer. */
+  private readonly v13: Dtls13Connection | undefined;
   /** Client after a HelloVerifyRequest: the 1.2 state answering it, while {@link v13} is held. */
   private v12: Connection12 | undefined;
-  /** Server: the first ClientHello's fragments, from the first one until it is whole. */
-  private fragments: Fragments | undefined;
+  /** Server: what it reads before its first whole ClientHello, no version state made. */
+  private readonly first: FirstClientHello | undefined;
   /** The phase the connection is in now: this one until the version is chosen. */
   private now: Phase;
 
   constructor(role: 'client' | 'server', parts: HelloParts) {
-    this.role = role;
     this.parts = parts;
     this.now = { kind: 'hello', hello: this };
+    if (role === 'server') {
+      this.first = new FirstClientHello(parts.common, parts.options, parts.config13);
+      return;
+    }
     // Offering 1.3 only, a client speaks 1.3 from the start: the phase only refuses a HelloVerifyRequest.
     const open = parts.config12 !== undefined;
     this.v13 = Dtls13Connection.sharing(role, parts.config13, parts.options, CHARTS13, parts.common, open);
@@ -154,26 +124,40 @@ export class HelloPhase {
 
   /**
    * The phase now: this one while the version is open, else the chosen version's state. A 1.3 state that ended while
-   * speaking for the phase (closed by the application, failed, timed out) settles it: nothing after makes a 1.2 state
-   * that would forget the end. (A 1.2 state's end settles it as it happens: {@link final12}.)
+   * speaking for the phase (a client's closed by the application, failed, timed out; the one a server's end before any
+   * ClientHello made) settles it: nothing after makes a 1.2 state that would forget the end. (A 1.2 state's end
+   * settles it as it happens: {@link final12}.)
    */
   get phase(): Phase {
-    if (this.now.kind === 'hello' && this.v12 === undefined) {
-      const { failure, state } = this.parts.common;
-      if (failure !== undefined || state === 'closed' || state === 'failed')
-        this.now = { kind: 'v13', state: this.v13 };
-    }
+    if (this.now.kind !== 'hello') return this.now;
+    const ended = this.first !== undefined ? this.first.ended : this.v12 === undefined ? this.endedClient() : undefined;
+    if (ended !== undefined) this.now = { kind: 'v13', state: ended };
     return this.now;
   }
 
-  /** The state that does the connection's work while the version is open (timers, sends, close, stats). */
-  get speaking(): Dtls13Connection | Connection12 {
-    return this.v12 ?? this.v13;
+  /** The client's 1.3 state, once it ended while speaking for the phase. */
+  private endedClient(): Dtls13Connection | undefined {
+    const { failure, state } = this.parts.common;
+    return failure !== undefined || state === 'closed' || state === 'failed' ? this.v13 : undefined;
   }
 
-  /** The 1.3 state when it is the one speaking. */
-  get speaking13(): Dtls13Connection | undefined {
+  /** What does the connection's work while the version is open (timers, sends, close, stats). */
+  get speaking(): VersionState {
+    return this.first ?? this.v12 ?? this.v13!;
+  }
+
+  /**
+   * The 1.3 state when it is the one speaking, for `feature`; undefined while a 1.2 one is. @throws
+   * ConnectionStateError on a server before its first ClientHello, as a 1.3 state refuses it there.
+   */
+  speaking13(feature: Dtls13Feature): Dtls13Connection | undefined {
+    if (this.first !== undefined) return this.first.refuse(feature);
     return this.v12 === undefined ? this.v13 : undefined;
+  }
+
+  /** The version state speaking, if one is made (none on a server before its first ClientHello). */
+  get state(): Dtls13Connection | Connection12 | undefined {
+    return this.v12 ?? this.v13;
   }
 
   /** A datagram from the peer, before any state read it: the phase after it (the chosen state has read it). */
@@ -183,59 +167,24 @@ export class HelloPhase {
       p.state.receive(datagram, now, path);
       return p;
     }
-    if (this.role === 'server') this.serverReceive(datagram, now, path);
-    else this.clientReceive(datagram, now, path);
+    if (this.first !== undefined) {
+      const whole = this.first.receive(datagram, now, path);
+      if (whole !== undefined) this.chooseOn(this.first, whole, now, path);
+      return this.phase;
+    }
+    this.clientReceive(datagram, now, path);
     return this.now;
   }
 
   // ── the server: its first ClientHello ─────────────────────────────────
 
-  private serverReceive(d: Uint8Array, now: number, path: string | undefined): void {
-    const found = helloFragments(d);
-    const first = found?.fragments[0];
-    if (first === undefined) return this.read13(d, now, path);
-    const f = first.f;
-    if (this.fragments === undefined && f.fragmentOffset === 0 && f.fragment.length === f.length) {
-      return this.chooseOn(f.fragment, () => d, now, path);
-    }
-    const fragments = (this.fragments ??= new Fragments(this.parts.config13.limits.maxReassemblyBytes));
-    this.parts.common.startedAt ??= now; // a server's handshake starts with its first datagram
-    let progress = false;
-    for (const { f, recordSequence, end } of found!.fragments) {
-      const r = fragments.reassembler.receive(f);
-      if (r.kind === 'progress' && r.newBytes > 0) progress = true;
-      if (r.kind !== 'complete') continue;
-      const body = r.messages[0]!.body;
-      // What the 1.2 state reads: the ClientHello whole in one record (its last fragment's number), then the rest.
-      const whole12 = (): Uint8Array =>
-        concat(handshakeRecord12('client_hello', body, 0, recordSequence), d.subarray(end));
-      return this.chooseOn(body, whole12, now, path, d);
-    }
-    const counters = this.parts.common.counters;
-    if (progress && fragments.bytes + d.length <= fragments.maxBytes) {
-      fragments.held.push({ datagram: d.slice(), now, path });
-      fragments.bytes += d.length;
-      fragments.records += found!.fragments.length;
-    } else {
-      // Nothing new, or past what the phase holds: read here, set aside.
-      counters.datagramsReceived++;
-      counters.recordsReceived += found!.fragments.length;
-    }
-  }
-
   /**
-   * The first ClientHello is whole (`body`): the version chosen on it, the state of that version made (1.3: the one
-   * reading since the start) and given what it reads: `whole12()` for 1.2; the datagrams held and `last` (or `whole12()`
-   * when nothing was held) for 1.3, which reassembles them itself. A ClientHello that does not decode, or offers no
-   * version enabled, is the 1.3 state's to refuse.
+   * The server's first ClientHello is whole: the version chosen on it, that version's state made and given the
+   * datagram that made it whole. A ClientHello that does not decode, or offers no version enabled, is the 1.3 state's
+   * to refuse.
    */
-  private chooseOn(
-    body: Uint8Array,
-    whole12: () => Uint8Array,
-    now: number,
-    path: string | undefined,
-    last?: Uint8Array,
-  ): void {
+  private chooseOn(first: FirstClientHello, whole: WholeClientHello, now: number, path: string | undefined): void {
+    const body = whole.body;
     let known: DecodedClientHello | undefined;
     try {
       known = { body, hello: decodeClientHello12(body) }; // a 1.2 one may have no extensions (client-hello-body.ts)
@@ -243,35 +192,16 @@ export class HelloPhase {
       known = undefined;
     }
     const { options, config12, common } = this.parts;
-    const held = this.fragments;
-    this.fragments = undefined;
     if (known !== undefined && config12 !== undefined && chooseVersion(known, ENABLED_BOTH) === 'DTLSv1.2') {
       const v12 = serverState12(options, config12, common, known);
-      // The datagrams held for the ClientHello's fragments were read here: the 1.2 state reads it whole.
-      if (held !== undefined) {
-        common.counters.datagramsReceived += held.held.length;
-        common.counters.recordsReceived += held.records;
-      }
-      v12.receive(whole12(), now, path);
-      this.v13.abandoned();
       this.now = { kind: 'v12', state: v12 };
+      v12.receive(whole.datagram, now, path);
       return;
     }
-    const v13 = this.v13;
+    const v13 = first.state13();
     if (known !== undefined) v13.expectClientHello(known);
     this.now = { kind: 'v13', state: v13 };
-    if (held !== undefined) for (const h of held.held) v13.receive(h.datagram, h.now, h.path);
-    v13.receive(last ?? whole12(), now, path);
-  }
-
-  /** Anything but a first ClientHello: the 1.3 state's; the version is 1.3 once that state left waitClientHello. */
-  private read13(d: Uint8Array, now: number, path: string | undefined): void {
-    const v13 = this.v13;
-    v13.receive(d, now, path);
-    if (this.parts.common.state !== 'waitClientHello') {
-      this.fragments = undefined;
-      this.now = { kind: 'v13', state: v13 };
-    }
+    v13.receive(whole.datagram, now, path);
   }
 
   // ── the client: the server's first answer ─────────────────────────────
@@ -283,7 +213,7 @@ export class HelloPhase {
       v12.receive(d, now, path);
       return;
     }
-    const v13 = this.v13;
+    const v13 = this.v13!;
     const answer = v13.awaitsFirstAnswer ? firstAnswerIn(d) : undefined;
     if (answer === undefined) {
       v13.receive(d, now, path);
@@ -339,7 +269,7 @@ export class HelloPhase {
   /** The 1.2 state took a ServerHello or ended: the 1.3 state held lets go of its key shares and keys. */
   private final12(v12: Connection12): void {
     this.v12 = undefined;
-    this.v13.abandoned();
+    this.v13!.abandoned();
     this.now = { kind: 'v12', state: v12 };
   }
 
@@ -347,7 +277,7 @@ export class HelloPhase {
   private takeBack(v12: Connection12, d: Uint8Array, now: number, path: string | undefined): void {
     this.v12 = undefined;
     v12.setAside();
-    const v13 = this.v13;
+    const v13 = this.v13!;
     v13.takenBack();
     this.now = { kind: 'v13', state: v13 };
     v13.receive(d, now, path);
@@ -364,33 +294,4 @@ function firstAnswerIn(d: Uint8Array): FirstAnswer | undefined {
   return firstAnswer(d.subarray(h.fragmentAt, h.fragmentAt + h.fragmentLength));
 }
 
-/**
- * The ClientHello fragments (message_seq 0) at the start of `d`: its leading plaintext handshake records, read while
- * every fragment in them is one; undefined when the first record holds none.
- */
-function helloFragments(d: Uint8Array): HelloFragments | undefined {
-  const h = new Header12();
-  const fragments: HelloFragments['fragments'] = [];
-  for (let at = 0; at < d.length && readHeader12(d, at, 0, h) && h.type === HANDSHAKE && h.epoch === 0; at = h.end) {
-    const found: DtlsHandshake[] = [];
-    try {
-      const r = new Reader(d.subarray(h.fragmentAt, h.end), 'Handshake');
-      while (r.pos < r.end) found.push(readDtlsHandshake(r));
-    } catch {
-      break;
-    }
-    if (found.length === 0 || found.some((f) => f.msgType !== 'client_hello' || f.messageSeq !== 0)) break;
-    for (const f of found) fragments.push({ f, recordSequence: h.sequenceNumber, end: h.end });
-  }
-  return fragments.length === 0 ? undefined : { fragments };
-}
-
 const HANDSHAKE = 22;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}

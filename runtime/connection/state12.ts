@@ -34,3 +34,15 @@ export function server12(o: DtlsOptions, config: Config12): Config12 {
     ...(helloVerify !== undefined ? { helloVerify } : {}),
   };
 }
+
+/** A server's 1.2 state, taking the first ClientHello decoded where its version was chosen (`known`) as decoded. */
+export function serverState12(
+  options: DtlsOptions,
+  config12: Config12,
+  common: CommonState,
+  known = options.clientHello12,
+): Connection12 {
+  const state = state12(options, server12(options, config12), common);
+  if (known !== undefined) state.expectClientHello(known);
+  return state;
+}

@@ -29,8 +29,8 @@ export class ConnectionHooks
   context!: ClientContext | ServerContext;
   acks!: AckScheduler;
   driver!: RoleDriver;
-  /** When the handshake completed (the clock's time), once it has; a thawed session's from its hibernation. */
-  completedAt: number | undefined;
+  /** When the handshake completed (the clock's time), once it has. */
+  private completed: number | undefined;
   private readonly delivery: Delivery;
 
   constructor(role: 'client' | 'server', counts: InboundCounts, heldData: HeldRecords, delivery: Delivery) {
@@ -60,6 +60,16 @@ export class ConnectionHooks
     return this.context.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
+  /** When the handshake completed (the clock's time), once it has; a thawed session's from its hibernation. */
+  get completedAt(): number | undefined {
+    return this.completed;
+  }
+
+  /** A hibernated session thawed: its handshake completed at `completedAt` (its frozen form's). */
+  thawed(completedAt: number): void {
+    this.completed = completedAt;
+  }
+
   ignore(reason: IgnoreReason): void {
     this.delivery.ignore(reason);
   }
@@ -85,9 +95,9 @@ export class ConnectionHooks
 
   /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */
   handshakeCompleted(): void {
-    if (this.completedAt !== undefined) return;
+    if (this.completed !== undefined) return;
     const context = this.context;
-    const at = (this.completedAt = context.clock.now);
+    const at = (this.completed = context.clock.now);
     const confirmation = this.confirmation;
     // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
     if (confirmation?.waiting !== 'handshake') context.facts.handshakeDoneAt = at;

@@ -38,6 +38,7 @@ import { freezeConnection, restoreContext } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts.js';
 import { VersionStateBase } from '../shared/version-state-base.js';
+import type { Delivery } from '../shared/delivery.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -48,6 +49,18 @@ const ALERT = 21;
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
+
+/**
+ * What a server's hello phase read before its first ClientHello (runtime/connection/first-client-hello.ts), for the 1.3
+ * state made then: its record reader (the drops it counted), its delivery (the records it set aside), copies of the
+ * records it kept for keys to come (within limits.maxDeferredBytes), and the path the peer first came from.
+ */
+export interface ReadBeforeHello {
+  readonly reader: RecordReader;
+  readonly delivery: Delivery;
+  readonly held: readonly Uint8Array[];
+  readonly path: string | undefined;
+}
 
 /** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
 export interface SentOffer {
@@ -117,8 +130,9 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     charts: Charts13,
     shared: SharedState,
     versionOpen = false,
+    before?: ReadBeforeHello,
   ): Dtls13Connection {
-    return new Dtls13Connection(role, perConnection, config, charts, shared, versionOpen);
+    return new Dtls13Connection(role, perConnection, config, charts, shared, versionOpen, before);
   }
 
   /**
@@ -140,7 +154,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
     shared.startedAt = h.startedAt;
-    c.hooks.completedAt = h.completedAt;
+    c.hooks.thawed(h.completedAt);
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
     c.delivery.restoreIgnored(h.ignored);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
@@ -154,21 +168,25 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     charts: Charts13,
     shared: SharedState,
     versionOpen = false,
+    before?: ReadBeforeHello,
   ) {
-    super(role, shared, config.messageBuffers === 'batch');
+    super(role, shared, config.messageBuffers === 'batch', before?.delivery);
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
+    for (const r of before?.held ?? NO_DATAGRAMS) this.deferred.push(r);
     const hooks = new ConnectionHooks(role, this.counts, new HeldRecords(held), this.delivery);
     this.hooks = hooks;
-    const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared));
+    const reader = before?.reader;
+    const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared, reader));
     if (context.role === 'server') this.server = context;
     else this.confirmation = context.confirmation;
     const { clock, records, cid } = context;
     this.reader = records.reader;
     this.writer = records.writer;
     this.cid = cid;
+    if (before?.path !== undefined) cid.arrived(before.path);
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     hooks.acks = new AckScheduler(clock, hooks);
     this.driver = hooks.driver = roleDriver(context, charts, options.inspect, options.statelessRetry);

@@ -2,7 +2,8 @@ import { CidContext } from '../cid/cid-context.js';
 import { ConfigError } from '../config-error.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
-import { RecordLayer } from '../record/record-layer.js';
+import { RecordLayer, type RecordLayerConfig } from '../record/record-layer.js';
+import type { RecordReader } from '../record/record-reader.js';
 import { AckTracker } from './ack-tracker.js';
 import type { ResolvedConfig } from '../shared/config.js';
 import type { ConnectionOptions, SharedState } from '../shared/connection-api.js';
@@ -22,9 +23,10 @@ export function assembleContext(
   options: ConnectionOptions,
   hooks: FlightHooks<OutMessage> & PostHandshakeOwner,
   shared: SharedState,
+  reader?: RecordReader,
 ): ClientContext | ServerContext {
   const ownKey = ownPrivateKey(config);
-  const parts = assembleParts(role, config, options, hooks, shared);
+  const parts = assembleParts(role, config, options, hooks, shared, reader);
   if (role === 'server') return new ServerContext(parts, options.antiReplay ?? config.antiReplay, options.peerAddress);
   const { events, records, outgoing } = parts;
   const confirmation = new PeerConfirmation({ counts: shared.counters, events, facts: shared, records, outgoing });
@@ -53,21 +55,11 @@ function assembleParts(
   options: ConnectionOptions,
   hooks: FlightHooks<OutMessage> & PostHandshakeOwner,
   shared: SharedState,
+  reader: RecordReader | undefined,
 ): MachineParts {
   const outgoing = shared.outgoing;
   const clock = shared.clock;
-  const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } =
-    config.limits;
-  const records = new RecordLayer({
-    provider: config.provider,
-    replayWindow: config.replayWindow,
-    messageBuffers: config.messageBuffers,
-    maxReadEpochs,
-    maxRecordsPerDatagram,
-    maxFailedAuthenticationsPerSecond,
-    integrityBudgetSeconds,
-    ...(config.aeadLimits !== undefined ? { limits: config.aeadLimits } : {}),
-  });
+  const records = new RecordLayer(recordLayerConfig(config), reader);
   const outbox = new HandshakeOutbox(records, shared.datagramLimit, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
   return {
@@ -94,4 +86,30 @@ function assembleParts(
     log: keyLogger(config.keyLog),
     wallClock: options.wallClock ?? Date.now,
   };
+}
+
+/** Each resolved configuration's record layer settings, made once (one object for its many connections). */
+const LAYER_CONFIGS = new WeakMap<ResolvedConfig, RecordLayerConfig>();
+
+/**
+ * The record layer's settings from a resolved 1.3 configuration, the same object for every connection on it (its read
+ * half alone: a server's hello phase).
+ */
+export function recordLayerConfig(config: ResolvedConfig): RecordLayerConfig {
+  const known = LAYER_CONFIGS.get(config);
+  if (known !== undefined) return known;
+  const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } =
+    config.limits;
+  const made: RecordLayerConfig = {
+    provider: config.provider,
+    replayWindow: config.replayWindow,
+    messageBuffers: config.messageBuffers,
+    maxReadEpochs,
+    maxRecordsPerDatagram,
+    maxFailedAuthenticationsPerSecond,
+    integrityBudgetSeconds,
+    ...(config.aeadLimits !== undefined ? { limits: config.aeadLimits } : {}),
+  };
+  LAYER_CONFIGS.set(config, made);
+  return made;
 }

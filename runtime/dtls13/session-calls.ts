@@ -20,10 +20,17 @@ export interface CalledConnection {
   guard(fn: () => void): void;
 }
 
+/** Why each call is refused before the session is connected (a server's hello phase refuses them alike). */
+export const NOT_CONNECTED = {
+  updateKeys: 'keys can only be updated on a connected connection',
+  requestClientCertificate: 'only a connected server can ask for a client certificate',
+  issueConnectionIds: 'connection IDs are issued on a connected connection',
+  requestConnectionIds: 'connection IDs are requested on a connected connection',
+} as const;
+
 /** Updates our write keys (RFC 9147 §8), in use once the KeyUpdate is ACKed; `requestPeer`: the peer's too. */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
-  if (!c.driver.session || c.ended())
-    throw new ConnectionStateError('keys can only be updated on a connected connection');
+  if (!c.driver.session || c.ended()) throw new ConnectionStateError(NOT_CONNECTED.updateKeys);
   c.guard(() =>
     c.driver.control({
       type: 'updateKeys',
@@ -39,7 +46,7 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
 export function requestClientCertificate(c: CalledConnection, config: ResolvedConfig): void {
   const session = c.driver.session;
   if (c.role !== 'server' || !session || c.ended())
-    throw new ConnectionStateError('only a connected server can ask for a client certificate');
+    throw new ConnectionStateError(NOT_CONNECTED.requestClientCertificate);
   if (!session.postHandshakeAuth)
     throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
   if (config.trustAnchors.length === 0 && !config.verifyPeer) {
@@ -59,8 +66,7 @@ export function issueMoreConnectionIds(
   immediate: boolean,
 ): Uint8Array[] {
   const s = cid.session;
-  if (!c.driver.session || c.ended())
-    throw new ConnectionStateError('connection IDs are issued on a connected connection');
+  if (!c.driver.session || c.ended()) throw new ConnectionStateError(NOT_CONNECTED.issueConnectionIds);
   if (s === undefined || !s.receivesCid)
     throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
   integerOption('count', count, 1, 64);
@@ -78,8 +84,7 @@ export function issueMoreConnectionIds(
  */
 export function requestMoreConnectionIds(c: CalledConnection, cid: CidContext, count: number): void {
   const s = cid.session;
-  if (!c.driver.session || c.ended())
-    throw new ConnectionStateError('connection IDs are requested on a connected connection');
+  if (!c.driver.session || c.ended()) throw new ConnectionStateError(NOT_CONNECTED.requestConnectionIds);
   if (s === undefined || !s.sendsCid)
     throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
   integerOption('count', count, 1, 255);

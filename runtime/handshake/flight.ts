@@ -2,7 +2,6 @@ import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
 import { dtls13FlightStep, dtls13FlightTakes } from '../../generated/charts/dtls13-flight-transitions.js';
 import { dtls13FlightInput, type Dtls13FlightAction } from '../../generated/charts/dtls13-flight.js';
-import { integerOption } from '../config-error.js';
 import { InspectedChart } from '../machine/inspected-chart.js';
 import type { ManualClock } from './manual-clock.js';
 import {
@@ -19,7 +18,7 @@ import {
   type RestingKind,
 } from './flight-steps.js';
 
-import type { FlightTimerConfig } from './flight-timer-config.js';
+import { flightTimers, type FlightTimerConfig } from './flight-timer-config.js';
 
 export type { FlightTimerConfig } from './flight-timer-config.js';
 export type { FlightHooks, RestingKind } from './flight-steps.js';
@@ -72,16 +71,7 @@ export class FlightController<M> {
     config: FlightTimerConfig = {},
     inspect?: (event: ChartInspectionEvent) => void,
   ) {
-    const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
-    // maxTimeout below initialTimeout is out of its range; left unset, it follows a first wait above its default.
-    const cap = config.maxTimeout ?? 60_000;
-    const max = integerOption(
-      'maxTimeout',
-      config.maxTimeout === undefined ? Math.max(cap, initial) : cap,
-      initial,
-      3_600_000,
-    );
-    const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
+    const { initialTimeout: initial, maxTimeout: max, maxRetransmissions } = flightTimers(config);
     this.context = {
       hooks,
       clock,

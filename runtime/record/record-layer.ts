@@ -30,9 +30,12 @@ export class RecordLayer {
   readonly writer: RecordWriter<EpochCipher>;
   private readonly config: RecordLayerConfig;
 
-  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
-  constructor(config: RecordLayerConfig) {
-    this.reader = new RecordReader(config);
+  /**
+   * `reader`: a read half made on the same `config` that already read (a server's hello phase reads what comes before
+   * its first ClientHello with it). @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2.
+   */
+  constructor(config: RecordLayerConfig, reader: RecordReader = new RecordReader(config)) {
+    this.reader = reader;
     this.writer = new RecordWriter(WRITE13, config);
     this.config = config;
   }

@@ -6,7 +6,7 @@ import type { PaddingPolicy } from './inner-plaintext.js';
 import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import type { SealedRecord } from './record-number.js';
 import { StagedRecords } from './staged-records.js';
-import type { LaidRecord, RecordShape, WriteCipher, WriteForm } from './write-form.js';
+import type { RecordShape, WriteCipher, WriteForm } from './write-form.js';
 
 /** What the write half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
 export interface RecordWriterConfig {
@@ -27,9 +27,6 @@ export interface RecordWriterConfig {
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
-
-/** What a form left of the record it laid out: laying out is synchronous, one serves every writer (no object per record). */
-const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
 
 /** The last record sequence number of an epoch (RFC 6347 §4.1, RFC 9147 §4: 48 bits). */
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
@@ -258,7 +255,7 @@ export class RecordWriter<K extends WriteCipher> {
             withLength: includeLength ?? this.shape.withLength,
           };
     const record = this.layOut(state, contentTypeToNumber(contentType), content, shape);
-    const l = laid;
+    const l = this.form.laid;
     const seq = this.laidSeq;
     try {
       state.cipher.protection.sealRecord(seq, record, l.headerLength, l.plaintextLength, l.snOffset, l.snBytes);
@@ -277,7 +274,7 @@ export class RecordWriter<K extends WriteCipher> {
   stage(type: number, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
     const state = this.write ?? this.epochOf(undefined);
     const record = this.layOut(state, type, content, this.shape);
-    const l = laid;
+    const l = this.form.laid;
     (this.staged ??= StagedRecords.take()).add(
       state.cipher.protection,
       sink,
@@ -320,7 +317,7 @@ export class RecordWriter<K extends WriteCipher> {
     return state;
   }
 
-  /** Checks, numbers and lays out one record, leaving its layout in `laid`. */
+  /** Checks, numbers and lays out one record, leaving its layout in the form's `laid`. */
   private layOut(state: WriteEpoch<K>, type: number, content: Uint8Array, shape: RecordShape): Uint8Array {
     const w = state.cipher;
     const limit = (this.limits ?? w.limits).confidentiality;
@@ -330,7 +327,7 @@ export class RecordWriter<K extends WriteCipher> {
       );
     if (state.seq > LAST_SEQUENCE_NUMBER)
       throw new RecordLayerError(`epoch ${w.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
-    const record = this.form.layOut(w, state.seq, type, content, shape, laid);
+    const record = this.form.layOut(w, state.seq, type, content, shape);
     this.laidSeq = state.seq++;
     w.used++;
     return record;

@@ -50,10 +50,15 @@ export interface LaidRecord {
 export interface WriteForm<K extends WriteCipher> {
   /**
    * The record of `content` (content type `type`) under `cipher`, numbered `seq`: header written, content in place,
-   * room for the tag, in a view carved from the outgoing slab (wire/slab.ts); its layout left in `laid`.
+   * room for the tag, in a view carved from the outgoing slab (wire/slab.ts); its layout left in {@link laid}.
    * @throws when `content` does not fit a record of this version and `shape` (as {@link check}).
    */
-  layOut(cipher: K, seq: number, type: number, content: Uint8Array, shape: RecordShape, laid: LaidRecord): Uint8Array;
+  layOut(cipher: K, seq: number, type: number, content: Uint8Array, shape: RecordShape): Uint8Array;
+  /**
+   * Where the parts of the record {@link layOut} laid out last are, read at once by the writer: laying out is
+   * synchronous, so the form's one object serves every record of every writer (none made per record or connection).
+   */
+  readonly laid: LaidRecord;
   /** Throws, naming the limit, when `length` bytes of content do not fit one record. */
   check(cipher: K, type: number, length: number, shape: RecordShape): void;
   /** Bytes a protected record adds to its content under `cipher` (undefined: the form's largest). */

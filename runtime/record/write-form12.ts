@@ -5,16 +5,20 @@
 import { HEADER12, MAX_PLAINTEXT_12 } from './codec12.js';
 import type { EpochCipher12 } from './epoch-cipher12.js';
 import { RecordLayerError } from './record-writer.js';
-import type { WriteForm } from './write-form.js';
+import type { LaidRecord, WriteForm } from './write-form.js';
 
 function check(length: number): void {
   if (length > MAX_PLAINTEXT_12)
     throw new RecordLayerError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${length}`);
 }
 
+/** Where the record laid out last has its parts (WRITE12's `laid`). */
+const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+
 /** DTLS 1.2's records, as the one writer lays them out: the CID and its padding are the epoch cipher's. */
 export const WRITE12: WriteForm<EpochCipher12> = {
-  layOut(cipher, seq, type, content, _shape, laid) {
+  laid,
+  layOut(cipher, seq, type, content) {
     check(content.length);
     const record = cipher.layOut(type, seq, content);
     // 1.2's seal reads what it needs of the header from the record itself: no header length or sequence number bits.

@@ -6,7 +6,7 @@ import { allocate } from '../wire/slab.js';
 import type { EpochCipher } from './epoch-cipher.js';
 import { Header13, writeHeader13 } from './codec13.js';
 import { RecordLayerError } from './record-writer.js';
-import type { RecordShape, WriteForm } from './write-form.js';
+import type { LaidRecord, RecordShape, WriteForm } from './write-form.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
 export const MAX_PLAINTEXT = 16384;
@@ -35,9 +35,13 @@ function paddingFor(length: number, type: number, tag: number, shape: RecordShap
   return padding;
 }
 
+/** Where the record laid out last has its parts (WRITE13's `laid`). */
+const out: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+
 /** DTLS 1.3's records, as the one writer lays them out. */
 export const WRITE13: WriteForm<EpochCipher> = {
-  layOut(cipher, seq, type, content, shape, out) {
+  laid: out,
+  layOut(cipher, seq, type, content, shape) {
     const tag = cipher.suite.tagLength;
     const innerLength = content.length + 1 + paddingFor(content.length, type, tag, shape);
     const { seq16, withLength, cid } = shape;

@@ -23,12 +23,18 @@ export abstract class VersionStateBase {
   /** Application data handed up and records set aside (`batch`: 'batch' mode's messages). */
   protected readonly delivery: Delivery;
 
-  protected constructor(role: 'client' | 'server', shared: SharedState, batch: boolean) {
+  /** `delivery`: one that already counted records set aside for this connection (a server's hello phase), else a new one. */
+  protected constructor(
+    role: 'client' | 'server',
+    shared: SharedState,
+    batch: boolean,
+    delivery = new Delivery(shared.events, shared.counters, batch),
+  ) {
     this.role = role;
     this.facts = shared;
     this.counts = shared.counters;
     this.events = shared.events;
-    this.delivery = new Delivery(shared.events, shared.counters, batch);
+    this.delivery = delivery;
   }
 
   /** Whether the connection has failed or closed. */

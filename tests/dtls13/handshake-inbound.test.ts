@@ -86,7 +86,7 @@ test('under handshake keys: malformed is decode_error, a type not allowed there 
 });
 
 test('fragments that disagree: set aside in the clear, illegal_parameter under keys', (t) => {
-  const clear = linked(id);
+  const clear = linked(id, { server: { minVersion: 'DTLSv1.3' } }); // a 1.3 state from the start, to inject into
   clear.client.connect(0);
   const before = ignored(clear.server, 'unauthenticated-violation');
   // The first ClientHello's message_seq (0): a first fragment saying 100 bytes, then one saying 120.

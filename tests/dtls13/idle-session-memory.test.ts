@@ -53,8 +53,8 @@ function serverSession(ackLast: boolean, postHandshakeAuth = false): DtlsConnect
 /** The idle session's handshake leftovers, by structure. */
 function leftovers(connection: DtlsConnection, twinConnection: DtlsConnection): string[] {
   // The 1.3 version state's structure (runtime/dtls13/connection.ts), under the one connection object.
-  const s = connection.versionState;
-  const r = retained(s, twinConnection.versionState);
+  const s = connection.versionState!;
+  const r = retained(s, twinConnection.versionState!);
   const found: string[] = [];
   for (const b of r.buffers) {
     if (b.path.startsWith('.context.outbox') || b.path.startsWith('.context.flight'))
@@ -86,7 +86,7 @@ test('a connected server session drops its handshake state once its last flight 
  */
 function idleExtras(s: DtlsConnection, twin: DtlsConnection): string[] {
   const r = retained(s, twin);
-  const inState = retained(s.versionState, twin.versionState);
+  const inState = retained(s.versionState!, twin.versionState!);
   const found: string[] = [];
   const functions = r.byConstructor.get('Function') ?? 0;
   if (functions > 0) found.push(`${functions} functions of its own`);

@@ -96,7 +96,7 @@ test('ClientHello rules of DTLS 1.3 and the alert for each (RFC 9147 §5.3, RFC 
 });
 
 test('the server never echoes legacy_session_id (RFC 9147 §5)', (t) => {
-  const { client, server } = makePair(id);
+  const { client, server } = makePair(id, { server: { minVersion: 'DTLSv1.3' } }); // a 1.3 state to inject into
   client.connect(0);
   const [chRecord] = decodeDatagram(client.pollTransmit()!);
   if (chRecord?.kind !== 'plaintext') return void t.fail('no ClientHello record');

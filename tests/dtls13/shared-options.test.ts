@@ -27,6 +27,7 @@ test('an options object changed between connections is read again, never answere
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
     cipherSuites: suites,
+    minVersion: 'DTLSv1.3' as const, // 1.3 states from the start, to read the configuration of
   };
   const a = DtlsConnection.server(options);
   options.cipherSuites = ['tls_chacha20_poly1305_sha256'];

@@ -185,7 +185,8 @@ function withRawExtension(ch: ClientHello, type: number, body: Uint8Array): Uint
 test('hostile server_name: two host names, non-ASCII bytes, an IP literal, a bad label, a malformed body', (t) => {
   const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
   const outcome = (body: Uint8Array): string | undefined => {
-    const { server } = makePair(a, { server: { sni: { 'a.test': creds(a) }, certificate: undefined } });
+    const only13 = { minVersion: 'DTLSv1.3' } as const; // a 1.3 state from the start, to inject into
+    const { server } = makePair(a, { server: { ...only13, sni: { 'a.test': creds(a) }, certificate: undefined } });
     injectHandshakeMessage(server, 1, body, 0);
     return server.failure?.alert ?? (server.pollTransmit() ? 'answered' : 'silent');
   };
@@ -212,7 +213,12 @@ test('hostile server_name: two host names, non-ASCII bytes, an IP literal, a bad
 test('after a HelloRetryRequest the second ClientHello must ask for the same name (RFC 8446 §4.1.2)', (t) => {
   const second = (name: string): string => {
     const { server } = makePair(a, {
-      server: { sni: { 'a.test': creds(a), 'b.test': creds(b) }, groups: ['x25519'], certificate: undefined },
+      server: {
+        minVersion: 'DTLSv1.3', // a 1.3 state from the start, to inject into
+        sni: { 'a.test': creds(a), 'b.test': creds(b) },
+        groups: ['x25519'],
+        certificate: undefined,
+      },
     });
     const ch = firstClientHello(
       DtlsConnection.client({ serverName: 'a.test', groups: ['secp256r1', 'x25519'], checkServerIdentity: false }),

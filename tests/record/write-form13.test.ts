@@ -3,7 +3,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { Header13, readHeader13 } from '../../runtime/record/codec13.js';
 import { EpochCipher } from '../../runtime/record/epoch-cipher.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
-import type { LaidRecord, RecordShape } from '../../runtime/record/write-form.js';
+import type { RecordShape } from '../../runtime/record/write-form.js';
 import { WRITE13 } from '../../runtime/record/write-form13.js';
 import { keysFor } from '../support/record-pair.js';
 
@@ -23,7 +23,6 @@ const shape = (over: Partial<RecordShape> = {}): RecordShape => ({
   sendInnerLimit: undefined,
   ...over,
 });
-const laid = (): LaidRecord => ({ headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 });
 
 test('the header it writes reads back: epoch bits, CID, sequence number bits, length; content, type, room for the tag', (t) => {
   for (const [seq16, withLength] of [
@@ -33,14 +32,13 @@ test('the header it writes reads back: epoch bits, CID, sequence number bits, le
     [false, false],
   ] as const) {
     const cid = Uint8Array.of(7, 7, 7);
-    const l = laid();
+    const l = WRITE13.laid;
     const record = WRITE13.layOut(
       cipher('tls_aes_128_gcm_sha256'),
       0x1234,
       23,
       Uint8Array.of(1, 2, 3),
       shape({ cid, seq16, withLength }),
-      l,
     );
     const h = new Header13();
     t.true(readHeader13(record, 0, cid.length, h));
@@ -53,10 +51,10 @@ test('the header it writes reads back: epoch bits, CID, sequence number bits, le
 });
 
 test('a short record is padded so the ciphertext covers the 16-byte mask sample (CCM_8: an 8-byte tag)', (t) => {
-  const l = laid();
-  WRITE13.layOut(cipher('tls_aes_128_ccm_8_sha256'), 0, 23, Uint8Array.of(1), shape(), l);
+  const l = WRITE13.laid;
+  WRITE13.layOut(cipher('tls_aes_128_ccm_8_sha256'), 0, 23, Uint8Array.of(1), shape());
   t.is(l.plaintextLength + 8, 16);
-  WRITE13.layOut(cipher('tls_aes_128_gcm_sha256'), 0, 23, Uint8Array.of(1), shape(), l);
+  WRITE13.layOut(cipher('tls_aes_128_gcm_sha256'), 0, 23, Uint8Array.of(1), shape());
   t.is(l.plaintextLength, 2, 'a 16-byte tag covers the sample alone');
 });
 
@@ -70,8 +68,8 @@ test('content over 2^14 or over the peer’s record_size_limit is refused by nam
     instanceOf: RecordLayerError,
     message: /record_size_limit \(100 bytes/,
   });
-  const l = laid();
-  WRITE13.layOut(c, 0, 23, new Uint8Array(90), shape({ sendInnerLimit: 100, padding: () => 50 }), l);
+  const l = WRITE13.laid;
+  WRITE13.layOut(c, 0, 23, new Uint8Array(90), shape({ sendInnerLimit: 100, padding: () => 50 }));
   t.is(l.plaintextLength, 100, 'padding cut to what the limit leaves');
   t.is(WRITE13.overhead(c, shape({ cid: Uint8Array.of(1, 2) })), 1 + 2 + 2 + 2 + 1 + 16);
 });
