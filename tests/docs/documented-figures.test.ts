@@ -31,6 +31,7 @@ import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { MAX_HELD_DATAGRAMS } from '../../runtime/cid/cid-context.js';
 import { CHALLENGES_PER_PATH } from '../../runtime/cid/path-validation.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
+import { flightTimers } from '../../runtime/handshake/flight-timer-config.js';
 import {
   DEFAULT_AEAD_LIMITS,
   INTEGRITY_KEY_UPDATE_THRESHOLD,
@@ -136,7 +137,7 @@ checkSection('docs/security/admission.md', '## The order of checks for a ClientH
 
 checkSection('docs/security/admission.md', '## Anti-amplification: three times what the address sent', () => {
   const words: Record<number, string> = { 2: 'two', 3: 'three', 4: 'four' };
-  const initial = literal('runtime/handshake/flight.ts', /config\.initialTimeout \?\? ([\d_]+)/);
+  const initial = flightTimers({}).initialTimeout;
   return [
     `at most ${words[AMPLIFICATION_FACTOR] ?? AMPLIFICATION_FACTOR} times what it received`,
     `${AMPLIFICATION_FACTOR} × received − sent`,
@@ -237,9 +238,9 @@ checkSection('docs/security/rrc.md', '## Moving a session', () => {
 });
 
 checkSection('docs/security/timers.md', '## Handshake', () => {
-  const flight = 'runtime/handshake/flight.ts';
+  const timers = flightTimers({});
   return [
-    `${s(literal(flight, /config\.initialTimeout \?\? (\d+)/))} at first, doubling at each retransmission up to ${s(literal(flight, /config\.maxTimeout \?\? ([\d_]+)/))}; at most ${literal(flight, /config\.maxRetransmissions \?\? (\d+)/)} retransmissions`,
+    `${s(timers.initialTimeout)} at first, doubling at each retransmission up to ${s(timers.maxTimeout)}; at most ${timers.maxRetransmissions} retransmissions`,
     `the timer becomes ${literal('runtime/handshake/flight-steps.ts', /Math\.round\(([\d.]+) \* \(c\.clock\.now/)} × the measured round trip`,
     `(\`listen\`, ${n(listenHandshakeMs())} ms; 0 means ${longest(longestHandshakeMs())})`,
     `(\`connect\`, ${n(connectHandshakeMs())} ms; 0 means ${longest(longestHandshakeMs())})`,
