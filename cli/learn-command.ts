@@ -49,6 +49,11 @@ function summary(r: LearnReport, target: string): string[] {
   for (const d of r.differences ?? [])
     lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
   if (r.stateMatching !== undefined) lines.push(matchingNotes(r.stateMatching).header);
+  const p = r.peerRetransmissions;
+  if (p !== undefined)
+    lines.push(
+      `peer retransmissions hidden: ${p.hidden} repeated flights (their ChangeCipherSpec) in ${p.inSteps} of ${p.steps} steps`,
+    );
   return lines;
 }
 
@@ -70,7 +75,9 @@ async function learnTarget(
         ? await learnOwnPeer(plan, options)
         : readReport('--reference', plan.reference).model;
   let silent = 0;
-  const sul = watch.wrap(await openPlanSul(plan, () => silent++));
+  const sul = watch.wrap(
+    await openPlanSul(plan, { onSilentStart: () => silent++, onStep: (step) => watch.read(step) }),
+  );
   started(sul, reference);
   try {
     const result = await learn(sul, {
@@ -101,7 +108,7 @@ async function learnTarget(
 export async function runLearn(argv: readonly string[]): Promise<number> {
   const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv, 'learn')), LEARN_OPTIONS));
   const say = plan.quiet ? undefined : (line: string): boolean => process.stderr.write(`${line}\n`);
-  const watch = new LearnWatch(say);
+  const watch = new LearnWatch(say, plan.peerRetransmissions);
   const options: LearnOptions = {
     seed: plan.seed,
     budget: plan.budget,

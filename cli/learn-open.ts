@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { machineSul } from '../learn/learner/machine-sul.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import { modelFromReport, type LearnReport } from '../learn/learner/report.js';
-import { openClientSul, openServerSul } from '../learn/mapper/index.js';
+import { openClientSul, openServerSul, type StepRecord } from '../learn/mapper/index.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { withPlanInputs, type LearnPlan } from './learn-plan.js';
 import { CliUsageError } from './usage-error.js';
@@ -22,12 +22,20 @@ export function readReport(option: string, path: string): { report: LearnReport;
   }
 }
 
-/** `onSilentStart`: a server started by --server-command answered nothing to a session's first ClientHello. */
-export function openPlanSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
-  return withPlanInputs(plan, openFullSul(plan, onSilentStart));
+/** What a caller hears from the mapper while the peer is learned or walked. */
+export interface PlanHooks {
+  /** A server started by --server-command answered nothing to a session's first ClientHello. */
+  readonly onSilentStart?: () => void;
+  /** Every step, as the mapper read it (session.ts `StepRecord`: what it hid among the rest). */
+  readonly onStep?: (step: StepRecord) => void;
 }
 
-async function openFullSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
+export function openPlanSul(plan: LearnPlan, hooks: PlanHooks = {}): Promise<SystemUnderLearning> {
+  return withPlanInputs(plan, openFullSul(plan, hooks));
+}
+
+async function openFullSul(plan: LearnPlan, hooks: PlanHooks): Promise<SystemUnderLearning> {
+  const { onSilentStart, onStep } = hooks;
   const t = plan.target;
   if (t.role === 'replay') {
     const { report, model } = readReport('--replay', t.path);
@@ -38,12 +46,15 @@ async function openFullSul(plan: LearnPlan, onSilentStart: () => void): Promise<
     parallel: plan.parallel,
     ...plan.credentials,
     ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}),
+    peerRetransmissions: plan.peerRetransmissions,
+    ...(onStep !== undefined ? { onStep } : {}),
   };
   return t.role === 'server'
     ? openServerSul({
         host: t.host,
         port: t.port,
-        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand, onSilentStart } : {}),
+        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}),
+        ...(onSilentStart !== undefined ? { onSilentStart } : {}),
         ...common,
       })
     : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });

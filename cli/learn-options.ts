@@ -131,6 +131,13 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'learning',
   },
   {
+    name: 'peer-retransmissions',
+    type: 'string',
+    value: 'show|hide',
+    help: "DTLS 1.2: what a flight the peer sends again shows. Its messages, read\nbefore, never; 'show' (the default): its ChangeCipherSpec; 'hide': nothing,\nfor a peer that repeats its flight on a timer (the model is the peer's\nwithout its retransmissions; counted in the report)",
+    group: 'learning',
+  },
+  {
     name: 'out',
     type: 'string',
     value: 'FILE.json',

@@ -6,6 +6,7 @@ import { DEFAULT_PSK_IDENTITY } from './session-options.js';
 import { CliUsageError } from './usage-error.js';
 import { inspectPort } from './inspect-option.js';
 import { restrictInputs, type SystemUnderLearning } from '../learn/sul.js';
+import type { PeerRetransmissions } from '../learn/mapper/repeated-flights.js';
 
 function count(option: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -50,6 +51,8 @@ export interface LearnPlan {
   /** `--max-time`: seconds until learning stops with the newest hypothesis. */
   readonly maxSeconds: number | undefined;
   readonly waitMs: number | undefined;
+  /** `--peer-retransmissions`: whether a DTLS 1.2 peer's repeated flight shows its ChangeCipherSpec. */
+  readonly peerRetransmissions: PeerRetransmissions;
   readonly out: string | undefined;
   readonly dot: string | undefined;
   readonly reference: string | undefined;
@@ -109,6 +112,11 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const wait = stringValue(v.wait);
   const maxQueries = stringValue(v['max-queries']);
   const maxTime = stringValue(v['max-time']);
+  const retransmissions = stringValue(v['peer-retransmissions']) ?? 'show';
+  if (retransmissions !== 'show' && retransmissions !== 'hide')
+    throw new CliUsageError(`--peer-retransmissions must be 'show' or 'hide', got '${retransmissions}'`);
+  if (retransmissions === 'hide' && replay !== undefined)
+    throw new CliUsageError('--peer-retransmissions is what the mapper reads from a peer: --replay has none');
   return {
     target,
     version: v.dtls1_2 === true ? '1.2' : '1.3',
@@ -129,6 +137,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     maxFlipping: v['max-flipping'] === 'none' ? Infinity : count('max-flipping', stringValue(v['max-flipping']), 3, 0),
     maxSeconds: maxTime === undefined ? undefined : count('max-time', maxTime, 0, 1),
     waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
+    peerRetransmissions: retransmissions,
     out: stringValue(v.out),
     dot: stringValue(v.dot),
     reference,

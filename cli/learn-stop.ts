@@ -39,10 +39,21 @@ export interface LearnRun {
   votes?: () => Disagreements;
 }
 
-/** The report with the watch's warnings. */
+/** The report with the watch's warnings and, with `--peer-retransmissions hide`, what the mapper hid. */
 export function withWarnings(report: LearnReport, watch: LearnWatch): LearnReport {
   const warnings = watch.warnings();
-  return warnings.length > 0 ? { ...report, warnings } : report;
+  const hidden =
+    watch.retransmissions === 'hide'
+      ? {
+          peerRetransmissions: {
+            mode: 'hide' as const,
+            hidden: watch.hidden,
+            inSteps: watch.hiddenSteps,
+            steps: watch.steps,
+          },
+        }
+      : {};
+  return { ...report, ...hidden, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** Writes `--out` and `--dot`. */

@@ -3,10 +3,12 @@
  * steps, answers and floods; a progress line on stderr after each batch of queries the learner runs (learn()'s
  * `onBatch`: queries, the rates over the batch and overall, the phase, the hypothesis's states), and while a batch runs
  * at least every {@link PROGRESS_SECONDS} s; the newest hypothesis; and the warnings a report carries (a peer that
- * never answered, a peer over the mapper's caps).
+ * never answered, a peer over the mapper's caps) and what the mapper hid (`--peer-retransmissions hide`).
  */
 import type { BatchProgress, LearnPhase } from '../learn/learner/batch-progress.js';
 import type { HypothesisProgress } from '../learn/learner/learn.js';
+import type { PeerRetransmissions } from '../learn/mapper/repeated-flights.js';
+import type { StepRecord } from '../learn/mapper/session.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { CLOSED } from '../learn/sul.js';
 import { FLOOD, TIMEOUT } from '../learn/symbols.js';
@@ -48,6 +50,11 @@ export class LearnWatch {
   answered = 0;
   /** Steps answered `Flood` (the peer went over one of the mapper's caps). */
   floods = 0;
+  /** ChangeCipherSpec records of the peer's repeated flights the mapper left out, and the steps they were in. */
+  hidden = 0;
+  hiddenSteps = 0;
+  /** What the mapper does with a repeated flight (`--peer-retransmissions`). */
+  readonly retransmissions: PeerRetransmissions;
   /** The newest hypothesis, once there is one. */
   latest: HypothesisProgress | undefined;
   /** The last batch reported, once there is one. */
@@ -57,8 +64,16 @@ export class LearnWatch {
   private readonly print: ((line: string) => void) | undefined;
 
   /** `print`: where progress lines go (undefined: nowhere, `--quiet`). */
-  constructor(print: ((line: string) => void) | undefined) {
+  constructor(print: ((line: string) => void) | undefined, retransmissions: PeerRetransmissions = 'show') {
     this.print = print;
+    this.retransmissions = retransmissions;
+  }
+
+  /** For the mapper's `onStep`: counts what it hid. */
+  read(step: StepRecord): void {
+    if (step.hidden === 0) return;
+    this.hidden += step.hidden;
+    this.hiddenSteps++;
   }
 
   /** The SUL, counted. */

@@ -71,6 +71,7 @@ export {
   STEP_CAPS,
   MAX_QUEUED,
   type StepRecord,
+  type PeerRetransmissions,
   type ServerSulOptions,
   type ClientSulOptions,
   type ReferenceServer,

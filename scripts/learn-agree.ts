@@ -86,7 +86,15 @@ async function main(argv: readonly string[]): Promise<number> {
     seed: count(values, 'word-seed', 1, 0),
   };
   let silent = 0;
-  const opened = await openPlanSul(plan, () => silent++);
+  let hidden = 0;
+  let hiddenSteps = 0;
+  const opened = await openPlanSul(plan, {
+    onSilentStart: () => silent++,
+    onStep: (s) => {
+      hidden += s.hidden;
+      if (s.hidden > 0) hiddenSteps++;
+    },
+  });
   let sul = opened;
   try {
     try {
@@ -111,6 +119,8 @@ async function main(argv: readonly string[]): Promise<number> {
       lines.push('', `walks of ${a.word.join(' ')}:`, ...a.walks.map((w) => `  ${w.join(' ')}`));
     if (silent > 0)
       lines.push('', `the server started per session answered nothing to its first ClientHello in ${silent} sessions`);
+    if (plan.peerRetransmissions === 'hide')
+      lines.push('', `peer retransmissions hidden: ${hidden} repeated flights in ${hiddenSteps} steps`);
     lines.push(
       '',
       `agrees on ${result.agreed} of ${result.words.length} words (${result.walks} walks each, majority; length up to ${options.maxLength}, word seed ${options.seed}, ${seconds.toFixed(1)} s)`,

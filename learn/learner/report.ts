@@ -86,6 +86,17 @@ export interface LearnReport {
    */
   readonly warnings?: readonly string[];
   /**
+   * With `dtls13 learn --peer-retransmissions hide`: the ChangeCipherSpec records of the peer's repeated flights the
+   * mapper left out (`hidden`, one per flight), the steps they were in (`inSteps`) and the steps asked in all: the
+   * model is the peer's without these (learn/mapper/repeated-flights.ts).
+   */
+  readonly peerRetransmissions?: {
+    readonly mode: 'hide';
+    readonly hidden: number;
+    readonly inSteps: number;
+    readonly steps: number;
+  };
+  /**
    * Set when the run was stopped before learning ended (a signal, an internal error): the model is the newest
    * hypothesis (`complete: false`, its figures those of the moment it was made, its findings unconfirmed); its
    * disagreements, and `queries` and `seconds` here, are the whole run's by the stop; `status` the exit status.

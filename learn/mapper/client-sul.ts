@@ -8,6 +8,7 @@ import { PeerProcess } from './peer-process.js';
 import { Server12 } from './server12.js';
 import { Server13 } from './server13.js';
 import { MapperSession, type StepRecord } from './session.js';
+import { checkedRetransmissions, type PeerRetransmissions } from './repeated-flights.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
 /** Learning a client: where each session listens, the version, the command that starts the client, our server credentials. */
@@ -25,6 +26,12 @@ export interface ClientSulOptions extends CredentialOptions {
   readonly clientCommand: string;
   /** How long a step waits for the client's answer, in milliseconds (default 300). */
   readonly waitMs?: number;
+  /**
+   * What a DTLS 1.2 peer's repeated flight shows (default `show`): its handshake messages are always dropped (read
+   * before); `hide` also leaves out its ChangeCipherSpec, so a flight sent again on the peer's retransmission timer, or
+   * in answer to an input, answers `timeout` (repeated-flights.ts). 1.3 has no such record: nothing changes there.
+   */
+  readonly peerRetransmissions?: PeerRetransmissions;
   /** How long a session waits for the client's first ClientHello after starting it (default 5000 ms). */
   readonly startMs?: number;
   readonly provider?: CryptoProvider; /** Called after every step with what it read and how long it waited against its budget (session.ts `StepRecord`). */
@@ -41,6 +48,7 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
   const credentials = loadCredentials(provider, options);
   const waitMs = checkedWait(options.waitMs);
   const parallel = checkedCount('parallel', options.parallel);
+  const retransmissions = checkedRetransmissions(options.peerRetransmissions);
   const startMs = options.startMs ?? 5000;
   if (options.version !== '1.2' && options.version !== '1.3')
     throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
@@ -63,7 +71,10 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
     }
     const command = options.clientCommand.replaceAll('{port}', String(channel.port)).replaceAll('{host}', options.host);
     const peer = new PeerProcess(command, () => channel.interrupt());
-    const side = options.version === '1.3' ? new Server13(provider, credentials) : new Server12(provider, credentials);
+    const side =
+      options.version === '1.3'
+        ? new Server13(provider, credentials)
+        : new Server12(provider, credentials, retransmissions);
     const first = await channel.next(performance.now() + startMs);
     if (first !== undefined) side.receive(first);
     const session = new MapperSession(channel, side, waitMs, peer, undefined, options.onStep);

@@ -29,6 +29,7 @@ import {
   type HandshakeMessage,
 } from './handshake-framing.js';
 import { receive12 } from './receive12.js';
+import { RepeatedFlights, type PeerRetransmissions } from './repeated-flights.js';
 import { Records12 } from './records12.js';
 
 const SUITES: readonly CipherSuite[] = [
@@ -62,6 +63,8 @@ export class Client12 implements ConcreteSide {
   private readonly credentials: Credentials;
   private readonly records: Records12;
   private readonly reassembler = new HandshakeReassembler();
+  /** The peer's ChangeCipherSpec records, a repeated flight's left out with `hide` (read by the session). */
+  readonly flights: RepeatedFlights;
   private readonly random: Uint8Array;
   /** Each handshake message of the transcript with its 12-byte header as if unfragmented (RFC 6347 §4.2.6). */
   private transcript: Uint8Array[] = [];
@@ -74,9 +77,10 @@ export class Client12 implements ConcreteSide {
   private master: Uint8Array | undefined;
   private keys: KeyBlock | undefined;
 
-  constructor(provider: CryptoProvider, credentials: Credentials) {
+  constructor(provider: CryptoProvider, credentials: Credentials, retransmissions: PeerRetransmissions = 'show') {
     this.provider = provider;
     this.credentials = credentials;
+    this.flights = new RepeatedFlights(retransmissions);
     this.records = new Records12(provider);
     this.random = provider.randomBytes(32);
   }
@@ -126,6 +130,7 @@ export class Client12 implements ConcreteSide {
       {
         records: this.records,
         reassembler: this.reassembler,
+        flights: this.flights,
         message: (m) => this.onMessage(m),
         changeCipherSpec: () => {
           if (this.keys !== undefined && this.suite !== undefined)

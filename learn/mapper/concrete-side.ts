@@ -1,3 +1,5 @@
+import type { RepeatedFlights } from './repeated-flights.js';
+
 /**
  * What a session's concrete side does for the session driver (session.ts): one version and role of the mapper, holding
  * the transcript, the keys and the message counters of one conversation.
@@ -18,6 +20,11 @@ export interface ConcreteSide {
   input(symbol: string): Uint8Array[];
   /** Reads one datagram from the peer, updating the transcript and keys. Never throws. */
   receive(datagram: Uint8Array): Answer;
+  /**
+   * DTLS 1.2 sides: the peer's ChangeCipherSpec records, one held back while the record after it may still show it a
+   * repeated flight's (the session waits a moment for that record, then shows what is still held).
+   */
+  readonly flights?: RepeatedFlights;
   /** Zeroes and releases the keys held. */
   release(): void;
 }

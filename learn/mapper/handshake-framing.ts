@@ -80,14 +80,20 @@ export class HandshakeReassembler {
 
   /** The whole messages completed by the handshake fragments in one record's content. */
   add(content: Uint8Array): HandshakeMessage[] {
+    return this.read(content).messages;
+  }
+
+  /** The same, with the count of whole messages dropped as already delivered (a repeated flight's). */
+  read(content: Uint8Array): { messages: HandshakeMessage[]; repeated: number } {
     const out: HandshakeMessage[] = [];
+    let repeated = 0;
     const r = new Reader(content, 'handshake');
     while (r.remaining > 0) {
       let f;
       try {
         f = readDtlsHandshake(r);
       } catch {
-        return out; // the rest of the record is unreadable
+        return { messages: out, repeated }; // the rest of the record is unreadable
       }
       const msgType = handshakeTypeToNumber(f.msgType);
       if (f.length > MAX_MESSAGE) continue;
@@ -115,11 +121,14 @@ export class HandshakeReassembler {
       if (p.missing > 0) continue;
       this.partials.delete(key);
       const id = `${key}/${Buffer.from(p.body).toString('base64')}`;
-      if (this.seen.has(id)) continue;
+      if (this.seen.has(id)) {
+        repeated++;
+        continue;
+      }
       if (this.seen.size >= MAX_SEEN) this.seen.clear();
       this.seen.add(id);
       out.push({ msgType, messageSeq: f.messageSeq, body: p.body });
     }
-    return out;
+    return { messages: out, repeated };
   }
 }

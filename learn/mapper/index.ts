@@ -16,3 +16,4 @@ export {
 export { WRONG_FINISHED } from './content.js';
 export { DEFAULT_WAIT_MS, STEP_CAPS, type StepRecord } from './session.js';
 export { MAX_QUEUED } from './datagram-channel.js';
+export type { PeerRetransmissions } from './repeated-flights.js';

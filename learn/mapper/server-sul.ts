@@ -9,6 +9,7 @@ import { DatagramChannel } from './datagram-channel.js';
 import type { PeerProcess } from './peer-process.js';
 import { StartedServers } from './started-servers.js';
 import { MapperSession, type StepRecord, type FirstHelloWait } from './session.js';
+import { checkedRetransmissions, type PeerRetransmissions } from './repeated-flights.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
 /** Learning a server: where it listens, the version, how many sessions at once, and our client credentials. */
@@ -24,6 +25,12 @@ export interface ServerSulOptions extends CredentialOptions {
   readonly ca?: Uint8Array | readonly Uint8Array[];
   /** How long a step waits for the server's answer, in milliseconds (default 300; a step ends early after a flight). */
   readonly waitMs?: number;
+  /**
+   * What a DTLS 1.2 peer's repeated flight shows (default `show`): its handshake messages are always dropped (read
+   * before); `hide` also leaves out its ChangeCipherSpec, so a flight sent again on the peer's retransmission timer, or
+   * in answer to an input, answers `timeout` (repeated-flights.ts). 1.3 has no such record: nothing changes there.
+   */
+  readonly peerRetransmissions?: PeerRetransmissions;
   /** The crypto provider (default: the package's default). */
   readonly provider?: CryptoProvider;
   /**
@@ -57,6 +64,7 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
   const credentials = loadCredentials(provider, options);
   const waitMs = checkedWait(options.waitMs);
   const parallel = checkedCount('parallel', options.parallel);
+  const retransmissions = checkedRetransmissions(options.peerRetransmissions);
   if (options.version !== '1.2' && options.version !== '1.3')
     throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
   const peer = { host: options.host, port: options.port };
@@ -86,7 +94,9 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
       }
       const channel = await DatagramChannel.toPeer(to);
       const side =
-        options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);
+        options.version === '1.3'
+          ? new Client13(provider, credentials)
+          : new Client12(provider, credentials, retransmissions);
       return new MapperSession(channel, side, waitMs, process, firstHello, options.onStep);
     },
     () => servers?.close() ?? Promise.resolve(),

@@ -31,6 +31,7 @@ import {
   type HandshakeMessage,
 } from './handshake-framing.js';
 import { receive12 } from './receive12.js';
+import { RepeatedFlights, type PeerRetransmissions } from './repeated-flights.js';
 import { Records12 } from './records12.js';
 
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
@@ -63,6 +64,8 @@ export class Server12 implements ConcreteSide {
   private readonly credentials: Credentials;
   private readonly records: Records12;
   private readonly reassembler = new HandshakeReassembler();
+  /** The peer's ChangeCipherSpec records, a repeated flight's left out with `hide` (read by the session). */
+  readonly flights: RepeatedFlights;
   private readonly random: Uint8Array;
   private transcript: Uint8Array[] = [];
   private sendSeq = 0;
@@ -72,9 +75,10 @@ export class Server12 implements ConcreteSide {
   private master: Uint8Array | undefined;
   private keys: KeyBlock | undefined;
 
-  constructor(provider: CryptoProvider, credentials: Credentials) {
+  constructor(provider: CryptoProvider, credentials: Credentials, retransmissions: PeerRetransmissions = 'show') {
     this.provider = provider;
     this.credentials = credentials;
+    this.flights = new RepeatedFlights(retransmissions);
     this.records = new Records12(provider);
     this.random = provider.randomBytes(32);
   }
@@ -142,6 +146,7 @@ export class Server12 implements ConcreteSide {
       {
         records: this.records,
         reassembler: this.reassembler,
+        flights: this.flights,
         message: (m) => this.onMessage(m),
         changeCipherSpec: () => {
           if (this.keys !== undefined && this.suite !== undefined)

@@ -35,8 +35,13 @@ export interface StepRecord {
   readonly bytes: number;
   /** How long the step waited by its clock (LoopClock: the process's own stalls not counted), ms. */
   readonly clockMs: number;
-  /** The most it may wait by that clock: its longest wait (four waits, or a started server's first-answer limit) and one tick. */
+  /**
+   * The most it may wait by that clock: its longest wait (four waits, or a started server's first-answer limit), one
+   * tick, and in 1.2 the moment a held ChangeCipherSpec may add.
+   */
   readonly budgetMs: number;
+  /** ChangeCipherSpec records of the peer's repeated flights left out of the output (`peerRetransmissions: 'hide'`). */
+  readonly hidden: number;
 }
 
 /** What a session may hold besides its socket: the peer process the mapper started (learning a client). */
@@ -67,7 +72,8 @@ export interface FirstHelloWait {
  * its own stalls on a loaded machine are not the peer's silence. After the peer ends the
  * connection (a fatal alert, close_notify), its socket fails or its process exits, the session is over: every later
  * step answers `closed` without touching the network. Datagrams that arrive between steps are read at the start of the
- * next one: retransmissions among them are dropped by the concrete side, late answers count for that step.
+ * next one: retransmissions among them are dropped by the concrete side, late answers count for that step. In 1.2, a
+ * repeated flight's ChangeCipherSpec is shown or left out as the side's `flights` says (repeated-flights.ts).
  */
 export class MapperSession implements SulSession {
   private readonly channel: DatagramChannel;
@@ -105,6 +111,8 @@ export class MapperSession implements SulSession {
     let datagrams = 0;
     let bytes = 0;
     let flood = this.channel.takeOverflow() > 0;
+    const flights = this.side.flights;
+    const hiddenBefore = flights?.hidden ?? 0;
     const take = (datagram: Uint8Array): boolean => {
       datagrams++;
       bytes += datagram.length;
@@ -118,16 +126,25 @@ export class MapperSession implements SulSession {
     };
     for (const d of this.channel.drain()) take(d);
     const first = !this.stepped && input.startsWith('ClientHello') ? this.firstHello : undefined;
-    const budgetMs = Math.max(MAX_WAITS * this.waitMs, first?.limitMs ?? 0) + TICK_MS;
+    // A held ChangeCipherSpec may keep the step one grace longer (below).
+    const held = flights !== undefined ? GRACE_MS : 0;
+    const budgetMs = Math.max(MAX_WAITS * this.waitMs, first?.limitMs ?? 0) + TICK_MS + held;
     if (!this.over && !flood) {
       const datagrams = this.side.input(input);
       const sent = await this.channel.send(datagrams);
       if (!sent && this.channel.hasPeer) this.over = true;
       let deadline = started + this.waitMs;
       let flightEnded = false;
+      let heldLonger = false;
       while (!this.over && !flood) {
         const d = await this.next(clock, deadline);
         if (d === undefined) {
+          if (flights?.holding === true && !heldLonger) {
+            // A ChangeCipherSpec waits for the record after it (sent with it): a moment longer, once.
+            heldLonger = true;
+            deadline = clock.now() + GRACE_MS;
+            continue;
+          }
           if (first !== undefined && names.length === 0) {
             // A server just started and not yet reading: its answer is queued, wait for it up to the limit.
             const end = started + first.limitMs;
@@ -152,10 +169,14 @@ export class MapperSession implements SulSession {
       }
       if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
     }
+    const shown: string[] = [];
+    flights?.release(shown);
+    for (const n of shown) if (names.at(-1) !== n) names.push(n);
     this.stepped = true;
     if (flood) this.over = true; // a flooding peer's session is not read again
     const output = flood ? FLOOD : names.length > 0 ? names.join('+') : this.over ? CLOSED : 'timeout';
-    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, budgetMs });
+    const hidden = (flights?.hidden ?? 0) - hiddenBefore;
+    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, budgetMs, hidden });
     return output;
   }
 

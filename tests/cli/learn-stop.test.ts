@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LEARN_STATUS, stoppable, type LearnRun } from '../../cli/learn-stop.js';
+import { LEARN_STATUS, stoppable, withWarnings, type LearnRun } from '../../cli/learn-stop.js';
 import { LearnWatch } from '../../cli/learn-watch.js';
 import { learn, type HypothesisProgress } from '../../learn/learner/learn.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
@@ -131,6 +131,23 @@ async function silentPeer(): Promise<{ port: number; close: () => void }> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   return { port: socket.address().port, close: () => socket.close() };
 }
+
+test('with --peer-retransmissions hide, the report counts the repeated flights the mapper hid', async (t) => {
+  const report = learnReport(await learn(machineSul(server13(), { parallel: 2 }), { seed: 1, budget: 5 }));
+  const step = { input: 'Finished', output: 'timeout', datagrams: 2, bytes: 90, clockMs: 300, budgetMs: 1260 };
+  for (const mode of ['show', 'hide'] as const) {
+    const watch = new LearnWatch(undefined, mode);
+    const session = await watch.wrap(machineSul(server13(), { parallel: 1 })).open();
+    for (const hidden of [1, 0, 2]) {
+      await session.step('ClientHello');
+      watch.read({ ...step, hidden });
+    }
+    await session.close();
+    const counted = withWarnings(report, watch).peerRetransmissions;
+    if (mode === 'show') t.is(counted, undefined, 'show: nothing hidden, nothing said');
+    else t.deepEqual(counted, { mode: 'hide', hidden: 3, inSteps: 2, steps: 3 });
+  }
+});
 
 test('a peer that never answers: learned, with a warning in the report and on stderr', async (t) => {
   t.timeout(180_000);

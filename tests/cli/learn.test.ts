@@ -63,6 +63,16 @@ const usage: [string, string[], RegExp][] = [
     ['--listen', '127.0.0.1:0', '--client-command', 'x {port}', '--reference', 'self'],
     /needs --cert and --key/,
   ],
+  [
+    'a bad --peer-retransmissions',
+    ['--connect', '127.0.0.1:4433', '-dtls1_2', '--peer-retransmissions', 'maybe'],
+    /--peer-retransmissions must be 'show' or 'hide', got 'maybe'/,
+  ],
+  [
+    '--peer-retransmissions hide with --replay',
+    ['--replay', 'r.json', '--peer-retransmissions', 'hide'],
+    /--peer-retransmissions is what the mapper reads from a peer: --replay has none/,
+  ],
   ['--inputs naming no input', ['--connect', '127.0.0.1:4433', '--inputs', ' , '], /--inputs names no input/],
   [
     'an unknown option',

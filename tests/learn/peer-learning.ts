@@ -109,7 +109,7 @@ function planOptions(plan: LearnPlan): LearnOptions {
 export async function learnPeerInProcess(args: readonly string[], extra: InProcessOptions): Promise<LearnedPeer> {
   const plan = learnPlan(parseOptions(withOpensslSpellings(args, 'learn'), LEARN_OPTIONS));
   const begun = performance.now();
-  const sul = await openPlanSul(plan, () => {});
+  const sul = await openPlanSul(plan);
   try {
     const result = await learn(sul, { ...planOptions(plan), ...extra });
     const report: LearnReport = { command: [...args], ...learnReport(result) };
@@ -134,7 +134,7 @@ async function withPeer<T>(learned: LearnedPeer, work: (sul: SystemUnderLearning
   const command = learned.report.command;
   if (command === undefined) throw new Error('the report records no command');
   const plan = learnPlan(parseOptions(withOpensslSpellings(command, 'learn'), LEARN_OPTIONS));
-  const sul = await openPlanSul(plan, () => {});
+  const sul = await openPlanSul(plan);
   try {
     return await work(restrictInputs(sul, learned.model.inputs));
   } finally {
@@ -212,7 +212,7 @@ export async function walkPaced(
   const plan = learnPlan(
     parseOptions(withOpensslSpellings([...args, '--wait', String(pace.waitMs)], 'learn'), LEARN_OPTIONS),
   );
-  const sul = await openPlanSul(plan, () => {});
+  const sul = await openPlanSul(plan);
   try {
     const out: OutputSymbol[][] = [];
     for (let k = 0; k < walks; k++) {
