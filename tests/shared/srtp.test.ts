@@ -124,7 +124,10 @@ function clientHelloWith(srtp: UseSrtpData | Uint8Array | undefined): Uint8Array
 
 test('hostile offers: unknown and repeated profiles are skipped, an MKI is ignored; malformed lists are decode_error', (t) => {
   const serve = (body: Uint8Array): string => {
-    const { server } = makePair(id, { server: { srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] } });
+    const only13 = { minVersion: 'DTLSv1.3' } as const; // a 1.3 state from the start, to inject into
+    const { server } = makePair(id, {
+      server: { ...only13, srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] },
+    });
     injectHandshakeMessage(server, 1, body, 0);
     return server.failure?.alert ?? server.state;
   };

@@ -9,11 +9,14 @@ import type { DtlsConnection } from '../../runtime/connection/connection.js';
  * seam (`Dtls13Connection.inject`).
  */
 
-/** The 1.3 version state of `c`; a 1.2 connection has none to inject into. */
+/**
+ * The 1.3 version state of `c`. A 1.2 connection has none to inject into, nor has a server doing both versions before
+ * its first ClientHello: tests that inject a first ClientHello make a 1.3-only server.
+ */
 function v13(c: DtlsConnection | Dtls13Connection, what: string): Dtls13Connection {
   const state = c instanceof Dtls13Connection ? c : c.versionState;
   if (state instanceof Dtls13Connection) return state;
-  throw new ConnectionStateError(`${what}: this connection speaks DTLS 1.2`);
+  throw new ConnectionStateError(`${what}: no DTLS 1.3 state (a 1.2 connection, or a server before its ClientHello)`);
 }
 
 /** Handles a whole handshake message as if reassembled from an authenticated record of `epoch`. */
