@@ -50,6 +50,7 @@ import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
 import { intakeBlockingText } from './intake-blocking.js';
+import { txRingCaveat } from './tx-ring-refresh.js';
 
 export interface WorkloadSizingOptions {
   readonly run?: Partial<RunSettings>;
@@ -280,7 +281,10 @@ export function sizeWorkload(
     });
     k = grown;
   }
-  if (met !== undefined) met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step);
+  // Inline, the TX ring's start is a rule too (tx-ring-refresh.ts): never trimmed below it.
+  const floored = costs.host.attach === 'inline' ? [...RATE_KNOBS, 'txRingDepth' as const] : RATE_KNOBS;
+  if (met !== undefined)
+    met = trim(met, slos, { screen, accept, floor: bounds, floored }, areaOf, options.maxTrims ?? 20, step);
   // The verdict is the reason alone: the report puts 'No configuration found' before it.
   if (met === undefined) return none(why);
   // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
@@ -482,8 +486,10 @@ const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'mem
 
 /**
  * Each knob stepped down while every SLO still holds, the largest area a step first: each candidate screened, then
- * accepted on the runs that resolve the SLOs. A unit is never trimmed below its bound at the sizing load (`floor`):
- * there the load offers it more than its rate, which a long enough run would show whatever the buffers.
+ * accepted on the runs that resolve the SLOs. A knob of `floored` is never trimmed below its start (`floor`): a unit
+ * below its bound at the sizing load is offered more than its rate, which a long enough run would show whatever the
+ * buffers; the public-key lanes and (inline) the TX ring below their rules' starts block the intake in episodes too
+ * rare for the acceptance runs to see.
  */
 function trim(
   start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
@@ -492,6 +498,7 @@ function trim(
     screen: (k: DeviceKnobs) => Replicated;
     accept: (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict) => Accepted;
     floor: DeviceKnobs;
+    floored: readonly KnobName[];
   },
   areaOf: (k: DeviceKnobs) => number,
   budget: number,
@@ -499,7 +506,7 @@ function trim(
 ): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
   let best = start;
   let left = budget;
-  const lowest = (knob: KnobName): number => (RATE_KNOBS.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
+  const lowest = (knob: KnobName): number => (runs.floored.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
   const sized = (k: DeviceKnobs): { verdict: SloVerdict; rep: Replicated; how: string } => {
     const s = runs.screen(k);
     const v = evaluateSlos(s, slos, 'screen');
@@ -662,6 +669,7 @@ function caveatsOf(
   const erlangs = (pk.load.handshakesPerSecond * c.handshakePkNs) / 1e9;
   return [
     ...(c.handshakePkNs > 0 && erlangs > 0 ? [intakeBlockingText(erlangs, pk.pkLanes, c.queueDepth, pk.dropSlo)] : []),
+    ...(c.host.attach === 'inline' && pk.load.sealGbps > 0 ? [txRingCaveat(pk.load, c)] : []),
     clockNote(c.clockPeriodPs),
     'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
     `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
