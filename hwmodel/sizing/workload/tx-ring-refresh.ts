@@ -14,7 +14,8 @@
  * refresh gives an entry, so that it takes every sealed record that
  * reaches DMA out while the memory is stopped: entries ≥ sealed records a
  * second × (tRFC + a mean sealed record's DMA out + its time on the egress
- * link), to a power of two, never fewer than 4. Its assumptions: the
+ * link), to a power of two: the search starts there (at least 4) and
+ * never trims the ring below it. Its assumptions: the
  * sealed records reach DMA out at their mean rate (their trains and the
  * symmetric lanes' queue smooth or bunch them; the rule counts neither),
  * and the memory's own queue after a refresh, which depends on how busy
@@ -28,9 +29,14 @@ import { recordsPerSecond, type Traffic } from './traffic.js';
 
 const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
-/** The fewest TX ring entries the module's rule gives: the entries held through one refresh, to a power of two, ≥ 4. */
+/** The fewest TX ring entries the module's rule gives: the entries held through one refresh, to a power of two. */
+export function txRingFloor(sealRecordsPerSecond: number, holdNs: TxHold): number {
+  return pow2(txEntriesHeld(sealRecordsPerSecond, holdNs));
+}
+
+/** The search's start: the rule's entries, never fewer than 4. */
 export function txRingForRefresh(sealRecordsPerSecond: number, holdNs: TxHold): number {
-  return Math.max(4, pow2(txEntriesHeld(sealRecordsPerSecond, holdNs)));
+  return Math.max(4, txRingFloor(sealRecordsPerSecond, holdNs));
 }
 
 /** What a sealed record holds its TX ring entry for at the longest (ns): a refresh's stall, its DMA out, the link. */
@@ -57,12 +63,12 @@ export function txRingRefreshText(sealRecordsPerSecond: number, h: TxHold, littl
   const held = txEntriesHeld(sealRecordsPerSecond, h);
   return (
     `TX ring sized through a DRAM refresh: a sealed record holds its entry from its DMA out until the link has sent it, ` +
-    `and a refresh stops the memory for tRFC, so the search starts at, and never trims below, Little's law at that ` +
-    `longest hold: ${(sealRecordsPerSecond / 1e6).toFixed(1)} M sealed records/s × (tRFC ${h.refreshNs} ns + DMA out ` +
+    `and a refresh stops the memory for tRFC, so the search never trims it below Little's law at that longest hold: ` +
+    `${(sealRecordsPerSecond / 1e6).toFixed(1)} M sealed records/s × (tRFC ${h.refreshNs} ns + DMA out ` +
     `${h.dmaOutNs.toFixed(1)} ns + link ${h.linkNs.toFixed(1)} ns) = ${held.toFixed(1)} entries, ` +
-    `${txRingForRefresh(sealRecordsPerSecond, h)} to a power of two (without the refresh, Little's law gives ` +
-    `${littleDepth}); the sealed records taken at their mean rate and the memory's queue after a refresh not counted: ` +
-    `an estimate, the acceptance runs judge`
+    `${txRingFloor(sealRecordsPerSecond, h)} to a power of two, and starts at ${txRingForRefresh(sealRecordsPerSecond, h)} ` +
+    `(at least 4; without the refresh, Little's law gives ${littleDepth}); the sealed records taken at their mean rate ` +
+    `and the memory's queue after a refresh not counted: an estimate, the acceptance runs judge`
   );
 }
 
@@ -73,6 +79,11 @@ export function txHold(traffic: Traffic, costs: DeviceCosts, refreshNs: number):
   const dmaOutNs = (bits / costs.dmaBitsPerSecond) * 1e9;
   const linkNs = bits / traffic.linkGbps;
   return { refreshNs, dmaOutNs, linkNs, total: refreshNs + dmaOutNs + linkNs };
+}
+
+/** The rule's floor for `load` (already × (1 + margin)) on `costs`: the fewest entries the trim may leave. */
+export function txRingFloorFor(load: Traffic, costs: DeviceCosts): number {
+  return txRingFloor(recordsPerSecond(load.sealGbps, load.mix), txHold(load, costs, costs.dram.refreshNs));
 }
 
 /** The rule's caveat for `load` (already × (1 + margin)) on `costs`. */

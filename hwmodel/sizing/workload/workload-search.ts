@@ -50,6 +50,7 @@ import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
 import { caveatsOf, perUnitNote } from './search-caveats.js';
+import { txRingFloorFor } from './tx-ring-refresh.js';
 import { looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
 
 export interface WorkloadSizingOptions {
@@ -282,10 +283,12 @@ export function sizeWorkload(
     });
     k = grown;
   }
-  // Inline, the TX ring's start is a rule too (tx-ring-refresh.ts): never trimmed below it.
-  const floored = costs.host.attach === 'inline' ? [...RATE_KNOBS, 'txRingDepth' as const] : RATE_KNOBS;
+  // Inline, the TX ring is never trimmed below the entries a refresh holds (tx-ring-refresh.ts).
+  const inline = costs.host.attach === 'inline';
+  const floored = inline ? [...RATE_KNOBS, 'txRingDepth' as const] : RATE_KNOBS;
+  const floor = { ...bounds, txRingDepth: inline ? txRingFloorFor(load, costs) : 1 };
   if (met !== undefined)
-    met = trim(met, slos, { screen, accept, floor: bounds, floored }, areaOf, options.maxTrims ?? 20, step);
+    met = trim(met, slos, { screen, accept, floor, floored }, areaOf, options.maxTrims ?? 20, step);
   // The verdict is the reason alone: the report puts 'No configuration found' before it.
   if (met === undefined) return none(why);
   // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
@@ -507,10 +510,10 @@ const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'mem
 
 /**
  * Each knob stepped down while every SLO still holds, the largest area a step first: each candidate screened, then
- * accepted on the runs that resolve the SLOs. A knob of `floored` is never trimmed below its start (`floor`): a unit
- * below its bound at the sizing load is offered more than its rate, which a long enough run would show whatever the
- * buffers; the public-key lanes and (inline) the TX ring below their rules' starts block the intake in episodes too
- * rare for the acceptance runs to see.
+ * accepted on the runs that resolve the SLOs. A knob of `floored` is never trimmed below `floor`: a unit below its
+ * bound at the sizing load is offered more than its rate, which a long enough run would show whatever the buffers;
+ * the public-key lanes and (inline) the TX ring below their rules block the intake in episodes too rare for the
+ * acceptance runs to see.
  */
 function trim(
   start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },

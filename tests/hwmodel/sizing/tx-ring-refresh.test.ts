@@ -12,6 +12,7 @@ import {
   txEntriesHeld,
   txHold,
   txRingCaveat,
+  txRingFloor,
   txRingForRefresh,
 } from '../../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
@@ -24,6 +25,9 @@ test("Little's law at the longest hold: entries = rate × (tRFC + DMA out + link
   t.is(txEntriesHeld(1e8, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), 40);
   t.is(txRingForRefresh(1e8, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), 64);
   t.is(txRingForRefresh(1e6, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), 4);
+  // The floor the trim keeps is the rule's own entries, below the start's 4 when the rule asks for fewer.
+  t.is(txRingFloor(1e6, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), 1);
+  t.is(txRingFloor(1e8, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), 64);
   t.throws(() => txEntriesHeld(-1, { refreshNs: 350, dmaOutNs: 40, linkNs: 10 }), {
     message: /sealRecordsPerSecond: a finite figure ≥ 0 expected, got -1/,
   });
@@ -51,7 +55,7 @@ test("(c)'s question starts its TX ring above the mean hold's entries, where its
   t.is(start, 128);
   t.regex(
     txRingCaveat(load, costs),
-    /= 68\.0 entries, 128 to a power of two \(without the refresh, Little's law gives 16\)/,
+    /= 68\.0 entries, 128 to a power of two, and starts at 128 \(at least 4; without the refresh, Little's law gives 16\)/,
   );
 });
 
