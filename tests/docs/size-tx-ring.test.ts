@@ -17,7 +17,7 @@ import {
   type Traffic,
 } from '../../hwmodel/sizing/workload/traffic.js';
 import { asicEngine, asicTargets } from '../hwmodel/sizing/workload-fixtures.js';
-import { txEntriesHeld, txHold, txRingForRefresh } from '../../hwmodel/sizing/workload/tx-ring-refresh.js';
+import { txEntriesHeld, txHold, txRingFloor, txRingForRefresh } from '../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../hwmodel/sizing/workload/workload-bounds.js';
 import { fixed, grouped, ROOT } from './sweep-csv.js';
 
@@ -30,6 +30,7 @@ interface Figures {
   readonly hold: ReturnType<typeof txHold>;
   readonly held: number;
   readonly rule: number;
+  readonly floor: number;
   readonly mean: number;
 }
 
@@ -46,7 +47,7 @@ function figuresAt(load: Traffic, costs: DeviceCosts, dropSlo: number, what: str
   // The search's start is the rule's.
   if (workloadBounds(load, costs, dropSlo).txRingDepth !== rule) throw new Error(`${what}: the start`);
   const mean = Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, (seal * txHold(load, costs, 0).total) / 1e9))));
-  return { seal, hold, held: txEntriesHeld(seal, hold), rule, mean };
+  return { seal, hold, held: txEntriesHeld(seal, hold), rule, floor: txRingFloor(seal, hold), mean };
 }
 
 test("section 10: the TX ring rule's figures for the three questions are the code's", (t) => {
@@ -54,7 +55,7 @@ test("section 10: the TX ring rule's figures for the three questions are the cod
   const c = figures('size-400g-last-knobs.json');
   t.true(
     paragraph.includes(
-      `${fixed(c.seal / 1e6, 1)} M sealed records/s × (${c.hold.refreshNs} + ${fixed(c.hold.dmaOutNs, 1)} + ${fixed(c.hold.linkNs, 1)} ns) is ${fixed(c.held, 1)} entries, ${c.rule}, where Little's law at the mean hold (the DMA out and the link alone) gave ${c.mean}`,
+      `${fixed(c.seal / 1e6, 1)} M sealed records/s × (${c.hold.refreshNs} + ${fixed(c.hold.dmaOutNs, 1)} + ${fixed(c.hold.linkNs, 1)} ns) is ${fixed(c.held, 1)} entries, ${c.floor}, where Little's law at the mean hold (the DMA out and the link alone) gave ${c.mean}`,
     ),
     "(c)'s figures",
   );
@@ -72,7 +73,12 @@ test("section 10: the TX ring rule's figures for the three questions are the cod
   });
   const b = figuresAt(scaleTraffic(traffic, 1.2), deviceCosts(asicEngine, asicTargets(), traffic), 1e-6, '(b)');
   t.is(b.rule, b.mean);
-  t.true(paragraph.includes(`for (b)'s, ${b.rule} either way`), "(b)'s figures");
+  t.true(
+    paragraph.includes(
+      `for (b)'s, ${fixed(b.held, 1)} entries, ${b.floor}: it starts at ${b.rule} either way and may be trimmed to ${b.floor}`,
+    ),
+    "(b)'s figures",
+  );
 });
 
 test("section 10: (c)'s last configuration with the rule's TX ring is its rerun", (t) => {
