@@ -100,3 +100,28 @@ test("section 10: (c)'s last configuration with the rule's TX ring is its rerun"
   t.is(m[6], 'not resolved');
   t.true(/^drops by what held the intake's head: steady none;/m.test(text), 'the intake never held');
 });
+
+test("section 10: (a)'s answer against the TX ring rule: its entries, and the memory's load in its and (c)'s reruns", (t) => {
+  const prose = DOC.slice(DOC.indexOf('**(a) and the TX ring rule.**')).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  const { knobs } = readAnswer(join(ROOT, 'docs/hwmodel/size-100g-answer-knobs.json'));
+  const a = figures('size-100g-answer-knobs.json');
+  t.true(knobs.txRingDepth < a.floor);
+  t.true(prose.includes(`its ${knobs.txRingDepth} entries are below the rule's ${a.floor}`));
+  const busy = (file: string, args: string): string => {
+    const text = readFileSync(join(ROOT, 'docs/hwmodel', file), 'utf8');
+    const block = text.split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m).find((b) => b.startsWith(args));
+    const m = /^drops by what held the intake's head: steady [^;]+;.*memChannels ([\d.]+%)/m.exec(block ?? '');
+    if (m === null) throw new Error(`${file}: ${args}`);
+    return m[1]!;
+  };
+  t.true(
+    prose.includes(
+      `memory channels were ${busy('size-reruns-100g.txt', 'size-100g-answer-knobs.json 3 1900000 101')} busy`,
+    ),
+  );
+  t.true(
+    prose.includes(
+      `(c)'s last configuration's ${busy('size-reruns-400g.txt', 'size-400g-last-knobs.json 3 10000 101')} in its 3 × 10 ms`,
+    ),
+  );
+});
