@@ -159,6 +159,7 @@ const EVIDENCE = {
   b: 'iot',
   'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',
+  'b, 10 s window': 'iot-10s-window',
   c: '400g',
 } as const;
 

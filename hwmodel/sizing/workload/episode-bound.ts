@@ -164,9 +164,24 @@ export function dropEvidence(
 }
 
 /**
- * The records a clean run must offer before the per-episode bound, each episode taken to lose `perEpisode` records,
- * is within `limit` (about 3 × perEpisode / limit at 95%).
+ * The records a run must offer before the per-episode bound, each episode taken to lose `perEpisode` records, is
+ * within `limit` with `episodes` episodes seen in them (about 3 × perEpisode / limit at 95% with none, 4.74 × with
+ * one, 6.30 × with two).
  */
-export function recordsToResolveEpisodes(limit: number, perEpisode: number, confidence: number): number {
-  return recordsToResolve(limit / perEpisode, confidence);
+export function recordsToResolveEpisodes(limit: number, perEpisode: number, confidence: number, episodes = 0): number {
+  const clean = recordsToResolve(limit / perEpisode, confidence);
+  if (!(Number.isInteger(episodes) && episodes >= 0))
+    throw new RangeError(`episodes: a whole count ≥ 0 expected, got ${episodes}`);
+  if (episodes === 0) return clean;
+  // The upper bound falls as the records grow: the least n within the limit, by doubling and then halving.
+  const within = (n: number): boolean => clopperPearsonUpper(episodes, n, confidence) * perEpisode <= limit;
+  let hi = clean * 2;
+  while (!within(hi)) hi *= 2;
+  let lo = Math.max(episodes, Math.floor(hi / 2));
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (within(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

@@ -68,8 +68,9 @@ function perUs(t: Traffic): number {
 /**
  * The acceptance runs for `load` (the traffic the SLOs are judged under) from the screening settings `run`, an episode
  * not seen taken to lose `unseen`'s records, a held burst run on at least `minBursts` seeds (a burst each). Sized so a
- * clean run resolves each drop row: a run that shows k episodes needs some (k + 1) times the records, which only more
- * bursts (`minBursts`, the CLI's `--bursts`) or a longer window (`maxWindowUs`) give, fixed before the run is made.
+ * run with `episodes` episodes a phase (none by default: a clean run) resolves each drop row: a run that shows k
+ * episodes needs some (k + 1) times the records, which only more bursts (`minBursts`, the CLI's `--bursts`, up to
+ * MAX_REPLICATIONS) or a longer window (up to `maxWindowUs`) give, fixed before the run is made.
  */
 export function acceptancePlan(
   load: Traffic,
@@ -78,6 +79,7 @@ export function acceptancePlan(
   maxWindowUs: number = MAX_WINDOW_US,
   unseen: UnseenEpisodes = NONE_SEEN,
   minBursts: number = BURSTS_TO_SEE,
+  episodes: { readonly steady: number; readonly burst: number } = { steady: 0, burst: 0 },
 ): AcceptancePlan {
   if (!(Number.isInteger(minBursts) && minBursts >= BURSTS_TO_SEE && minBursts <= MAX_REPLICATIONS))
     throw new RangeError(
@@ -86,12 +88,12 @@ export function acceptancePlan(
   const rate = perUs(load);
   const quantileTail = slos.p999Us !== undefined ? 1e-3 : slos.p99Us !== undefined ? 1e-2 : 1;
   const needed = Math.max(
-    recordsToResolveEpisodes(slos.dropProbability, unseen.steady.records, SLO_CONFIDENCE),
+    recordsToResolveEpisodes(slos.dropProbability, unseen.steady.records, SLO_CONFIDENCE, episodes.steady),
     quantileTail < 1 ? recordsToResolve(quantileTail, SLO_CONFIDENCE) : 0,
   );
   const bursting = load.burstFactor > 1 && slos.burstDropProbability !== undefined;
   const burstNeeded = bursting
-    ? recordsToResolveEpisodes(slos.burstDropProbability!, unseen.burst.records, SLO_CONFIDENCE)
+    ? recordsToResolveEpisodes(slos.burstDropProbability!, unseen.burst.records, SLO_CONFIDENCE, episodes.burst)
     : 0;
   // The burst and its recovery as long.
   const burstPerSeed = bursting ? rate * load.burstUs * (load.burstFactor + 1) : 0;
@@ -103,23 +105,25 @@ export function acceptancePlan(
   const windowUs = Math.min(maxWindowUs, Math.max(run.windowUs, wantWindow));
   const recordsOffered = rate * windowUs * replications;
   const burstRecordsOffered = burstPerSeed * replications;
-  // A clean run's bound at the cap (the records expected): past the limit, no run of this length can meet the row.
-  const clean = (records: number, perEpisode: number): number =>
-    records < 1 ? 1 : clopperPearsonUpper(0, Math.floor(records), SLO_CONFIDENCE) * perEpisode;
+  // The bound at the cap (the records expected) with `k` episodes: past the limit, no run of this length can meet the
+  // row with as many (none: a clean run).
+  const clean = (records: number, perEpisode: number, k: number): number =>
+    records < Math.max(1, k) ? 1 : clopperPearsonUpper(k, Math.floor(records), SLO_CONFIDENCE) * perEpisode;
   const num = (v: number): string => Math.round(v).toLocaleString('en-US');
-  const short = (what: string, offered: number, need: number, u: UnseenEpisodes['steady']): string =>
-    `${what} needs ${num(need)} records with an unseen episode of ${num(u.records)} (${u.source}); the longest allowed runs offer ${num(offered)}`;
+  const seenText = (k: number): string => (k === 0 ? '' : ` and ${k} episode${k === 1 ? '' : 's'} seen`);
+  const short = (what: string, offered: number, need: number, u: UnseenEpisodes['steady'], k: number): string =>
+    `${what} needs ${num(need)} records with an unseen episode of ${num(u.records)} (${u.source})${seenText(k)}; the longest allowed runs offer ${num(offered)}`;
   // What resolves it is longer runs, never a larger device: the records needed and offered do not depend on the knobs.
   const unresolvable =
-    clean(recordsOffered, unseen.steady.records) > slos.dropProbability
+    clean(recordsOffered, unseen.steady.records, episodes.steady) > slos.dropProbability
       ? {
           metric: 'dropProbability' as const,
-          why: `${short('the drop SLO', recordsOffered, needed, unseen.steady)} (runs of ${num(wantWindow)} µs a seed would: --max-window ${wantWindow})`,
+          why: `${short('the drop SLO', recordsOffered, needed, unseen.steady, episodes.steady)} (runs of ${num(wantWindow)} µs a seed would: --max-window ${wantWindow})`,
         }
-      : bursting && clean(burstRecordsOffered, unseen.burst.records) > slos.burstDropProbability!
+      : bursting && clean(burstRecordsOffered, unseen.burst.records, episodes.burst) > slos.burstDropProbability!
         ? {
             metric: 'burstDropProbability' as const,
-            why: short("the burst's drop SLO", burstRecordsOffered, burstNeeded, unseen.burst),
+            why: short("the burst's drop SLO", burstRecordsOffered, burstNeeded, unseen.burst, episodes.burst),
           }
         : undefined;
   return {

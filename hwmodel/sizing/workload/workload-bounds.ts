@@ -3,11 +3,13 @@
  * the load (× (1 + margin)), the pipeline and the TX ring by Little's law, a small RX ring and
  * key slot count, the PCIe lanes its busier direction needs (a power of two); the search only adds from here, then trims.
  * The public-key lanes, whose full queue blocks the shared intake, start where that blocking is within the drop SLO
- * (intake-blocking.ts), not at their rate.
+ * (intake-blocking.ts), not at their rate; inline, the TX ring holds the sealed records through a DRAM refresh
+ * (tx-ring-refresh.ts), not only at their mean hold.
  */
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
 import { pkLanesForIntake } from './intake-blocking.js';
+import { txHold, txRingForRefresh } from './tx-ring-refresh.js';
 
 const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
@@ -53,11 +55,10 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts, dropSlo?: n
     dmaChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.dmaBitsPerSecond)),
     pipelineDepth: Math.max(8, pow2(inFlight)),
     rxRingDepth: 64,
-    // Little's law: sealed records × (their DMA out into the ring + their time on the egress link).
-    txRingDepth: Math.max(
-      4,
-      pow2(seal * (bitsPerRecord / 2) * (1 / costs.dmaBitsPerSecond + 1 / (traffic.linkGbps * 1e9))),
-    ),
+    // Inline: Little's law at the longest hold a refresh gives; lookaside (no TX ring used): at the mean hold.
+    txRingDepth: lookaside
+      ? Math.max(4, pow2((seal * txHold(traffic, costs, 0).total) / 1e9))
+      : txRingForRefresh(seal, txHold(traffic, costs, costs.dram.refreshNs)),
     keySlots: Math.min(pow2(traffic.activeSessions), 1024),
     memChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.memChannelBitsPerSecond)),
     // The busier direction of the PCIe link: what the records from the host and to it put on it.

@@ -29,7 +29,7 @@ import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCos
 import { fpgaFit, fpgaFitText, loadFpgaParts, type FpgaFit } from '../fpga-fit.js';
 import type { TargetLoad } from '../device-load.js';
 import { engineClock } from '../bounds.js';
-import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
+import { knobCost, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
   growKnob,
@@ -49,7 +49,9 @@ import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
-import { intakeBlockingText } from './intake-blocking.js';
+import { caveatsOf, perUnitNote } from './search-caveats.js';
+import { txRingFloorFor } from './tx-ring-refresh.js';
+import { looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
 
 export interface WorkloadSizingOptions {
   readonly run?: Partial<RunSettings>;
@@ -154,7 +156,7 @@ export function sizeWorkload(
   const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
   // The largest episode of each phase in any run of a configuration that passed the screen: an unseen one's size.
   let seen = { steady: 0, burst: 0 };
-  const planNow = (): AcceptancePlan =>
+  const planNow = (episodes?: PhaseEpisodes): AcceptancePlan =>
     acceptancePlan(
       load,
       slos,
@@ -165,6 +167,7 @@ export function sizeWorkload(
         burst: unseenEpisode(seen.burst, SEARCH_EPISODES),
       },
       options.minBursts,
+      episodes,
     );
   const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, run);
   // A configuration that passed the screen `screened`: its episodes noted, then accepted on runs sized for the
@@ -280,23 +283,47 @@ export function sizeWorkload(
     });
     k = grown;
   }
-  if (met !== undefined) met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step);
+  // Inline, the TX ring is never trimmed below the entries a refresh holds (tx-ring-refresh.ts).
+  const inline = costs.host.attach === 'inline';
+  const floored = inline ? [...RATE_KNOBS, 'txRingDepth' as const] : RATE_KNOBS;
+  const floor = { ...bounds, txRingDepth: inline ? txRingFloorFor(load, costs) : 1 };
+  if (met !== undefined)
+    met = trim(met, slos, { screen, accept, floor, floored }, areaOf, options.maxTrims ?? 20, step);
   // The verdict is the reason alone: the report puts 'No configuration found' before it.
   if (met === undefined) return none(why);
   // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
-  // for it, or not resolved.
+  // for it; when those runs leave a drop row not resolved, more evidence is asked for (more-evidence.ts).
   let plan = planNow();
+  let looks: readonly string[] = [];
   if (plan.unresolvable !== undefined) return none(`not resolved: ${plan.unresolvable.why}; never met`);
   if (!evaluateSlos(met.rep, slos, 'exact', plan.unseen).met) {
-    const again = replicate(load, met.knobs, costs, plan.accept);
-    seen = largestEpisodes(again.runs, seen);
-    plan = planNow();
-    const verdict = evaluateSlos(again, slos, 'exact', plan.unseen);
-    if (!verdict.met)
+    const kept = met.knobs;
+    const ran = plan;
+    const judge = (rep: Replicated): SloVerdict => evaluateSlos(rep, slos, 'exact', planNow().unseen);
+    const run2 = (s: RunSettings): Replicated => {
+      const r = replicate(load, kept, costs, s);
+      seen = largestEpisodes(r.runs, seen);
+      return r;
+    };
+    const again = run2(ran.accept);
+    const e = moreEvidence(
+      { plan: ran, rep: again, verdict: judge(again) },
+      {
+        planFor: planNow,
+        run: run2,
+        judge,
+        seedBase: run.seed,
+        onLook: (l, text) =>
+          step({ knobs: kept, verdict: l.verdict, proof: undefined, area: areaOf(kept), action: text }),
+      },
+    );
+    if (!e.met)
       return none(
-        `not resolved: the trims saw an episode larger than its acceptance was sized for; run again ${acceptedText(plan).replace('accepted on', 'on')}, ${verdict.limiting.metric} ${verdict.limiting.status}; never met`,
+        `not resolved: the trims saw an episode larger than its acceptance was sized for; run again ${acceptedText(ran).replace('accepted on', 'on')}, ${e.why}; never met`,
       );
-    met = { knobs: met.knobs, verdict, rep: again };
+    met = { knobs: kept, verdict: e.look.verdict, rep: e.look.rep };
+    plan = { ...e.look.plan, unseen: planNow().unseen };
+    looks = e.looks;
   }
 
   // At the target load, on runs sized for it (the same unseen episodes).
@@ -393,6 +420,7 @@ export function sizeWorkload(
         : `met; the whole device ${fpgaFitText(fitOf(met.knobs)!)} (${steps.length} configurations run)`,
     caveats: [
       ...caveats,
+      ...looksCaveat(looks),
       `cost: lower bound; excludes ${cost.excludes.join('; ')}`,
       // The knobs' per-unit kGE only where the search adds them (an engine whose lanes are in kGE).
       ...(cost.areaUnit === 'kGE' ? perUnitNote(maxRecord, engine) : []),
@@ -482,8 +510,10 @@ const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'mem
 
 /**
  * Each knob stepped down while every SLO still holds, the largest area a step first: each candidate screened, then
- * accepted on the runs that resolve the SLOs. A unit is never trimmed below its bound at the sizing load (`floor`):
- * there the load offers it more than its rate, which a long enough run would show whatever the buffers.
+ * accepted on the runs that resolve the SLOs. A knob of `floored` is never trimmed below `floor`: a unit below its
+ * bound at the sizing load is offered more than its rate, which a long enough run would show whatever the buffers;
+ * the public-key lanes and (inline) the TX ring below their rules block the intake in episodes too rare for the
+ * acceptance runs to see.
  */
 function trim(
   start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
@@ -492,6 +522,7 @@ function trim(
     screen: (k: DeviceKnobs) => Replicated;
     accept: (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict) => Accepted;
     floor: DeviceKnobs;
+    floored: readonly KnobName[];
   },
   areaOf: (k: DeviceKnobs) => number,
   budget: number,
@@ -499,7 +530,7 @@ function trim(
 ): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
   let best = start;
   let left = budget;
-  const lowest = (knob: KnobName): number => (RATE_KNOBS.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
+  const lowest = (knob: KnobName): number => (runs.floored.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
   const sized = (k: DeviceKnobs): { verdict: SloVerdict; rep: Replicated; how: string } => {
     const s = runs.screen(k);
     const v = evaluateSlos(s, slos, 'screen');
@@ -632,50 +663,4 @@ function unresolved(v: SloVerdict, u: NonNullable<AcceptancePlan['unresolvable']
 
 function acceptedText(plan: AcceptancePlan): string {
   return `accepted on ${plan.accept.replications} × ${plan.accept.windowUs.toLocaleString('en-US')} µs`;
-}
-
-/**
- * Why the clock is the reviewer's input and not a knob. The cost basis
- * gives no figure that depends on the frequency: a lane's area is one
- * figure whatever the clock it closes timing at, and its energy an
- * operation is one figure at any clock (no voltage scaling). Searched on
- * that basis, a faster clock only ever carries the work on fewer lanes at
- * the same energy, so the search would always answer with the fastest
- * clock of the range: an artefact of what the cost file leaves out, not a
- * trade-off. The clock comes from the SoC's clock plan and the node's
- * timing closure, which the reviewer owns; `--clock` sets it, within the
- * range the engine's cycle counts hold over.
- */
-export function clockNote(clockPeriodPs: number): string {
-  return (
-    `clock ${(1e6 / clockPeriodPs).toFixed(0)} MHz is an input (--clock; the engine's crypto_engine.clock_period by default), not searched: ` +
-    'the cost basis has no area or energy that depends on the frequency (no timing-driven area, no voltage scaling), ' +
-    'so a search would always take the fastest clock of the range; the SoC clock plan and timing closure set it'
-  );
-}
-
-function caveatsOf(
-  c: DeviceCosts,
-  t: Traffic,
-  pk: { readonly load: Traffic; readonly dropSlo: number; readonly pkLanes: number },
-): string[] {
-  const erlangs = (pk.load.handshakesPerSecond * c.handshakePkNs) / 1e9;
-  return [
-    ...(c.handshakePkNs > 0 && erlangs > 0 ? [intakeBlockingText(erlangs, pk.pkLanes, c.queueDepth, pk.dropSlo)] : []),
-    clockNote(c.clockPeriodPs),
-    'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
-    `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
-    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs.toFixed(2)} ns (the idle latency of a row miss and the controller, spec/hw/platform) on a key-slot miss (estimate of the layout)`,
-    `memory: DDR4-3200 channels (spec/hw/platform/default.yaml, JEDEC timings): each access's bursts at ${(c.dram.turnaroundEfficiency * 100).toFixed(1)} % of peak (read/write turnarounds), at least ${c.dram.activateNs} ns a channel (tFAW / 4), and the channel stalled ${c.dram.refreshNs} ns every ${c.dram.refreshIntervalNs} ns (refresh); its loaded latency is its queue's wait on top of the idle latency`,
-    c.host.attach === 'lookaside'
-      ? `host: lookaside over PCIe at ${(c.host.bitsPerSecondPerLane / 1e9).toFixed(2)} Gbit/s a lane each way (pcie lanes a knob): every record's descriptor and payload fetched (${c.host.readLatencyNs} ns read latency) and its result, completion and interrupt share written back; latency ends at the write-back`
-      : 'host: inline; the host side (records to seal fetched over PCIe, opened ones written to the host) is outside the model: a record arrives at the intake and its latency ends at its DMA out',
-    `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
-  ];
-}
-
-function perUnitNote(maxRecord: number, engine: Engine): string[] {
-  return Object.entries(perUnitKge(maxRecord, engine)).map(
-    ([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (${f.basis}: ${f.source})`,
-  );
 }

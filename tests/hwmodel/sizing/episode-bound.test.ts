@@ -22,6 +22,7 @@ import {
   isAssumed,
   largestEpisodes,
   NONE_SEEN,
+  recordsToResolveEpisodes,
   SEARCH_EPISODES,
   unseenEpisode,
 } from '../../../hwmodel/sizing/workload/episode-bound.js';
@@ -262,5 +263,21 @@ test('evidence that does not hold its drops is refused', (t) => {
   });
   t.throws(() => episodeBound({ records: 100, dropped: 5, episodes: 2, largestEpisode: 6 }, 0.95), {
     instanceOf: RangeError,
+  });
+});
+
+test('the records a row needs grow with the episodes seen: the least n whose bound at k episodes is within the limit', (t) => {
+  const clean = recordsToResolveEpisodes(1e-3, 10, 0.95);
+  t.is(clean, recordsToResolve(1e-4, 0.95));
+  for (const k of [1, 2, 5]) {
+    const n = recordsToResolveEpisodes(1e-3, 10, 0.95, k);
+    t.true(clopperPearsonUpper(k, n, 0.95) * 10 <= 1e-3, `${k} episodes in ${n}`);
+    t.true(clopperPearsonUpper(k, n - 1, 0.95) * 10 > 1e-3, `${k} episodes in ${n - 1}`);
+  }
+  // About 4.74 / 3.00 times the clean run's records with one episode, 6.30 / 3.00 with two.
+  t.is(Math.round((recordsToResolveEpisodes(1e-6, 1, 0.95, 1) / recordsToResolve(1e-6, 0.95)) * 100), 158);
+  t.is(Math.round((recordsToResolveEpisodes(1e-6, 1, 0.95, 2) / recordsToResolve(1e-6, 0.95)) * 100), 210);
+  t.throws(() => recordsToResolveEpisodes(1e-3, 10, 0.95, 1.5), {
+    message: /episodes: a whole count ≥ 0 expected, got 1.5/,
   });
 });

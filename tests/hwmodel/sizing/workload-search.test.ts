@@ -115,6 +115,58 @@ test('an episode seen in the search sizes the acceptance after it; past the long
   t.regex(text, /^No configuration found: not resolved: the drop SLO needs /m);
 });
 
+test('a row the trims leave not resolved by a larger episode asks for more records, up to the cap, and says so', (t) => {
+  // The small search above with runs of up to 100 ms a seed: its trims see an episode of 10 records, the kept
+  // configuration's run sized for it (2 × 18,549 µs) shows one episode and leaves the drop row not resolved. The
+  // search then asks for runs sized for the episodes seen (look 3: 2 × 29,374 µs, three episodes; look 4: 2 × 48,011
+  // µs), each on fresh seeds, instead of ending, and the answer says on which look it was accepted and at what cost.
+  const traffic = checkTraffic({
+    openGbps: 1,
+    sealGbps: 1,
+    mix: IMIX,
+    handshake: 'psk',
+    handshakesPerSecond: 1000,
+    sessions: 100,
+  });
+  const slos = {
+    dropProbability: 1e-3,
+    p99Us: 10,
+    p999Us: undefined,
+    handshakesPerSecond: 1000,
+    burstDropProbability: undefined,
+    margin: 0.2,
+  };
+  const run = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+  const r = sizeWorkload(asicTargets(), traffic, slos, loadEngine('asic'), {
+    run,
+    maxWindowUs: 100_000,
+    sensitivity: false,
+  });
+  const looks = r.steps.map((s) => s.action).filter((a) => a.startsWith('look '));
+  t.is(looks.length, 2, looks.join('\n'));
+  t.regex(
+    looks[0]!,
+    /^look 3: dropProbability not resolved with 1 steady and 0 burst episodes seen; run again on 2 × [\d,]+ µs \(seeds 1007 to 1008\)/,
+  );
+  t.regex(looks[1]!, /^look 4: .* \(seeds 2007 to 2008\), sized for as many: met$/);
+  const a = r.answer;
+  if (a === undefined) return t.fail(r.verdict);
+  t.true(a.atMargin.met);
+  t.true(r.plan.accept.windowUs <= 100_000);
+  t.true(r.caveats.some((c) => /^accepted on look 4 of the kept configuration .* up to 20% \(Bonferroni\)/.test(c)));
+  // Capped: at 20 ms a seed the further look the episodes ask for is longer than allowed, and the search says so.
+  const capped = sizeWorkload(asicTargets(), traffic, slos, loadEngine('asic'), {
+    run,
+    maxWindowUs: 20_000,
+    sensitivity: false,
+  });
+  t.is(capped.answer, undefined);
+  t.regex(
+    capped.verdict,
+    /^not resolved: the trims saw an episode larger than its acceptance was sized for; run again on 2 × 18,549 µs, dropProbability not resolved: the drop SLO needs [\d,]+ records with an unseen episode of 10 .* and 1 episode seen; the longest allowed runs offer [\d,]+ \(runs of [\d,]+ µs a seed would: --max-window \d+\); never met$/,
+  );
+});
+
 test('a search that stops not resolved before any answer says "No configuration found" once, then why', (t) => {
   // Drops ≤ 1e-6 with runs of at most 200 µs: the first configuration past the screen cannot be resolved, and the
   // search stops there (its step says so).
