@@ -20,7 +20,7 @@
 import { decodeAlert } from '../../generated/wire/alert.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { Header13 } from '../record/codec13.js';
-import { plainRecord12 } from '../record/codec12.js';
+import { HANDSHAKE, plainRecord12 } from '../record/codec12.js';
 import { encodeFragmentView } from '../handshake/fragmenter.js';
 import { contentTypeFromByte, RecordReader } from '../record/record-reader.js';
 import type { RecordSink } from '../record/record-loop.js';
@@ -40,6 +40,7 @@ import { recordLayerConfig } from '../dtls13/parts-assembly.js';
 import { NOT_CONNECTED } from '../dtls13/session-calls.js';
 import { FACTS13 } from '../dtls13/version-facts.js';
 import type { Dtls13Feature } from '../dtls12/feature-error.js';
+import { concatBytes } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
@@ -149,7 +150,8 @@ export class FirstClientHello implements VersionState, RecordSink<Header13> {
     }
     this.completed = undefined;
     const rest = d.subarray(c.end);
-    const datagram = c.alone ? d : concat(helloRecords(c.body, c.recordSequence), rest);
+    const records = c.alone ? d : helloRecords(c.body, c.recordSequence);
+    const datagram = c.alone || rest.length === 0 ? records : concatBytes([records, rest]);
     return { body: c.body, datagram };
   }
 
@@ -297,18 +299,5 @@ function helloRecords(body: Uint8Array, recordSequence: number): Uint8Array {
     } as const;
     records.push(plainRecord12(HANDSHAKE, recordSequence, encodeFragmentView(message)));
   }
-  return records.length === 1 ? records[0]! : concat(...records);
-}
-
-const HANDSHAKE = 22;
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 2 && parts[1]!.length === 0) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return records.length === 1 ? records[0]! : concatBytes(records);
 }

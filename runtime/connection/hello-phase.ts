@@ -22,7 +22,7 @@ import { offeredVersions } from '../shared/offered-versions.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body.js';
 import type { Config12 } from '../dtls12/config.js';
 import type { Connection12 } from '../dtls12/connection.js';
-import { Header12, readHeader12 } from '../record/codec12.js';
+import { HANDSHAKE, Header12, readHeader12 } from '../record/codec12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Dtls13Feature } from '../dtls12/feature-error.js';
 import { FirstClientHello, type WholeClientHello } from './first-client-hello.js';
@@ -293,5 +293,3 @@ function firstAnswerIn(d: Uint8Array): FirstAnswer | undefined {
   if (!readHeader12(d, 0, 0, h) || h.type !== HANDSHAKE || h.epoch !== 0) return undefined;
   return firstAnswer(d.subarray(h.fragmentAt, h.fragmentAt + h.fragmentLength));
 }
-
-const HANDSHAKE = 22;
