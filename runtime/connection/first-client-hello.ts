@@ -127,7 +127,8 @@ export class FirstClientHello implements VersionState, RecordSink<Header13> {
    */
   state13(): Dtls13Connection {
     if (this.made !== undefined) return this.made;
-    const before = { reader: this.reader, delivery: this.delivery, held: this.waiting.take(), path: this.path.current };
+    const { reader, delivery, waiting, path } = this;
+    const before = { reader, ignored: delivery.ignored, held: waiting.take(), path: path.current };
     const { config13, options, common } = this;
     this.made = Dtls13Connection.sharing('server', config13, options, CHARTS13, common, true, before);
     return this.made;
