@@ -13,6 +13,9 @@
  *   application callback that failed) ends it as the 1.3 state ends it: that state is made then, given what was read
  *   here (`ReadBeforeHello`: the reader and its drop counts, the records set aside, the records held, the path).
  *
+ * A 1.2 state chosen counts on from the drops and records set aside here (this phase's `versionStats`), as the 1.3
+ * state counts on from its reader and set-aside counts.
+ *
  * The datagram that makes the ClientHello whole is read by the state chosen: as it came when the ClientHello is its
  * first record, whole in one fragment; else the ClientHello in one record (in records of 2^14 bytes when longer, for
  * the 1.3 state, which refuses it), then the rest of the datagram.
@@ -127,7 +130,8 @@ export class FirstClientHello implements VersionState, RecordSink<Header13> {
    */
   state13(): Dtls13Connection {
     if (this.made !== undefined) return this.made;
-    const before = { reader: this.reader, delivery: this.delivery, held: this.waiting.take(), path: this.path.current };
+    const { reader, delivery, waiting, path } = this;
+    const before = { reader, ignored: delivery.ignored, held: waiting.take(), path: path.current };
     const { config13, options, common } = this;
     this.made = Dtls13Connection.sharing('server', config13, options, CHARTS13, common, true, before);
     return this.made;

@@ -193,7 +193,7 @@ export class HelloPhase {
     }
     const { options, config12, common } = this.parts;
     if (known !== undefined && config12 !== undefined && chooseVersion(known, ENABLED_BOTH) === 'DTLSv1.2') {
-      const v12 = serverState12(options, config12, common, known);
+      const v12 = serverState12(options, config12, common, known, first.versionStats);
       this.now = { kind: 'v12', state: v12 };
       v12.receive(whole.datagram, now, path);
       return;

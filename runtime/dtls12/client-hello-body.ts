@@ -2,10 +2,9 @@
  * A DTLS 1.2 ClientHello as RFC 5246 §7.4.1.2 allows it: the extensions block may be absent ("the presence of
  * extensions can be detected by determining whether there are bytes following the compression_methods") and, when
  * present, as short as it is (extended_master_secret alone is 4 bytes). The wire schema (spec/wire/client_hello.ksy)
- * reads the 1.3 form, `extensions<8..2^16-1>`, so such a ClientHello failed to decode and was dropped with nothing
- * logged or counted (issue 56): node-dtls-client's PSK client and small CoAP stacks send one. Here the body is read as
- * the schema reads it, with an empty padding extension (RFC 7685, no meaning) standing in for the missing bytes, and
- * that extension is left out of what is returned. The transcript and the cookie keep the bytes as they came (callers
+ * reads the 1.3 form, `extensions<8..2^16-1>`, on which such a ClientHello would not decode; node-dtls-client's PSK
+ * client and small CoAP stacks send one. Here the body is read as the schema reads it, with an empty padding extension
+ * (RFC 7685, no meaning) standing in for the missing bytes, and that extension is left out of what is returned. The transcript and the cookie keep the bytes as they came (callers
  * hash `body`, never the stand-in).
  */
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';

@@ -1,6 +1,6 @@
 /**
  * The server's input step for a ClientHello in waitClientHello, run before the event is dispatched so that the chart's
- * guards stay pure branches over its result (issue 29): the cookie check (an HMAC against the server secret, RFC 6347
+ * guards stay pure branches over its result: the cookie check (an HMAC against the server secret, RFC 6347
  * §4.2.1; guard cookieMissing), the session to resume (the ticket opened or the cache looked up, RFC 5077 §3.4, RFC
  * 5246 §7.3; guard resumableSession) and the suite a full handshake would take (guard clientCertificateRequested: no
  * certificate is asked for with a PSK suite).

@@ -146,8 +146,17 @@ export class Connection12 extends VersionStateBase implements VersionState {
    * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this
    * object).
    */
-  constructor(config: Config12, charts: Charts12, shared: SharedState) {
-    super(config.role, shared, config.base.messageBuffers === 'batch');
+  /**
+   * `before`: what a server's hello phase dropped and set aside before its first ClientHello
+   * (runtime/connection/first-client-hello.ts), counted on here as a 1.3 state made there counts on.
+   */
+  constructor(
+    config: Config12,
+    charts: Charts12,
+    shared: SharedState,
+    before?: Pick<VersionStats, 'drops' | 'ignored'>,
+  ) {
+    super(config.role, shared, config.base.messageBuffers === 'batch', before?.ignored);
     this.config = config;
     this.peerPath = new PeerPath12(config.role);
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
@@ -155,9 +164,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.clock = shared.clock;
     this.writer = new RecordWriter(WRITE12, { limits: config.base.aeadLimits });
     this.outbox = new Outbox12(this.writer, shared.outgoing, counts);
-    this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
-      this.fail(reason),
-    );
+    const ended = (reason: FatalReason): void => this.fail(reason);
+    this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, ended, before?.drops);
     this.reads = this.recordPath.state;
     const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
     const transmit = (messages: readonly Out12[]): void => this.outbox.flight(messages, limit.value);

@@ -30,7 +30,7 @@ import type { ClientState12 } from './client.js';
 import type { ServerState12 } from './server.js';
 
 export class RecordPath12 {
-  readonly drops: DropCounters = emptyDropCounters();
+  readonly drops: DropCounters;
   /** The read epochs and the ChangeCipherSpec switch between them, DTLS 1.2's side of the one record loop (runtime/record/read-state12.ts). */
   readonly state: ReadState12;
   /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
@@ -43,14 +43,16 @@ export class RecordPath12 {
 
   /**
    * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data; `ended`:
-   * called with why the session ends at the integrity limit.
+   * called with why the session ends at the integrity limit; `dropsBefore`: drops counted before this path was made.
    */
   constructor(
     limits: ConnectionLimits,
     replayWindow: number | undefined,
     arena: MessageArena | undefined,
     ended: (reason: FatalReason) => void,
+    dropsBefore?: Readonly<DropCounters>,
   ) {
+    this.drops = { ...emptyDropCounters(), ...dropsBefore };
     this.maxRecords = limits.maxRecordsPerDatagram;
     const policy = limits.integrityPolicy12;
     this.integrity = new IntegrityMonitor(

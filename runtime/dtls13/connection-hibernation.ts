@@ -39,7 +39,8 @@ export interface FrozenConnection {
   readonly startedAt: number;
   readonly completedAt: number;
   readonly counts: ConnectionCounters;
-  readonly ignored: Record<IgnoreReason, number> | undefined;
+  /** Records set aside, by reason (the form keeps them only when some were). */
+  readonly ignored: Readonly<Record<IgnoreReason, number>>;
   /** The client's handshake traffic secret while epoch 2's read keys are kept. */
   readonly handshakeReadSecret: Uint8Array | undefined;
 }
@@ -83,7 +84,7 @@ export function freezeConnection(
     authenticatedAt: p.facts.lastAuthenticatedReceive,
     clock: Math.max(now, p.clock.now),
     counts: hibernatedCounts(c.counts),
-    ignored: c.ignored,
+    ignored: Object.values(c.ignored).some((n) => n > 0) ? c.ignored : undefined,
     path: p.cid.current,
     cids: p.cid.hibernation(),
   };

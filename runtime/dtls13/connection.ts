@@ -32,13 +32,12 @@ import { ContentRecords } from './content-records.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
-import { recordRule, type RecordPhase } from '../shared/record-rules.js';
+import { recordRule, type IgnoreReason, type RecordPhase } from '../shared/record-rules.js';
 import { thawSession, type FrozenSession } from '../shared/hibernation.js';
 import { freezeConnection, restoreContext } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts.js';
 import { VersionStateBase } from '../shared/version-state-base.js';
-import type { Delivery } from '../shared/delivery.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -52,12 +51,12 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
 
 /**
  * What a server's hello phase read before its first ClientHello (runtime/connection/first-client-hello.ts), for the 1.3
- * state made then: its record reader (the drops it counted), its delivery (the records it set aside), copies of the
+ * state made then: its record reader (the drops it counted), the records it set aside by reason, copies of the
  * records it kept for keys to come (within limits.maxDeferredBytes), and the path the peer first came from.
  */
 export interface ReadBeforeHello {
   readonly reader: RecordReader;
-  readonly delivery: Delivery;
+  readonly ignored: Readonly<Record<IgnoreReason, number>>;
   readonly held: readonly Uint8Array[];
   readonly path: string | undefined;
 }
@@ -148,7 +147,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     shared: SharedState,
   ): Dtls13Connection {
     const h = thawSession(frozen);
-    const c = new Dtls13Connection('server', perConnection, config, charts, shared);
+    const before = h.ignored && { ignored: h.ignored }; // what it set aside before it froze
+    const c = new Dtls13Connection('server', perConnection, config, charts, shared, false, before);
     restoreContext(c.context, c.driver, h);
     if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
     c.inbox.reset(h.receiveSeq);
@@ -156,7 +156,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     shared.startedAt = h.startedAt;
     c.hooks.thawed(h.completedAt);
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-    c.delivery.restoreIgnored(h.ignored);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -168,9 +167,9 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     charts: Charts13,
     shared: SharedState,
     versionOpen = false,
-    before?: ReadBeforeHello,
+    before?: Partial<ReadBeforeHello>,
   ) {
-    super(role, shared, config.messageBuffers === 'batch', before?.delivery);
+    super(role, shared, config.messageBuffers === 'batch', before?.ignored);
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -433,7 +432,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
     const { peerEpoch, counts } = this;
-    const ignored = this.delivery.ignoredSoFar;
+    const ignored = this.delivery.ignored;
     const startedAt = this.facts.startedAt ?? 0;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
     const frozen = freezeConnection(

@@ -78,7 +78,7 @@ type WholeHello = Extract<FoundClientHello, { readonly kind: 'whole' }>;
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
   private readonly cookies: CookieProtector;
-  /** Cookies a connection was started with, so that a replayed second ClientHello starts no other (issue 33 item 8). */
+  /** Cookies a connection was started with, so that a replayed second ClientHello starts no other. */
   private readonly usedCookies: UsedCookies;
   private readonly reassembly: ClientHelloReassembly;
   private readonly wallClock: () => number;

@@ -96,8 +96,8 @@ export class ReadState13 implements LoopVersion<Header13> {
     const seqAt = 1 + this.cidLength;
     const seqLength = seq16 ? 2 : 1;
     // Each record is opened into its own array or this connection's arena: its `.buffer` shows no other session's bytes
-    // (issue 33; docs/security/buffers.md). 'batch' mode: a record that is all of `d` is opened with the rest of the
-    // receive batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
+    // (docs/security/buffers.md). 'batch' mode: a record that is all of `d` is opened with the rest of the receive
+    // batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
     const arena = this.arena;
     const allocate = arena === undefined ? undefined : lendArena(arena, d.length);

@@ -13,9 +13,6 @@ export const MAX_PLAINTEXT = 16384;
 /** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
 const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
 
-/** The header of the record being laid out: laying out is synchronous, one serves every writer. */
-const laid = new Header13();
-
 /** Padding for `length` content bytes: the policy's, at least what the mask's sample needs, within the peer's limit. */
 function paddingFor(length: number, type: number, tag: number, shape: RecordShape): number {
   const limit = shape.sendInnerLimit;
@@ -35,20 +32,24 @@ function paddingFor(length: number, type: number, tag: number, shape: RecordShap
   return padding;
 }
 
-/** Where the record laid out last has its parts (WRITE13's `laid`). */
-const out: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+/**
+ * DTLS 1.3's records, as the one writer lays them out. One form serves every writer: laying out is synchronous, so its
+ * header scratch and its `laid` are written and read before the next record is.
+ */
+class WriteForm13 implements WriteForm<EpochCipher> {
+  /** Where the record laid out last has its parts. */
+  readonly laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+  /** The header of the record being laid out. */
+  private readonly header = new Header13();
 
-/** DTLS 1.3's records, as the one writer lays them out. */
-export const WRITE13: WriteForm<EpochCipher> = {
-  laid: out,
-  layOut(cipher, seq, type, content, shape) {
+  layOut(cipher: EpochCipher, seq: number, type: number, content: Uint8Array, shape: RecordShape): Uint8Array {
     const tag = cipher.suite.tagLength;
     const innerLength = content.length + 1 + paddingFor(content.length, type, tag, shape);
     const { seq16, withLength, cid } = shape;
     const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
     // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const record = allocate(headerLength + innerLength + tag);
-    const h = laid;
+    const h = this.header;
     h.epoch = cipher.epoch;
     h.sequenceNumber = seq;
     h.seq16 = seq16;
@@ -58,15 +59,22 @@ export const WRITE13: WriteForm<EpochCipher> = {
     record.set(content, headerLength);
     record[headerLength + content.length] = type;
     record.fill(0, headerLength + content.length + 1, headerLength + innerLength);
+    const out = this.laid;
     out.headerLength = headerLength;
     out.plaintextLength = innerLength;
     out.snOffset = 1 + (cid?.length ?? 0);
     out.snBytes = seq16 ? 2 : 1;
     return record;
-  },
-  check(cipher, type, length, shape) {
+  }
+
+  check(cipher: EpochCipher, type: number, length: number, shape: RecordShape): void {
     paddingFor(length, type, cipher.suite.tagLength, shape);
-  },
-  // Unified header with CID, 16-bit sequence number and length; the content type; the tag.
-  overhead: (cipher, shape) => 1 + (shape.cid?.length ?? 0) + 2 + 2 + 1 + (cipher?.suite.tagLength ?? 16),
-};
+  }
+
+  /** Unified header with CID, 16-bit sequence number and length; the content type; the tag. */
+  overhead(cipher: EpochCipher | undefined, shape: RecordShape): number {
+    return 1 + (shape.cid?.length ?? 0) + 2 + 2 + 1 + (cipher?.suite.tagLength ?? 16);
+  }
+}
+
+export const WRITE13: WriteForm<EpochCipher> = new WriteForm13();

@@ -27,11 +27,6 @@ export class AmplificationLimit {
     this.limited = false;
   }
 
-  /** Whether the limit holds the connection's datagrams (a server's, its peer's address not validated yet). */
-  get applies(): boolean {
-    return this.limited;
-  }
-
   /** A datagram of `bytes` came from the peer. */
   took(bytes: number): void {
     if (this.limited) this.received += bytes;

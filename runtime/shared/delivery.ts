@@ -17,10 +17,20 @@ export class Delivery {
   /** Records set aside, by reason: made with the first (most connections set none aside). */
   private setAside: Record<IgnoreReason, number> | undefined;
 
-  constructor(events: ConnectionEvent[], counts: { applicationBytesReceived: number }, batch: boolean) {
+  /**
+   * `setAside`: what was set aside for this connection before it was made (by a server's hello phase, or before a
+   * hibernated session froze), copied.
+   */
+  constructor(
+    events: ConnectionEvent[],
+    counts: { applicationBytesReceived: number },
+    batch: boolean,
+    setAside?: Readonly<Record<IgnoreReason, number>>,
+  ) {
     this.events = events;
     this.counts = counts;
     this.batch = batch;
+    this.setAside = setAside && { ...setAside };
   }
 
   /**
@@ -40,19 +50,9 @@ export class Delivery {
     (this.setAside ??= { ...NONE_IGNORED })[reason]++;
   }
 
-  /** Records set aside, by reason (every reason, 0 for none). */
+  /** Records set aside, by reason (every reason, 0 for none): a copy. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
     return { ...NONE_IGNORED, ...this.setAside };
-  }
-
-  /** Records set aside, by reason, or undefined while none was (what a hibernated session keeps). */
-  get ignoredSoFar(): Readonly<Record<IgnoreReason, number>> | undefined {
-    return this.setAside;
-  }
-
-  /** A thawed session's records set aside so far. */
-  restoreIgnored(counts: Readonly<Record<IgnoreReason, number>> | undefined): void {
-    this.setAside = counts && { ...counts };
   }
 
   /** The `closed` event just queued, reported with `reason` instead. */

@@ -11,6 +11,7 @@ import { CallbackError, type CallbackName } from '../handshake/callback-error.js
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { ConnectionStateError, type ConnectionCounters, type SharedState } from './connection-api.js';
 import { Delivery } from './delivery.js';
+import type { IgnoreReason } from './record-rules.js';
 
 export abstract class VersionStateBase {
   readonly role: 'client' | 'server';
@@ -23,18 +24,18 @@ export abstract class VersionStateBase {
   /** Application data handed up and records set aside (`batch`: 'batch' mode's messages). */
   protected readonly delivery: Delivery;
 
-  /** `delivery`: one that already counted records set aside for this connection (a server's hello phase), else a new one. */
+  /** `setAside`: records set aside for this connection before the state (a server's hello phase, a hibernated session). */
   protected constructor(
     role: 'client' | 'server',
     shared: SharedState,
     batch: boolean,
-    delivery = new Delivery(shared.events, shared.counters, batch),
+    setAside?: Readonly<Record<IgnoreReason, number>>,
   ) {
     this.role = role;
     this.facts = shared;
     this.counts = shared.counters;
     this.events = shared.events;
-    this.delivery = delivery;
+    this.delivery = new Delivery(shared.events, shared.counters, batch, setAside);
   }
 
   /** Whether the connection has failed or closed. */

@@ -91,6 +91,24 @@ test('junk, records under keys nobody has and forged plaintext: dropped or set a
   t.true(drain(s).length > 0, 'answered');
 });
 
+test('a 1.2 state chosen after junk and forged plaintext takes over what was counted before it, as a 1.3 one does', (t) => {
+  const s = DtlsConnection.server(server);
+  s.receive(new Uint8Array(40).fill(0xee), 1, 'a|1');
+  s.receive(ciphertext(0, 40), 2, 'a|1');
+  s.receive(plaintext('ack', 0, Uint8Array.of(0, 0)), 3, 'a|1');
+  s.receive(plaintext('handshake', 1, encodeDtlsHandshake(finished())), 4, 'a|1');
+  const before = s.stats;
+  t.like(before.drops, { 'unknown-record-type': 1, 'unknown-epoch': 1 });
+  t.is(before.ignored['unauthenticated-violation'], 2);
+  const body = offering(decodeClientHello(realHello().body), ['dtls1_2']);
+  s.receive(fragment(body, 0, body.length, 2), 5, 'a|1');
+  t.true(s.versionState instanceof Connection12);
+  t.like(s.stats, { datagramsReceived: 5, recordsReceived: 3 });
+  t.like(s.stats.drops, { 'unknown-record-type': 1, 'unknown-epoch': 1 });
+  t.deepEqual(s.stats.ignored, before.ignored);
+  t.is(drain(s).length, 1, 'one HelloVerifyRequest');
+});
+
 /** A Finished message (not a hello), of 32 zero bytes. */
 function finished(): Parameters<typeof encodeDtlsHandshake>[0] {
   const fragment = new Uint8Array(32);
