@@ -144,10 +144,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/connection/role-drivers.ts); `shared`: the event queue, counters,
    * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this
-   * object).
-   */
-  /**
-   * `before`: what a server's hello phase dropped and set aside before its first ClientHello
+   * object); `before`: what a server's hello phase dropped and set aside before its first ClientHello
    * (runtime/connection/first-client-hello.ts), counted on here as a 1.3 state made there counts on.
    */
   constructor(
