@@ -124,6 +124,25 @@ int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8
   return 0;
 }
 
+int kdf_hkdf_expand_labels(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *labels, size_t labels_length, size_t count, uint8_t *out,
+                           size_t out_size) {
+  if (hash_length(hash) < 0) return -1;
+  size_t at = 0, written = 0;
+  for (size_t i = 0; i < count; i++) {
+    /* HkdfLabel: uint16 length, opaque label<7..255>, opaque context<0..255> (RFC 8446 section 7.1). */
+    if (labels_length - at < 4) return -1;
+    size_t length = ((size_t)labels[at] << 8) | labels[at + 1];
+    size_t label_length = labels[at + 2];
+    if (labels_length - at - 3 < label_length + 1) return -1;
+    size_t info_length = 4 + label_length + labels[at + 3 + label_length];
+    if (labels_length - at < info_length || out_size - written < length) return -1;
+    if (kdf_hkdf_expand(hash, prk, prk_length, labels + at, info_length, out + written, length) != 0) return -1;
+    at += info_length;
+    written += length;
+  }
+  return at == labels_length ? (int)written : -1;
+}
+
 size_t hash_state_size(void) {
   return sizeof(sha_state);
 }
