@@ -792,6 +792,16 @@ static napi_value hkdf_expand_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* pHashIn(hash, scratch, secretLength, seedLength, length): P_hash(secret, seed) (RFC 5246 section 5), `length` bytes after the seed. */
+static napi_value p_hash_js(napi_env env, napi_callback_info info) {
+  call c;
+  kdf_args a;
+  if (!kdf_arguments(&c, env, info, "pHashIn", 5, &a)) return NULL;
+  uint8_t *seed = a.scratch + a.first;
+  if (kdf_p_hash(a.hash, a.scratch, a.first, seed, a.second, seed + a.second, a.length) != 0) return fail(&c, "P_hash failed"), NULL;
+  return NULL;
+}
+
 /*
  * hkdfExpandLabelsIn(hash, scratch, prkLength, labelsLength, count) -> written: HKDF-Expand-Label `count` times with one
  * PRK (a traffic secret's key, iv and sn; a stage's secrets): scratch holds the PRK, then the HkdfLabels, then room for
@@ -1277,7 +1287,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
+      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},

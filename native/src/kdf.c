@@ -124,6 +124,27 @@ int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8
   return 0;
 }
 
+int kdf_p_hash(int hash, const uint8_t *secret, size_t secret_length, const uint8_t *seed, size_t seed_length, uint8_t *out, size_t length) {
+  int n = hash_length(hash);
+  if (n < 0) return -1;
+  hmac_key k;
+  hmac_key_init(&k, hash, secret, secret_length);
+  /* A(1) = HMAC(secret, seed); each block HMAC(secret, A(i) + seed); A(i+1) = HMAC(secret, A(i)). */
+  uint8_t a[MAX_HASH_LENGTH], block[MAX_HASH_LENGTH];
+  hmac_run(&k, seed, seed_length, NULL, 0, NULL, 0, a);
+  for (size_t at = 0; at < length;) {
+    hmac_run(&k, a, (size_t)n, seed, seed_length, NULL, 0, block);
+    size_t take = length - at < (size_t)n ? length - at : (size_t)n;
+    memcpy(out + at, block, take);
+    at += take;
+    if (at < length) hmac_run(&k, a, (size_t)n, NULL, 0, NULL, 0, a);
+  }
+  OPENSSL_cleanse(a, sizeof a);
+  OPENSSL_cleanse(block, sizeof block);
+  OPENSSL_cleanse(&k, sizeof k);
+  return 0;
+}
+
 int kdf_hkdf_expand_labels(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *labels, size_t labels_length, size_t count, uint8_t *out,
                            size_t out_size) {
   if (hash_length(hash) < 0) return -1;

@@ -33,6 +33,13 @@ int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *dat
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length);
 
 /*
+ * P_hash(secret, seed) (RFC 5246 section 5), TLS 1.2's PRF with the label
+ * already in the seed, into out[0, length): the HMAC key's two states made
+ * once for every block. 0 on success, -1 for an unknown hash id.
+ */
+int kdf_p_hash(int hash, const uint8_t *secret, size_t secret_length, const uint8_t *seed, size_t seed_length, uint8_t *out, size_t length);
+
+/*
  * HKDF-Expand-Label (RFC 8446 section 7.1) `count` times with one PRK: the
  * HkdfLabels one after another in labels[0, labels_length), each naming its
  * own output length, the outputs one after another from out. The number of

@@ -196,6 +196,12 @@ export interface CryptoProvider {
     lengths: readonly number[],
   ): Uint8Array[];
 
+  /**
+   * Optional: TLS 1.2's P_hash (RFC 5246 §5), the label already in `seed`: the bytes its HMAC chain gives, in one call
+   * into the library where each HMAC would be one (`native`). At most 255 * HashLen bytes.
+   */
+  pHash?(algorithm: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array;
+
   aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
   mask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey;
   /** Optional: one epoch's record path in one object (`native`); `transient`: released before the caller returns. */

@@ -128,6 +128,8 @@ export interface NativeBinding {
     labelsLength: number,
     count: number,
   ): number;
+  /** P_hash (RFC 5246 §5) inside `scratch`: the secret, the seed, then `length` bytes of output. */
+  pHashIn?(hash: number, scratch: Uint8Array, secretLength: number, seedLength: number, length: number): void;
   /** A fresh X25519 share used once, no handle: its public value and its secret with `peer`; false when refused. */
   x25519Answer?(peer: Uint8Array, publicOut: Uint8Array, secretOut: Uint8Array): boolean;
   /** An X25519 share from a 32-byte private key (empty: fresh); its public value into `publicOut`. */

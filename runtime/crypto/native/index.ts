@@ -51,6 +51,7 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   return {
     ...base,
     ...(native ? { hkdfExpandMany: native.kdf.hkdfExpandMany, answerKeyShare: native.keyExchange.answerKeyShare } : {}),
+    ...(native?.kdf.pHash ? { pHash: native.kdf.pHash } : {}),
     recordProtection: (aead, mask, key, iv, snKey, transient) =>
       nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient),
   };

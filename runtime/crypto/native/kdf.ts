@@ -14,6 +14,8 @@ export interface NativeKdf {
     infos: readonly Uint8Array[],
     lengths: readonly number[],
   ): Uint8Array[];
+  /** P_hash (RFC 5246 §5) in one addon call; undefined where the addon has none. */
+  pHash: ((algorithm: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number) => Uint8Array) | undefined;
 }
 
 /** Whether `info` is an HkdfLabel (RFC 8446 §7.1) of exactly its bytes asking for `length`: what the addon's batch parses. */
@@ -91,8 +93,20 @@ export function nativeKdf(binding: NativeBinding): NativeKdf {
     scratch.fill(0, 0, from);
     return out;
   };
+  const pHashIn = binding.pHashIn;
+  const pHash =
+    pHashIn === undefined
+      ? undefined
+      : (algorithm: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array => {
+          if (!Number.isInteger(length) || length < 0 || length > 255 * hashLength(algorithm))
+            throw new RangeError(`P_hash: ${length} bytes is not a length from 0 to 255 * HashLen`);
+          return inScratch(secret, seed, length, (buffer) =>
+            pHashIn.call(binding, HASH_ID[algorithm], buffer, secret.length, seed.length, length),
+          );
+        };
   return {
     hmac,
+    pHash,
     // RFC 5869 §2.2: an empty salt is HashLen zeros, which HMAC pads to the same key.
     hkdfExtract: (algorithm, salt, ikm) => hmac(algorithm, salt, ikm),
     hkdfExpand,

@@ -1,9 +1,10 @@
-/** nativeKdf (runtime/crypto/native/kdf.ts): HMAC and HKDF in the addon, against RFC 4231, RFC 5869 and OpenSSL; several HkdfLabels in one call. */
+/** nativeKdf (runtime/crypto/native/kdf.ts): HMAC and HKDF in the addon, against RFC 4231, RFC 5869 and OpenSSL; several HkdfLabels and TLS 1.2's P_hash in one call. */
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { nativeBinding, NATIVE_DISABLED_BY_ENV } from '../../../runtime/crypto/native/binding.js';
 import { nativeKdf } from '../../../runtime/crypto/native/kdf.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
+import { pHash } from '../../../runtime/dtls12/prf.js';
 import { checkKdf } from '../hash-checks.js';
 import { hex } from '../../support/canon.js';
 
@@ -110,5 +111,22 @@ function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Arr
       message: /do not fit/,
     });
     t.throws(() => call(label.length + 17, 1), { code: 'ERR_DTLS13_NATIVE', message: /do not fit the scratch buffer/ });
+  },
+);
+
+(binding?.pHashIn === undefined ? test.skip : test)(
+  'pHash: the bytes of the HMAC chain on node:crypto for every length to 200, one addon call each; past 255 * HashLen a RangeError',
+  (t) => {
+    const kdf = nativeKdf(binding!);
+    const secret = new Uint8Array(randomBytes(48));
+    const seed = new Uint8Array(randomBytes(77));
+    for (const algorithm of ['sha256', 'sha384'] as const) {
+      const whole = pHash(nodeProvider, algorithm, secret, seed, 200);
+      for (let n = 0; n <= 200; n++) t.is(hex(kdf.pHash!(algorithm, secret, seed, n)), hex(whole.subarray(0, n)));
+      t.throws(() => kdf.pHash!(algorithm, secret, seed, 255 * (algorithm === 'sha256' ? 32 : 48) + 1), {
+        instanceOf: RangeError,
+        message: /P_hash: \d+ bytes/,
+      });
+    }
   },
 );
