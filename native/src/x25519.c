@@ -13,22 +13,22 @@
 
 /* OpenSSL 3's internal X25519 (crypto/ec/curve25519.c): the scalar is clamped inside; 0 for an all-zero result. */
 typedef int (*x25519_fn)(uint8_t out[X25519_LENGTH], const uint8_t private_key[X25519_LENGTH], const uint8_t peer[X25519_LENGTH]);
-
-/* The base point's u-coordinate, 9 (RFC 7748 section 4.1), as X25519 takes it. */
-static const uint8_t BASE_POINT[X25519_LENGTH] = {9};
+typedef void (*x25519_base_fn)(uint8_t out[X25519_LENGTH], const uint8_t private_key[X25519_LENGTH]);
 
 static x25519_fn direct_x25519;
+static x25519_base_fn direct_base;
 static pthread_once_t resolved = PTHREAD_ONCE_INIT;
 
-/* RFC 7748 section 6.1's exchange: the function gives its published public value and secret, or it is not used. */
-static int known_answers(x25519_fn x) {
+/* RFC 7748 section 6.1's exchange: both functions give its published values, or they are not used. */
+static int known_answers(x25519_fn x, x25519_base_fn base) {
   uint8_t alice[X25519_LENGTH], alice_public[X25519_LENGTH], bob_public[X25519_LENGTH], shared[X25519_LENGTH], out[X25519_LENGTH];
   if (hex_decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", alice, X25519_LENGTH) != 0 ||
       hex_decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", alice_public, X25519_LENGTH) != 0 ||
       hex_decode("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f", bob_public, X25519_LENGTH) != 0 ||
       hex_decode("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", shared, X25519_LENGTH) != 0)
     return 0;
-  if (x(out, alice, BASE_POINT) != 1 || memcmp(out, alice_public, X25519_LENGTH) != 0) return 0;
+  base(out, alice);
+  if (memcmp(out, alice_public, X25519_LENGTH) != 0) return 0;
   return x(out, alice, bob_public) == 1 && memcmp(out, shared, X25519_LENGTH) == 0;
 }
 
@@ -37,8 +37,10 @@ static void resolve(void) {
   const char *mode = getenv("DTLS13_NATIVE_X25519");
   if (mode != NULL && strcmp(mode, "evp") == 0) return;
   x25519_fn x = (x25519_fn)dlsym(RTLD_DEFAULT, "ossl_x25519");
-  if (x == NULL || !known_answers(x)) return;
+  x25519_base_fn base = (x25519_base_fn)dlsym(RTLD_DEFAULT, "ossl_x25519_public_from_private");
+  if (x == NULL || base == NULL || !known_answers(x, base)) return;
   direct_x25519 = x;
+  direct_base = base;
 }
 
 int x25519_direct(void) {
@@ -61,15 +63,7 @@ int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_ke
   if (x25519_direct()) {
     memcpy(key->raw, raw, X25519_LENGTH);
     OPENSSL_cleanse(fresh, sizeof fresh);
-    /*
-     * The public value is X25519(k, 9) (RFC 7748 section 6.1): OpenSSL's ladder, which runs on its 64-bit field code
-     * with ADX where the CPU has it, costs about a third of ossl_x25519_public_from_private (an Edwards base-point
-     * multiplication on portable C field code) on x86-64, measured under perf in the handshake-servers bench.
-     */
-    if (direct_x25519(public_key, key->raw, BASE_POINT) != 1) {
-      OPENSSL_cleanse(key->raw, X25519_LENGTH);
-      return -1;
-    }
+    direct_base(public_key, key->raw);
     return 0;
   }
   EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, raw, X25519_LENGTH);
