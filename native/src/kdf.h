@@ -42,10 +42,11 @@ int kdf_p_hash(int hash, const uint8_t *secret, size_t secret_length, const uint
 /*
  * HKDF-Expand-Label (RFC 8446 section 7.1) `count` times with one PRK: the
  * HkdfLabels one after another in labels[0, labels_length), each naming its
- * own output length, the outputs one after another from out. The number of
- * bytes written, or -1 for an unknown hash id, a label that does not parse,
- * labels_length not exactly the `count` labels, or outputs past out_size
- * (nothing is meaningful in `out` then).
+ * own output length, the outputs one after another from out; the PRK's
+ * HMAC states are made once for all. The number of bytes written, or -1
+ * (before anything is written) for an unknown hash id, a label that does
+ * not parse or asks for more than 255 * HashLen, labels_length not exactly
+ * the `count` labels, or outputs past out_size.
  */
 int kdf_hkdf_expand_labels(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *labels, size_t labels_length, size_t count, uint8_t *out,
                            size_t out_size);
