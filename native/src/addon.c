@@ -792,6 +792,42 @@ static napi_value hkdf_expand_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* pHashIn(hash, scratch, secretLength, seedLength, length): P_hash(secret, seed) (RFC 5246 section 5), `length` bytes after the seed. */
+static napi_value p_hash_js(napi_env env, napi_callback_info info) {
+  call c;
+  kdf_args a;
+  if (!kdf_arguments(&c, env, info, "pHashIn", 5, &a)) return NULL;
+  uint8_t *seed = a.scratch + a.first;
+  if (kdf_p_hash(a.hash, a.scratch, a.first, seed, a.second, seed + a.second, a.length) != 0) return fail(&c, "P_hash failed"), NULL;
+  return NULL;
+}
+
+/*
+ * hkdfExpandLabelsIn(hash, scratch, prkLength, labelsLength, count) -> written: HKDF-Expand-Label `count` times with one
+ * PRK (a traffic secret's key, iv and sn; a stage's secrets): scratch holds the PRK, then the HkdfLabels, then room for
+ * the outputs one after another (kdf.h). One call where each label would be one.
+ */
+static napi_value hkdf_expand_labels_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "hkdfExpandLabelsIn", 5)) return NULL;
+  int32_t hash = int_arg(&c, 0);
+  uint8_t *scratch = bytes(&c, 1, &size);
+  int32_t prk_length = int_arg(&c, 2);
+  int32_t labels_length = int_arg(&c, 3);
+  int32_t count = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  if (hash_length(hash) < 0) return fail(&c, "unknown hash id"), NULL;
+  if (!within(size, 0, (int64_t)prk_length + labels_length)) return fail(&c, "the PRK and the labels do not fit the scratch buffer"), NULL;
+  size_t outputs = (size_t)prk_length + (size_t)labels_length;
+  int written = kdf_hkdf_expand_labels(hash, scratch, (size_t)prk_length, scratch + prk_length, (size_t)labels_length, (size_t)count, scratch + outputs,
+                                       size - outputs);
+  if (written < 0) return fail(&c, "the labels are not `count` HkdfLabels, or their outputs do not fit the scratch buffer"), NULL;
+  napi_create_int32(env, written, &result);
+  return result;
+}
+
 /* A hash state argument: exactly hash_state_size() bytes, 8-byte aligned (it holds 64-bit words). */
 static uint8_t *hash_state_arg(call *c, size_t i) {
   size_t size = 0;
@@ -834,6 +870,31 @@ static napi_value hash_digest_js(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (out_size < MAX_HASH_LENGTH) return fail(&c, "the output needs 48 bytes"), NULL;
   if (hash_state_digest(state, out) != 0) return fail(&c, "the hash state is not one hashInit made"), NULL;
+  return NULL;
+}
+
+/*
+ * hashAbsorb(state, data, length, out?): data[0, length) hashed into the state, then, given `out`, the digest so far
+ * into out[0, HashLen) (the state keeps running): a transcript's messages since the last call and its digest in one.
+ */
+static napi_value hash_absorb_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, out_size = 0;
+  if (!begin(&c, env, info, "hashAbsorb", 3)) return NULL;
+  uint8_t *state = hash_state_arg(&c, 0);
+  const uint8_t *data = bytes(&c, 1, &size);
+  int32_t length = int_arg(&c, 2);
+  uint8_t *out = NULL;
+  if (c.argc > 3) {
+    napi_valuetype type = napi_undefined;
+    napi_typeof(env, c.argv[3], &type);
+    if (type != napi_undefined) out = bytes(&c, 3, &out_size);
+  }
+  if (c.failed) return NULL;
+  if (!within(size, 0, length)) return fail(&c, "length is past the data"), NULL;
+  if (out != NULL && out_size < MAX_HASH_LENGTH) return fail(&c, "the output needs 48 bytes"), NULL;
+  if (hash_state_update(state, data, (size_t)length) != 0) return fail(&c, "the hash state is not one hashInit made"), NULL;
+  if (out != NULL && hash_state_digest(state, out) != 0) return fail(&c, "the hash state is not one hashInit made"), NULL;
   return NULL;
 }
 
@@ -884,6 +945,27 @@ static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (peer_length != X25519_LENGTH || out_size != X25519_LENGTH) return fail(&c, "the peer value and the output must be 32 bytes"), NULL;
   napi_get_boolean(env, x25519_derive(&h->u.x25519, peer, out) == 0, &result);
+  return result;
+}
+
+/*
+ * x25519Answer(peer, publicOut, secretOut) -> boolean: a fresh share used once, no handle: its public value and its
+ * shared secret with `peer` (each 32 bytes); false when OpenSSL refuses (secretOut zeroed).
+ */
+static napi_value x25519_answer_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t peer_length = 0, public_size = 0, secret_size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "x25519Answer", 3)) return NULL;
+  const uint8_t *peer = bytes(&c, 0, &peer_length);
+  uint8_t *public_key = bytes(&c, 1, &public_size);
+  uint8_t *secret = bytes(&c, 2, &secret_size);
+  if (c.failed) return NULL;
+  if (peer_length != X25519_LENGTH || public_size != X25519_LENGTH || secret_size != X25519_LENGTH)
+    return fail(&c, "the peer value and both outputs must be 32 bytes"), NULL;
+  int ok = x25519_answer(peer, public_key, secret) == 0;
+  if (!ok) OPENSSL_cleanse(secret, X25519_LENGTH);
+  napi_get_boolean(env, ok, &result);
   return result;
 }
 
@@ -1205,7 +1287,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
+      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},

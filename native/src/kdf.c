@@ -103,25 +103,86 @@ int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *dat
   return 0;
 }
 
+/* HKDF-Expand's T(1) | T(2) | ... from the PRK's keyed states (length at most 255 * HashLen, checked by the callers). */
+static void expand_keyed(const hmac_key *k, const uint8_t *info, size_t info_length, uint8_t *out, size_t length) {
+  size_t n = (size_t)hash_length(k->inner.hash);
+  /* T(i) = HMAC(PRK, T(i-1) | info | i), T(0) empty; OKM is the first `length` bytes of T(1) | T(2) | ... */
+  uint8_t t[MAX_HASH_LENGTH];
+  size_t at = 0;
+  for (unsigned i = 1; at < length; i++) {
+    uint8_t counter = (uint8_t)i;
+    hmac_run(k, t, i == 1 ? 0 : n, info, info_length, &counter, 1, t);
+    size_t take = length - at < n ? length - at : n;
+    memcpy(out + at, t, take);
+    at += take;
+  }
+  OPENSSL_cleanse(t, sizeof t);
+}
+
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length) {
   int n = hash_length(hash);
   if (n < 0 || length > 255 * (size_t)n) return -1;
   if (length == 0) return 0;
   hmac_key k;
   hmac_key_init(&k, hash, prk, prk_length);
-  /* T(i) = HMAC(PRK, T(i-1) | info | i), T(0) empty; OKM is the first `length` bytes of T(1) | T(2) | ... */
-  uint8_t t[MAX_HASH_LENGTH];
-  size_t at = 0;
-  for (unsigned i = 1; at < length; i++) {
-    uint8_t counter = (uint8_t)i;
-    hmac_run(&k, t, i == 1 ? 0 : (size_t)n, info, info_length, &counter, 1, t);
-    size_t take = length - at < (size_t)n ? length - at : (size_t)n;
-    memcpy(out + at, t, take);
-    at += take;
-  }
-  OPENSSL_cleanse(t, sizeof t);
+  expand_keyed(&k, info, info_length, out, length);
   OPENSSL_cleanse(&k, sizeof k);
   return 0;
+}
+
+int kdf_p_hash(int hash, const uint8_t *secret, size_t secret_length, const uint8_t *seed, size_t seed_length, uint8_t *out, size_t length) {
+  int n = hash_length(hash);
+  if (n < 0) return -1;
+  hmac_key k;
+  hmac_key_init(&k, hash, secret, secret_length);
+  /* A(1) = HMAC(secret, seed); each block HMAC(secret, A(i) + seed); A(i+1) = HMAC(secret, A(i)). */
+  uint8_t a[MAX_HASH_LENGTH], block[MAX_HASH_LENGTH];
+  hmac_run(&k, seed, seed_length, NULL, 0, NULL, 0, a);
+  for (size_t at = 0; at < length;) {
+    hmac_run(&k, a, (size_t)n, seed, seed_length, NULL, 0, block);
+    size_t take = length - at < (size_t)n ? length - at : (size_t)n;
+    memcpy(out + at, block, take);
+    at += take;
+    if (at < length) hmac_run(&k, a, (size_t)n, NULL, 0, NULL, 0, a);
+  }
+  OPENSSL_cleanse(a, sizeof a);
+  OPENSSL_cleanse(block, sizeof block);
+  OPENSSL_cleanse(&k, sizeof k);
+  return 0;
+}
+
+int kdf_hkdf_expand_labels(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *labels, size_t labels_length, size_t count, uint8_t *out,
+                           size_t out_size) {
+  int n = hash_length(hash);
+  if (n < 0) return -1;
+  /* The labels are checked whole before anything is derived. */
+  size_t at = 0, written = 0;
+  for (size_t i = 0; i < count; i++) {
+    /* HkdfLabel: uint16 length, opaque label<7..255>, opaque context<0..255> (RFC 8446 section 7.1). */
+    if (labels_length - at < 4) return -1;
+    size_t length = ((size_t)labels[at] << 8) | labels[at + 1];
+    size_t label_length = labels[at + 2];
+    if (labels_length - at - 3 < label_length + 1) return -1;
+    size_t info_length = 4 + label_length + labels[at + 3 + label_length];
+    if (labels_length - at < info_length || out_size - written < length || length > 255 * (size_t)n) return -1;
+    at += info_length;
+    written += length;
+  }
+  if (at != labels_length) return -1;
+  /* The PRK's keyed states made once for every label. */
+  hmac_key k;
+  hmac_key_init(&k, hash, prk, prk_length);
+  at = 0;
+  written = 0;
+  for (size_t i = 0; i < count; i++) {
+    size_t length = ((size_t)labels[at] << 8) | labels[at + 1];
+    size_t info_length = 4 + labels[at + 2] + labels[at + 3 + labels[at + 2]];
+    expand_keyed(&k, labels + at, info_length, out + written, length);
+    at += info_length;
+    written += length;
+  }
+  OPENSSL_cleanse(&k, sizeof k);
+  return (int)written;
 }
 
 size_t hash_state_size(void) {

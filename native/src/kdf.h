@@ -33,6 +33,25 @@ int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *dat
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length);
 
 /*
+ * P_hash(secret, seed) (RFC 5246 section 5), TLS 1.2's PRF with the label
+ * already in the seed, into out[0, length): the HMAC key's two states made
+ * once for every block. 0 on success, -1 for an unknown hash id.
+ */
+int kdf_p_hash(int hash, const uint8_t *secret, size_t secret_length, const uint8_t *seed, size_t seed_length, uint8_t *out, size_t length);
+
+/*
+ * HKDF-Expand-Label (RFC 8446 section 7.1) `count` times with one PRK: the
+ * HkdfLabels one after another in labels[0, labels_length), each naming its
+ * own output length, the outputs one after another from out; the PRK's
+ * HMAC states are made once for all. The number of bytes written, or -1
+ * (before anything is written) for an unknown hash id, a label that does
+ * not parse or asks for more than 255 * HashLen, labels_length not exactly
+ * the `count` labels, or outputs past out_size.
+ */
+int kdf_hkdf_expand_labels(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *labels, size_t labels_length, size_t count, uint8_t *out,
+                           size_t out_size);
+
+/*
  * An incremental SHA-256/SHA-384 whose whole state is hash_state_size()
  * bytes of plain data the caller keeps (8-byte aligned), so forking a
  * running hash is a copy of those bytes. A state whose fields are not

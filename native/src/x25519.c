@@ -97,6 +97,14 @@ int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint
   return -1;
 }
 
+int x25519_answer(const uint8_t peer[X25519_LENGTH], uint8_t public_key[X25519_LENGTH], uint8_t secret[X25519_LENGTH]) {
+  x25519_key key;
+  if (x25519_create(&key, NULL, public_key) != 0) return -1;
+  int result = x25519_derive(&key, peer, secret);
+  x25519_free(&key);
+  return result;
+}
+
 void x25519_free(x25519_key *key) {
   /* OpenSSL cleanses an EVP_PKEY's private key when it frees it. */
   EVP_PKEY_free(key->pkey);

@@ -39,6 +39,14 @@ int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_ke
  */
 int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]);
 
+/*
+ * A fresh share used once: its public value into `public_key` and its
+ * shared secret with `peer` into `secret`, the private key cleansed before
+ * returning (a server's answer to a ClientHello's share, RFC 8446 section
+ * 4.2.8). 0 on success; -1 as x25519_create or x25519_derive refuse.
+ */
+int x25519_answer(const uint8_t peer[X25519_LENGTH], uint8_t public_key[X25519_LENGTH], uint8_t secret[X25519_LENGTH]);
+
 /* Cleanses and frees what `key` holds. */
 void x25519_free(x25519_key *key);
 

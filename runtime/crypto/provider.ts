@@ -131,6 +131,7 @@ export interface RecordProtection {
 /** An incremental hash whose running state can be forked (transcript hashes at several points). */
 export interface IncrementalHash {
   readonly algorithm: HashAlgorithm;
+  /** Takes `data` in before returning (or copies it): the caller may write over the array afterwards. */
   update(data: Uint8Array): void;
   /** The digest of everything so far; the hash stays usable. */
   digest(): Uint8Array;
@@ -146,6 +147,12 @@ export interface KeyShare {
   /** The shared secret with the peer's public value (wire form). Throws {@link CryptoError} for an invalid peer value. */
   deriveSecret(peerPublicKey: Uint8Array): Uint8Array;
   release(): void;
+}
+
+/** A fresh share's public value (wire form) and its shared secret with the peer's: {@link CryptoProvider.answerKeyShare}. */
+export interface KeyShareAnswer {
+  readonly publicKey: Uint8Array;
+  readonly secret: Uint8Array;
 }
 
 /** A public key imported from DER SubjectPublicKeyInfo (a certificate's key, or a raw public key, RFC 7250). */
@@ -178,6 +185,23 @@ export interface CryptoProvider {
   /** HKDF-Expand (RFC 5869 §2.3). */
   hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 
+  /**
+   * Optional: HKDF-Expand with one PRK for several infos, `lengths[i]` bytes for `infos[i]`: what {@link hkdfExpand}
+   * gives each, in one call into the library where each would be one (`native`: a traffic secret's key, iv and sn).
+   */
+  hkdfExpandMany?(
+    algorithm: HashAlgorithm,
+    prk: Uint8Array,
+    infos: readonly Uint8Array[],
+    lengths: readonly number[],
+  ): Uint8Array[];
+
+  /**
+   * Optional: TLS 1.2's P_hash (RFC 5246 §5), the label already in `seed`: the bytes its HMAC chain gives, in one call
+   * into the library where each HMAC would be one (`native`). At most 255 * HashLen bytes.
+   */
+  pHash?(algorithm: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array;
+
   aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
   mask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey;
   /** Optional: one epoch's record path in one object (`native`); `transient`: released before the caller returns. */
@@ -194,6 +218,13 @@ export interface CryptoProvider {
   generateKeyShare(group: KeyExchangeGroup): KeyShare;
   /** A key share from a known private key (tests with published vectors). */
   keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+  /**
+   * Optional: a fresh share used once, as a server answers a ClientHello's (RFC 8446 §4.2.8): its public value and its
+   * shared secret with `peerPublicKey`, the private key gone when this returns; what {@link generateKeyShare}, then
+   * deriveSecret and release give, in one call. Undefined for a group it does not answer this way. Throws
+   * {@link CryptoError} for an invalid peer value.
+   */
+  answerKeyShare?(group: KeyExchangeGroup, peerPublicKey: Uint8Array): KeyShareAnswer | undefined;
 
   importPublicKey(spki: Uint8Array): PublicKeyHandle;
   importPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle;

@@ -1,8 +1,10 @@
 /**
  * The TLS 1.2 pseudorandom function (RFC 5246 §5): P_hash over the cipher suite's hash (SHA-256 for every suite but the
- * *_SHA384 ones), built on the crypto provider's HMAC so each provider gives the same bytes.
+ * *_SHA384 ones), built on the crypto provider's HMAC so each provider gives the same bytes, or the provider's own P_hash
+ * (one call) where it has one.
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
+import { hashLength } from '../crypto/suites.js';
 import { concatBytes } from '../wire/bytes.js';
 
 /** A label's ASCII bytes, kept for the few labels RFC 5246 and its extensions use (bounded: any other is made each time). */
@@ -31,6 +33,9 @@ export function pHash(
 ): Uint8Array {
   if (!Number.isInteger(length) || length < 0)
     throw new RangeError(`P_hash length must be a non-negative integer, got ${length}`);
+  // One provider call where it has one (every length TLS 1.2 asks for is within its 255 * HashLen).
+  if (provider.pHash !== undefined && length <= 255 * hashLength(hash))
+    return provider.pHash(hash, secret, seed, length);
   const out = new Uint8Array(length);
   let a = seed;
   // A(i) + seed in one buffer: the seed written once after room for A(i), which each round writes.

@@ -84,12 +84,20 @@ function serverSteps() {
     let shared: Uint8Array | undefined;
     let share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined;
     if (h.keyExchange) {
-      const own = c.provider.generateKeyShare(h.keyExchange.group);
-      try {
-        shared = own.deriveSecret(h.keyExchange.peerShare);
-        share = { group: own.group, publicKey: own.publicKey };
-      } finally {
-        own.release();
+      const { group, peerShare } = h.keyExchange;
+      // One call where the provider answers a share that way: the private key lives only inside it.
+      const answer = c.provider.answerKeyShare?.(group, peerShare);
+      if (answer !== undefined) {
+        shared = answer.secret;
+        share = { group, publicKey: answer.publicKey };
+      } else {
+        const own = c.provider.generateKeyShare(group);
+        try {
+          shared = own.deriveSecret(peerShare);
+          share = { group: own.group, publicKey: own.publicKey };
+        } finally {
+          own.release();
+        }
       }
     }
     const schedule = scheduleFor(c.provider, h.suite);

@@ -45,6 +45,20 @@ const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Ui
   'tls13 ': new Map(),
 };
 
+/** The HkdfLabel of `label` and `context` asking for `length` bytes; an empty context's kept as above. */
+function infoOf(prefix: LabelPrefix, label: string, context: Uint8Array, length: number): Uint8Array {
+  if (context.length !== 0) return hkdfLabel(prefix, label, context, length);
+  const byLabel = emptyContextInfos[prefix];
+  let byLength = byLabel.get(label);
+  if (byLength === undefined && byLabel.size < KEPT_LABELS) byLabel.set(label, (byLength = new Map()));
+  let info = byLength?.get(length);
+  if (info === undefined) {
+    info = hkdfLabel(prefix, label, context, length);
+    if (byLength !== undefined && byLength.size < 8) byLength.set(length, info);
+  }
+  return info;
+}
+
 /** HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix. */
 export function hkdfExpandLabel(
   ctx: ScheduleContext,
@@ -53,18 +67,34 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  if (context.length === 0) {
-    const byLabel = emptyContextInfos[ctx.prefix];
-    let byLength = byLabel.get(label);
-    if (byLength === undefined && byLabel.size < KEPT_LABELS) byLabel.set(label, (byLength = new Map()));
-    let info = byLength?.get(length);
-    if (info === undefined) {
-      info = hkdfLabel(ctx.prefix, label, context, length);
-      if (byLength !== undefined && byLength.size < 8) byLength.set(length, info);
-    }
-    return ctx.provider.hkdfExpand(ctx.hash, secret, info, length);
-  }
-  return ctx.provider.hkdfExpand(ctx.hash, secret, hkdfLabel(ctx.prefix, label, context, length), length);
+  return ctx.provider.hkdfExpand(ctx.hash, secret, infoOf(ctx.prefix, label, context, length), length);
+}
+
+/**
+ * HKDF-Expand-Label of one secret and one context for several labels, `lengths[i]` bytes for `labels[i]`: the same
+ * bytes as {@link hkdfExpandLabel} for each, in one provider call where the provider batches them.
+ */
+export function hkdfExpandLabels(
+  ctx: ScheduleContext,
+  secret: Uint8Array,
+  labels: readonly string[],
+  context: Uint8Array,
+  lengths: readonly number[],
+): Uint8Array[] {
+  const infos = labels.map((label, i) => infoOf(ctx.prefix, label, context, lengths[i]!));
+  if (ctx.provider.hkdfExpandMany !== undefined) return ctx.provider.hkdfExpandMany(ctx.hash, secret, infos, lengths);
+  return infos.map((info, i) => ctx.provider.hkdfExpand(ctx.hash, secret, info, lengths[i]!));
+}
+
+/** Derive-Secret (RFC 8446 §7.1) of one secret and one transcript hash for several labels, batched as above. */
+export function deriveSecrets(
+  ctx: ScheduleContext,
+  secret: Uint8Array,
+  labels: readonly string[],
+  transcriptHash: Uint8Array,
+): Uint8Array[] {
+  const n = hashLen(ctx);
+  return hkdfExpandLabels(ctx, secret, labels, transcriptHash, labels.length === 2 ? [n, n] : labels.map(() => n));
 }
 
 /** The HkdfLabel structure (RFC 8446 §7.1): length, the prefixed label, the context. */

@@ -1,5 +1,12 @@
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { deriveSecret, emptyHash, hashLen, hkdfExpandLabel, type ScheduleContext } from './context.js';
+import {
+  deriveSecret,
+  emptyHash,
+  hashLen,
+  hkdfExpandLabel,
+  hkdfExpandLabels,
+  type ScheduleContext,
+} from './context.js';
 
 /** The write keys of one direction and epoch: AEAD key, IV, and the record number key (RFC 8446 §7.3, RFC 9147 §4.2.3). */
 export interface TrafficKeys {
@@ -14,12 +21,16 @@ const NO_CONTEXT = new Uint8Array(0);
 /** [sender]_write_key, [sender]_write_iv and [sender]_sn_key from a traffic secret. */
 export function trafficKeys(ctx: ScheduleContext, trafficSecret: Uint8Array, suite: SupportedCipherSuite): TrafficKeys {
   const s = CIPHER_SUITES[suite];
-  return {
-    key: hkdfExpandLabel(ctx, trafficSecret, 'key', NO_CONTEXT, s.keyLength),
-    iv: hkdfExpandLabel(ctx, trafficSecret, 'iv', NO_CONTEXT, s.ivLength),
-    snKey: hkdfExpandLabel(ctx, trafficSecret, 'sn', NO_CONTEXT, s.keyLength),
-  };
+  const [key, iv, snKey] = hkdfExpandLabels(ctx, trafficSecret, TRAFFIC_KEY_LABELS, NO_CONTEXT, [
+    s.keyLength,
+    s.ivLength,
+    s.keyLength,
+  ]);
+  return { key: key!, iv: iv!, snKey: snKey! };
 }
+
+/** A traffic secret's labels for its write key, write IV and record number key, in one batch. */
+const TRAFFIC_KEY_LABELS = ['key', 'iv', 'sn'] as const;
 
 /** finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (RFC 8446 §4.4.4). */
 export function finishedKey(ctx: ScheduleContext, baseKey: Uint8Array): Uint8Array {

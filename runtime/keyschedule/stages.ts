@@ -1,7 +1,11 @@
 import type { CryptoProvider } from '../crypto/provider.js';
-import { deriveSecret, emptyHash, hashLen, type ScheduleContext } from './context.js';
+import { deriveSecret, deriveSecrets, emptyHash, hashLen, type ScheduleContext } from './context.js';
 
 /** The TLS 1.3 key schedule (RFC 8446 §7.1) as three stages, each yielding only the secrets that exist then. */
+
+/** The labels derived together over one transcript hash (RFC 8446 §7.1). */
+const HANDSHAKE_TRAFFIC_LABELS = ['c hs traffic', 's hs traffic'] as const;
+const APPLICATION_LABELS = ['c ap traffic', 's ap traffic', 'exp master'] as const;
 
 abstract class Stage {
   protected readonly ctx: ScheduleContext;
@@ -111,6 +115,12 @@ export class HandshakeStage extends Stage {
     return this.derive('s hs traffic', helloHash);
   }
 
+  /** Both handshake traffic secrets, client's then server's, in one batch (the provider's call where it has one). */
+  handshakeTrafficSecrets(helloHash: Uint8Array): { readonly client: Uint8Array; readonly server: Uint8Array } {
+    const [client, server] = deriveSecrets(this.ctx, this.secret, HANDSHAKE_TRAFFIC_LABELS, helloHash);
+    return { client: client!, server: server! };
+  }
+
   /** Master Secret = HKDF-Extract(Derive-Secret(Handshake, "derived", ""), 0). */
   master(): MasterStage {
     return new MasterStage(
@@ -138,6 +148,16 @@ export class MasterStage extends Stage {
 
   exporterMasterSecret(serverFinishedHash: Uint8Array): Uint8Array {
     return this.derive('exp master', serverFinishedHash);
+  }
+
+  /** Both application traffic secrets and the exporter master secret, in one batch as above. */
+  applicationSecrets(serverFinishedHash: Uint8Array): {
+    readonly client: Uint8Array;
+    readonly server: Uint8Array;
+    readonly exporter: Uint8Array;
+  } {
+    const [client, server, exporter] = deriveSecrets(this.ctx, this.secret, APPLICATION_LABELS, serverFinishedHash);
+    return { client: client!, server: server!, exporter: exporter! };
   }
 
   /** resumption_master_secret, over ClientHello...client Finished. */

@@ -5,6 +5,9 @@ import { copyOf } from '../wire/bytes.js';
 /** msg_type of the synthetic message that stands for ClientHello1 after a HelloRetryRequest (RFC 8446 §4.4.1). */
 const MESSAGE_HASH = 254;
 
+/** A message's TLS header, written for each message added (Uint8Array stores keep the low 8 bits). */
+const HEADER = new Uint8Array(4);
+
 /** The handshake transcript (RFC 8446 §4.4.1): messages with TLS's 4-byte header, hashed once the suite is known. */
 export class Transcript {
   private readonly provider: CryptoProvider;
@@ -18,7 +21,12 @@ export class Transcript {
   /** Adds a handshake message given its type and body (the header is built here). */
   addMessage(msgType: number, body: Uint8Array): void {
     const n = body.length;
-    this.add(Uint8Array.of(msgType, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
+    // One header for all: add() copies what it keeps, and a hash takes its bytes before update returns.
+    HEADER[0] = msgType;
+    HEADER[1] = n >>> 16;
+    HEADER[2] = n >>> 8;
+    HEADER[3] = n;
+    this.add(HEADER);
     this.add(body);
   }
 

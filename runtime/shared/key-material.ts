@@ -155,13 +155,8 @@ export function deriveHandshakeKeys(
   const stage = early.handshake(sharedSecret);
   early.release();
   sharedSecret?.fill(0);
-  const helloHash = input.transcript.current();
-  const keys = {
-    ...input,
-    stage,
-    clientSecret: stage.clientHandshakeTrafficSecret(helloHash),
-    serverSecret: stage.serverHandshakeTrafficSecret(helloHash),
-  };
+  const secrets = stage.handshakeTrafficSecrets(input.transcript.current());
+  const keys = { ...input, stage, clientSecret: secrets.client, serverSecret: secrets.server };
   log('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.clientSecret);
   log('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.serverSecret);
   return keys;
@@ -175,11 +170,12 @@ export function deriveApplicationSecrets(
 ): ApplicationSecrets {
   const master = keys.stage.master();
   keys.stage.release();
+  const derived = master.applicationSecrets(serverFinishedHash);
   const secrets = {
-    clientSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
-    serverSecret: master.serverApplicationTrafficSecret(serverFinishedHash),
+    clientSecret: derived.client,
+    serverSecret: derived.server,
     master,
-    exporterSecret: master.exporterMasterSecret(serverFinishedHash),
+    exporterSecret: derived.exporter,
   };
   log('CLIENT_TRAFFIC_SECRET_0', keys.clientRandom, secrets.clientSecret);
   log('SERVER_TRAFFIC_SECRET_0', keys.clientRandom, secrets.serverSecret);

@@ -117,6 +117,21 @@ export interface NativeBinding {
   hmacIn(hash: number, scratch: Uint8Array, keyLength: number, dataLength: number): void;
   /** HKDF-Expand (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then `length` bytes. */
   hkdfExpandIn(hash: number, scratch: Uint8Array, prkLength: number, infoLength: number, length: number): void;
+  /**
+   * HKDF-Expand-Label `count` times with one PRK inside `scratch`: the PRK, the HkdfLabels (each naming its output
+   * length), then the outputs one after another; the bytes written.
+   */
+  hkdfExpandLabelsIn?(
+    hash: number,
+    scratch: Uint8Array,
+    prkLength: number,
+    labelsLength: number,
+    count: number,
+  ): number;
+  /** P_hash (RFC 5246 §5) inside `scratch`: the secret, the seed, then `length` bytes of output. */
+  pHashIn?(hash: number, scratch: Uint8Array, secretLength: number, seedLength: number, length: number): void;
+  /** A fresh X25519 share used once, no handle: its public value and its secret with `peer`; false when refused. */
+  x25519Answer?(peer: Uint8Array, publicOut: Uint8Array, secretOut: Uint8Array): boolean;
   /** An X25519 share from a 32-byte private key (empty: fresh); its public value into `publicOut`. */
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret into `out`; false when OpenSSL refuses the peer value (a low-order point). */
@@ -142,6 +157,8 @@ export interface NativeBinding {
   hashUpdate(state: Uint8Array, data: Uint8Array): void;
   /** The digest so far into `out` (48 bytes of room; HashLen written); the state keeps running. */
   hashDigest(state: Uint8Array, out: Uint8Array): void;
+  /** `data[0, length)` hashed into `state`, then, given `out`, the digest so far into it, in one call. */
+  hashAbsorb?(state: Uint8Array, data: Uint8Array, length: number, out?: Uint8Array): void;
   /** sendmmsg(2) of `count` datagrams to `ipv4:port`: how many went out, or -errno; `status[0]` the stopping errno. */
   udpSendBatch(
     fd: number,

@@ -21,8 +21,9 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     typeof binding.hmacIn === 'function' &&
     typeof binding.x25519Create === 'function' &&
     typeof binding.hashInit === 'function';
-  const kdf = current ? nativeKdf(binding) : nodeProvider;
-  const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
+  const native = current ? { kdf: nativeKdf(binding), keyExchange: nativeKeyExchange(binding) } : undefined;
+  const kdf = native?.kdf ?? nodeProvider;
+  const keyExchange = native?.keyExchange ?? nodeProvider;
   const randomBytes = current ? nativeRandomBytes(binding) : nodeProvider.randomBytes;
   const digest = current ? nativeDigest(binding) : nodeProvider.digest;
   const signing = current ? nativeSigning(binding, digest) : { sign: nodeSign, ecdsaSign: nodeEcdsaSign };
@@ -49,6 +50,8 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   });
   return {
     ...base,
+    ...(native ? { hkdfExpandMany: native.kdf.hkdfExpandMany, answerKeyShare: native.keyExchange.answerKeyShare } : {}),
+    ...(native?.kdf.pHash ? { pHash: native.kdf.pHash } : {}),
     recordProtection: (aead, mask, key, iv, snKey, transient) =>
       nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient),
   };

@@ -1,6 +1,6 @@
 import type { DhGroup } from '../compose.js';
 import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../node/key-exchange.js';
-import { CryptoError, type KeyShare } from '../provider.js';
+import { CryptoError, type KeyExchangeGroup, type KeyShare, type KeyShareAnswer } from '../provider.js';
 import type { NativeBinding } from './binding.js';
 import { HeldKey } from './handle-owners.js';
 
@@ -40,10 +40,24 @@ class NativeX25519Share extends HeldKey implements KeyShare {
 export function nativeKeyExchange(binding: NativeBinding): {
   generateKeyShare(group: DhGroup): KeyShare;
   keyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare;
+  answerKeyShare(group: KeyExchangeGroup, peer: Uint8Array): KeyShareAnswer | undefined;
 } {
   const out = new Uint8Array(new ArrayBuffer(X25519_LENGTH));
+  const secretOut = new Uint8Array(new ArrayBuffer(X25519_LENGTH));
   const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, out, privateKey);
   return {
+    // One addon call, no handle held (nor finalization registered) for a private key that lives inside that call.
+    answerKeyShare: (group, peer) => {
+      if (group !== 'x25519' || binding.x25519Answer === undefined) return undefined;
+      if (peer.length !== X25519_LENGTH)
+        throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
+      const ok = binding.x25519Answer(peer, out, secretOut);
+      const secret = secretOut.slice();
+      secretOut.fill(0);
+      if (!ok) throw new CryptoError('x25519 peer public value gives no shared secret');
+      if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
+      return { publicKey: out.slice(), secret };
+    },
     generateKeyShare: (group) => {
       if (group === 'x25519') return x25519(FRESH);
       return nodeGenerateKeyShare(group);

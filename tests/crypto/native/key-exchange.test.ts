@@ -72,3 +72,31 @@ nativeTest(
     });
   },
 );
+
+nativeTest(
+  'answerKeyShare: a fresh X25519 public value and the secret the peer derives from it, in one addon call and no handle held',
+  (t) => {
+    const kx = nativeKeyExchange(binding!);
+    const before = binding!.handleCount?.();
+    const peer = nodeProvider.generateKeyShare('x25519');
+    const first = kx.answerKeyShare('x25519', peer.publicKey)!;
+    const second = kx.answerKeyShare('x25519', peer.publicKey)!;
+    t.is(hex(peer.deriveSecret(first.publicKey)), hex(first.secret));
+    t.is(hex(peer.deriveSecret(second.publicKey)), hex(second.secret));
+    t.not(hex(first.publicKey), hex(second.publicKey), 'a fresh key each answer');
+    t.is(binding!.handleCount?.(), before, 'no handle left behind');
+    peer.release();
+    // The NIST groups are answered the generic way (generateKeyShare, deriveSecret, release): undefined here.
+    t.is(kx.answerKeyShare('secp256r1', nodeProvider.generateKeyShare('secp256r1').publicKey), undefined);
+    for (const bad of [new Uint8Array(31), new Uint8Array(33)])
+      t.throws(() => kx.answerKeyShare('x25519', bad), { instanceOf: CryptoError, message: /32 bytes/ });
+    t.throws(() => kx.answerKeyShare('x25519', new Uint8Array(32)), {
+      instanceOf: CryptoError,
+      message: /no shared secret|all zero/,
+    });
+    t.throws(() => kx.answerKeyShare('x25519', Uint8Array.of(1, ...new Uint8Array(31))), {
+      instanceOf: CryptoError,
+      message: /no shared secret|all zero/,
+    });
+  },
+);
