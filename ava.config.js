@@ -8,9 +8,11 @@ const hasTransfer = typeof Object.getOwnPropertyDescriptor(ArrayBuffer.prototype
 
 // Most test files wait on sockets, peers' processes and timers rather than compute: during the interop files the load
 // average stays near 0.1 with one file per core. Two files per core keep the cores busy; the files that take longest
-// start first, so that no long file is left running alone at the end.
+// start first, so that no long file is left running alone at the end. The peers learned as regression tests (about
+// 19 minutes, serial inside the file) start at once.
 const FILES_PER_CORE = 2;
 const LONGEST_FIRST = [
+  '/tests/learn/peers.test.ts',
   '/tests/wire/fuzz.test.ts',
   '/tests/dtls13/matrix.test.ts',
   '/tests/cli/learn',
