@@ -4,6 +4,7 @@
  * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process; `--reference self` learns
  * dtls13's own peer first (learn-self.ts) and diffs against it.
  */
+import type { UnconfirmedFinding } from '../learn/learner/confirm.js';
 import { modelToDot } from '../learn/learner/dot.js';
 import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
 import { flippingLines } from '../learn/learner/flipping.js';
@@ -27,6 +28,16 @@ import { parseOptions } from './option-table.js';
 import { batchLine, LearnWatch } from './learn-watch.js';
 import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
 
+/**
+ * Why a finding is unconfirmed: no replay was made (the run stopped, by a limit, a signal or an error, before its
+ * findings were replayed: `replayed` is empty), or the peer's answers did not repeat the model's.
+ */
+function unconfirmedWhy(f: UnconfirmedFinding): string {
+  return f.replayed.length === 0
+    ? 'not replayed: the run stopped before its findings were replayed'
+    : 'the peer did not answer its word as the model does';
+}
+
 function summary(r: LearnReport, target: string): string[] {
   const lines = [
     `learned DTLS ${r.version} ${r.role} ${target}: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries (${r.steps} steps, ${r.cacheHits} cached, ${r.prunedSteps} pruned), ${r.rounds} hypotheses, ${r.seconds.toFixed(1)} s; ${r.guarantee}`,
@@ -42,9 +53,7 @@ function summary(r: LearnReport, target: string): string[] {
   for (const b of r.bugPatterns)
     lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
   for (const b of r.unconfirmed)
-    lines.push(
-      `unconfirmed (replays did not repeat it): ${b.pattern}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`,
-    );
+    lines.push(`unconfirmed (${unconfirmedWhy(b)}): ${b.pattern}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
   if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
   for (const d of r.differences ?? [])
     lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);

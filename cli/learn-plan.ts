@@ -6,7 +6,11 @@ import { DEFAULT_PSK_IDENTITY } from './session-options.js';
 import { CliUsageError } from './usage-error.js';
 import { inspectPort } from './inspect-option.js';
 import { restrictInputs, type SystemUnderLearning } from '../learn/sul.js';
-import type { PeerRetransmissions } from '../learn/mapper/repeated-flights.js';
+import {
+  isPeerRetransmissions,
+  PEER_RETRANSMISSIONS_TEXT,
+  type PeerRetransmissions,
+} from '../learn/mapper/repeated-flights.js';
 
 function count(option: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -113,8 +117,8 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const maxQueries = stringValue(v['max-queries']);
   const maxTime = stringValue(v['max-time']);
   const retransmissions = stringValue(v['peer-retransmissions']) ?? 'show';
-  if (retransmissions !== 'show' && retransmissions !== 'hide')
-    throw new CliUsageError(`--peer-retransmissions must be 'show' or 'hide', got '${retransmissions}'`);
+  if (!isPeerRetransmissions(retransmissions))
+    throw new CliUsageError(`--peer-retransmissions must be ${PEER_RETRANSMISSIONS_TEXT}, got '${retransmissions}'`);
   if (retransmissions === 'hide' && replay !== undefined)
     throw new CliUsageError('--peer-retransmissions is what the mapper reads from a peer: --replay has none');
   return {

@@ -15,9 +15,12 @@ import type { MealyMachine } from './mealy.js';
 import { run } from './mealy.js';
 import type { QueryRunner } from './query-runner.js';
 
-/** A finding whose replays mostly did not answer as the model does: not reported as a bug pattern. */
+/**
+ * A finding not reported as a bug pattern: the peer did not answer its word as the model does (its replays mostly, or
+ * the one answer in the cache), or it was never replayed because the run stopped first (a limit, a signal, an error).
+ */
 export interface UnconfirmedFinding extends BugPatternFinding {
-  /** What each replay answered. */
+  /** What each replay answered; empty when none was made (the run stopped before its findings were replayed). */
   readonly replayed: readonly (readonly OutputSymbol[])[];
 }
 

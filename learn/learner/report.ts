@@ -70,7 +70,10 @@ export interface LearnReport {
   readonly bugPatternsChecked: readonly BugPatternId[];
   /** The bug patterns the model shows and replays against the peer confirmed. */
   readonly bugPatterns: readonly ConfirmedFinding[];
-  /** Bug patterns the model showed that the peer did not repeat (not findings). */
+  /**
+   * Bug patterns the model showed that are not findings: the peer did not repeat them, or (`replayed` empty) the run
+   * stopped before they were replayed.
+   */
   readonly unconfirmed: readonly UnconfirmedFinding[];
   /** Against the reference model, when one was given: one shortest word per difference. */
   readonly differences?: readonly ModelDifference[];

@@ -11,14 +11,23 @@
 /** What the mapper does with a peer's repeated flight: show its ChangeCipherSpec (the default) or leave it out. */
 export type PeerRetransmissions = 'show' | 'hide';
 
+/** Every value of {@link PeerRetransmissions}: the one list the API's and the command line's checks read. */
 export const PEER_RETRANSMISSIONS: readonly PeerRetransmissions[] = ['show', 'hide'];
+
+/** Whether `value` is one of {@link PEER_RETRANSMISSIONS}. */
+export function isPeerRetransmissions(value: unknown): value is PeerRetransmissions {
+  return PEER_RETRANSMISSIONS.some((mode) => mode === value);
+}
+
+/** The values as an error message names them: `'show' or 'hide'`. */
+export const PEER_RETRANSMISSIONS_TEXT = PEER_RETRANSMISSIONS.map((mode) => `'${mode}'`).join(' or ');
 
 /** The option checked: RangeError naming it, what it takes and what was given. */
 export function checkedRetransmissions(value: unknown): PeerRetransmissions {
   if (value === undefined) return 'show';
-  if (value === 'show' || value === 'hide') return value;
+  if (isPeerRetransmissions(value)) return value;
   throw new RangeError(
-    `peerRetransmissions must be 'show' or 'hide', got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+    `peerRetransmissions must be ${PEER_RETRANSMISSIONS_TEXT}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
   );
 }
 

@@ -1,7 +1,7 @@
 /**
- * Learning a real peer as docs/learn.md's "Peers learned with the handshake alphabets" does, for the regression tests
- * (tests/learn/peers.test.ts): `dtls13 learn` from source with the docs' command, the model checked against the peer
- * on random words (learn/learner/agreement.ts, the peer opened again from the report's recorded command, as
+ * Learning a real peer as docs/learn-peers.md's "Peers learned with the handshake alphabets" does, for the regression
+ * tests (tests/learn/peers.test.ts): `dtls13 learn` from source with the docs' command, the model checked against the
+ * peer on random words (learn/learner/agreement.ts, the peer opened again from the report's recorded command, as
  * scripts/learn-agree.ts does), and diffed against the stored report in docs/learn/.
  */
 import { spawn } from 'node:child_process';

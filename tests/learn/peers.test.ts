@@ -26,7 +26,7 @@ import {
 
 /**
  * Peers learned as regression tests: OpenSSL's, GnuTLS's and wolfSSL's DTLS 1.2 servers and NSS's 1.3 server, each
- * learned with docs/learn.md's command (the handshake alphabet, `--parallel 4 --budget 100 --wait 300`, seed 1, a
+ * learned with docs/learn-peers.md's command (the handshake alphabet, `--parallel 4 --budget 100 --wait 300`, seed 1, a
  * P-256 certificate made here), then
  * - checked against its peer on WORDS random words of length up to 7, 3 walks each, the majority per step
  *   (scripts/learn-agree.ts's check; 50 words in the docs' runs, fewer here for CI time: each walk starts a server);

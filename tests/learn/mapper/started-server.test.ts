@@ -42,7 +42,7 @@ test.serial(
     });
     try {
       // Only the first answer: gnutls-serv answers the ClientHello with the cookie after it only sometimes, stopped or
-      // not (docs/learn.md, GnuTLS).
+      // not (docs/learn-peers.md, GnuTLS).
       t.deepEqual(await walk(sul, ['ClientHello']), ['HelloVerifyRequest']);
       t.deepEqual(silent, []);
     } finally {
