@@ -41,11 +41,11 @@ test('the Start line names the public-key lanes and the TX ring rules with their
   t.true(start!.startsWith('Start (each unit 100% busy at the load × 1; the public-key lanes at '));
   for (const r of answer.startRules) {
     t.true(start!.includes(r.rule), `the Start line names ${r.knob}`);
-    t.is(r.start, answer.bounds[r.knob], `${r.knob} starts at the rule's figure`);
+    t.is(answer.bounds[r.knob], r.start, `${r.knob} starts at the rule's figure`);
   }
   t.regex(start!, /the TX ring at \d+ through a DRAM refresh \(Little's law at the longest hold: [\d.]+ entries/);
   t.regex(start!, /record_layer\.tx_ring_depth=(\d+)/);
-  t.is(Number(/record_layer\.tx_ring_depth=(\d+)/.exec(start!)![1]), answer.bounds['txRingDepth']);
+  t.is(answer.bounds['txRingDepth'], Number(/record_layer\.tx_ring_depth=(\d+)/.exec(start!)![1]));
   // The caveats state the same two rules in full.
   t.true(answer.caveats.some((c) => c.startsWith('public-key lanes held below their rate')));
   t.true(answer.caveats.some((c) => c.startsWith('TX ring sized through a DRAM refresh')));

@@ -8,7 +8,7 @@
 import type { DeviceCosts, DeviceKnobs } from './device.js';
 import { intakeBlockingBound, pkLanesForIntake } from './intake-blocking.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
-import { txEntriesHeld, txHold, txRingForRefresh } from './tx-ring-refresh.js';
+import { txEntriesHeld, txHold, txRingAtMeanHold, txRingForRefresh } from './tx-ring-refresh.js';
 
 /** A knob started by a rule of its own: the knob, where the rule starts it, and the rule with its figures. */
 export interface StartRule {
@@ -16,8 +16,6 @@ export interface StartRule {
   readonly start: number;
   readonly rule: string;
 }
-
-const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
 /** The start rules that apply to `load` (already × (1 + margin)) on `costs` under the drop SLO `dropSlo`. */
 export function startRules(load: Traffic, costs: DeviceCosts, dropSlo: number): StartRule[] {
@@ -38,13 +36,13 @@ export function startRules(load: Traffic, costs: DeviceCosts, dropSlo: number): 
   const seal = recordsPerSecond(load.sealGbps, load.mix);
   if (costs.host.attach === 'inline' && seal > 0) {
     const hold = txHold(load, costs, costs.dram.refreshNs);
-    const mean = Math.max(4, pow2((seal * txHold(load, costs, 0).total) / 1e9));
+    const start = txRingForRefresh(seal, hold);
     rules.push({
       knob: 'txRingDepth',
-      start: txRingForRefresh(seal, hold),
+      start,
       rule:
-        `the TX ring at ${txRingForRefresh(seal, hold)} through a DRAM refresh (Little's law at the longest hold: ` +
-        `${txEntriesHeld(seal, hold).toFixed(1)} entries; at the mean hold, ${mean})`,
+        `the TX ring at ${start} through a DRAM refresh (Little's law at the longest hold: ` +
+        `${txEntriesHeld(seal, hold).toFixed(1)} entries; at the mean hold, ${txRingAtMeanHold(load, costs)})`,
     });
   }
   return rules;
