@@ -638,3 +638,47 @@ test('section 10: (c) with the TX ring rule at 1.1 s a seed is its search as pri
   t.true(para.includes(`(${verdict![1]!}); never met\``));
   t.is(verdict![3], verdict![2]!.replaceAll(',', ''));
 });
+
+test("section 10: (c) at --max-window 1188656, stopped, and its last configuration's rerun", (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1188656`: stopped, not resolved.**'));
+  const lines = (f: string): string[] => readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8').split('\n');
+  const stopped = lines('size-search-400g-1.19s-window-stopped.txt');
+  t.true(stopped[0]!.includes(' --max-window 1188656 '));
+  t.deepEqual(stopped.slice(1, 25), lines('size-search-400g-1.1s-window.txt').slice(1, 25));
+  t.false(
+    stopped.some((l) => l.startsWith('  [lanes 27,')),
+    'no step printed past the 1.1 s search',
+  );
+  const text = lines('size-reruns-400g-1.1s.txt').join('\n');
+  const args = 'size-400g-1.1s-last-knobs.json 3 10000 101';
+  t.true(text.startsWith(`$ npx tsx scripts/size-rerun.ts docs/hwmodel/${args}\n`));
+  t.true(para.includes(`(\`${args}\``));
+  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.1s-window.json'), 'utf8')) as {
+    readonly steps: readonly { readonly knobs: Record<string, number> }[];
+  };
+  const last = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-400g-1.1s-last-knobs.json'), 'utf8')) as {
+    readonly answer: { readonly knobs: Record<string, number> };
+  };
+  t.deepEqual(last.answer.knobs, saved.steps.at(-1)!.knobs, 'the knobs the search stopped at');
+  const m =
+    /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest (\d+); (\d+) of (\d+) seeds with one\): per-episode bound ([\d.e+-]+) at (\d+) records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) \(records taken as independent: ([\d.e+-]+)\)/m.exec(
+      text,
+    );
+  if (m === null) return t.fail('the steady line');
+  t.true(
+    para.includes(
+      `drops ${grouped(Number(m[1]))} of ${grouped(Number(m[2]))} records in ${m[3]!} episodes on ${m[5]!} of ${m[6]!} seeds, the largest ${m[4]!}`,
+    ),
+  );
+  t.true(
+    para.includes(`per-episode bound ${m[7]!} at ${m[8]!} records an episode, ${m[9]!} by the rule, and ${m[10]!}`),
+  );
+  const held =
+    /^drops by what held the intake's head: (steady [^;]+);.*dmaChannels ([\d.]+%), memChannels ([\d.]+%)/m.exec(text);
+  if (held === null) return t.fail('what held the intake');
+  t.true(
+    para.includes(
+      `(\`drops by what held the intake's head: ${held[1]!}\`), its DMA channels ${held[2]!} and memory channels ${held[3]!} busy`,
+    ),
+  );
+});
