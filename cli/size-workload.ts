@@ -22,6 +22,7 @@ import {
 } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCosts } from '../hwmodel/sizing/workload/device.js';
 import { workloadBounds } from '../hwmodel/sizing/workload/workload-bounds.js';
+import { startRules, startText } from '../hwmodel/sizing/workload/start-rules.js';
 import { BURSTS_TO_SEE, MAX_REPLICATIONS } from '../hwmodel/sizing/workload/run-plan.js';
 import { sizeWorkload, type WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
@@ -196,9 +197,11 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     process.stdout.write(workloadHeader({ traffic }, profile));
     if (values.quiet !== true) {
       const load = scaleTraffic(traffic, 1 + slos.margin);
-      const b = workloadBounds(load, deviceCosts(engine, targets, traffic), slos.dropProbability);
+      const costs = deviceCosts(engine, targets, traffic);
+      const b = workloadBounds(load, costs, slos.dropProbability);
+      const rules = startRules(load, costs, slos.dropProbability);
       process.stdout.write(
-        `Start (each unit 100% busy at the load × ${1 + slos.margin}; the public-key lanes so a full queue rarely blocks the intake): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
+        `Start (${startText(slos.margin, rules)}): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
       );
     }
     result = sizeWorkload(targets, traffic, slos, engine, {

@@ -1,7 +1,7 @@
 /**
  * docs/hwmodel-sizing.md, section 10, "The TX ring is sized through a DRAM refresh": each figure of the paragraph made
  * from the code that sizes the ring (hwmodel/sizing/workload/tx-ring-refresh.ts) on the three questions (read from
- * their saved answers' JSON), and the rerun of (c)'s last configuration with the rule's entries as
+ * their saved answers' JSON), the `Start` line it quotes (start-rules.ts and (c)'s search as printed), and the rerun of (c)'s last configuration with the rule's entries as
  * docs/hwmodel/size-reruns-400g-tx128.txt printed it.
  */
 import test from 'ava';
@@ -19,6 +19,7 @@ import {
 import { asicEngine, asicTargets } from '../hwmodel/sizing/workload-fixtures.js';
 import { txEntriesHeld, txHold, txRingFloor, txRingForRefresh } from '../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../hwmodel/sizing/workload/workload-bounds.js';
+import { startRules, startText } from '../../hwmodel/sizing/workload/start-rules.js';
 import { fixed, grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
@@ -124,4 +125,17 @@ test("section 10: (a)'s answer against the TX ring rule: its entries, and the me
       `(c)'s last configuration's ${busy('size-reruns-400g.txt', 'size-400g-last-knobs.json 3 10000 101')} in its 3 × 10 ms`,
     ),
   );
+});
+
+test("section 10: the Start line quoted for (c) is the code's start rules and the searched output's", (t) => {
+  const { a, costs } = readAnswer(join(ROOT, 'docs/hwmodel/size-400g-last-knobs.json'));
+  const rules = startRules(scaleTraffic(a.traffic, 1 + a.slos.margin), costs, a.slos.dropProbability);
+  const quoted = rules.map((r) => r.rule).join('; ');
+  t.true(paragraph.includes(`(for (c): \`${quoted}\`)`), quoted);
+  // The search kept as printed starts there, and its JSON's start is the CSV's search's.
+  const start = readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.1s-window.txt'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Start ('));
+  t.is(start?.slice(0, start.indexOf('): ') + 1), `Start (${startText(a.slos.margin, rules)})`);
+  t.regex(start ?? '', new RegExp(`record_layer\\.tx_ring_depth=${rules[1]!.start} `));
 });

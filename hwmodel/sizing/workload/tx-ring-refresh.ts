@@ -86,9 +86,13 @@ export function txRingFloorFor(load: Traffic, costs: DeviceCosts): number {
   return txRingFloor(recordsPerSecond(load.sealGbps, load.mix), txHold(load, costs, costs.dram.refreshNs));
 }
 
+/** Little's law at the mean hold (the DMA out and the link alone, no refresh), to a power of two, at least 4. */
+export function txRingAtMeanHold(load: Traffic, costs: DeviceCosts): number {
+  return Math.max(4, pow2((recordsPerSecond(load.sealGbps, load.mix) * txHold(load, costs, 0).total) / 1e9));
+}
+
 /** The rule's caveat for `load` (already × (1 + margin)) on `costs`. */
 export function txRingCaveat(load: Traffic, costs: DeviceCosts): string {
   const seal = recordsPerSecond(load.sealGbps, load.mix);
-  const little = Math.max(4, pow2((seal * txHold(load, costs, 0).total) / 1e9));
-  return txRingRefreshText(seal, txHold(load, costs, costs.dram.refreshNs), little);
+  return txRingRefreshText(seal, txHold(load, costs, costs.dram.refreshNs), txRingAtMeanHold(load, costs));
 }

@@ -9,7 +9,7 @@
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
 import { pkLanesForIntake } from './intake-blocking.js';
-import { txHold, txRingForRefresh } from './tx-ring-refresh.js';
+import { txHold, txRingAtMeanHold, txRingForRefresh } from './tx-ring-refresh.js';
 
 const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
@@ -57,7 +57,7 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts, dropSlo?: n
     rxRingDepth: 64,
     // Inline: Little's law at the longest hold a refresh gives; lookaside (no TX ring used): at the mean hold.
     txRingDepth: lookaside
-      ? Math.max(4, pow2((seal * txHold(traffic, costs, 0).total) / 1e9))
+      ? txRingAtMeanHold(traffic, costs)
       : txRingForRefresh(seal, txHold(traffic, costs, costs.dram.refreshNs)),
     keySlots: Math.min(pow2(traffic.activeSessions), 1024),
     memChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.memChannelBitsPerSecond)),

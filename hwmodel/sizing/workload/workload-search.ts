@@ -49,6 +49,7 @@ import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
+import { startRules, type StartRule } from './start-rules.js';
 import { caveatsOf, perUnitNote } from './search-caveats.js';
 import { txRingFloorFor } from './tx-ring-refresh.js';
 import { looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
@@ -129,6 +130,8 @@ export interface WorkloadSizing {
   readonly plan: AcceptancePlan;
   readonly costs: DeviceCosts;
   readonly bounds: DeviceKnobs;
+  /** The knobs started above their rate by a rule of their own, each rule with its figures (start-rules.ts). */
+  readonly startRules: readonly StartRule[];
   readonly steps: readonly SearchStep[];
   readonly answer: WorkloadAnswer | undefined;
   readonly sensitivity: readonly SensitivityRow[];
@@ -207,6 +210,7 @@ export function sizeWorkload(
     fitOf(k)?.objective ?? knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs, slos.dropProbability);
   const caveats = caveatsOf(costs, traffic, { load, dropSlo: slos.dropProbability, pkLanes: bounds.pkLanes });
+  const rules = startRules(load, costs, slos.dropProbability);
   const none = (verdict: string): WorkloadSizing => ({
     traffic,
     slos,
@@ -214,6 +218,7 @@ export function sizeWorkload(
     plan: planNow(),
     costs,
     bounds,
+    startRules: rules,
     steps,
     answer: undefined,
     sensitivity: [],
@@ -378,6 +383,7 @@ export function sizeWorkload(
     plan,
     costs,
     bounds,
+    startRules: rules,
     steps,
     answer: {
       knobs: met.knobs,
