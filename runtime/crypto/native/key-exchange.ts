@@ -8,6 +8,22 @@ const X25519_LENGTH = 32;
 /** "A fresh key": an empty array with a backing store of its own (N-API would give an on-heap one one per call). */
 const FRESH = new Uint8Array(new ArrayBuffer(0));
 
+function checkPeer(peer: Uint8Array): void {
+  if (peer.length !== X25519_LENGTH) throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
+}
+
+/**
+ * The shared secret the addon wrote to `out` (`ok`: it did), copied out and `out` zeroed. OpenSSL refuses low-order
+ * points itself (RFC 7748 §6); the all-zero check catches any other zero result.
+ */
+function sharedSecret(ok: boolean, out: Uint8Array): Uint8Array {
+  const secret = out.slice();
+  out.fill(0);
+  if (!ok) throw new CryptoError('x25519 peer public value gives no shared secret');
+  if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
+  return secret;
+}
+
 /** An X25519 share whose private key lives in the addon (native/src/x25519.c), cleansed by release(). */
 class NativeX25519Share extends HeldKey implements KeyShare {
   readonly group = 'x25519';
@@ -24,15 +40,8 @@ class NativeX25519Share extends HeldKey implements KeyShare {
 
   deriveSecret(peer: Uint8Array): Uint8Array {
     if (this.handle === undefined) throw new CryptoError('x25519 key share has been released');
-    if (peer.length !== X25519_LENGTH) throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
-    const out = this.out;
-    // OpenSSL refuses low-order points itself (RFC 7748 §6); the check below catches any other zero result.
-    const ok = this.binding.x25519Derive(this.handle, peer, out);
-    const secret = out.slice();
-    out.fill(0);
-    if (!ok) throw new CryptoError('x25519 peer public value gives no shared secret');
-    if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
-    return secret;
+    checkPeer(peer);
+    return sharedSecret(this.binding.x25519Derive(this.handle, peer, this.out), this.out);
   }
 }
 
@@ -49,13 +58,8 @@ export function nativeKeyExchange(binding: NativeBinding): {
     // One addon call, no handle held (nor finalization registered) for a private key that lives inside that call.
     answerKeyShare: (group, peer) => {
       if (group !== 'x25519' || binding.x25519Answer === undefined) return undefined;
-      if (peer.length !== X25519_LENGTH)
-        throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
-      const ok = binding.x25519Answer(peer, out, secretOut);
-      const secret = secretOut.slice();
-      secretOut.fill(0);
-      if (!ok) throw new CryptoError('x25519 peer public value gives no shared secret');
-      if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
+      checkPeer(peer);
+      const secret = sharedSecret(binding.x25519Answer(peer, out, secretOut), secretOut);
       return { publicKey: out.slice(), secret };
     },
     generateKeyShare: (group) => {

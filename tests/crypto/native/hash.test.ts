@@ -5,6 +5,7 @@ import { nativeBinding, NATIVE_DISABLED_BY_ENV } from '../../../runtime/crypto/n
 import { nativeDigest, nativeHash } from '../../../runtime/crypto/native/hash.js';
 import { checkHashes } from '../hash-checks.js';
 import { hex } from '../../support/canon.js';
+import { countedBinding } from './counted-binding.js';
 
 const binding = nativeBinding;
 test('the addon is loaded (unless DTLS13_NATIVE turns it off)', (t) =>
@@ -40,16 +41,7 @@ test('the addon is loaded (unless DTLS13_NATIVE turns it off)', (t) =>
 
     // A flight: four messages, then a digest: one call (hashAbsorb) for all of it where the addon has it.
     const calls: string[] = [];
-    const counted = new Proxy(binding!, {
-      get: (target, name, receiver): unknown => {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]): unknown => {
-          calls.push(String(name));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const counted = countedBinding(binding!, calls);
     const flight = nativeHash(counted)('sha256');
     calls.length = 0;
     for (let i = 0; i < 4; i++) flight.update(data.subarray(i * 100, i * 100 + 100));

@@ -7,6 +7,7 @@ import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import { pHash } from '../../../runtime/dtls12/prf.js';
 import { checkKdf } from '../hash-checks.js';
 import { hex } from '../../support/canon.js';
+import { countedBinding } from './counted-binding.js';
 
 const binding = nativeBinding;
 test('the addon is loaded (unless DTLS13_NATIVE turns it off)', (t) =>
@@ -25,16 +26,7 @@ function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Arr
   'hkdfExpandMany: the bytes of hkdfExpand for each info, HkdfLabels in one addon call, anything else one call each',
   (t) => {
     const calls: string[] = [];
-    const counted = new Proxy(binding!, {
-      get: (target, name, receiver): unknown => {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]): unknown => {
-          calls.push(String(name));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const counted = countedBinding(binding!, calls);
     const kdf = nativeKdf(counted);
     const prk = new Uint8Array(randomBytes(48));
     const hash = new Uint8Array(randomBytes(48));

@@ -21,6 +21,29 @@ import { asicTargets } from './workload-fixtures.js';
 
 const RUN = { warmupUs: 20, windowUs: 60, replications: 2, seed: 1 };
 
+/** docs/hwmodel-sizing.md's small search: 1 Gbit/s each way, IMIX, 1,000 PSK handshakes a second, 100 sessions. */
+const SMALL_TRAFFIC = checkTraffic({
+  openGbps: 1,
+  sealGbps: 1,
+  mix: IMIX,
+  handshake: 'psk',
+  handshakesPerSecond: 1000,
+  sessions: 100,
+});
+const SMALL_RUN = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+
+/** The small search's SLOs with drops at most `dropProbability`. */
+function smallSlos(dropProbability: number) {
+  return {
+    dropProbability,
+    p99Us: 10,
+    p999Us: undefined,
+    handshakesPerSecond: 1000,
+    burstDropProbability: undefined,
+    margin: 0.2,
+  };
+}
+
 test('the search: from the bounds, every growth proven; the answer meets its SLOs at the margin, costed, with its caveats and sensitivity', (t) => {
   const engine = loadEngine('asic');
   const targets = asicTargets();
@@ -83,23 +106,9 @@ test('an episode seen in the search sizes the acceptance after it; past the long
   // The small search of docs/hwmodel-sizing.md (1 Gbit/s, drops ≤ 1e-3): its trims' acceptance runs see an episode
   // of several records, after which no run up to 2 ms a seed can resolve the drop SLO.
   const engine = loadEngine('asic');
-  const traffic = checkTraffic({
-    openGbps: 1,
-    sealGbps: 1,
-    mix: IMIX,
-    handshake: 'psk',
-    handshakesPerSecond: 1000,
-    sessions: 100,
-  });
-  const slos = {
-    dropProbability: 1e-3,
-    p99Us: 10,
-    p999Us: undefined,
-    handshakesPerSecond: 1000,
-    burstDropProbability: undefined,
-    margin: 0.2,
-  };
-  const run = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+  const traffic = SMALL_TRAFFIC;
+  const slos = smallSlos(1e-3);
+  const run = SMALL_RUN;
   const r = sizeWorkload(asicTargets(), traffic, slos, engine, { run, maxWindowUs: 2000, sensitivity: false });
   t.true(r.plan.unseen.steady.records > 1, `unseen episode ${r.plan.unseen.steady.records}`);
   t.is(r.answer, undefined, r.verdict);
@@ -120,23 +129,9 @@ test('a row the trims leave not resolved by a larger episode asks for more recor
   // configuration's run sized for it (2 × 18,549 µs) shows one episode and leaves the drop row not resolved. The
   // search then asks for runs sized for the episodes seen (look 3: 2 × 29,374 µs, three episodes; look 4: 2 × 48,011
   // µs), each on fresh seeds, instead of ending, and the answer says on which look it was accepted and at what cost.
-  const traffic = checkTraffic({
-    openGbps: 1,
-    sealGbps: 1,
-    mix: IMIX,
-    handshake: 'psk',
-    handshakesPerSecond: 1000,
-    sessions: 100,
-  });
-  const slos = {
-    dropProbability: 1e-3,
-    p99Us: 10,
-    p999Us: undefined,
-    handshakesPerSecond: 1000,
-    burstDropProbability: undefined,
-    margin: 0.2,
-  };
-  const run = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+  const traffic = SMALL_TRAFFIC;
+  const slos = smallSlos(1e-3);
+  const run = SMALL_RUN;
   const r = sizeWorkload(asicTargets(), traffic, slos, loadEngine('asic'), {
     run,
     maxWindowUs: 100_000,
@@ -170,23 +165,9 @@ test('a row the trims leave not resolved by a larger episode asks for more recor
 test('a search that stops not resolved before any answer says "No configuration found" once, then why', (t) => {
   // Drops ≤ 1e-6 with runs of at most 200 µs: the first configuration past the screen cannot be resolved, and the
   // search stops there (its step says so).
-  const traffic = checkTraffic({
-    openGbps: 1,
-    sealGbps: 1,
-    mix: IMIX,
-    handshake: 'psk',
-    handshakesPerSecond: 1000,
-    sessions: 100,
-  });
-  const slos = {
-    dropProbability: 1e-6,
-    p99Us: 10,
-    p999Us: undefined,
-    handshakesPerSecond: 1000,
-    burstDropProbability: undefined,
-    margin: 0.2,
-  };
-  const run = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+  const traffic = SMALL_TRAFFIC;
+  const slos = smallSlos(1e-6);
+  const run = SMALL_RUN;
   const r = sizeWorkload(asicTargets(), traffic, slos, loadEngine('asic'), {
     run,
     maxWindowUs: 200,
