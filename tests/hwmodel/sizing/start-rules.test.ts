@@ -12,17 +12,10 @@ import { checkTraffic, IMIX, recordsPerSecond, scaleTraffic } from '../../../hwm
 import { txEntriesHeld, txHold } from '../../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
-import { asicEngine, asicTargets, defaultSlos } from './workload-fixtures.js';
+import { asicEngine, asicTargets, defaultSlos, QUESTION_C } from './workload-fixtures.js';
 
 const targets = asicTargets();
-const question = checkTraffic({
-  openGbps: 400,
-  sealGbps: 400,
-  mix: IMIX,
-  trainRecords: 4,
-  handshakesPerSecond: 50_000,
-  sessions: 1_000_000,
-});
+const question = QUESTION_C;
 
 test("(c)'s question: both start rules, each at the knob the search starts at, with its figures", (t) => {
   const costs = deviceCosts(asicEngine, targets, question);

@@ -16,7 +16,7 @@ import {
   txRingForRefresh,
 } from '../../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
-import { asicEngine, asicTargets, roomy } from './workload-fixtures.js';
+import { asicEngine, asicTargets, QUESTION_C, roomy } from './workload-fixtures.js';
 
 const targets = asicTargets();
 const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
@@ -35,14 +35,7 @@ test("Little's law at the longest hold: entries = rate × (tRFC + DMA out + link
 });
 
 test("(c)'s question starts its TX ring above the mean hold's entries, where its drops waited for one", (t) => {
-  const traffic = checkTraffic({
-    openGbps: 400,
-    sealGbps: 400,
-    mix: IMIX,
-    trainRecords: 4,
-    handshakesPerSecond: 50_000,
-    sessions: 1_000_000,
-  });
+  const traffic = QUESTION_C;
   const costs = deviceCosts(asicEngine, targets, traffic);
   const load = scaleTraffic(traffic, 1.2);
   const seal = recordsPerSecond(load.sealGbps, load.mix);

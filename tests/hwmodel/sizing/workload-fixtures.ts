@@ -1,11 +1,12 @@
 /**
  * What the workload-sizing tests share: the ASIC engine with its checked targets (1 Gbit/s of 1,500-byte
  * AES-128-GCM records, P-256: the targets only pick the suite and group whose cycle tables the workload model reads),
- * a roomy device no test's traffic fills, and the default SLOs at margin 0.
+ * a roomy device no test's traffic fills, the default SLOs at margin 0, and (c)'s question.
  */
 import { checkTargets, type CheckedTargets } from '../../../hwmodel/sizing/targets.js';
 import type { DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
 import type { Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
 import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
 
 export const asicEngine = loadEngine('asic');
@@ -42,3 +43,13 @@ export const defaultSlos: Slos = {
   burstDropProbability: undefined,
   margin: 0,
 };
+
+/** (c)'s question in docs/hwmodel-sizing.md: 400 Gbit/s each way, IMIX in trains of 4, 50,000 handshakes a second. */
+export const QUESTION_C = checkTraffic({
+  openGbps: 400,
+  sealGbps: 400,
+  mix: IMIX,
+  trainRecords: 4,
+  handshakesPerSecond: 50_000,
+  sessions: 1_000_000,
+});
