@@ -25,7 +25,7 @@ import {
 import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
 import { checkTraffic, IMIX, parseMix, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
-import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
+import { asicEngine, asicTargets, defaultSlos, EGRESS_OVERLOAD, roomy } from './workload-fixtures.js';
 
 const engine = asicEngine;
 const targets = asicTargets();
@@ -195,14 +195,7 @@ test("a burst is one draw: (a)'s earlier knobs drop in none of three seeds' burs
 
 test('stability first: an egress link offered 1.05 × its rate is outside the device at margin 0, whatever the buffers', (t) => {
   // 97 Gbit/s of IMIX records is 104.9 Gbit/s on the wire (29 B of header and tag a 354 B record) on a 100 Gbit/s link.
-  const traffic = checkTraffic({
-    openGbps: 0,
-    sealGbps: 97,
-    mix: IMIX,
-    handshakesPerSecond: 1000,
-    sessions: 1000,
-    linkGbps: 100,
-  });
+  const traffic = EGRESS_OVERLOAD;
   const r = sizeWorkload(targets, traffic, { ...slos, margin: 0 }, engine, {
     run: { warmupUs: 10, windowUs: 20, replications: 2, seed: 1 },
   });

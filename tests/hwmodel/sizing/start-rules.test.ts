@@ -8,11 +8,11 @@ import test from 'ava';
 import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import { intakeBlockingBound, pkLanesForIntake } from '../../../hwmodel/sizing/workload/intake-blocking.js';
 import { startRules, startText } from '../../../hwmodel/sizing/workload/start-rules.js';
-import { checkTraffic, IMIX, recordsPerSecond, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
+import { checkTraffic, recordsPerSecond, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { txEntriesHeld, txHold } from '../../../hwmodel/sizing/workload/tx-ring-refresh.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
-import { asicEngine, asicTargets, defaultSlos, QUESTION_C } from './workload-fixtures.js';
+import { asicEngine, asicTargets, defaultSlos, EGRESS_OVERLOAD, QUESTION_C } from './workload-fixtures.js';
 
 const targets = asicTargets();
 const question = QUESTION_C;
@@ -65,14 +65,7 @@ test('a PSK question has no public-key rule; a lookaside host no TX ring rule', 
 
 test('the search states the rules it started from, even when it makes no run', (t) => {
   // 97 Gbit/s of sealed IMIX on a 100 Gbit/s link at margin 0: outside the device, no run made.
-  const traffic = checkTraffic({
-    openGbps: 0,
-    sealGbps: 97,
-    mix: IMIX,
-    handshakesPerSecond: 1000,
-    sessions: 1000,
-    linkGbps: 100,
-  });
+  const traffic = EGRESS_OVERLOAD;
   const r = sizeWorkload(targets, traffic, defaultSlos, asicEngine, {
     run: { warmupUs: 10, windowUs: 20, replications: 2, seed: 1 },
   });

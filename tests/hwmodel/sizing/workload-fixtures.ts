@@ -53,3 +53,13 @@ export const QUESTION_C = checkTraffic({
   handshakesPerSecond: 50_000,
   sessions: 1_000_000,
 });
+
+/** An egress link offered 1.05 × its rate: 97 Gbit/s of sealed IMIX records, 104.9 Gbit/s on the wire of a 100 Gbit/s link. */
+export const EGRESS_OVERLOAD = checkTraffic({
+  openGbps: 0,
+  sealGbps: 97,
+  mix: IMIX,
+  handshakesPerSecond: 1000,
+  sessions: 1000,
+  linkGbps: 100,
+});
