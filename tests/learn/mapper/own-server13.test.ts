@@ -176,7 +176,8 @@ test('an alert sealed under keys a KeyUpdate stuck behind a dropped ClientHello 
     },
   );
   const { port } = await listener.listening;
-  const one = await openServerSul({ host: '127.0.0.1', port, version: '1.3', parallel: 1, waitMs: 200 });
+  // A wait of 1 s: the mapper moves to its next keys only once the KeyUpdate's ACK came within the step.
+  const one = await openServerSul({ host: '127.0.0.1', port, version: '1.3', parallel: 1, waitMs: 1000 });
   const recordsRead = (): number => sessions.at(-1)!.stats.connectionStats!.recordsReceived;
   const walkUntilAlert = async (word: readonly string[]): Promise<{ out: string[]; before: number; after: number }> => {
     const session = await one.open();
