@@ -19,7 +19,8 @@ export const TIME_P = 0.01;
 export interface Flipping extends Nondeterminism {
   /**
    * Per answer, how many of its votes were timed and the median ms from the peer's previous answer other than
-   * `timeout` (or the session's start) to the sending of the last input.
+   * `timeout` (or the session's start) to the sending of the last input; empty when the place is not `timed` (every
+   * vote came the same ms after that answer: 0 ms when the step before answered, so a median would say nothing).
    */
   readonly elapsed: Readonly<Record<OutputSymbol, { readonly median: number; readonly votes: number }>>;
   /**
@@ -83,7 +84,7 @@ export function describeFlipping(word: readonly InputSymbol[], edge: TreeEdge): 
   const both = [...(first ?? []), ...(second ?? [])];
   const timed = (first?.length ?? 0) > 0 && (second?.length ?? 0) > 0 && both.some((ms) => ms !== both[0]);
   const elapsed: Record<OutputSymbol, { median: number; votes: number }> = {};
-  for (const [o] of byVotes) {
+  for (const [o] of timed ? byVotes : []) {
     const times = edge.elapsed.get(o) ?? [];
     if (times.length > 0) elapsed[o] = { median: Math.round(median(times)), votes: times.length };
   }
@@ -98,7 +99,7 @@ export function describeFlipping(word: readonly InputSymbol[], edge: TreeEdge): 
   };
 }
 
-/** `W (A 12x after 62 ms, B 30x after 41 ms)`: a place, its answers and their median times. */
+/** `W (A 12x after 62 ms, B 30x after 41 ms)`: a place, its answers and their median times (when timed). */
 export function flippingText(f: Flipping): string {
   const answers = Object.entries(f.answers).map(([o, c]) => {
     const t = f.elapsed[o];

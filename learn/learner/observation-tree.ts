@@ -6,8 +6,10 @@
  * An answer is a vote, not a fact: each edge counts the sessions that gave each output there. The edge's output is
  * the one with the most votes (the earlier leader on a tie); it is *confirmed* once two sessions gave it and it leads
  * every other output by two votes (by one when the other is `timeout`, a late answer), and *settled* once confirmed or once it has `maxVotes` votes (an answer the peer
- * does not repeat: persistent nondeterminism). A session that disagrees with an unsettled edge stops there (its state
- * may differ, and a late answer spoils the rest of its answers); one that disagrees with a settled edge goes on.
+ * does not repeat: persistent nondeterminism). A session that disagrees with an edge stops there (its state may
+ * differ, and a late answer spoils the rest of its answers), unless the edge is voted on to the limit without a
+ * confirmed answer (persistent: no answer is the true one to disagree with). When `closed` takes the lead on an edge,
+ * everything below it answers `closed`: the answers a session that did not close there gave below it are dropped.
  */
 import { CLOSED } from '../sul.js';
 import type { InputSymbol, OutputSymbol } from '../sul.js';
@@ -234,7 +236,11 @@ export class ObservationTree {
         edge = { output: answered, node: made, votes: new Map(), flips: 0, elapsed: new Map() };
         node.children.set(input, edge);
       }
-      if (edge.votes.size === 0) edge.output = answered; // implied by a `closed` since outvoted: now asked
+      if (edge.votes.size === 0) {
+        // Implied by a `closed` since outvoted: now asked, and the node it leads to is what this answer says.
+        edge.output = answered;
+        if (this.pruneClosed) this.setClosed(edge.node, answered === CLOSED);
+      }
       this.vote(node, input, edge, answered);
       const ms = elapsed?.[k];
       if (ms !== undefined) {
@@ -253,12 +259,31 @@ export class ObservationTree {
   private vote(node: TreeNode, input: InputSymbol, edge: TreeEdge, answered: OutputSymbol): void {
     const before = edge.votes.size;
     edge.votes.set(answered, (edge.votes.get(answered) ?? 0) + 1);
-    if (before === 1 && edge.votes.size === 2) this.contestedEdges.push({ node, input, edge });
+    // Once per edge: one whose votes were dropped under a closed node may be contested again.
+    if (before === 1 && edge.votes.size === 2 && !this.contestedEdges.some((c) => c.edge === edge))
+      this.contestedEdges.push({ node, input, edge });
     if ((edge.votes.get(answered) ?? 0) > (edge.votes.get(edge.output) ?? 0)) {
       edge.output = answered;
       edge.flips++;
       this.changes++;
-      if (this.pruneClosed) edge.node.closed = node.closed || answered === CLOSED;
+      if (this.pruneClosed) this.setClosed(edge.node, node.closed || answered === CLOSED);
+    }
+  }
+
+  /**
+   * Marks a node closed or open. Closing it makes every answer below it `closed`: what sessions that did not close
+   * there had answered below it (a minority, now outvoted) is dropped with its votes, as no later session adds to it
+   * (a session stops at a closed node) and it would otherwise hold its words open, unsettled, forever.
+   */
+  private setClosed(node: TreeNode, closed: boolean): void {
+    node.closed = closed;
+    if (!closed) return;
+    for (const edge of node.children.values()) {
+      if (edge.votes.size > 0) this.changes++;
+      edge.output = CLOSED;
+      edge.votes.clear();
+      edge.elapsed.clear();
+      this.setClosed(edge.node, true);
     }
   }
 
@@ -276,9 +301,11 @@ export class ObservationTree {
     return n;
   }
 
-  /** Every edge where the peer gave more than one answer: its word and its votes. */
+  /** Every edge where the peer gave more than one answer (and its votes stand): its word and its votes. */
   contested(): { word: InputSymbol[]; edge: TreeEdge }[] {
-    return this.contestedEdges.map(({ node, input, edge }) => ({ word: [...node.word(), input], edge }));
+    return this.contestedEdges
+      .filter(({ edge }) => edge.votes.size > 1)
+      .map(({ node, input, edge }) => ({ word: [...node.word(), input], edge }));
   }
 }
 

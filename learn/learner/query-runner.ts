@@ -251,6 +251,7 @@ export class QueryRunner {
     const out: OutputSymbol[] = [];
     const elapsed: number[] = [];
     let answeredAt = performance.now();
+    let answeredLast = true; // the session's start: its first input is sent at once
     try {
       for (const input of word) {
         if (this.tree.pruneClosed && out[out.length - 1] === 'closed') {
@@ -258,10 +259,11 @@ export class QueryRunner {
           continue;
         }
         this.stats.steps++;
-        const sent = performance.now();
-        elapsed.push(Math.round((sent - answeredAt) * 10) / 10);
+        // Right after an answer the input goes at once: 0 ms, whatever our own process took in between.
+        elapsed.push(answeredLast ? 0 : Math.round((performance.now() - answeredAt) * 10) / 10);
         const output = await session.step(input);
-        if (output !== TIMEOUT) answeredAt = performance.now();
+        answeredLast = output !== TIMEOUT;
+        if (answeredLast) answeredAt = performance.now();
         out.push(output);
       }
     } finally {

@@ -1,7 +1,17 @@
 import test from 'ava';
-import { describeFlipping, flippingLines, flippingVerdict, mannWhitneyP } from '../../learn/learner/flipping.js';
+import {
+  describeFlipping,
+  flippingLines,
+  flippingText,
+  flippingVerdict,
+  mannWhitneyP,
+} from '../../learn/learner/flipping.js';
 import { learn } from '../../learn/learner/learn.js';
-import { TreeNode } from '../../learn/learner/observation-tree.js';
+import { machineSul } from '../../learn/learner/machine-sul.js';
+import type { MealyMachine } from '../../learn/learner/mealy.js';
+import { ObservationTree, TreeNode } from '../../learn/learner/observation-tree.js';
+import { QueryRunner } from '../../learn/learner/query-runner.js';
+import type { SystemUnderLearning } from '../../learn/sul.js';
 import type { TreeEdge } from '../../learn/learner/observation-tree.js';
 import { timedPeer } from './timed-peer.js';
 
@@ -115,4 +125,48 @@ test('a place whose times cannot differ (a first input, 0 ms in every vote) says
   t.deepEqual(flippingVerdict([timed, timed, first]), flippingVerdict([timed, timed]));
   // One answer never timed: no evidence either.
   t.false(describeFlipping(['H'], edgeOf({ A: [1, 5, 9], B: [] }, 'A')).timed);
+});
+
+test("a place right after an answer (an ACK on the peer's timer) has no median times: it is untimed", async (t) => {
+  // wolfSSL's 1.3 server's flipping place (docs/learn-peers.md): `c` comes right after the answer to `b`, and the peer
+  // acknowledges it on a timer of its own, within the wait in every other session. Every vote is 0 ms after the
+  // peer's previous answer, so the times cannot tell ACK from timeout; a median of 0 ms per answer used to be shown.
+  const truth: MealyMachine = {
+    inputs: ['a', 'b', 'c'],
+    next: [
+      [1, 0, 0],
+      [1, 2, 1],
+      [2, 2, 2],
+    ],
+    output: [
+      ['A', 'x', 'x'],
+      ['A', 'B', 'x'],
+      ['x', 'x', 'timeout'],
+    ],
+  };
+  const inner = machineSul(truth, { parallel: 2 });
+  let sessions = 0;
+  const sul: SystemUnderLearning = {
+    ...inner,
+    open: async () => {
+      const acknowledged = sessions++ % 2 === 1;
+      const s = await inner.open();
+      let step = 0;
+      return {
+        step: async (input) => {
+          const out = await s.step(input);
+          return step++ === 2 && acknowledged ? 'ACK' : out;
+        },
+        close: () => s.close(),
+      };
+    },
+  };
+  const runner = new QueryRunner(sul, new ObservationTree(true, 9));
+  await runner.confirm([['a', 'b', 'c']]);
+  const [place, ...more] = runner.flippingPlaces;
+  t.deepEqual(more, []);
+  t.deepEqual(place?.word, ['a', 'b', 'c']);
+  t.false(place?.timed);
+  t.deepEqual(place?.elapsed, {}, 'no median where every vote came 0 ms after an answer');
+  t.regex(flippingText(place!), /^a b c \((timeout|ACK) [45]x, (timeout|ACK) [45]x\)$/);
 });

@@ -185,3 +185,63 @@ test('a word no round answers alike ends learning with the words and places that
   );
   t.notRegex(e?.message ?? '', /\b0 places/);
 });
+
+/**
+ * wolfSSL's 1.3 server's pattern (docs/learn-peers.md): after `a b` the peer acknowledges `c` on a timer, inside the
+ * wait in some sessions (`ACK`) and after it in most (`timeout`), and `d` then ends the session (`closed`). The first
+ * session to ask the word was late from `d` on (`timeout` to `d` and after): its answers below `d` went into the tree
+ * before `closed` led there. Every later session stops at that closed node, so those answers got no second vote and
+ * held the word open: "1 word got no steady answer in 21 rounds of asking, at 1 place: a b c d (timeout 1x, closed
+ * 19x)", a place answered `closed` 19 times to 1.
+ */
+const TIMER_ACK: MealyMachine = {
+  inputs: ['a', 'b', 'c', 'd'],
+  // s0 -a-> s1 -b-> s2 -c-> s3 -d-> closed; every other input leaves the state as it is.
+  next: [
+    [1, 0, 0, 0],
+    [1, 2, 1, 1],
+    [2, 2, 3, 2],
+    [3, 3, 3, 4],
+    [4, 4, 4, 4],
+  ],
+  output: [
+    ['A', 'x', 'x', 'x'],
+    ['A', 'B', 'x', 'x'],
+    ['x', 'x', 'timeout', 'x'],
+    ['x', 'x', 'x', 'closed'],
+    ['closed', 'closed', 'closed', 'closed'],
+  ],
+};
+
+function timerAck(): SystemUnderLearning {
+  let lateFrom = -1;
+  return disturbed(TIMER_ACK, 4, (session, step, output) => {
+    if (session === 0 && step === 3) lateFrom = 3; // the first session's answer to `d` comes after the wait
+    if (session === 0 && lateFrom >= 0 && step >= lateFrom) return 'timeout';
+    // Every third session sees the ACK of `c` within the wait.
+    return step === 2 && output === 'timeout' && session % 3 === 1 ? 'ACK' : output;
+  });
+}
+
+test('answers a session gave below an answer later outvoted by `closed` do not hold the word open', async (t) => {
+  const word = ['a', 'b', 'c', 'd', 'a', 'b'];
+  const tree = new ObservationTree();
+  const runner = new QueryRunner(timerAck(), tree, Infinity, Infinity, undefined, 3);
+  await runner.confirm([word]);
+  t.deepEqual(tree.answers(word), ['A', 'B', 'timeout', 'closed', 'closed', 'closed']);
+  const path = tree.path(word);
+  t.deepEqual(Object.fromEntries(path[3]!.votes), { timeout: 1, closed: 2 }, 'the late answer outvoted');
+  t.true(path.every((e) => tree.settled(e)));
+  t.deepEqual(
+    runner.disagreements().outvoted.map((n) => n.word.join(' ')),
+    ['a b c', 'a b c d'],
+    'the places voted on are listed; the dropped answers below `d` are not places',
+  );
+  t.true(runner.stats.queries <= 4, `${runner.stats.queries} sessions`);
+});
+
+test('the timer-acknowledging peer is learned exactly, complete', async (t) => {
+  const result = await learn(timerAck(), { seed: 1, budget: 50 });
+  t.true(result.complete, result.stopped);
+  t.is(distinguishingWord(result.model, TIMER_ACK), undefined);
+});

@@ -81,13 +81,13 @@ test.serial(
 );
 
 test('a report without a command and no peer options, or a peer of another version, is a usage error (exit 2)', async (t) => {
-  const replay = fileURLToPath(new URL('../../docs/learn/dtls13-server12.json', import.meta.url));
+  const replay = fileURLToPath(new URL('../../docs/learn/dtls13-server13.json', import.meta.url));
   const none = await agree([replay, '--words', '2']);
   t.is(none.code, 2);
   t.regex(none.stderr, /records no command/);
-  const version = await agree([replay, '--connect', '127.0.0.1:9', '-dtls1_3', '--words', '2']);
+  const version = await agree([replay, '--connect', '127.0.0.1:9', '-dtls1_2', '--words', '2']);
   t.is(version.code, 2);
-  t.regex(version.stderr, /a model of a DTLS 1\.2 server; the options open a DTLS 1\.3 server/);
+  t.regex(version.stderr, /a model of a DTLS 1\.3 server; the options open a DTLS 1\.2 server/);
   const bad = await agree([replay, '--replay', replay, '--walks', '0']);
   t.is(bad.code, 2);
   t.regex(bad.stderr, /--walks must be a whole number >= 1/);

@@ -2,6 +2,7 @@ import test from 'ava';
 import { openServerSul } from '../../../learn/mapper/server-sul.js';
 import { referenceServer, type ReferenceServer } from '../../../learn/mapper/reference.js';
 import { CLOSED, type SystemUnderLearning } from '../../../learn/sul.js';
+import { listen, type DtlsSession } from '../../../runtime/index.js';
 import { certificateToPem, privateKeyToPem } from '../../../runtime/pki/pem.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { OUTPUT, randomWords, walk } from './steps.js';
@@ -148,5 +149,66 @@ test('a server that asks for a certificate: our Certificate and CertificateVerif
   } finally {
     await withCert.close();
     await asking.close();
+  }
+});
+
+// The learned model's `answer-after-fatal-alert` word, `... Finished ClientHello KeyUpdate Alert(unexpected_message)
+// Certificate` (docs/learn-peers.md): the server never reads that alert. The ClientHello after the handshake is
+// plaintext and dropped, but the mapper spent a message_seq on it; the KeyUpdate after it waits in reassembly for that
+// message_seq, acknowledged as buffered (RFC 9147 §7) and never processed, so the mapper, acknowledged, seals the alert
+// under epoch 4 keys the server never derives. The server holds the record for them and answers with an ACK (RFC 9147
+// §7.1); its connection lives on. Without the ClientHello the same alert is read and ends the connection.
+test('an alert sealed under keys a KeyUpdate stuck behind a dropped ClientHello never gives is held, not read', async (t) => {
+  const sessions: DtlsSession[] = [];
+  const listener = listen(
+    (session) => {
+      sessions.push(session);
+      session.onmessage = (data) => session.send(data);
+      session.onerror = () => undefined;
+    },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      cert: certificateToPem(id.chain[0]!),
+      key: privateKeyToPem(id.privateKey),
+      minVersion: 'DTLSv1.3',
+      maxVersion: 'DTLSv1.3',
+    },
+  );
+  const { port } = await listener.listening;
+  // A wait of 1 s: the mapper moves to its next keys only once the KeyUpdate's ACK came within the step.
+  const one = await openServerSul({ host: '127.0.0.1', port, version: '1.3', parallel: 1, waitMs: 1000 });
+  const recordsRead = (): number => sessions.at(-1)!.stats.connectionStats!.recordsReceived;
+  const walkUntilAlert = async (word: readonly string[]): Promise<{ out: string[]; before: number; after: number }> => {
+    const session = await one.open();
+    try {
+      const out: string[] = [];
+      let before = 0;
+      for (const input of word) {
+        if (input === 'Alert(unexpected_message)') before = recordsRead();
+        out.push(await session.step(input));
+      }
+      return { out, before, after: recordsRead() };
+    } finally {
+      await session.close();
+    }
+  };
+  try {
+    const stuck = await walkUntilAlert([
+      ...HANDSHAKE.slice(0, 3),
+      'ClientHello',
+      'KeyUpdate',
+      'Alert(unexpected_message)',
+    ]);
+    t.deepEqual(stuck.out.slice(3), ['timeout', 'ACK', 'ACK']);
+    t.is(stuck.after, stuck.before, 'the alert record is not read');
+    t.false(sessions.at(-1)!.destroyed);
+    const read = await walkUntilAlert([...HANDSHAKE.slice(0, 3), 'KeyUpdate', 'Alert(unexpected_message)']);
+    t.deepEqual(read.out.slice(3), ['ACK', 'timeout']);
+    t.is(read.after, read.before + 1, 'the alert record is read');
+    t.true(sessions.at(-1)!.destroyed);
+  } finally {
+    await one.close();
+    await listener.close();
   }
 });
