@@ -8,11 +8,18 @@ const hasTransfer = typeof Object.getOwnPropertyDescriptor(ArrayBuffer.prototype
 
 // Most test files wait on sockets, peers' processes and timers rather than compute: during the interop files the load
 // average stays near 0.1 with one file per core. Two files per core keep the cores busy; the files that take longest
-// start first, so that no long file is left running alone at the end. The peers learned as regression tests (about
-// 19 minutes, serial inside the file) start at once.
+// start first, so that no long file is left running alone at the end. The learning runs against real peers and against
+// dtls13's own ends wait almost all the time (tests/learn/self.test.ts: some 26 s of CPU in 15 minutes), so they start
+// at once, in slots of their own beyond the two per core, so that they neither hold back the files that compute nor
+// end the run by starting late.
 const FILES_PER_CORE = 2;
-const LONGEST_FIRST = [
+const WAITING_LEARN_RUNS = [
   '/tests/learn/peers.test.ts',
+  '/tests/learn/self.test.ts',
+  '/tests/learn/self-client.test.ts',
+];
+const LONGEST_FIRST = [
+  ...WAITING_LEARN_RUNS,
   '/tests/wire/fuzz.test.ts',
   '/tests/dtls13/matrix.test.ts',
   '/tests/cli/learn',
@@ -33,7 +40,7 @@ const rank = (file) => {
 };
 
 export default {
-  concurrency: FILES_PER_CORE * availableParallelism(),
+  concurrency: FILES_PER_CORE * availableParallelism() + WAITING_LEARN_RUNS.length,
   sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b, [], { numeric: true }),
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx', ...(hasTransfer ? [] : ['--harmony-rab-gsab-transfer'])],
