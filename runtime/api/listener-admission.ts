@@ -211,38 +211,40 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     socket.on('error', () => {});
   }
 
-  /** Makes (or takes, `io.socket`) the socket and every part over it, binds it, and resolves once it is listening. */
+  /**
+   * Makes the socket (or takes `adopted`'s, bound) and every part over it, binds it, sets `udp`'s options on it, and
+   * resolves once it is listening.
+   */
   async bind(
     options: UdpServerOptions,
     limits: UdpServerLimits,
-    io:
-      | { readonly socket: Socket; readonly route?: DatagramRoute }
-      | { readonly socket?: undefined; readonly udp: ListenerUdpOptions },
+    udp: ListenerUdpOptions,
+    adopted?: { readonly socket: Socket; readonly route?: DatagramRoute },
   ): Promise<Socket> {
-    if (io.socket !== undefined) {
-      this.open(options, limits, io.socket, io.route);
-      this.served = true;
-      return io.socket;
-    }
-    const { host, port, reusePort, ttl, ...udp } = io.udp;
-    const socket = createSocket({
-      type: isIP(host) === 6 ? 'udp6' : 'udp4',
-      ...udp,
-      ...(reusePort ? { reusePort: true } : {}),
+    const { host, port, reusePort, ipv6Only } = udp;
+    const socket =
+      adopted?.socket ??
+      createSocket({
+        type: isIP(host) === 6 ? 'udp6' : 'udp4',
+        ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+        ...(reusePort ? { reusePort: true } : {}),
+      });
+    const settle = (set: () => void): void => {
+      try {
+        set();
+      } catch (e) {
+        if (adopted === undefined) socket.close();
+        throw e instanceof Error ? e : new Error(String(e));
+      }
+    };
+    settle(() => this.open(options, limits, socket, adopted?.route));
+    if (adopted === undefined) await boundSocket(socket, { port, address: host });
+    // Set once bound, as node:dgram takes them (an adopted socket was bound by its maker).
+    settle(() => {
+      if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
+      if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);
+      if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
     });
-    try {
-      this.open(options, limits, socket);
-    } catch (e) {
-      socket.close();
-      throw e;
-    }
-    await boundSocket(socket, { port, address: host });
-    try {
-      if (ttl !== undefined) socket.setTTL(ttl);
-    } catch (e) {
-      socket.close();
-      throw e instanceof Error ? e : new Error(String(e));
-    }
     this.served = true;
     return socket;
   }

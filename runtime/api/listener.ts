@@ -73,7 +73,6 @@ export class DtlsListener {
       // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
       this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
     }
-    const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
     // Key log lines (named by ClientHello.random) go to `keyLog` and `onkeylog`; none is formatted unless asked.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
@@ -81,7 +80,9 @@ export class DtlsListener {
       sessions.keyLogged(line);
     };
     options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || sessions.keyLogWanted });
-    this.listening = admission.bind(options, limits, io).then((bound) => {
+    const io =
+      socket === undefined ? undefined : { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) };
+    this.listening = admission.bind(options, limits, udp, io).then((bound) => {
       const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
       return this.bound;
@@ -219,11 +220,5 @@ export function listenAdopted(
   socket: Socket,
   route: DatagramRoute,
 ): DtlsListener {
-  const listenerOptions = serverOptions(options);
-  const udp = listenerOptions.udp;
-  // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
-  if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
-  if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);
-  if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
-  return new DtlsListener(onsession, listenerOptions, { socket, route });
+  return new DtlsListener(onsession, serverOptions(options), { socket, route });
 }
