@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { ConfigError, described, portOption } from '../config-error.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import { Transport } from '../node/transport.js';
 import { SessionDriver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../node/socket-bind.js';
@@ -132,7 +133,7 @@ function start(
 export function connectOverSocket(
   connection: Connection,
   socket: Socket,
-  server: { address: string; port: number },
+  server: RemoteAddress,
   mtu: number,
 ): DtlsSession {
   const driver = new SessionDriver<DtlsSession>(server, undefined);
@@ -146,7 +147,7 @@ function startOverTransport(
   driver: SessionDriver<DtlsSession>,
   connection: Connection,
   socket: Socket,
-  server: { address: string; port: number },
+  server: RemoteAddress,
   { lend }: Lending,
 ): void {
   // The session closes the socket once ended (the transport is free for another session then).
@@ -156,7 +157,7 @@ function startOverTransport(
   const transport = Transport.of(socket);
   transport.serveClient(driver, UNNAMED, lend);
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
-  socket.on('remote', (to: { address: string; port: number }) => {
+  socket.on('remote', (to: RemoteAddress) => {
     driver.remote = to;
     transport.migrated(driver);
   });

@@ -26,6 +26,7 @@ import { serverConfigs, type VersionConfigs } from '../connection/version-config
 import type { Connection } from '../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
 import { boundSocket } from '../node/socket-bind.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session.js';
@@ -67,12 +68,7 @@ export interface AdmissionSide {
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
   accepted(driver: Driver, clientRandom: string | undefined): void;
   /** The stateless cookie exchange refused a ClientHello with an alert before any session existed. */
-  refused(
-    remote: { readonly address: string; readonly port: number },
-    alert: string,
-    reason: string,
-    thrown: unknown,
-  ): void;
+  refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void;
   /** A session's handshake failed with a fatal alert of ours (not a callback's nor a timeout's). */
   handshakeFailed(): void;
   /** An application callback ended a session (`duringHandshake`: before it opened). */
@@ -414,7 +410,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private startAfterStore(
     key: string,
     host: string,
-    remote: { address: string; port: number },
+    remote: RemoteAddress,
     random: string,
     first: Uint8Array,
     binder: Uint8Array,
@@ -432,7 +428,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   }
 
   /** Answers `first`, a whole 0-RTT ClientHello, with the cookie exchange as if it came without early data. */
-  private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
+  private retryWithCookie(key: string, remote: RemoteAddress, first: Uint8Array): void {
     let outcome: HelloOutcome | undefined;
     try {
       outcome = this.responder.handle(first, key, sessionNow());
@@ -455,7 +451,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private start(
     key: string,
     host: string,
-    remote: { address: string; port: number },
+    remote: RemoteAddress,
     random: string | undefined,
     start: HelloStart,
     first: Uint8Array,
@@ -487,7 +483,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private admit(
     key: string,
     host: string,
-    remote: { address: string; port: number },
+    remote: RemoteAddress,
     random: string | undefined,
     connection: Connection,
     first: Uint8Array,

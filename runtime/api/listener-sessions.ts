@@ -2,6 +2,7 @@ import { thrownError } from '../handshake/callback-error.js';
 import { tell } from './application-callback.js';
 import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
 import type { AdmissionSide } from './listener-admission.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import { ListenerCounts } from './listener-stats.js';
 import type { SessionDriver } from './session-driver.js';
 import { DtlsSession, sessionKeyLog, type SessionLocal } from './session.js';
@@ -95,12 +96,7 @@ export class ListenerSessions<
     this.counts.handshakeErrors++;
   }
 
-  refused(
-    remote: { readonly address: string; readonly port: number },
-    alert: string,
-    reason: string,
-    thrown: unknown,
-  ): void {
+  refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void {
     this.counts.handshakeErrors++;
     if (thrown !== undefined) this.counts.callbackErrors++;
     const error =
