@@ -8,7 +8,7 @@ import { bindSocket, createClientSocket } from '../node/socket-bind.js';
 import { ipVersion } from '../node/ip-version.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
-import { integerFrom } from './option-names.js';
+import { integerFrom, integersInto } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../connection/connection.js';
@@ -51,8 +51,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     mtu,
     transport,
   } = clientOptions(host, options, authorization);
-  const handshakeMs = integerFrom('connect', 'handshakeTimeout', options.handshakeTimeout);
-  const idleMs = integerFrom('connect', 'idleTimeout', options.idleTimeout);
+  const deadlines = integersInto('connect', 'connection', options); // handshakeTimeoutMs, idleTimeoutMs
   const bindPort = integerFrom('connect', 'bindPort', options.bindPort);
   if (options.bindHost !== undefined && ipVersion(options.bindHost) === 0)
     throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
@@ -76,8 +75,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
     keyLog: Object.assign((line: string) => sessionKeyLog(session, line), { wanted: () => session.onkeylog !== null }),
-    handshakeTimeoutMs: handshakeMs,
-    idleTimeoutMs: idleMs,
+    ...deadlines,
   });
 
   const lending = { lend: connectionOptions.onDatagram === undefined };

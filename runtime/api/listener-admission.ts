@@ -138,15 +138,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
     this.transport = Transport.forListener<Driver>(socket);
-    const {
-      antiReplay,
-      minVersion,
-      maxVersion,
-      cipherSuites12,
-      requireExtendedMasterSecret,
-      maxSessionIds12: _maxSessionIds12,
-      ...rest
-    } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
     this.askingStore = {
       admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w),
