@@ -61,7 +61,7 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 /** A server session's driver: what the demux, the admission and the sweep hold of each session. */
 type Driver = SessionDriver<DtlsSession>;
 
-/** What the admission tells the listener's sessions part (listener-sessions.ts) of the sessions it makes and ends. */
+/** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
 export interface AdmissionSide {
   /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
   makeSession(driver: Driver): void;
