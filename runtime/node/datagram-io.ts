@@ -13,7 +13,7 @@ export const SEND_BATCH_MAX = 1024;
 /**
  * Batched datagram I/O on a node:dgram socket. With the native addon on Linux and an IPv4 socket, one send's datagrams
  * to one peer leave in one system call (UDP GSO or sendmmsg) and waiting datagrams are taken by recvmmsg; otherwise
- * (IPv6, unbound, closed, refused, `DTLS13_UDP_BATCH=0`) node:dgram as before. The fd is read from node:dgram's handle
+ * (IPv6, unbound, closed, refused, `DTLS13_UDP_BATCH=0`) node:dgram's own calls. The fd is read from node:dgram's handle
  * on every call, so a closed socket is never written through a reused descriptor number.
  *
  * {@link receive} can read a server's socket itself: libuv's reading stopped, a watcher on the descriptor, recvmmsg
