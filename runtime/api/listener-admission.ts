@@ -361,15 +361,9 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     const refusal = this.admission.refusal(host, slot?.primary !== undefined);
     if (refusal) return this.refuse(refusal);
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
-    let outcome: HelloOutcome;
-    try {
-      outcome = this.responder.handle(d, key, sessionNow(), address);
-    } catch {
-      this.tallies.connectionErrors++;
-      return;
-    }
-    if (outcome.kind === 'reply') return this.reply(outcome, address, port);
-    if (outcome.kind !== 'accept') return;
+    const outcome = this.answer(d, key, address);
+    if (outcome?.kind === 'reply') return this.reply(outcome, address, port);
+    if (outcome?.kind !== 'accept') return;
     const random = outcome.random ?? hello.random;
     const same =
       slot &&
@@ -421,14 +415,18 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 
   /** Answers `first`, a whole 0-RTT ClientHello, with the cookie exchange as if it came without early data. */
   private retryWithCookie(key: string, remote: RemoteAddress, first: Uint8Array): void {
-    let outcome: HelloOutcome | undefined;
+    const outcome = this.answer(first, key);
+    if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
+  }
+
+  /** The hello responder's answer to a ClientHello from `key`; undefined, counted, when the responder threw. */
+  private answer(d: Uint8Array, key: string, address?: string): HelloOutcome | undefined {
     try {
-      outcome = this.responder.handle(first, key, sessionNow());
+      return this.responder.handle(d, key, sessionNow(), address);
     } catch {
       this.tallies.connectionErrors++;
-      return;
+      return undefined;
     }
-    if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
   }
 
   /** The store asked from inside a connection: only a synchronous answer counts (a promise refuses the early data). */
@@ -439,7 +437,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return false;
   }
 
-  /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
+  /** Makes a connection (either version) and its session for a new handshake from `key`, and hands it the ClientHello. */
   private start(
     key: string,
     host: string,
@@ -449,7 +447,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     first: Uint8Array,
     earlyDataAdmitted?: StoreVerdict,
   ): void {
-    let connection: DtlsConnection;
+    let connection: Connection;
     try {
       // The verdict of a 0-RTT ClientHello let in without a cookie; else the connection asks a synchronous store.
       const antiReplay =
@@ -468,18 +466,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
       this.tallies.connectionErrors++;
       return;
     }
-    this.admit(key, host, remote, random, connection, first);
-  }
-
-  /** Makes the session of a new connection (either version) from `key` and hands it the ClientHello datagram. */
-  private admit(
-    key: string,
-    host: string,
-    remote: RemoteAddress,
-    random: string | undefined,
-    connection: Connection,
-    first: Uint8Array,
-  ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     const superseded = slot.successor;
