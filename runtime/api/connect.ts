@@ -1,13 +1,14 @@
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { ConfigError, described, portOption } from '../config-error.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import { Transport } from '../node/transport.js';
 import { SessionDriver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../node/socket-bind.js';
 import { ipVersion } from '../node/ip-version.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
-import { integerFrom } from './option-names.js';
+import { integerFrom, integersInto } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../connection/connection.js';
@@ -50,8 +51,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     mtu,
     transport,
   } = clientOptions(host, options, authorization);
-  const handshakeMs = integerFrom('connect', 'handshakeTimeout', options.handshakeTimeout);
-  const idleMs = integerFrom('connect', 'idleTimeout', options.idleTimeout);
+  const deadlines = integersInto('connect', 'connection', options); // handshakeTimeoutMs, idleTimeoutMs
   const bindPort = integerFrom('connect', 'bindPort', options.bindPort);
   if (options.bindHost !== undefined && ipVersion(options.bindHost) === 0)
     throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
@@ -75,8 +75,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
     keyLog: Object.assign((line: string) => sessionKeyLog(session, line), { wanted: () => session.onkeylog !== null }),
-    handshakeTimeoutMs: handshakeMs,
-    idleTimeoutMs: idleMs,
+    ...deadlines,
   });
 
   const lending = { lend: connectionOptions.onDatagram === undefined };
@@ -132,7 +131,7 @@ function start(
 export function connectOverSocket(
   connection: Connection,
   socket: Socket,
-  server: { address: string; port: number },
+  server: RemoteAddress,
   mtu: number,
 ): DtlsSession {
   const driver = new SessionDriver<DtlsSession>(server, undefined);
@@ -146,7 +145,7 @@ function startOverTransport(
   driver: SessionDriver<DtlsSession>,
   connection: Connection,
   socket: Socket,
-  server: { address: string; port: number },
+  server: RemoteAddress,
   { lend }: Lending,
 ): void {
   // The session closes the socket once ended (the transport is free for another session then).
@@ -156,7 +155,7 @@ function startOverTransport(
   const transport = Transport.of(socket);
   transport.serveClient(driver, UNNAMED, lend);
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
-  socket.on('remote', (to: { address: string; port: number }) => {
+  socket.on('remote', (to: RemoteAddress) => {
     driver.remote = to;
     transport.migrated(driver);
   });

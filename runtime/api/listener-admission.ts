@@ -26,6 +26,7 @@ import { serverConfigs, type VersionConfigs } from '../connection/version-config
 import type { Connection } from '../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
 import { boundSocket } from '../node/socket-bind.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session.js';
@@ -60,19 +61,14 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 /** A server session's driver: what the demux, the admission and the sweep hold of each session. */
 type Driver = SessionDriver<DtlsSession>;
 
-/** What the admission tells the listener's sessions part (listener-sessions.ts) of the sessions it makes and ends. */
+/** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
 export interface AdmissionSide {
   /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
   makeSession(driver: Driver): void;
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
   accepted(driver: Driver, clientRandom: string | undefined): void;
   /** The stateless cookie exchange refused a ClientHello with an alert before any session existed. */
-  refused(
-    remote: { readonly address: string; readonly port: number },
-    alert: string,
-    reason: string,
-    thrown: unknown,
-  ): void;
+  refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void;
   /** A session's handshake failed with a fatal alert of ours (not a callback's nor a timeout's). */
   handshakeFailed(): void;
   /** An application callback ended a session (`duringHandshake`: before it opened). */
@@ -142,15 +138,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
     this.transport = Transport.forListener<Driver>(socket);
-    const {
-      antiReplay,
-      minVersion,
-      maxVersion,
-      cipherSuites12,
-      requireExtendedMasterSecret,
-      maxSessionIds12: _maxSessionIds12,
-      ...rest
-    } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
     this.askingStore = {
       admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w),
@@ -211,38 +199,40 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     socket.on('error', () => {});
   }
 
-  /** Makes (or takes, `io.socket`) the socket and every part over it, binds it, and resolves once it is listening. */
+  /**
+   * Makes the socket (or takes `adopted`'s, bound) and every part over it, binds it, sets `udp`'s options on it, and
+   * resolves once it is listening.
+   */
   async bind(
     options: UdpServerOptions,
     limits: UdpServerLimits,
-    io:
-      | { readonly socket: Socket; readonly route?: DatagramRoute }
-      | { readonly socket?: undefined; readonly udp: ListenerUdpOptions },
+    udp: ListenerUdpOptions,
+    adopted?: { readonly socket: Socket; readonly route?: DatagramRoute },
   ): Promise<Socket> {
-    if (io.socket !== undefined) {
-      this.open(options, limits, io.socket, io.route);
-      this.served = true;
-      return io.socket;
-    }
-    const { host, port, reusePort, ttl, ...udp } = io.udp;
-    const socket = createSocket({
-      type: isIP(host) === 6 ? 'udp6' : 'udp4',
-      ...udp,
-      ...(reusePort ? { reusePort: true } : {}),
+    const { host, port, reusePort, ipv6Only } = udp;
+    const socket =
+      adopted?.socket ??
+      createSocket({
+        type: isIP(host) === 6 ? 'udp6' : 'udp4',
+        ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+        ...(reusePort ? { reusePort: true } : {}),
+      });
+    const settle = (set: () => void): void => {
+      try {
+        set();
+      } catch (e) {
+        if (adopted === undefined) socket.close();
+        throw e instanceof Error ? e : new Error(String(e));
+      }
+    };
+    settle(() => this.open(options, limits, socket, adopted?.route));
+    if (adopted === undefined) await boundSocket(socket, { port, address: host });
+    // Set once bound, as node:dgram takes them (an adopted socket was bound by its maker).
+    settle(() => {
+      if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
+      if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);
+      if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
     });
-    try {
-      this.open(options, limits, socket);
-    } catch (e) {
-      socket.close();
-      throw e;
-    }
-    await boundSocket(socket, { port, address: host });
-    try {
-      if (ttl !== undefined) socket.setTTL(ttl);
-    } catch (e) {
-      socket.close();
-      throw e instanceof Error ? e : new Error(String(e));
-    }
     this.served = true;
     return socket;
   }
@@ -371,15 +361,9 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     const refusal = this.admission.refusal(host, slot?.primary !== undefined);
     if (refusal) return this.refuse(refusal);
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
-    let outcome: HelloOutcome;
-    try {
-      outcome = this.responder.handle(d, key, sessionNow(), address);
-    } catch {
-      this.tallies.connectionErrors++;
-      return;
-    }
-    if (outcome.kind === 'reply') return this.reply(outcome, address, port);
-    if (outcome.kind !== 'accept') return;
+    const outcome = this.answer(d, key, address);
+    if (outcome?.kind === 'reply') return this.reply(outcome, address, port);
+    if (outcome?.kind !== 'accept') return;
     const random = outcome.random ?? hello.random;
     const same =
       slot &&
@@ -412,7 +396,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private startAfterStore(
     key: string,
     host: string,
-    remote: { address: string; port: number },
+    remote: RemoteAddress,
     random: string,
     first: Uint8Array,
     binder: Uint8Array,
@@ -430,15 +414,19 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   }
 
   /** Answers `first`, a whole 0-RTT ClientHello, with the cookie exchange as if it came without early data. */
-  private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
-    let outcome: HelloOutcome | undefined;
+  private retryWithCookie(key: string, remote: RemoteAddress, first: Uint8Array): void {
+    const outcome = this.answer(first, key);
+    if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
+  }
+
+  /** The hello responder's answer to a ClientHello from `key`; undefined, counted, when the responder threw. */
+  private answer(d: Uint8Array, key: string, address?: string): HelloOutcome | undefined {
     try {
-      outcome = this.responder.handle(first, key, sessionNow());
+      return this.responder.handle(d, key, sessionNow(), address);
     } catch {
       this.tallies.connectionErrors++;
-      return;
+      return undefined;
     }
-    if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
   }
 
   /** The store asked from inside a connection: only a synchronous answer counts (a promise refuses the early data). */
@@ -449,17 +437,17 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return false;
   }
 
-  /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
+  /** Makes a connection (either version) and its session for a new handshake from `key`, and hands it the ClientHello. */
   private start(
     key: string,
     host: string,
-    remote: { address: string; port: number },
+    remote: RemoteAddress,
     random: string | undefined,
     start: HelloStart,
     first: Uint8Array,
     earlyDataAdmitted?: StoreVerdict,
   ): void {
-    let connection: DtlsConnection;
+    let connection: Connection;
     try {
       // The verdict of a 0-RTT ClientHello let in without a cookie; else the connection asks a synchronous store.
       const antiReplay =
@@ -478,18 +466,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
       this.tallies.connectionErrors++;
       return;
     }
-    this.admit(key, host, remote, random, connection, first);
-  }
-
-  /** Makes the session of a new connection (either version) from `key` and hands it the ClientHello datagram. */
-  private admit(
-    key: string,
-    host: string,
-    remote: { address: string; port: number },
-    random: string | undefined,
-    connection: Connection,
-    first: Uint8Array,
-  ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     const superseded = slot.successor;

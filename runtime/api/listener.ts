@@ -1,16 +1,18 @@
 import { ConfigError } from '../config-error.js';
 import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
+import { thrownError } from '../handshake/callback-error.js';
+import type { RemoteAddress } from '../node/peer-paths.js';
 import type { DatagramRoute, Transport } from '../node/transport.js';
 import type { UdpServerStats } from './server-options.js';
-import { ListenerAdmission, type ConnectionIdObserver } from './listener-admission.js';
-import { ListenerSessions } from './listener-sessions.js';
+import { ListenerAdmission, type AdmissionSide, type ConnectionIdObserver } from './listener-admission.js';
 import type { SessionDriver } from './session-driver.js';
 import { attachTransport } from './transport.js';
-import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
+import { tell } from './application-callback.js';
+import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import type { DtlsSession, SessionAddress } from './session.js';
-import { listenerStats, type DtlsListenerStats } from './listener-stats.js';
+import { DtlsSession, sessionKeyLog, type SessionAddress, type SessionLocal } from './session.js';
+import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../pki/raw-public-key.js';
@@ -36,7 +38,7 @@ export class DtlsListener {
   readonly stats: DtlsListenerStats;
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** The sessions it hands out: made, given to `onsession`, told their key log lines, counted (listener-sessions.ts). */
+  /** The sessions it hands out: made, given to `onsession`, told their key log lines, counted ({@link ListenerSessions}). */
   private readonly sessions: ListenerSessions<DtlsListener>;
   /** The socket, its demux, the cookie exchange, admission and resting: what no session takes (listener-admission.ts). */
   private readonly admission: ListenerAdmission;
@@ -73,7 +75,6 @@ export class DtlsListener {
       // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
       this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
     }
-    const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
     // Key log lines (named by ClientHello.random) go to `keyLog` and `onkeylog`; none is formatted unless asked.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
@@ -81,7 +82,9 @@ export class DtlsListener {
       sessions.keyLogged(line);
     };
     options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || sessions.keyLogWanted });
-    this.listening = admission.bind(options, limits, io).then((bound) => {
+    const io =
+      socket === undefined ? undefined : { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) };
+    this.listening = admission.bind(options, limits, udp, io).then((bound) => {
       const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
       return this.bound;
@@ -219,11 +222,109 @@ export function listenAdopted(
   socket: Socket,
   route: DatagramRoute,
 ): DtlsListener {
-  const listenerOptions = serverOptions(options);
-  const udp = listenerOptions.udp;
-  // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
-  if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
-  if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);
-  if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
-  return new DtlsListener(onsession, listenerOptions, { socket, route });
+  return new DtlsListener(onsession, serverOptions(options), { socket, route });
+}
+
+/**
+ * The sessions a listener hands the application, the part of a DtlsListener its admission (listener-admission.ts)
+ * tells of them: it makes each session over the driver the admission made, hands it to `onsession`, routes key log
+ * lines to it, keeps it until it ends (for the listener's `destroy`), and counts refused and failed handshakes for
+ * `onhandshakeerror`. `L`: the listener, each session's `listener`.
+ */
+export class ListenerSessions<
+  L extends { readonly onhandshakeerror: HandshakeErrorHandler | null },
+> implements AdmissionSide {
+  /** What the listener counts itself (`stats` reads them with its server's counts). */
+  readonly counts = new ListenerCounts();
+  /** The sessions not yet ended: those the listener's `destroy` ends. */
+  private readonly open = new Set<DtlsSession>();
+  /** Sessions by their ClientHello.random (hex; the session's own is its driver's `place.random`), for their key log lines. */
+  private readonly byClientRandom = new Map<string, DtlsSession>();
+  /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
+  private keyLogSet = false;
+  private readonly listener: L;
+  private readonly onsession: (session: DtlsSession<L>) => void;
+  private readonly mtu: number;
+  /** This end as each of its sessions shows it: the leaf certificate. */
+  private readonly local: SessionLocal;
+
+  constructor(listener: L, onsession: (session: DtlsSession<L>) => void, mtu: number, local: SessionLocal) {
+    this.listener = listener;
+    this.onsession = onsession;
+    this.mtu = mtu;
+    this.local = local;
+  }
+
+  /** Whether key log lines are wanted for `onkeylog`: a session had it set once `onsession` returned. */
+  get keyLogWanted(): boolean {
+    return this.keyLogSet;
+  }
+
+  makeSession(driver: SessionDriver<DtlsSession>): void {
+    new DtlsSession<L>('server', this.mtu, driver, undefined, this.listener, this.local);
+  }
+
+  accepted(driver: SessionDriver<DtlsSession>, clientRandom: string | undefined): void {
+    const session = driver.session;
+    this.counts.serverSessions++;
+    this.open.add(session);
+    if (clientRandom !== undefined) this.byClientRandom.set(clientRandom, session);
+    try {
+      this.onsession(session as DtlsSession<L>); // made by makeSession, with this listener
+      if (session.onkeylog !== null) this.keyLogSet = true;
+    } catch (e) {
+      // The session cannot go on without its handler: its handshake ends with internal_error, reported as any callback's.
+      driver.apply((connection) => connection.failForCallback('onsession', e));
+    }
+  }
+
+  sessionEnded(driver: SessionDriver<DtlsSession>): void {
+    const session = driver.session;
+    this.open.delete(session);
+    const random = driver.place.random;
+    if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
+  }
+
+  /** A key log line (NSS format: `LABEL <client_random> <secret>`), to the `onkeylog` of the session whose ClientHello had that random. */
+  keyLogged(line: string): void {
+    const random = line.split(' ', 2)[1];
+    const session = random === undefined ? undefined : this.byClientRandom.get(random);
+    if (session?.onkeylog) sessionKeyLog(session, line);
+  }
+
+  /** Ends every session not ended yet at once (the listener's `destroy`). */
+  destroyAll(reason: Error): void {
+    for (const s of this.open) s.destroy(reason);
+  }
+
+  callbackFailed(error: Error, driver: SessionDriver<DtlsSession>, duringHandshake: boolean): void {
+    this.counts.callbackErrors++;
+    if (duringHandshake) {
+      this.counts.handshakeErrors++;
+      const remote = driver.session.remoteAddress;
+      tell(
+        this.listener.onhandshakeerror,
+        withCode(error, 'ERR_DTLS_CALLBACK'),
+        remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
+      );
+    }
+  }
+
+  handshakeFailed(): void {
+    this.counts.handshakeErrors++;
+  }
+
+  refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void {
+    this.counts.handshakeErrors++;
+    if (thrown !== undefined) this.counts.callbackErrors++;
+    const error =
+      thrown !== undefined
+        ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
+        : new DtlsSessionError(
+            'ERR_DTLS_ALERT',
+            reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
+            alert,
+          );
+    tell(this.listener.onhandshakeerror, error, remote);
+  }
 }

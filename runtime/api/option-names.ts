@@ -4,7 +4,8 @@
  * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it); a boolean's, string's, function's or
  * choice's row its kind ({@link KindRow}), checked for every call by {@link checkOptions}. {@link ListedExactly} keeps
  * it complete. `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row
- * with `to` is node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
+ * with `to` is read, not passed on ({@link passedOn}), into what `to` names: an integer's `part.field` by
+ * {@link integersInto} (`limits`: the listener's, `socket`: its socket's, `connection`: a client's connection's).
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
 import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
@@ -124,7 +125,7 @@ export const LISTEN_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
   rejectUnauthorized: { ...BOOLEAN, to: 'clientAuthentication' },
   sni: { to: 'sni' },
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'handshakeMs' },
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'limits.handshakeMs' },
   idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
   antiReplayWait: true,
   cookies: BOOLEAN,
@@ -137,21 +138,31 @@ export const LISTEN_OPTION_NAMES = {
   inspect: { kind: 'function', shape: 'receiving inspection events' },
   ipv6Only: { ...BOOLEAN, to: 'ipv6Only' },
   keyLog: { kind: 'function', shape: KEY_LOG_SHAPE },
-  maxClientHelloLength: { min: 64, max: 16_372, default: DEFAULT_MAX_CLIENT_HELLO_LENGTH },
-  maxHandshakes: { min: 1, max: 1_000_000, default: 1_000 },
-  maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10 },
-  maxPendingClientHellos: { min: 0, max: 1_000_000, default: DEFAULT_MAX_PENDING_CLIENT_HELLOS },
-  maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE },
-  maxSessions: { ...SESSIONS, default: 10_000, to: 'connections' },
-  maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'connectionsPerHost' },
-  parkAfterMs: { min: 0, max: DAY_MS, default: 30_000 },
-  port: { min: 0, max: 65_535, default: 0, to: 'port' },
+  maxClientHelloLength: {
+    min: 64,
+    max: 16_372,
+    default: DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+    to: 'limits.clientHelloLength',
+  },
+  maxHandshakes: { min: 1, max: 1_000_000, default: 1_000, to: 'limits.handshakes' },
+  maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10, to: 'limits.handshakesPerHost' },
+  maxPendingClientHellos: {
+    min: 0,
+    max: 1_000_000,
+    default: DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+    to: 'limits.pendingClientHellos',
+  },
+  maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE, to: 'limits.sessionIds12' },
+  maxSessions: { ...SESSIONS, default: 10_000, to: 'limits.connections' },
+  maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'limits.connectionsPerHost' },
+  parkAfterMs: { min: 0, max: DAY_MS, default: 30_000, to: 'limits.parkMs' },
+  port: { min: 0, max: 65_535, default: 0, to: 'socket.port' },
   requestCert: { ...BOOLEAN, to: 'clientAuthentication' },
   reusePort: { ...BOOLEAN, to: 'reusePort' },
   ticketKeyFile: { to: 'the workers' },
-  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'recvBufferSize' },
-  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'sendBufferSize' },
-  udpTTL: { min: 1, max: 255, to: 'ttl' },
+  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.recvBufferSize' },
+  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.sendBufferSize' },
+  udpTTL: { min: 1, max: 255, to: 'socket.ttl' },
   verifyPeer: true,
   workers: { to: 'the workers' },
 } as const;
@@ -159,8 +170,8 @@ export const LISTEN_OPTION_NAMES = {
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'handshakeTimeoutMs' },
-  idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'idleTimeoutMs' },
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'connection.handshakeTimeoutMs' },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'connection.idleTimeoutMs' },
   bindHost: { to: 'bindHost' },
   bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
   clientAuthentication: true,
@@ -285,9 +296,56 @@ export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
 export function integerFrom(call: 'listen', name: ListenIntegerOption, value: unknown): number;
 export function integerFrom(call: 'connect', name: ConnectIntegerOption, value: unknown): number;
 export function integerFrom(call: 'listen' | 'connect', name: string, value: unknown): number {
-  const row = KNOWN[call][name] as IntegerRow;
+  return rowInteger(name, KNOWN[call][name] as IntegerRow, value);
+}
+
+/** `value` of the integer option `name`, checked against its `row`; its default when undefined, `zero` for 0. */
+function rowInteger(name: string, row: IntegerRow, value: unknown): number {
   const n = integerOption(name, value ?? row.default, row.min, row.max);
   return n === 0 && row.zero !== undefined ? row.zero : n;
+}
+
+/** The fields the integer rows of `Table` fill in `part` (their `to` is `part.field`), each one's value always there. */
+type Filled<Table, Part extends string> = {
+  readonly [
+    K in keyof Table as Table[K] extends { readonly to: `${Part}.${infer F}`; readonly default: number } ? F : never
+  ]: number;
+};
+
+/** The fields of `part` filled only when their option is given (a row without a default). */
+type FilledWhenGiven<Table, Part extends string> = {
+  readonly [
+    K in keyof Table as Table[K] extends { readonly to: `${Part}.${infer F}`; readonly min: number }
+      ? Table[K] extends { readonly default: number }
+        ? never
+        : F
+      : never
+  ]?: number;
+};
+
+/**
+ * The integer options of `call` that fill `part` (their row's `to` is `part.field`), each checked against its row and
+ * set under its field: its default when not given, left out when it has none.
+ */
+export function integersInto<Part extends 'limits' | 'socket'>(
+  call: 'listen',
+  part: Part,
+  o: object,
+): Filled<typeof LISTEN_OPTION_NAMES, Part> & FilledWhenGiven<typeof LISTEN_OPTION_NAMES, Part>;
+export function integersInto(
+  call: 'connect',
+  part: 'connection',
+  o: object,
+): Filled<typeof CONNECT_OPTION_NAMES, 'connection'>;
+export function integersInto(call: 'listen' | 'connect', part: string, o: object): Record<string, number> {
+  const filled: Record<string, number> = {};
+  for (const [name, row] of Object.entries(KNOWN[call])) {
+    if (typeof row !== 'object' || !('min' in row) || row.to?.startsWith(`${part}.`) !== true) continue;
+    const value: unknown = o[name as keyof typeof o];
+    if (value !== undefined || row.default !== undefined)
+      filled[row.to.slice(part.length + 1)] = rowInteger(name, row, value);
+  }
+  return filled;
 }
 
 /** The options of a table that are read (their rows have `to`), not passed on. */

@@ -24,6 +24,7 @@ import {
   checkOptions,
   CONNECT_OPTION_NAMES,
   integerFrom,
+  integersInto,
   LISTEN_OPTION_NAMES,
   passedOn,
   type ListedExactly,
@@ -197,16 +198,9 @@ export interface ListenerOptions {
 function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
   return {
     host: host ?? '0.0.0.0',
-    port: integerFrom('listen', 'port', o.port),
     reusePort: o.reusePort === true,
     ...(o.ipv6Only !== undefined ? { ipv6Only: o.ipv6Only } : {}),
-    ...(o.udpReceiveBufferSize !== undefined
-      ? { recvBufferSize: integerFrom('listen', 'udpReceiveBufferSize', o.udpReceiveBufferSize) }
-      : {}),
-    ...(o.udpSendBufferSize !== undefined
-      ? { sendBufferSize: integerFrom('listen', 'udpSendBufferSize', o.udpSendBufferSize) }
-      : {}),
-    ...(o.udpTTL !== undefined ? { ttl: integerFrom('listen', 'udpTTL', o.udpTTL) } : {}),
+    ...integersInto('listen', 'socket', o),
   };
 }
 
@@ -313,12 +307,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
   };
-  // listen's own names for these limits, checked here (their ConfigErrors name what the caller gave)
-  const limits = validateServerOptions(server, {
-    handshakeMs: integerFrom('listen', 'handshakeTimeout', o.handshakeTimeout),
-    connections: integerFrom('listen', 'maxSessions', o.maxSessions),
-    connectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', o.maxSessionsPerHost),
-  });
+  // The limits the table fills, checked under the names the caller gave.
+  const limits = validateServerOptions(server, integersInto('listen', 'limits', o));
   return { server, limits, udp, transport };
 }
 

@@ -12,7 +12,7 @@ import {
   type AntiReplayWaitStats,
 } from '../node/anti-replay-wait.js';
 import { hostPrefixes, type HostPrefixes } from '../node/host-key.js';
-import { integerFrom, LISTEN_OPTION_NAMES } from './option-names.js';
+import { LISTEN_OPTION_NAMES } from './option-names.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
   /**
@@ -96,11 +96,11 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly sessionIds12: number;
 }
 
-/** The limits listen's options give under node:dtls's names (`maxSessions`, ...), checked by serverOptions (runtime/api/options.ts). */
-export type NamedLimits = Pick<UdpServerLimits, 'connections' | 'connectionsPerHost' | 'handshakeMs'>;
+/** The limits listen's option table fills (option-names.ts, rows with `to: 'limits.field'`), checked by serverOptions. */
+export type TableLimits = Omit<UdpServerLimits, 'hostPrefixes' | 'idleMs' | 'antiReplayWait'>;
 
-/** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `named` among them. */
-export function validateServerOptions(options: UdpServerOptions, named: NamedLimits): UdpServerLimits {
+/** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `table`'s among them. */
+export function validateServerOptions(options: UdpServerOptions, table: TableLimits): UdpServerLimits {
   // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first); inspect and cookies by
   // their option-names.ts rows.
   const {
@@ -110,7 +110,6 @@ export function validateServerOptions(options: UdpServerOptions, named: NamedLim
     maxVersion: _maxVersion,
     cipherSuites12: _cipherSuites12,
     requireExtendedMasterSecret: _ems,
-    maxSessionIds12: _maxSessionIds12,
     ...connectionOptions
   } = options;
   if (
@@ -124,17 +123,11 @@ export function validateServerOptions(options: UdpServerOptions, named: NamedLim
   }
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
-  // idleTimeoutMs was checked by serverOptions (runtime/api/options.ts); the rest against their option-names.ts rows.
   return {
-    ...named,
-    handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
-    handshakesPerHost: integerFrom('listen', 'maxHandshakesPerHost', options.maxHandshakesPerHost),
+    ...table,
+    // idleTimeoutMs was checked by serverOptions (runtime/api/options.ts), under either of its names.
     idleMs: options.idleTimeoutMs ?? LISTEN_OPTION_NAMES.idleTimeoutMs.default,
-    parkMs: integerFrom('listen', 'parkAfterMs', options.parkAfterMs),
-    pendingClientHellos: integerFrom('listen', 'maxPendingClientHellos', options.maxPendingClientHellos),
-    clientHelloLength: integerFrom('listen', 'maxClientHelloLength', options.maxClientHelloLength),
     hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
-    sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
 }

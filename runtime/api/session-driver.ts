@@ -20,7 +20,7 @@ export function sessionNow(): number {
 export type SentWaiter = (refused: Error | undefined) => void;
 
 /** Tells each waiter in a microtask of its own: what one throws does not keep the others from hearing. */
-function tell(waiters: readonly SentWaiter[], refused: Error | undefined): void {
+function tellWaiters(waiters: readonly SentWaiter[], refused: Error | undefined): void {
   for (const w of waiters) queueMicrotask(() => w(refused));
 }
 
@@ -340,7 +340,7 @@ export class SessionDriver<S = unknown> {
    * refusal is told to every send of the turn. Told in a microtask of its own, also when the session ends first.
    */
   whenWritten(waiter: SentWaiter): void {
-    if (this.ending) return tell([waiter], undefined);
+    if (this.ending) return tellWaiters([waiter], undefined);
     (this.turnWaiters ??= []).push(waiter);
     this.queuePump();
   }
@@ -362,7 +362,7 @@ export class SessionDriver<S = unknown> {
     return (error) => {
       if (error) refused ??= error;
       shared(error);
-      if (--left === 0) tell(waiters, refused);
+      if (--left === 0) tellWaiters(waiters, refused);
     };
   }
 
@@ -431,7 +431,7 @@ export class SessionDriver<S = unknown> {
         this.pendingSends += count; // as sending() counts them, without the call
         const sent = waiters === undefined ? (this.onSent ??= this.sentCallback()) : this.toldWhenSent(count, waiters);
         this.io!.send(out, count, r.port, r.address, this.socketConnected, sent);
-      } else if (waiters !== undefined) tell(waiters, undefined);
+      } else if (waiters !== undefined) tellWaiters(waiters, undefined);
       for (let p = connection.pollPathTransmit(); p !== undefined; p = connection.pollPathTransmit())
         this.sendOnPath(p.path, p.datagram);
       at = connection.pollTimeout();
@@ -534,7 +534,7 @@ export class SessionDriver<S = unknown> {
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
     const waiters = this.turnWaiters; // sealed, never sent: the session's ending is what they hear
     this.turnWaiters = undefined;
-    if (waiters !== undefined) tell(waiters, undefined);
+    if (waiters !== undefined) tellWaiters(waiters, undefined);
     queueMicrotask(() => this.onEnd.call(this.session));
   }
 

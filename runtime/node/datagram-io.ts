@@ -13,7 +13,7 @@ export const SEND_BATCH_MAX = 1024;
 /**
  * Batched datagram I/O on a node:dgram socket. With the native addon on Linux and an IPv4 socket, one send's datagrams
  * to one peer leave in one system call (UDP GSO or sendmmsg) and waiting datagrams are taken by recvmmsg; otherwise
- * (IPv6, unbound, closed, refused, `DTLS13_UDP_BATCH=0`) node:dgram as before. The fd is read from node:dgram's handle
+ * (IPv6, unbound, closed, refused, `DTLS13_UDP_BATCH=0`) node:dgram's own calls. The fd is read from node:dgram's handle
  * on every call, so a closed socket is never written through a reused descriptor number.
  *
  * {@link receive} can read a server's socket itself: libuv's reading stopped, a watcher on the descriptor, recvmmsg
@@ -55,8 +55,8 @@ export class DatagramIo {
   private readonly state: object | undefined;
   private lastAddress = '';
   private lastIpv4 = -1;
-  /** readAll's batch being delivered, reused from read to read (a nested read makes its own). */
-  private readonly batch = new DeliveredBatch(SEGMENT_META, 4, 0);
+  /** The batch being delivered, reused from read to read (a nested read makes its own). */
+  private readonly batch = new DeliveredBatch(SEGMENT_META, 0);
   private watcher: object | undefined;
   /** Whether the socket keeps the event loop alive (socket.unref(): no); a watcher made again follows it. */
   private referenced = true;
@@ -142,48 +142,12 @@ export class DatagramIo {
     else for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, port, address, sent);
   }
 
-  /** Hands up to `max` datagrams waiting on the socket to `deliver`, each a copy; call from the 'message' handler. */
-  drain(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, max = 256): number {
-    if (this.fd() === undefined) return 0;
-    // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
-    const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
-    const meta = RECEIVE_META;
-    let taken = 0;
-    while (taken < max) {
-      // Read again on every call: a delivery may have closed the socket, and its number may belong to another file now.
-      const fd = this.fd();
-      if (fd === undefined) break;
-      const n = this.binding!.udpRecvBatch(fd, slab, RECEIVE_STRIDE, meta);
-      if (n < 0) this.failed(n);
-      if (n <= 0) break;
-      this.counts.drains++;
-      this.counts.drainedDatagrams += n;
-      // Copied out before any is delivered: a delivery may re-enter and drain again into the same slab and meta.
-      const batch: [Uint8Array, number, number][] = [];
-      for (let i = 0; i < n; i++) {
-        const at = i * RECEIVE_STRIDE;
-        batch.push([slab.slice(at, at + meta[3 * i]!), meta[3 * i + 1]!, meta[3 * i + 2]!]);
-      }
-      taken += n;
-      // The meta words copied too: a nested drain reuses them.
-      const delivering = new DeliveredBatch(meta.slice(0, 3 * n), 3, n);
-      const outer = beginReceiveBatch(delivering);
-      try {
-        for (let i = 0; i < n; i++) {
-          const [d, ipv4, port] = batch[i]!;
-          if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
-          delivering.at = i;
-          if (port !== 0) {
-            const address = addressOf(ipv4);
-            deliver(d, address, port, pathOf(ipv4, port, address));
-          }
-        }
-      } finally {
-        endReceiveBatch(outer);
-      }
-      if (n < RECEIVE_BATCH) break;
-    }
-    return taken;
+  /**
+   * Hands up to `max` datagrams waiting on the socket to `deliver`, each a copy; call from the 'message' handler. The
+   * own reading's loop ({@link readWaiting}), counted as drains.
+   */
+  drain(deliver: Deliver, max = 256): number {
+    return this.enabled ? this.readWaiting(deliver, false, max, true) : 0;
   }
 
   /** Whether {@link receive} reads the socket itself (libuv's reading stopped), and with UDP GRO on. */
@@ -200,10 +164,7 @@ export class DatagramIo {
    * `lend: true`: a datagram that starts with a protected record is handed over as a view of the receive buffer, valid
    * until `deliver` returns; every other one is a copy. `path` is `${address}|${port}`, one cached string per sender.
    */
-  receive(
-    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
-    options: { readonly gro?: boolean; readonly lend?: boolean } = {},
-  ): void {
+  receive(deliver: Deliver, options: { readonly gro?: boolean; readonly lend?: boolean } = {}): void {
     const gro = options.gro ?? !GRO_DISABLED;
     const counted = (d: Uint8Array, address: string, port: number, path?: string): void => {
       this.counts.datagramsIn++;
@@ -219,23 +180,19 @@ export class DatagramIo {
         this.fromPath = `${address}|${port}`;
       }
       counted(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), address, port, this.fromPath);
-      this.drain(counted);
+      this.drain(deliver);
     });
     const b = this.binding;
     if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined)
       return;
     const lend = options.lend === true;
-    // The own reading counts each datagram itself (readAll), without `counted`'s call.
+    // The own reading counts each datagram itself (readWaiting), without `counted`'s call.
     if (this.fd() !== undefined) this.takeOver(deliver, gro, lend);
     else this.socket.once('listening', () => this.takeOver(deliver, gro, lend));
   }
 
   /** Stops libuv's reading of the socket and starts ours; leaves node:dgram's in place when any step is refused. */
-  private takeOver(
-    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
-    gro: boolean,
-    lend: boolean,
-  ): void {
+  private takeOver(deliver: Deliver, gro: boolean, lend: boolean): void {
     const fd = this.fd();
     if (fd === undefined || !this.watch(deliver, lend)) return;
     // The watcher keeps the event loop alive as the socket did: socket.unref() / ref() go to it too.
@@ -256,10 +213,7 @@ export class DatagramIo {
   }
 
   /** Watches the socket's descriptor in place of libuv's reading; false, node:dgram reading on, when a step is refused. */
-  private watch(
-    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
-    lend: boolean,
-  ): boolean {
+  private watch(deliver: Deliver, lend: boolean): boolean {
     const fd = this.fd();
     const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
     if (fd === undefined || this.watcher !== undefined || handle === null || typeof handle !== 'object') return false;
@@ -267,7 +221,7 @@ export class DatagramIo {
     if (typeof recvStop !== 'function') return false;
     const b = this.binding!;
     const watcher = b.udpReceiveStart!(fd, (status) => {
-      this.readAll(deliver, lend);
+      this.readWaiting(deliver, lend, MAX_READ_PER_WAKE, false);
       // libuv stops a watch that saw the socket's error flag (POLLERR: a connected socket's ICMP), once read: a new one.
       if (status >= 0 || this.watcher !== watcher) return;
       this.stopReading();
@@ -297,34 +251,41 @@ export class DatagramIo {
   }
 
   /**
-   * Everything waiting on the socket (bounded per wake-up, for fairness), in order, split from its GRO buffer: a copy,
-   * or with `lend` a view of a datagram starting with a protected record (a 1.3 unified header, 0b001xxxxx, or a 1.2
-   * application_data record, 23: their receivers keep no view of it; tests/buffers, tests/dtls12/receive-path*).
+   * Everything waiting on the socket, `max` datagrams at most (bounded per wake-up, for fairness), in order, split from
+   * its GRO buffer: a copy, or with `lend` a view of a datagram starting with a protected record (a 1.3 unified header,
+   * 0b001xxxxx, or a 1.2 application_data record, 23: their receivers keep no view of it; tests/buffers,
+   * tests/dtls12/receive-path*). `drained`: called from node:dgram's 'message' ({@link drain}), counted as drains.
    */
-  private readAll(
-    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
-    lend: boolean,
-  ): void {
+  private readWaiting(deliver: Deliver, lend: boolean, max: number, drained: boolean): number {
+    const receiveSegments = this.binding?.udpReceiveSegments;
+    if (this.state === undefined || receiveSegments === undefined) return 0;
     const nested = slabInUse;
-    // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
+    // A delivery may read again (a drain from a 'message' handler): it must not overwrite the datagram being delivered.
     const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
     // fd() written out (one call less per wake-up); node:dgram's close() drops the handle at once.
-    const handle: unknown = Reflect.get(this.state!, 'handle');
+    const handle: unknown = Reflect.get(this.state, 'handle');
     const fd: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'fd') : undefined;
-    if (typeof fd !== 'number' || fd < 0) return this.stopReading(); // closed: node:dgram would deliver nothing more either
+    if (typeof fd !== 'number' || fd < 0) {
+      this.stopReading(); // closed: node:dgram would deliver nothing more either
+      return 0;
+    }
     const counts = this.counts;
+    let taken = 0;
     slabInUse = true;
     try {
-      for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
-        if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
-        const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
+      reading: while (taken < max) {
+        if (Reflect.get(this.state, 'handle') !== handle) break; // closed by a delivery
+        const n = receiveSegments(fd, slab, RECEIVE_STRIDE, meta);
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n < 0) this.failed(n);
-        if (n <= 0) return;
-        counts.reads++;
+        if (n <= 0) break;
+        if (drained) {
+          counts.drains++;
+          counts.drainedDatagrams += n;
+        } else counts.reads++;
         // One batch object per read: this io's own, reused, unless nested (a nested read has meta words of its own).
-        const delivering = nested ? new DeliveredBatch(meta, 4, n, lend ? slab : undefined) : this.batch;
+        const delivering = nested ? new DeliveredBatch(meta, n, lend ? slab : undefined) : this.batch;
         delivering.count = n;
         delivering.buffer = lend ? slab : undefined;
         const outer = beginReceiveBatch(delivering);
@@ -346,9 +307,9 @@ export class DatagramIo {
               const lent = lend && end > at + off && ((first & 0xe0) === 0x20 || first === 23);
               const d = lent ? slab.subarray(at + off, end) : slab.slice(at + off, end);
               if (coalesced) counts.groDatagrams++;
-              counts.readDatagrams++;
+              if (!drained) counts.readDatagrams++;
               taken++;
-              if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
+              if (Reflect.get(this.state, 'handle') !== handle) break reading; // closed by a delivery
               delivering.at = i;
               delivering.offset = off;
               delivering.current = lent ? d : undefined;
@@ -364,11 +325,13 @@ export class DatagramIo {
         } finally {
           endReceiveBatch(outer);
         }
-        if (n < RECEIVE_BATCH) return;
+        if (n < RECEIVE_BATCH) break;
       }
     } finally {
       slabInUse = nested;
     }
+    if (Reflect.get(this.state, 'handle') !== handle) this.stopReading();
+    return taken;
   }
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */
@@ -392,6 +355,9 @@ export class DatagramIo {
 
 const BATCHING_DISABLED = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
 const GRO_DISABLED = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_GRO ?? '').toLowerCase());
+/** What a read hands each datagram to: its bytes, its sender, and the sender's path name (`address|port`). */
+type Deliver = (datagram: Uint8Array, address: string, port: number, path?: string) => void;
+
 /** Datagrams {@link DatagramIo.receive}'s reading takes per wake-up before it lets the event loop turn. */
 const MAX_READ_PER_WAKE = 1024;
 
@@ -400,10 +366,10 @@ export const RECEIVE_BATCH = 16;
 const RECEIVE_STRIDE = 65_536;
 /** One receive batch being delivered (wire/message-arena.ts): its meta words, how many buffers, which datagram now. */
 class DeliveredBatch implements ReceiveBatchSource {
+  /** Four words per buffer: length, IPv4 address, port, GRO segment size. */
   readonly meta: Uint32Array;
-  readonly stride: number;
   count: number;
-  /** The receive buffer datagrams are lent from (readAll with `lend`; four meta words per buffer then), else undefined. */
+  /** The receive buffer datagrams are lent from (read with `lend`), else undefined. */
   buffer: Uint8Array | undefined;
   at = 0;
   offset = 0;
@@ -411,24 +377,23 @@ class DeliveredBatch implements ReceiveBatchSource {
   current: Uint8Array | undefined;
   position = 0;
 
-  constructor(meta: Uint32Array, stride: number, count: number, buffer?: Uint8Array) {
+  constructor(meta: Uint32Array, count: number, buffer?: Uint8Array) {
     this.meta = meta;
-    this.stride = stride;
     this.count = count;
     this.buffer = buffer;
   }
 
   /** The datagrams from the one being delivered on from its sender, split as deliverBatch splits them: `at, length` in {@link buffer}. */
   datagramsAhead(into: Float64Array): number {
-    const { meta: m, stride: s, at: i } = this;
-    if (this.buffer === undefined || s !== 4) return 0;
-    const ipv4 = m[s * i + 1];
-    const port = m[s * i + 2];
+    const { meta: m, at: i } = this;
+    if (this.buffer === undefined) return 0;
+    const ipv4 = m[4 * i + 1];
+    const port = m[4 * i + 2];
     let n = 0;
     for (let j = i; j < this.count && 2 * n < into.length; j++) {
-      if (m[s * j + 1] !== ipv4 || m[s * j + 2] !== port) continue;
-      const length = m[s * j]!;
-      const segment = m[s * j + 3]! || length;
+      if (m[4 * j + 1] !== ipv4 || m[4 * j + 2] !== port) continue;
+      const length = m[4 * j]!;
+      const segment = m[4 * j + 3]! || length;
       if (segment === 0) continue;
       for (let off = j === i ? this.offset : 0; off < length && 2 * n < into.length; off += segment) {
         into[2 * n] = j * RECEIVE_STRIDE + off;
@@ -441,16 +406,15 @@ class DeliveredBatch implements ReceiveBatchSource {
 
   /** The bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */
   bytesAhead(): number {
-    const { meta: m, stride: s, at: i } = this;
-    const ipv4 = m[s * i + 1];
-    const port = m[s * i + 2];
-    let bytes = m[s * i]! - this.offset;
-    for (let j = i + 1; j < this.count; j++) if (m[s * j + 1] === ipv4 && m[s * j + 2] === port) bytes += m[s * j]!;
+    const { meta: m, at: i } = this;
+    const ipv4 = m[4 * i + 1];
+    const port = m[4 * i + 2];
+    let bytes = m[4 * i]! - this.offset;
+    for (let j = i + 1; j < this.count; j++) if (m[4 * j + 1] === ipv4 && m[4 * j + 2] === port) bytes += m[4 * j]!;
     return bytes;
   }
 }
 
-const RECEIVE_META = new Uint32Array(3 * RECEIVE_BATCH);
 /** Four words per buffer for udpReceiveSegments: length, IPv4 address, port, GRO segment size. */
 const SEGMENT_META = new Uint32Array(4 * RECEIVE_BATCH);
 /** One receive buffer per thread (1 MiB, made on first use; only the pages datagrams touch are ever written). */

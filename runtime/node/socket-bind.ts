@@ -41,7 +41,7 @@ function literalLookup(hostname: string, options: unknown, callback: LookupCallb
 /**
  * `socket.bind(port, address, listening)`, by the native addon where it can (native/src/udp-socket.c, the handle given
  * to node:dgram as a cluster primary's would be): Node 20's bind loads node:cluster (about 0.4 ms at the first bind).
- * Otherwise node:dgram binds and reports errors as before.
+ * Otherwise node:dgram binds and reports errors its own way.
  */
 export function bindSocket(socket: Socket, port: number, address: string | undefined, listening: () => void): void {
   if (!bindNatively(socket, port, address, listening)) socket.bind(port, address, listening);

@@ -1,5 +1,5 @@
 /**
- * ListenerSessions (runtime/api/listener-sessions.ts), the part of a listener that makes its sessions and hands
+ * ListenerSessions (runtime/api/listener.ts), the part of a listener that makes its sessions and hands
  * them out, over real UDP: each accepted session reaches `onsession` once and is counted, its key log lines reach its
  * own `onkeylog`, an `onsession` that throws ends that handshake (a callback error, told to `onhandshakeerror`) and
  * not the listener, and `destroy` ends every open session.
@@ -7,7 +7,7 @@
 import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { DtlsError } from '../../runtime/api/errors.js';
-import { ListenerSessions } from '../../runtime/api/listener-sessions.js';
+import { ListenerSessions } from '../../runtime/api/listener.js';
 import { pemIdentity } from './fixtures.js';
 import { until } from '../node/support.js';
 import { echo, echoPair } from './echo-pair.js';

@@ -1,8 +1,9 @@
 /**
  * runtime/api/option-names.ts, the one table of listen's and connect's options: an integer option is checked
  * against its row (range, default per call, what 0 becomes), once, under the name the caller gave; the "did you mean"
- * hint counts a swap of neighbours as one edit; the options a row reads (`to`) are not passed on; a boolean's,
- * string's, function's or choice's row is checked for every call, naming the option, what it takes and what it got.
+ * hint counts a swap of neighbours as one edit; the options a row reads (`to`) are not passed on, and an integer row's
+ * `to: 'part.field'` fills that field of the part (integersInto); a boolean's, string's, function's or choice's row is
+ * checked for every call, naming the option, what it takes and what it got.
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -14,6 +15,7 @@ import {
   closestOption,
   CONNECT_OPTION_NAMES,
   integerFrom,
+  integersInto,
   LISTEN_OPTION_NAMES,
   LONGEST_HANDSHAKE_MS,
   passedOn,
@@ -58,12 +60,29 @@ test("mtu's row is the connection's maxDatagramSize range", (t) => {
 
 test('passedOn: an option whose row has `to` is read, not passed on; the rest (sni for connect) pass as given', (t) => {
   const sni = new Map();
-  const given = { mtu: 1_000, maxHandshakes: 5, sni, port: 1, verifyPeer: undefined, rejectUnauthorized: false };
-  t.deepEqual(passedOn(LISTEN_OPTION_NAMES, given), { maxHandshakes: 5, verifyPeer: undefined });
+  const given = { mtu: 1_000, maxHandshakes: 5, sni, port: 1, verifyPeer: undefined, cookies: false };
+  t.deepEqual(passedOn(LISTEN_OPTION_NAMES, given), { verifyPeer: undefined, cookies: false });
   t.deepEqual(passedOn(CONNECT_OPTION_NAMES, { mtu: 1_000, sni, servername: 'a', bindPort: 1, psk: 1 }), {
     sni,
     psk: 1,
   });
+});
+
+test('integersInto: each integer row whose `to` names the part fills its field, by default or as given', (t) => {
+  const limits = integersInto('listen', 'limits', { maxHandshakes: 5, maxSessions: 0 });
+  t.is(limits.handshakes, 5, 'as given');
+  t.is(limits.connections, MAX_SERVER_CONNECTIONS, '0: no limit, the most');
+  t.is(limits.handshakesPerHost, 10, 'the default');
+  t.is(limits.handshakeMs, 10_000, "listen's handshakeTimeout default");
+  t.deepEqual(integersInto('listen', 'socket', {}), { port: 0 }, 'a row without a default is left out when not given');
+  t.deepEqual(integersInto('listen', 'socket', { udpTTL: 7, port: 9 }), { port: 9, ttl: 7 });
+  t.deepEqual(integersInto('connect', 'connection', { handshakeTimeout: 0 }), {
+    handshakeTimeoutMs: LONGEST_HANDSHAKE_MS,
+    idleTimeoutMs: 0,
+  });
+  const e = t.throws(() => integersInto('listen', 'limits', { parkAfterMs: -1 }), { instanceOf: ConfigError });
+  t.is(e?.option, 'parkAfterMs');
+  t.is(e?.code, 'ERR_OUT_OF_RANGE');
 });
 
 test('listen: idleTimeoutMs and the server-only integers are checked under their own names', (t) => {

@@ -20,6 +20,7 @@ import {
   HandedDescriptor,
   nativeSockets,
   socketPlan,
+  type SocketPlan,
   workerDescriptor,
 } from './reuseport-sockets.js';
 import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
@@ -36,6 +37,14 @@ import type { EndedSession } from './worker-death.js';
 export interface WorkerListenOptions extends ListenOptions {
   /** Event loops (worker threads), each with its own socket on the port: a count (1..64), or 'auto' (one per core). */
   readonly workers: number | 'auto';
+}
+
+/** What {@link listenWorkers} checked and the primary starts the workers from. */
+interface WorkerPlan extends Pick<WorkerInit, 'module' | 'workers' | 'hostId' | 'cid' | 'fleet'> {
+  /** The options every worker is given, checked to cross threads (the primary's own taken out). */
+  readonly given: Record<string, unknown>;
+  /** How the workers' sockets are made (reuseport-sockets.ts). */
+  readonly socketKind: SocketPlan;
 }
 
 /** Sessions a worker's CID table is sized for without `maxSessions` (or with 0: no limit): the default limit's. */
@@ -152,8 +161,9 @@ export class DtlsWorkerListener {
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
 
-  /** @internal Use {@link listenWorkers}. */
-  constructor(module: string, options: WorkerListenOptions, count: number) {
+  /** @internal Use {@link listenWorkers}, which checks the options and makes the plan. */
+  constructor(plan: WorkerPlan, options: WorkerListenOptions) {
+    const count = plan.workers;
     this.workers = count;
     this.stats$ = statsBuffer(count);
     this.stats = workerListenerStats({
@@ -164,7 +174,7 @@ export class DtlsWorkerListener {
     });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
-    this.listening = this.start(module, options);
+    this.listening = this.start(plan, options);
     this.listening.catch(async (e: unknown) => {
       this.bound = undefined;
       this.shutting = true;
@@ -265,20 +275,11 @@ export class DtlsWorkerListener {
     return keys;
   }
 
-  private async start(module: string, options: WorkerListenOptions): Promise<SessionAddress> {
-    const plan = socketPlan();
+  private async start(plan: WorkerPlan, options: WorkerListenOptions): Promise<SessionAddress> {
+    const { module, workers: count, hostId, cid, fleet, given, socketKind } = plan;
     const host = options.host ?? '0.0.0.0';
     const family = isIP(host) === 6 ? 'udp6' : 'udp4';
     const ipv6Only = options.ipv6Only === true;
-    const count = this.workers;
-    const hostId = integerFrom('listen', 'hostId', options.hostId);
-    const cid = ownerCidOption(options.cid);
-    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, {
-      host,
-      port: options.port ?? 0,
-      workers: count,
-    });
-    const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
     const shared = {
       ...given,
       // One set of ticket keys for every worker: a ticket from one resumes on any (rotation: docs/scale-out.md).
@@ -303,7 +304,7 @@ export class DtlsWorkerListener {
       cid !== undefined && cid.length >= MIN_OWNER_CID_LENGTH && count > 1
         ? cidDirectoryInit(count, directorySlots(perWorker), cid.length)
         : undefined;
-    const sockets = plan === 'native' ? nativeSockets(host, options.port ?? 0, count, ipv6Only) : undefined;
+    const sockets = socketKind === 'native' ? nativeSockets(host, options.port ?? 0, count, ipv6Only) : undefined;
     this.steered = sockets?.steered ?? false;
     let port = sockets?.port ?? options.port ?? 0;
     const entry = workerEntry();
@@ -527,14 +528,15 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
       throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
     readTicketKeyFile(options.ticketKeyFile);
   }
-  fleetOption(options.fleet, hostId, ownerCidOption(options.cid)?.length ?? 0, {
+  const cid = ownerCidOption(options.cid);
+  const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, {
     host: options.host ?? '0.0.0.0',
     port: options.port ?? 0,
     workers: count,
   });
-  workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
+  const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
   const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, fleet: _fleet, ...single } = options;
   serverOptions(single); // every option checked now, as listen() checks them
-  socketPlan();
-  return new DtlsWorkerListener(url, options, count);
+  const plan = { module: url, workers: count, hostId, cid, fleet, given, socketKind: socketPlan() };
+  return new DtlsWorkerListener(plan, options);
 }
