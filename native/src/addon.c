@@ -1034,6 +1034,14 @@ static napi_value chacha_block_openssl_js(napi_env env, napi_callback_info info)
   return result;
 }
 
+/* aesDirect() -> boolean: whether AES-GCM and the AES record number mask use node's AES-NI and GHASH routines directly (aes-gcm.h). */
+static napi_value aes_direct_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result = NULL;
+  napi_get_boolean(env, aes_gcm_direct(), &result);
+  return result;
+}
+
 /* chachaDirect() -> boolean: whether ChaCha20-Poly1305 uses OpenSSL's primitives directly (chacha20-poly1305.h) rather than EVP. */
 static napi_value chacha_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
@@ -1287,7 +1295,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
+      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"aesDirect", aes_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},

@@ -147,6 +147,8 @@ export interface NativeBinding {
   x25519Direct?(): boolean;
   /** Whether ChaCha20-Poly1305 calls OpenSSL's ChaCha20 and Poly1305 directly rather than its EVP cipher (native/src/chacha20-poly1305.h). */
   chachaDirect?(): boolean;
+  /** Whether AES-GCM and the AES record number mask call node's AES-NI and GHASH routines directly rather than its EVP ciphers (native/src/aes-gcm.h). */
+  aesDirect?(): boolean;
   /** Whether one ChaCha20 block (the record number mask, the Poly1305 key) runs on OpenSSL's ChaCha20 (native/src/chacha20-block.h). */
   chachaBlockOpenssl?(): boolean;
   randomFill(out: Uint8Array): void;
