@@ -97,6 +97,11 @@ export interface NativeBinding {
     plaintextLength: number,
     explicitGiven: number,
   ): void;
+  /**
+   * record12Seal for `count` records of `buffer` laid out as recordSealBatch's (at, header length, plaintext length,
+   * sequence number and two fields unread, per record), each record's type its first byte; everything checked first.
+   */
+  record12SealBatch?(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   /** Opens the fragment at buffer[at, at + fragmentLength) into out[outOffset..]: the plaintext length, or -1. */
   record12Open(
     key: NativeHandle,
