@@ -5,10 +5,11 @@ import { openSession, type Version } from './dtls12.js';
 import { startPeer } from './peer.js';
 import { loadNote, median } from './stats.js';
 import { jsTrial } from './trial.js';
+import { payloadFromEnv } from './payload.js';
 
 /**
  * `tsx bench/network/profile-receive.ts [dir]`: the network bench's native
- * goodput trial only (AES-128-GCM, 1,200-byte payloads), with the receiving
+ * goodput trial only (AES-128-GCM, 1,200-byte payloads or BENCH_NET_PAYLOAD's), with the receiving
  * peer process under `node --cpu-prof` (its profile written to `dir`,
  * default ./profiles; `-`: no profile, e.g. for `perf record` with BENCH_NET_PEER_ARGS=--perf-basic-prof): where the receiver's time goes, recvmmsg batch →
  * open → deliver. BENCH_NET_ROUNDS trials (default 5) of BENCH_NET_TRIAL_MS
@@ -26,7 +27,7 @@ const rounds = Number(process.env.BENCH_NET_ROUNDS ?? 5);
 const batch = process.env.BENCH_NET_MESSAGE_BUFFERS === 'batch';
 const receiver = batch ? 'dtls-native-batch' : 'dtls-native';
 const o = {
-  payload: 1200,
+  payload: payloadFromEnv(process.env.BENCH_NET_PAYLOAD),
   trialMs: Number(process.env.BENCH_NET_TRIAL_MS ?? 1000),
   rounds,
   burst: 32,

@@ -611,6 +611,43 @@ static napi_value record12_seal_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * record12SealBatch(h, buffer, layout, count): record12Seal for `count` records of `buffer` laid out as recordSealBatch's
+ * (BATCH_STRIDE numbers each: at, header length, plaintext length, sequence number, and two 1.3 fields not read here),
+ * each record's type its first byte as laid out, its explicit nonce from its sequence number. Every entry is checked
+ * before any record is sealed; a seal OpenSSL refuses throws, the records before it sealed.
+ */
+static napi_value record12_seal_batch(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, layout_length = 0;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (!begin(&c, env, info, "record12SealBatch", 4)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD12);
+  uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t count = int_arg(&c, 3);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[2], &type, &layout_length, &data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the layout must be a Float64Array"), NULL;
+  if ((size_t)count > layout_length / BATCH_STRIDE) return fail(&c, "the layout holds fewer records than the count"), NULL;
+  record12_key *k = &h->u.record12;
+  const double *layout = data;
+  for (int32_t i = 0; i < count; i++) {
+    const double *r = layout + (size_t)i * BATCH_STRIDE;
+    for (int j = 0; j < 4; j++)
+      if (!(r[j] >= 0) || r[j] > 9007199254740992.0 || floor(r[j]) != r[j]) return fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
+    if (r[2] > 0xffff || r[3] >= (double)((uint64_t)1 << 48)) return fail(&c, "a plaintext length or sequence number is out of range"), NULL;
+    int64_t length = (int64_t)record12_header_length(k) + k->explicit_length + (int64_t)r[2] + k->aead.tag_length;
+    if (!within(size, (int64_t)r[0], length)) return fail(&c, "a record does not fit the buffer"), NULL;
+  }
+  for (int32_t i = 0; i < count; i++) {
+    const double *r = layout + (size_t)i * BATCH_STRIDE;
+    uint8_t *record = buffer + (size_t)r[0];
+    if (record12_seal(k, (uint64_t)r[3], record[0], record, (size_t)r[2], 0) != 0) return fail(&c, "OpenSSL refused to seal"), NULL;
+  }
+  return NULL;
+}
+
 /* The arguments record12Open and record12OpenOwned share: the key, the fragment, its type and sequence number. */
 typedef struct {
   record12_key *k;
@@ -1034,6 +1071,14 @@ static napi_value chacha_block_openssl_js(napi_env env, napi_callback_info info)
   return result;
 }
 
+/* aesDirect() -> boolean: whether AES-GCM and the AES record number mask use node's AES-NI and GHASH routines directly (aes-gcm.h). */
+static napi_value aes_direct_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result = NULL;
+  napi_get_boolean(env, aes_gcm_direct(), &result);
+  return result;
+}
+
 /* chachaDirect() -> boolean: whether ChaCha20-Poly1305 uses OpenSSL's primitives directly (chacha20-poly1305.h) rather than EVP. */
 static napi_value chacha_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
@@ -1286,8 +1331,8 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
+      {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12SealBatch", record12_seal_batch}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"hkdfExpandIn", hkdf_expand_js}, {"hkdfExpandLabelsIn", hkdf_expand_labels_js}, {"pHashIn", p_hash_js}, {"x25519Answer", x25519_answer_js}, {"hashAbsorb", hash_absorb_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"aesDirect", aes_direct_js}, {"chachaBlockOpenssl", chacha_block_openssl_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},

@@ -123,11 +123,13 @@ int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const
 }
 
 void aead_free(aead_key *k) {
-  /* EVP_CIPHER_CTX_free cleanses the key schedule it held. */
+  /* EVP_CIPHER_CTX_free and aes_gcm_free cleanse the key schedule they held. */
   EVP_CIPHER_CTX_free(k->seal);
   EVP_CIPHER_CTX_free(k->open);
+  aes_gcm_free(k->gcm);
   k->seal = NULL;
   k->open = NULL;
+  k->gcm = NULL;
   k->released = 1;
   OPENSSL_cleanse(k->key, sizeof k->key);
 }
@@ -135,8 +137,17 @@ void aead_free(aead_key *k) {
 void aead_park(aead_key *k) {
   EVP_CIPHER_CTX_free(k->seal);
   EVP_CIPHER_CTX_free(k->open);
+  aes_gcm_free(k->gcm);
   k->seal = NULL;
   k->open = NULL;
+  k->gcm = NULL;
+}
+
+/* AES-GCM's direct state, made on first use (and again after aead_park); NULL for other AEADs or without the routines. */
+static aes_gcm_key *gcm_state(aead_key *k) {
+  if (k->gcm == NULL && !k->released && (k->alg == AEAD_AES_128_GCM || k->alg == AEAD_AES_256_GCM))
+    k->gcm = aes_gcm_new(k->key, k->alg == AEAD_AES_128_GCM ? 16 : 32);
+  return k->gcm;
 }
 
 /* A direction's context, made on its first use: write epochs only seal, read epochs only open. */
@@ -150,6 +161,11 @@ int aead_seal(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
   if (k->direct) {
     if (k->released) return failed();
     chacha20_poly1305_seal(k->key, nonce, aad, aad_length, data, length);
+    return 0;
+  }
+  aes_gcm_key *gcm = gcm_state(k);
+  if (gcm != NULL) {
+    aes_gcm_seal(gcm, nonce, aad, aad_length, data, length);
     return 0;
   }
   EVP_CIPHER_CTX *ctx = context(k, 1);
@@ -171,6 +187,8 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
     if (k->released) return failed();
     return chacha20_poly1305_open(k->key, nonce, aad, aad_length, in, length, out);
   }
+  aes_gcm_key *gcm = gcm_state(k);
+  if (gcm != NULL) return aes_gcm_open(gcm, nonce, aad, aad_length, in, length, out) == 0 ? 0 : failed();
   EVP_CIPHER_CTX *ctx = context(k, 0);
   uint8_t tag[16];
   int n = 0;
@@ -197,6 +215,12 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
 
 static const EVP_CIPHER *mask_cipher(int alg) {
   return cipher(alg == MASK_AES_128 ? C_AES_128_ECB : alg == MASK_AES_256 ? C_AES_256_ECB : C_CHACHA20);
+}
+
+/* AES: the direct schedule, made on first use (and again after mask_park); NULL without aes-gcm.c's routines. */
+static aes_gcm_key *mask_schedule(mask_key *k) {
+  if (k->aes == NULL && !k->released && k->alg != MASK_CHACHA20) k->aes = aes_gcm_new(k->key, k->alg == MASK_AES_128 ? 16 : 32);
+  return k->aes;
 }
 
 /* The keyed context, made on first use (and again after mask_park). */
@@ -228,7 +252,7 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
   /* ChaCha20 masks with the block function (mask_compute) and never needs an OpenSSL context (about 1.2 KB). */
   if (alg == MASK_CHACHA20) return 0;
   /* AES: keyed now, so that a key OpenSSL refuses fails here rather than on the first record. */
-  if (mask_context(k) == NULL) {
+  if (mask_schedule(k) == NULL && mask_context(k) == NULL) {
     mask_free(k);
     *error = "OpenSSL could not create the mask context";
     return failed();
@@ -238,14 +262,18 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
 
 void mask_free(mask_key *k) {
   EVP_CIPHER_CTX_free(k->ctx);
+  aes_gcm_free(k->aes);
   k->ctx = NULL;
+  k->aes = NULL;
   k->released = 1;
   OPENSSL_cleanse(k->key, sizeof k->key);
 }
 
 void mask_park(mask_key *k) {
   EVP_CIPHER_CTX_free(k->ctx);
+  aes_gcm_free(k->aes);
   k->ctx = NULL;
+  k->aes = NULL;
 }
 
 int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MASK_SAMPLE]) {
@@ -254,6 +282,11 @@ int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MAS
        the block function itself, as an OpenSSL context's setup per record cost about three times the block. */
     if (k->released) return failed();
     chacha20_block16(k->key, sample, out);
+    return 0;
+  }
+  const aes_gcm_key *aes = mask_schedule(k);
+  if (aes != NULL) {
+    aes_gcm_block(aes, sample, out);
     return 0;
   }
   int n = 0;

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 
+#include "aes-gcm.h"
+
 /* AEAD algorithm ids, in the order of runtime/crypto/native/binding.ts. */
 enum aead_id { AEAD_AES_128_GCM = 0, AEAD_AES_256_GCM = 1, AEAD_CHACHA20_POLY1305 = 2, AEAD_AES_128_CCM = 3, AEAD_AES_128_CCM_8 = 4 };
 /* Record number mask ids (RFC 9147 section 4.2.3). */
@@ -29,6 +31,8 @@ typedef struct {
   /* One context per direction, each made on its first use (a key usually only seals or only opens); the key is kept for that, cleansed by aead_free. */
   EVP_CIPHER_CTX *seal;
   EVP_CIPHER_CTX *open;
+  /* AES-GCM sealed and opened by aes-gcm.c in both directions, made on first use, when node's routines passed its checks. */
+  aes_gcm_key *gcm;
   uint8_t key[32];
 } aead_key;
 
@@ -37,6 +41,8 @@ typedef struct {
   int released;
   /* Made on first use from the key kept here (and again after mask_park), cleansed by mask_free. */
   EVP_CIPHER_CTX *ctx;
+  /* AES: the schedule aes-gcm.c encrypts one block with, in place of the context, when its routines are in use. */
+  aes_gcm_key *aes;
   uint8_t key[32];
 } mask_key;
 

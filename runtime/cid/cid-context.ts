@@ -79,8 +79,9 @@ export class CidContext implements CidNegotiationHost {
   };
   /** The off-path forwarder watch (RFC 9853 §8.1.2), made when a check or a move first needs it. */
   private forwarding: OffPathForwarding | undefined;
-  /** The number (`epoch.sequence`) of the last authenticated record observed. */
-  private lastRecord: string | undefined;
+  /** The epoch and sequence number of the last authenticated record observed (-1: none yet), as numbers: one per record. */
+  private lastEpoch = -1;
+  private lastSequence = 0;
   /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer (made with the first). */
   private answers:
     Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
@@ -205,7 +206,8 @@ export class CidContext implements CidNegotiationHost {
       this.newestEpoch = record.epoch;
       this.newestSequence = record.sequenceNumber;
     }
-    this.lastRecord = `${record.epoch}.${record.sequenceNumber}`;
+    this.lastEpoch = record.epoch;
+    this.lastSequence = record.sequenceNumber;
     const path = this.arriving;
     if (!this.follows || path === undefined || this.current === undefined || !s.receivesCid) return;
     if (path === this.current) {
@@ -360,10 +362,11 @@ export class CidContext implements CidNegotiationHost {
 
   /** The path_response or path_drop just handled, by the number of the record that carried it (a copy elsewhere counts too). */
   private rememberAnswer(msgType: 'path_response' | 'path_drop', cookie: Uint8Array): void {
-    if (this.lastRecord === undefined) return;
+    if (this.lastEpoch < 0) return;
+    const lastRecord = `${this.lastEpoch}.${this.lastSequence}`;
     const answers = (this.answers ??= new Map());
-    if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.delete(answers.keys().next().value ?? this.lastRecord);
-    answers.set(this.lastRecord, { msgType, cookie: cookie.slice() });
+    if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.delete(answers.keys().next().value ?? lastRecord);
+    answers.set(lastRecord, { msgType, cookie: cookie.slice() });
   }
 
   /** A check passed: the path left is watched a while for the genuine records still coming over it. */

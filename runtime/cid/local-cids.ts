@@ -1,6 +1,9 @@
 import { bytesEqual } from '../wire/index.js';
 import type { HibernatedCids } from './hibernated-cids.js';
 
+/** What {@link LocalConnectionIds.used} returns when it retires nothing: one empty list for every record. */
+const NONE_RETIRED: readonly Uint8Array[] = Object.freeze([]);
+
 /** One CID we issued, with its place in the order the peer should use them in (RFC 9147 §9). */
 interface Issued {
   readonly cid: Uint8Array;
@@ -71,10 +74,13 @@ export class LocalConnectionIds {
     return this.issued.some((i) => bytesEqual(i.cid, cid));
   }
 
-  /** The peer's authenticated record carried `cid`: when newer than the one in use, returns the older ones, retired. */
-  used(cid: Uint8Array): Uint8Array[] {
+  /**
+   * The peer's authenticated record carried `cid`: when newer than the one in use, returns the older ones, retired
+   * (most records carry the one in use: nothing is made for them).
+   */
+  used(cid: Uint8Array): readonly Uint8Array[] {
     const entry = this.issued.find((i) => bytesEqual(i.cid, cid));
-    if (entry === undefined || entry.sequence <= this.inUse) return [];
+    if (entry === undefined || entry.sequence <= this.inUse) return NONE_RETIRED;
     this.inUse = entry.sequence;
     const retired = this.issued.filter((i) => i.sequence < entry.sequence);
     this.issued.splice(0, retired.length);

@@ -116,8 +116,13 @@ export class EpochCipher12 {
   failed = 0;
   /** A write key's records numbered (the one writer counts them against the confidentiality limit). */
   used = 0;
-  /** What seals its records staged by the one writer (record-writer.ts): this cipher, one record a call. */
+  /**
+   * What seals its records staged by the one writer (record-writer.ts): this cipher, a run of them in one addon call
+   * ({@link sealRecords}) where the addon has it, else one record a call.
+   */
   readonly protection: StagedProtection = this;
+  /** A staged run sealed in one addon call (the prototype's {@link sealNative}, no function per key); else undefined. */
+  readonly sealRecords: ((buffer: Uint8Array, layout: Float64Array, count: number) => void) | undefined;
   /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
   failureWindow: FailureWindow | undefined = undefined;
   /** 'batch' mode: a receive batch's records opened in one call (made with the first). */
@@ -143,7 +148,16 @@ export class EpochCipher12 {
     this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
     this.padding = options.padding ?? noPadding;
     this.native = nativeRecord12(provider, suite.aead, keys.key, keys.iv, epoch, this.cid);
+    this.sealRecords = this.native?.sealsBatches === true ? this.sealNative : undefined;
     this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
+  }
+
+  /**
+   * Seals `count` records {@link layOut} laid out in `buffer` (StagedRecords' layout, staged-records.ts), each as
+   * {@link sealRecord} seals one, in one addon call; called as this cipher's {@link sealRecords}.
+   */
+  private sealNative(buffer: Uint8Array, layout: Float64Array, count: number): void {
+    this.native!.sealBatch(buffer, layout, count);
   }
 
   /** The whole protected record of `content`; `explicitNonce` (8 bytes, never repeated) for GCM and CCM. */

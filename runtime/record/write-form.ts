@@ -9,9 +9,11 @@ import type { AeadLimits } from './limits.js';
 
 /**
  * What seals staged records, either version's: 1.3's RecordProtection (crypto/provider.ts), or 1.2's EpochCipher12
- * (epoch-cipher12.ts), which has no call for many records and seals each alone.
+ * (epoch-cipher12.ts); `sealRecords`, a run in one call, where the keys have it (1.2's: the addon's keys only).
  */
-export type StagedProtection = Pick<RecordProtection, 'sealRecord'> & Partial<Pick<RecordProtection, 'sealRecords'>>;
+export type StagedProtection = Pick<RecordProtection, 'sealRecord'> & {
+  readonly sealRecords?: RecordProtection['sealRecords'] | undefined;
+};
 
 /** One write epoch's cipher as the writer drives it: its number, usage against its limits, what seals its records. */
 export interface WriteCipher {

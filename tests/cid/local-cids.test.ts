@@ -38,6 +38,12 @@ test('a replayed older or unknown CID retires nothing and moves nothing back', (
   t.deepEqual(ids.used(cid(1)), [], 'retired already');
   t.deepEqual(ids.used(cid(3)), [], 'the one in use');
   t.deepEqual(ids.used(cid(99)), [], 'never issued');
+  t.is(
+    ids.used(cid(3)),
+    ids.used(cid(1)),
+    'one empty list for every record that retires nothing, none made per record',
+  );
+  t.true(Object.isFrozen(ids.used(cid(3))));
   t.deepEqual(ids.current, cid(3));
   t.deepEqual(ids.active, [cid(3), cid(4)]);
 });

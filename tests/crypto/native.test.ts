@@ -23,6 +23,7 @@ import {
 import type { TrafficKeys } from '../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { fromHex, hex } from '../support/canon.js';
+import { aesDirectExpected, aesGcmDisagreements, aesMaskDisagreements } from '../support/native-aes.js';
 import { chachaDisagreements, chachaMaskDisagreements } from '../support/native-chacha.js';
 import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
 
@@ -102,6 +103,21 @@ function nativeTests(native: CryptoProvider): void {
     );
     t.is(child.status, 0, child.stderr);
     t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, block: false, disagreements: [] });
+  });
+
+  test("AES-GCM and AES masks on both addon paths: node's AES-NI and GHASH routines called directly, and its EVP ciphers with DTLS13_NATIVE_AES=evp", (t) => {
+    const binding = nativeBinding;
+    if (binding === undefined) return t.fail('no binding');
+    t.is(binding.aesDirect?.(), aesDirectExpected());
+    t.deepEqual(aesGcmDisagreements(binding), []);
+    t.deepEqual(aesMaskDisagreements(binding), []);
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/native-aes.ts', import.meta.url))],
+      { env: { ...process.env, DTLS13_NATIVE_AES: 'evp' }, encoding: 'utf8' },
+    );
+    t.is(child.status, 0, child.stderr);
+    t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, disagreements: [] });
   });
 
   for (const alg of AEADS) {

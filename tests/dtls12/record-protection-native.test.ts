@@ -16,6 +16,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
+import { StagedRecords } from '../../runtime/record/staged-records.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 
 const SUITES: readonly Dtls12SuiteParams[] = [
@@ -112,6 +113,91 @@ if (nativeProvider === undefined || nativeBinding === undefined) {
       });
     }
   }
+
+  for (const suite of SUITES) {
+    for (const cid of [undefined, CID]) {
+      test(`${suite.name}${cid ? ' tls12_cid' : ''}: a staged run of records is sealed in one record12SealBatch call, byte for byte node:crypto's`, (t) => {
+        const keys = keysOf(suite);
+        const options = cid ? { cid, padding: (n: number) => n % 3 } : {};
+        const n = new EpochCipher12(native, suite, keys, 5, options);
+        const o = new EpochCipher12(nodeProvider, suite, keys, 5, options);
+        t.not(n.protection.sealRecords, undefined, 'the addon has the call');
+        t.is(o.protection.sealRecords, undefined, 'node:crypto keys seal one record a call');
+        // Sizes of small records, blocks and a full one; sequence numbers from 2^32 on, as a long session's.
+        const sizes = [0, 1, 16, 17, 64, 300, 1200, 5, 96, 1351];
+        const staged = StagedRecords.take();
+        const queue: Uint8Array[] = [];
+        sizes.forEach((size, i) => {
+          const type = i % 3 === 0 ? 21 : 23;
+          const record = n.layOut(type, 2 ** 32 + i, fill(size, i));
+          staged.add(n.protection, queue, record, 13 + (cid?.length ?? 0), n.laidPlaintext, 2 ** 32 + i, 0, 2);
+        });
+        const calls = { batch: 0, batched: 0, single: 0 };
+        const sealBatch = binding.record12SealBatch!;
+        const seal = binding.record12Seal;
+        const b = binding as Pick<NativeBinding, 'record12SealBatch' | 'record12Seal'>;
+        b.record12SealBatch = (...a) => (calls.batch++, (calls.batched += a[3]), sealBatch.apply(binding, a));
+        b.record12Seal = (...a) => (calls.single++, seal.apply(binding, a));
+        try {
+          staged.seal(true);
+        } finally {
+          b.record12SealBatch = sealBatch;
+          b.record12Seal = seal;
+        }
+        t.is(queue.length, sizes.length);
+        sizes.forEach((size, i) =>
+          t.is(
+            hex(queue[i]!),
+            hex(o.seal(i % 3 === 0 ? 21 : 23, 2 ** 32 + i, fill(size, i))),
+            `record ${i}, ${size} B`,
+          ),
+        );
+        // One call for the run, or two when the outgoing slab filled up inside it (a lone record then goes alone).
+        t.true(calls.batch >= 1 && calls.batch <= 2, JSON.stringify(calls));
+        t.is(calls.batched + calls.single, sizes.length, JSON.stringify(calls));
+        t.true(calls.single <= 1, JSON.stringify(calls));
+      });
+    }
+  }
+
+  test('record12SealBatch checks every entry before sealing any, naming what is wrong', (t) => {
+    const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
+    const keys = keysOf(suite);
+    const h = binding.record12Create(0, keys.key, keys.iv, 1, new Uint8Array(0));
+    const call = binding.record12SealBatch!.bind(binding);
+    const buf = new Uint8Array(100).fill(23);
+    const code = { code: 'ERR_DTLS13_NATIVE' };
+    try {
+      // Two records: the first fits (13 + 8 + 10 + 16 bytes), the second runs past the buffer's end.
+      const layout = new Float64Array([0, 13, 10, 1, 0, 0, 60, 13, 10, 2, 0, 0]);
+      t.throws(() => call(h, buf, layout, 2), {
+        ...code,
+        message: /record12SealBatch: a record does not fit the buffer/,
+      });
+      t.true(
+        buf.every((x) => x === 23),
+        'nothing sealed when an entry is refused',
+      );
+      t.throws(() => call(h, buf, layout, 3), { ...code, message: /fewer records/ });
+      t.throws(() => call(h, buf, new Float64Array([0, 13, 1.5, 1, 0, 0]), 1), {
+        ...code,
+        message: /not a non-negative integer/,
+      });
+      t.throws(() => call(h, buf, new Float64Array([0, 13, 10, 2 ** 48, 0, 0]), 1), {
+        ...code,
+        message: /sequence number is out of range/,
+      });
+      call(h, buf, layout, 1);
+      t.is(buf[0], 23);
+      t.not(
+        hex(buf.subarray(21, 31)),
+        hex(new Uint8Array(10).fill(23)),
+        'the one record that fits is sealed when asked alone',
+      );
+    } finally {
+      binding.release(h);
+    }
+  });
 
   test('DTLS13_NATIVE=0: the default provider is node:crypto and writes the same 1.2 records', (t) => {
     const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;

@@ -9,9 +9,8 @@ import { pemIdentity } from '../api/fixtures.js';
  * every send callback says it was written. With the addon, the DTLS 1.3
  * burst is sealed in one addon call per slab the records lie in (a run
  * of one record by recordSeal) and handed to the kernel in one udpSendBatch call
- * (sendmmsg, or one UDP GSO send for equal-sized datagrams). DTLS 1.2
- * seals one record at a time (its writer has no batch form) and leaves in
- * the same one call.
+ * (sendmmsg, or one UDP GSO send for equal-sized datagrams); DTLS 1.2's the
+ * same way, by record12SealBatch and record12Seal.
  */
 
 const id = pemIdentity('localhost');
@@ -71,38 +70,45 @@ const batching =
   nativeBinding !== undefined &&
   process.platform === 'linux' &&
   !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
-const sealedAndSent =
-  'DTLS 1.3 with the addon: a burst is sealed in one call per slab, and leaves in one udpSendBatch call';
-(batching ? test : test.skip)(
-  batching
-    ? sealedAndSent
-    : `${sealedAndSent} (skipped: the addon is off, DTLS13_NATIVE=0 or DTLS13_UDP_BATCH=0, or not Linux)`,
-  async (t) => {
-    const { server, client, arrived } = await pair('DTLSv1.3');
-    const b = nativeBinding!;
-    const calls = { seal: 0, batchRecords: 0, batchCalls: 0, sends: [] as number[] };
-    const { recordSeal, recordSealBatch, udpSendBatch } = b;
-    b.recordSeal = (...a) => (calls.seal++, recordSeal.apply(b, a));
-    b.recordSealBatch = (...a) => (calls.batchCalls++, (calls.batchRecords += a[3]), recordSealBatch.apply(b, a));
-    b.udpSendBatch = (...a) => (calls.sends.push(a[2]), udpSendBatch.apply(b, a));
-    try {
-      for (let i = 0; i < N; i++) client.send(message(i));
-      await Promise.resolve(); // the pump the first send queued runs before this continuation
-    } finally {
-      Object.assign(b, { recordSeal, recordSealBatch, udpSendBatch });
-    }
-    // One call per 64 KiB slab the burst lies in (it may cross one boundary); a run of one record takes the single call.
-    t.is(calls.seal + calls.batchRecords, N, 'every record sealed once');
-    t.true(
-      calls.seal + calls.batchCalls <= 2,
-      `${calls.batchCalls} batch calls and ${calls.seal} single ones for ${N} records`,
-    );
-    t.deepEqual(calls.sends, [N], 'the whole burst in one call');
-    t.deepEqual(
-      await arrived(N),
-      Array.from({ length: N }, (_, i) => i),
-    );
-    client.close();
-    await server.close();
-  },
-);
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  const sealedAndSent = `${version} with the addon: a burst is sealed in one call per slab, and leaves in one udpSendBatch call`;
+  (batching ? test : test.skip)(
+    batching
+      ? sealedAndSent
+      : `${sealedAndSent} (skipped: the addon is off, DTLS13_NATIVE=0 or DTLS13_UDP_BATCH=0, or not Linux)`,
+    async (t) => {
+      const { server, client, arrived } = await pair(version);
+      const b = nativeBinding!;
+      const calls = { seal: 0, batchRecords: 0, batchCalls: 0, sends: [] as number[] };
+      const { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendBatch } = b;
+      b.recordSeal = (...a) => (calls.seal++, recordSeal.apply(b, a));
+      b.recordSealBatch = (...a) => (calls.batchCalls++, (calls.batchRecords += a[3]), recordSealBatch.apply(b, a));
+      b.record12Seal = (...a) => (calls.seal++, record12Seal.apply(b, a));
+      b.record12SealBatch = (...a) => (
+        calls.batchCalls++,
+        (calls.batchRecords += a[3]),
+        record12SealBatch!.apply(b, a)
+      );
+      b.udpSendBatch = (...a) => (calls.sends.push(a[2]), udpSendBatch.apply(b, a));
+      try {
+        for (let i = 0; i < N; i++) client.send(message(i));
+        await Promise.resolve(); // the pump the first send queued runs before this continuation
+      } finally {
+        Object.assign(b, { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendBatch });
+      }
+      // One call per 64 KiB slab the burst lies in (it may cross one boundary); a run of one record takes the single call.
+      t.is(calls.seal + calls.batchRecords, N, 'every record sealed once');
+      t.true(
+        calls.seal + calls.batchCalls <= 2,
+        `${calls.batchCalls} batch calls and ${calls.seal} single ones for ${N} records`,
+      );
+      t.deepEqual(calls.sends, [N], 'the whole burst in one call');
+      t.deepEqual(
+        await arrived(N),
+        Array.from({ length: N }, (_, i) => i),
+      );
+      client.close();
+      await server.close();
+    },
+  );
+}

@@ -97,6 +97,11 @@ export interface NativeBinding {
     plaintextLength: number,
     explicitGiven: number,
   ): void;
+  /**
+   * record12Seal for `count` records of `buffer` laid out as recordSealBatch's (at, header length, plaintext length,
+   * sequence number and two fields unread, per record), each record's type its first byte; everything checked first.
+   */
+  record12SealBatch?(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   /** Opens the fragment at buffer[at, at + fragmentLength) into out[outOffset..]: the plaintext length, or -1. */
   record12Open(
     key: NativeHandle,
@@ -147,6 +152,8 @@ export interface NativeBinding {
   x25519Direct?(): boolean;
   /** Whether ChaCha20-Poly1305 calls OpenSSL's ChaCha20 and Poly1305 directly rather than its EVP cipher (native/src/chacha20-poly1305.h). */
   chachaDirect?(): boolean;
+  /** Whether AES-GCM and the AES record number mask call node's AES-NI and GHASH routines directly rather than its EVP ciphers (native/src/aes-gcm.h). */
+  aesDirect?(): boolean;
   /** Whether one ChaCha20 block (the record number mask, the Poly1305 key) runs on OpenSSL's ChaCha20 (native/src/chacha20-block.h). */
   chachaBlockOpenssl?(): boolean;
   randomFill(out: Uint8Array): void;

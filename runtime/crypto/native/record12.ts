@@ -56,6 +56,19 @@ export class NativeRecord12 extends HeldKey {
     );
   }
 
+  /** Whether {@link sealBatch} seals in one call (an addon built with record12SealBatch). */
+  get sealsBatches(): boolean {
+    return this.binding.record12SealBatch !== undefined;
+  }
+
+  /**
+   * Seals `count` records of `buffer` laid out as StagedRecords lays them out (staged-records.ts: at, header length,
+   * plaintext length, sequence number, ...), each as {@link seal} with its type at its first byte, in one call.
+   */
+  sealBatch(buffer: Uint8Array, layout: Float64Array, count: number): void {
+    this.binding.record12SealBatch!(this.handle ?? throwReleased(), buffer, layout, count);
+  }
+
   /**
    * Opens the fragment (explicit nonce, ciphertext, tag) at buffer[at..at + fragmentLength) in place, into its own
    * ArrayBuffer or `into`; undefined when it does not authenticate.
