@@ -1,0 +1,195 @@
+/**
+ * The flow model's pending events, in time order, equal times in the order they were pushed: exactly the order of
+ * one min-heap over (time, push number), such as hwmodel/trace/time-heap.ts, but cheaper for the flow model.
+ *
+ * Most events go to a 4-ary heap. An event of a stream whose events are pushed in time order (the flow model's key
+ * context fetches and TX ring entries sent: each a server that books one access after another) goes to that stream's
+ * FIFO instead, where a push and a pop take constant time, and leaves the heap smaller. A pop takes the earliest of
+ * the heap's top and the streams' heads by (time, push number), one push counter for all, so where an event is kept
+ * never changes the order events leave in.
+ */
+export class EventQueue<T> {
+  #times = new Float64Array(64);
+  #seqs = new Float64Array(64);
+  readonly #items: (T | undefined)[] = [];
+  #size = 0;
+  #seq = 0;
+  readonly #streams: Stream<T>[];
+  /** The time of the event the last pop returned. */
+  time = 0;
+
+  /** A queue with `streams` in-order streams beside its heap. */
+  constructor(streams: number) {
+    if (!(Number.isInteger(streams) && streams >= 0))
+      throw new RangeError(`streams must be a whole number from 0, got ${String(streams)}`);
+    this.#streams = Array.from({ length: streams }, () => new Stream<T>());
+  }
+
+  /** Events pending, in the heap and the streams. */
+  get size(): number {
+    return this.#streams.reduce((n, s) => n + s.length, this.#size);
+  }
+
+  /** Adds `item` at `time` to the heap. */
+  push(time: number, item: T): void {
+    if (this.#size === this.#times.length) this.#grow();
+    const times = this.#times;
+    const seqs = this.#seqs;
+    const items = this.#items;
+    const seq = this.#seq++;
+    let i = this.#size++;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = times[p]!;
+      if (!(time < pt || (time === pt && seq < seqs[p]!))) break;
+      times[i] = pt;
+      seqs[i] = seqs[p]!;
+      items[i] = items[p];
+      i = p;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = item;
+  }
+
+  /** Adds `item` at `time` to stream `stream`: no earlier than the stream's last (RangeError otherwise). */
+  pushInOrder(stream: number, time: number, item: T): void {
+    const s = this.#streams[stream];
+    if (s === undefined) throw new RangeError(`no stream ${String(stream)} of ${this.#streams.length}`);
+    if (time < s.last)
+      throw new RangeError(`stream ${stream}: an event at ${String(time)} after one at ${String(s.last)}`);
+    s.push(time, this.#seq++, item);
+  }
+
+  /** Removes and returns the earliest event (its time in `time`), or undefined when none is left. */
+  pop(): T | undefined {
+    // The earliest of the heap's top (-1) and the streams' heads.
+    let from = -1;
+    let t = this.#size > 0 ? this.#times[0]! : Infinity;
+    let q = this.#size > 0 ? this.#seqs[0]! : Infinity;
+    const streams = this.#streams;
+    for (let k = 0; k < streams.length; k++) {
+      const s = streams[k]!;
+      if (s.length === 0) continue;
+      const st = s.headTime;
+      if (st < t || (st === t && s.headSeq < q)) {
+        from = k;
+        t = st;
+        q = s.headSeq;
+      }
+    }
+    if (from >= 0) {
+      this.time = t;
+      return streams[from]!.shift();
+    }
+    if (this.#size === 0) return undefined;
+    this.time = t;
+    return this.#popHeap();
+  }
+
+  #popHeap(): T | undefined {
+    const n = this.#size - 1;
+    const times = this.#times;
+    const seqs = this.#seqs;
+    const items = this.#items;
+    const top = items[0];
+    this.#size = n;
+    const time = times[n]!;
+    const seq = seqs[n]!;
+    const item = items[n];
+    items[n] = undefined; // let the item go
+    if (n === 0) return top;
+    // Sift the last entry down from the root, to the earliest of up to four children a level.
+    let i = 0;
+    for (;;) {
+      const c = 4 * i + 1;
+      if (c >= n) break;
+      let m = c;
+      let mt = times[c]!;
+      let ms = seqs[c]!;
+      const end = c + 4 < n ? c + 4 : n;
+      for (let k = c + 1; k < end; k++) {
+        const kt = times[k]!;
+        if (kt < mt || (kt === mt && seqs[k]! < ms)) {
+          m = k;
+          mt = kt;
+          ms = seqs[k]!;
+        }
+      }
+      if (!(mt < time || (mt === time && ms < seq))) break;
+      times[i] = mt;
+      seqs[i] = ms;
+      items[i] = items[m];
+      i = m;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = item;
+    return top;
+  }
+
+  #grow(): void {
+    const times = new Float64Array(this.#times.length * 2);
+    times.set(this.#times);
+    this.#times = times;
+    const seqs = new Float64Array(this.#seqs.length * 2);
+    seqs.set(this.#seqs);
+    this.#seqs = seqs;
+  }
+}
+
+/** One in-order stream: a FIFO of (time, push number, item) in a ring that doubles when full. */
+class Stream<T> {
+  #times = new Float64Array(64);
+  #seqs = new Float64Array(64);
+  #items: (T | undefined)[] = new Array<T | undefined>(64);
+  #head = 0;
+  length = 0;
+  /** The time of the last event pushed (−∞ before any). */
+  last = -Infinity;
+
+  get headTime(): number {
+    return this.#times[this.#head]!;
+  }
+
+  get headSeq(): number {
+    return this.#seqs[this.#head]!;
+  }
+
+  push(time: number, seq: number, item: T): void {
+    if (this.length === this.#times.length) this.#grow();
+    const mask = this.#times.length - 1;
+    const i = (this.#head + this.length) & mask;
+    this.#times[i] = time;
+    this.#seqs[i] = seq;
+    this.#items[i] = item;
+    this.length++;
+    this.last = time;
+  }
+
+  shift(): T | undefined {
+    const h = this.#head;
+    const item = this.#items[h];
+    this.#items[h] = undefined; // let the item go
+    this.#head = (h + 1) & (this.#times.length - 1);
+    this.length--;
+    return item;
+  }
+
+  #grow(): void {
+    const n = this.#times.length;
+    const times = new Float64Array(n * 2);
+    const seqs = new Float64Array(n * 2);
+    const items = new Array<T | undefined>(n * 2);
+    for (let k = 0; k < n; k++) {
+      const i = (this.#head + k) & (n - 1);
+      times[k] = this.#times[i]!;
+      seqs[k] = this.#seqs[i]!;
+      items[k] = this.#items[i];
+    }
+    this.#times = times;
+    this.#seqs = seqs;
+    this.#items = items;
+    this.#head = 0;
+  }
+}
