@@ -2,11 +2,11 @@
  * The flow model's pending events, in time order, equal times in the order they were pushed: exactly the order of
  * one min-heap over (time, push number), such as hwmodel/trace/time-heap.ts, but cheaper for the flow model.
  *
- * Most events go to a 4-ary heap. An event of a stream whose events are pushed in time order (the flow model's key
- * context fetches and TX ring entries sent: each a server that books one access after another) goes to that stream's
- * FIFO instead, where a push and a pop take constant time, and leaves the heap smaller. A pop takes the earliest of
- * the heap's top and the streams' heads by (time, push number), one push counter for all, so where an event is kept
- * never changes the order events leave in.
+ * An event of a stream whose events are pushed in time order (in the flow model, a server that books one access after
+ * another, or one that takes the same time for each) goes to that stream's FIFO, where a push takes constant time; a
+ * binary heap keeps the streams that hold events by their first event, so it changes only when a stream's first event
+ * does. Any other event goes to a 4-ary heap. A pop takes the earlier of the two heaps' tops by (time, push number),
+ * one push counter for all, so where an event is kept never changes the order events leave in.
  */
 export class EventQueue<T> {
   #times = new Float64Array(64);
@@ -15,6 +15,11 @@ export class EventQueue<T> {
   #size = 0;
   #seq = 0;
   readonly #streams: Stream<T>[];
+  /** The streams that hold events, a binary heap by their first events' (time, push number), kept beside each. */
+  readonly #ready: Int32Array;
+  readonly #readyTime: Float64Array;
+  readonly #readySeq: Float64Array;
+  #readyCount = 0;
   /** The time of the event the last pop returned. */
   time = 0;
 
@@ -23,6 +28,9 @@ export class EventQueue<T> {
     if (!(Number.isInteger(streams) && streams >= 0))
       throw new RangeError(`streams must be a whole number from 0, got ${String(streams)}`);
     this.#streams = Array.from({ length: streams }, () => new Stream<T>());
+    this.#ready = new Int32Array(streams);
+    this.#readyTime = new Float64Array(streams);
+    this.#readySeq = new Float64Array(streams);
   }
 
   /** Events pending, in the heap and the streams. */
@@ -58,33 +66,74 @@ export class EventQueue<T> {
     if (s === undefined) throw new RangeError(`no stream ${String(stream)} of ${this.#streams.length}`);
     if (time < s.last)
       throw new RangeError(`stream ${stream}: an event at ${String(time)} after one at ${String(s.last)}`);
-    s.push(time, this.#seq++, item);
+    const seq = this.#seq++;
+    s.push(time, seq, item);
+    if (s.length === 1) this.#readyUp(stream, time, seq);
   }
 
   /** Removes and returns the earliest event (its time in `time`), or undefined when none is left. */
   pop(): T | undefined {
-    // The earliest of the heap's top (-1) and the streams' heads.
-    let from = -1;
-    let t = this.#size > 0 ? this.#times[0]! : Infinity;
-    let q = this.#size > 0 ? this.#seqs[0]! : Infinity;
-    const streams = this.#streams;
-    for (let k = 0; k < streams.length; k++) {
-      const s = streams[k]!;
-      if (s.length === 0) continue;
-      const st = s.headTime;
-      if (st < t || (st === t && s.headSeq < q)) {
-        from = k;
-        t = st;
-        q = s.headSeq;
+    if (this.#readyCount > 0) {
+      const st = this.#readyTime[0]!;
+      if (this.#size === 0 || st < this.#times[0]! || (st === this.#times[0]! && this.#readySeq[0]! < this.#seqs[0]!)) {
+        this.time = st;
+        const s = this.#streams[this.#ready[0]!]!;
+        const item = s.shift();
+        // The stream's next event is no earlier: it sinks from the top, or, none left, the last stream takes its place.
+        if (s.length > 0) this.#readyDown(this.#ready[0]!, s.headTime, s.headSeq);
+        else if (--this.#readyCount > 0) {
+          const last = this.#readyCount;
+          this.#readyDown(this.#ready[last]!, this.#readyTime[last]!, this.#readySeq[last]!);
+        }
+        return item;
       }
     }
-    if (from >= 0) {
-      this.time = t;
-      return streams[from]!.shift();
-    }
     if (this.#size === 0) return undefined;
-    this.time = t;
+    this.time = this.#times[0]!;
     return this.#popHeap();
+  }
+
+  /** Adds `stream`, which has just got its only event, at (`time`, `seq`), to the ready heap. */
+  #readyUp(stream: number, time: number, seq: number): void {
+    const ready = this.#ready;
+    const times = this.#readyTime;
+    const seqs = this.#readySeq;
+    let i = this.#readyCount++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!(time < times[p]! || (time === times[p]! && seq < seqs[p]!))) break;
+      ready[i] = ready[p]!;
+      times[i] = times[p]!;
+      seqs[i] = seqs[p]!;
+      i = p;
+    }
+    ready[i] = stream;
+    times[i] = time;
+    seqs[i] = seq;
+  }
+
+  /** Puts `stream`, its first event at (`time`, `seq`), at the ready heap's top and sinks it to its place. */
+  #readyDown(stream: number, time: number, seq: number): void {
+    const ready = this.#ready;
+    const times = this.#readyTime;
+    const seqs = this.#readySeq;
+    const n = this.#readyCount;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && (times[r]! < times[l]! || (times[r] === times[l] && seqs[r]! < seqs[l]!)) ? r : l;
+      const mt = times[m]!;
+      if (!(mt < time || (mt === time && seqs[m]! < seq))) break;
+      ready[i] = ready[m]!;
+      times[i] = mt;
+      seqs[i] = seqs[m]!;
+      i = m;
+    }
+    ready[i] = stream;
+    times[i] = time;
+    seqs[i] = seq;
   }
 
   #popHeap(): T | undefined {

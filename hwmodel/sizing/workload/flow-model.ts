@@ -149,14 +149,19 @@ type Event = Job | Source;
 
 const PHASES = 4; // warm-up, steady, burst, recovery
 
-// The event streams whose servers book one access after another, so their events come in time order (event-queue.ts):
-// the key contexts' fetches (the memory's bookings end in order), the egress link's records sent, and the PCIe link's
-// payloads down and write-backs up (lookaside).
+// Every event belongs to a stream whose events are scheduled in time order (event-queue.ts): the key contexts' fetches
+// (the memory's bookings end in order), the egress link's records sent, the PCIe link's payloads down and write-backs
+// up (lookaside), each arrival process's next arrival, the public-key lanes' ends (one time each); and, by the mix
+// entry, the DMA transfers' ends (a channel's time for that size, or the memory's booking, both in order), the trains'
+// next records (the link time of that size) and the symmetric lanes' ends (that kind and size's time, or a handshake's).
 const FETCHES = 0;
 const LINK = 1;
 const PCIE_DOWN = 2;
 const PCIE_UP = 3;
-const IN_ORDER_STREAMS = 4;
+const HANDSHAKES = 4;
+const TRAINS = 5; // + OPEN or SEAL
+const PK_ENDS = 7;
+const BY_SIZE = 8; // then the DMA ends, the trains' next records and the symmetric lanes' ends, a stream a mix entry
 
 /** Runs `traffic` on a device of `knobs` with `costs`. */
 export function runFlow(
@@ -206,18 +211,18 @@ export function runFlow(
 
   // Records a second each direction offers (opened, sealed), outside the burst.
   const recordRate = [recordsPerSecond(traffic.openGbps, traffic.mix), recordsPerSecond(traffic.sealGbps, traffic.mix)];
-  const queue = new EventQueue<Event>(IN_ORDER_STREAMS);
+  const sizes = traffic.mix.length;
+  const dmaEnds = BY_SIZE;
+  const trainNext = BY_SIZE + sizes;
+  const symEnds = BY_SIZE + 2 * sizes; // + kind × sizes + size; a handshake's last
+  const queue = new EventQueue<Event>(symEnds + 2 * sizes + 1);
   const jobs = new JobPool();
   // The clock and the other times the run keeps, as an object's fields: updated in place, where a closure's variable
   // holding a fraction would take a new heap number at every store.
   const sim = { now: 0, lastChange: 0, blockStart: 0, linkFree: 0 };
   let events = 0;
-  const schedule = (t: number, e: Event, ev: number): void => {
-    e.ev = ev;
-    queue.push(t, e);
-  };
-  /** `schedule` for an event of an in-order stream (its server's bookings end one after another). */
-  const scheduleInOrder = (stream: number, t: number, e: Job, ev: number): void => {
+  /** Schedules `e`'s event `ev` at `t` in its stream. */
+  const schedule = (stream: number, t: number, e: Event, ev: number): void => {
     e.ev = ev;
     queue.pushInOrder(stream, t, e);
   };
@@ -427,7 +432,7 @@ export function runFlow(
     }
     job.lastWait = job;
     fetching.set(job.session, job);
-    scheduleInOrder(FETCHES, memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
+    schedule(FETCHES, memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
   };
 
   /** A sealed record's DMA out into a TX ring entry, once one is free. */
@@ -446,7 +451,7 @@ export function runFlow(
       hostWaiting++;
       const asked = pcieBook('up', host.fetchUp[job.size]!, sim.now);
       const fetched = pcieBook('down', host.fetchDown[job.size]!, asked + host.readLatencyNs);
-      return scheduleInOrder(PCIE_DOWN, fetched, job, EV_HOST_IN);
+      return schedule(PCIE_DOWN, fetched, job, EV_HOST_IN);
     }
     job.out = false;
     toDma(job);
@@ -461,7 +466,7 @@ export function runFlow(
     job.memBound = memEnd > chanEnd;
     if (job.memBound) memBoundNow++;
     busy.dmaChannels += inWindow(sim.now, end);
-    schedule(end, job, EV_DMA);
+    schedule(dmaEnds + job.size, end, job, EV_DMA);
   };
 
   const startSym = (job: Job): void => {
@@ -469,13 +474,13 @@ export function runFlow(
     const t =
       job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
     busy.lanes += inWindow(sim.now, sim.now + t);
-    schedule(sim.now + t, job, EV_SYM);
+    schedule(symEnds + (job.kind === HANDSHAKE ? 2 * sizes : job.kind * sizes + job.size), sim.now + t, job, EV_SYM);
   };
 
   const startPk = (job: Job): void => {
     pkFree--;
     busy.pkLanes += inWindow(sim.now, sim.now + costs.handshakePkNs);
-    schedule(sim.now + costs.handshakePkNs, job, EV_PK);
+    schedule(PK_ENDS, sim.now + costs.handshakePkNs, job, EV_PK);
   };
 
   const finish = (job: Job): void => {
@@ -502,7 +507,7 @@ export function runFlow(
           arrive(jobs.take(HANDSHAKE, 0, 0, newSession, sim.now, phaseAt(sim.now)));
           newSession = newSession + 1 >= universe ? traffic.activeSessions : newSession + 1;
           const rate = (traffic.handshakesPerSecond * factorAt(sim.now)) / 1e9;
-          schedule(sim.now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
+          schedule(HANDSHAKES, sim.now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
         }
         return;
       }
@@ -510,7 +515,7 @@ export function runFlow(
       if (e.ev === EV_TRAIN) {
         if (sim.now >= arrivalsEnd) return;
         const rate = (recordRate[e.kind]! * factorAt(sim.now)) / 1e9 / traffic.trainRecords;
-        schedule(sim.now + r.exponential(1 / rate), e, EV_TRAIN);
+        schedule(TRAINS + e.kind, sim.now + r.exponential(1 / rate), e, EV_TRAIN);
         // A train: its records back to back at the link rate, from one session.
         const train = new Source(e.kind, EV_TRAIN_NEXT);
         train.session = pickSession();
@@ -520,7 +525,8 @@ export function runFlow(
       const size = pickSize(r);
       const bytes = traffic.mix[size]!.bytes;
       arrive(jobs.take(e.kind, size, bytes, e.session, sim.now, phaseAt(sim.now)));
-      if (--e.left > 0) schedule(sim.now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
+      if (--e.left > 0)
+        schedule(trainNext + size, sim.now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
       return;
     }
     switch (e.ev) {
@@ -546,10 +552,10 @@ export function runFlow(
         if (e.kind === SEAL && !lookaside) {
           // Onto the egress link, one record after another; the entry is freed when it is sent.
           sim.linkFree = Math.max(sim.now, sim.linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
-          scheduleInOrder(LINK, sim.linkFree, e, EV_TX_SENT);
+          schedule(LINK, sim.linkFree, e, EV_TX_SENT);
         }
         // Lookaside: written back to the host over PCIe (its slot held until then), its latency ending there.
-        if (lookaside) return scheduleInOrder(PCIE_UP, pcieBook('up', host.backUp[e.size]!, sim.now), e, EV_HOST_OUT);
+        if (lookaside) return schedule(PCIE_UP, pcieBook('up', host.backUp[e.size]!, sim.now), e, EV_HOST_OUT);
         return finish(e);
       }
       case EV_HOST_IN:
@@ -593,10 +599,11 @@ export function runFlow(
     }
   };
 
-  if (traffic.openGbps > 0) schedule(0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
-  if (traffic.sealGbps > 0) schedule(0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
+  if (traffic.openGbps > 0) schedule(TRAINS + OPEN, 0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
+  if (traffic.sealGbps > 0) schedule(TRAINS + SEAL, 0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
   if (traffic.handshakesPerSecond > 0)
     schedule(
+      HANDSHAKES,
       rand.hs.exponential(1e9 / traffic.handshakesPerSecond),
       new Source(HANDSHAKE, EV_HS_ARRIVAL),
       EV_HS_ARRIVAL,

@@ -10,14 +10,14 @@ interface Pushed {
 
 test('pops in time order, equal times in push order, across the heap and the streams (property)', (t) => {
   const r = new SeededRandom(23);
-  const queue = new EventQueue<number>(3);
+  const queue = new EventQueue<number>(9);
   const reference: Pushed[] = [];
-  const streamLast = [0, 0, 0];
+  const streamLast = new Array<number>(9).fill(0);
   let now = 0;
   let id = 0;
   for (let step = 0; step < 20_000; step++) {
     if (reference.length === 0 || r.chance(0.55)) {
-      const where = r.int(4) - 1;
+      const where = r.int(10) - 1;
       // Times on a coarse grid, so many are equal; a stream's in its own order, no earlier than its last.
       const time =
         where < 0 ? now + r.int(40) * 0.25 : (streamLast[where] = Math.max(streamLast[where]!, now) + r.int(3) * 0.25);
