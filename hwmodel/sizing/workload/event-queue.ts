@@ -1,18 +1,14 @@
 /**
  * The flow model's pending events, in time order, equal times in the order they were pushed: exactly the order of
- * one min-heap over (time, push number), such as hwmodel/trace/time-heap.ts, but cheaper for the flow model.
+ * one min-heap over (time, push number), such as hwmodel/trace/time-heap.ts, but cheaper for the flow model, whose
+ * events all come in streams pushed in time order (a server that books one access after another, or one that takes
+ * the same time for each: flow-model.ts names them).
  *
- * An event of a stream whose events are pushed in time order (in the flow model, a server that books one access after
- * another, or one that takes the same time for each) goes to that stream's FIFO, where a push takes constant time; a
- * binary heap keeps the streams that hold events by their first event, so it changes only when a stream's first event
- * does. Any other event goes to a 4-ary heap. A pop takes the earlier of the two heaps' tops by (time, push number),
- * one push counter for all, so where an event is kept never changes the order events leave in.
+ * Each stream is a FIFO, where a push takes constant time; a binary heap keeps the streams that hold events by their
+ * first event's (time, push number), one push counter for all, so it changes only when a stream's first event does:
+ * when an empty stream gets one, and at a pop.
  */
 export class EventQueue<T> {
-  #times = new Float64Array(64);
-  #seqs = new Float64Array(64);
-  readonly #items: (T | undefined)[] = [];
-  #size = 0;
   #seq = 0;
   readonly #streams: Stream<T>[];
   /** The streams that hold events, a binary heap by their first events' (time, push number), kept beside each. */
@@ -23,45 +19,23 @@ export class EventQueue<T> {
   /** The time of the event the last pop returned. */
   time = 0;
 
-  /** A queue with `streams` in-order streams beside its heap. */
+  /** A queue of `streams` in-order streams. */
   constructor(streams: number) {
-    if (!(Number.isInteger(streams) && streams >= 0))
-      throw new RangeError(`streams must be a whole number from 0, got ${String(streams)}`);
+    if (!(Number.isInteger(streams) && streams >= 1))
+      throw new RangeError(`streams must be a whole number from 1, got ${String(streams)}`);
     this.#streams = Array.from({ length: streams }, () => new Stream<T>());
     this.#ready = new Int32Array(streams);
     this.#readyTime = new Float64Array(streams);
     this.#readySeq = new Float64Array(streams);
   }
 
-  /** Events pending, in the heap and the streams. */
+  /** Events pending. */
   get size(): number {
-    return this.#streams.reduce((n, s) => n + s.length, this.#size);
-  }
-
-  /** Adds `item` at `time` to the heap. */
-  push(time: number, item: T): void {
-    if (this.#size === this.#times.length) this.#grow();
-    const times = this.#times;
-    const seqs = this.#seqs;
-    const items = this.#items;
-    const seq = this.#seq++;
-    let i = this.#size++;
-    while (i > 0) {
-      const p = (i - 1) >> 2;
-      const pt = times[p]!;
-      if (!(time < pt || (time === pt && seq < seqs[p]!))) break;
-      times[i] = pt;
-      seqs[i] = seqs[p]!;
-      items[i] = items[p];
-      i = p;
-    }
-    times[i] = time;
-    seqs[i] = seq;
-    items[i] = item;
+    return this.#streams.reduce((n, s) => n + s.length, 0);
   }
 
   /** Adds `item` at `time` to stream `stream`: no earlier than the stream's last (RangeError otherwise). */
-  pushInOrder(stream: number, time: number, item: T): void {
+  push(stream: number, time: number, item: T): void {
     const s = this.#streams[stream];
     if (s === undefined) throw new RangeError(`no stream ${String(stream)} of ${this.#streams.length}`);
     if (time < s.last)
@@ -73,24 +47,17 @@ export class EventQueue<T> {
 
   /** Removes and returns the earliest event (its time in `time`), or undefined when none is left. */
   pop(): T | undefined {
-    if (this.#readyCount > 0) {
-      const st = this.#readyTime[0]!;
-      if (this.#size === 0 || st < this.#times[0]! || (st === this.#times[0]! && this.#readySeq[0]! < this.#seqs[0]!)) {
-        this.time = st;
-        const s = this.#streams[this.#ready[0]!]!;
-        const item = s.shift();
-        // The stream's next event is no earlier: it sinks from the top, or, none left, the last stream takes its place.
-        if (s.length > 0) this.#readyDown(this.#ready[0]!, s.headTime, s.headSeq);
-        else if (--this.#readyCount > 0) {
-          const last = this.#readyCount;
-          this.#readyDown(this.#ready[last]!, this.#readyTime[last]!, this.#readySeq[last]!);
-        }
-        return item;
-      }
+    if (this.#readyCount === 0) return undefined;
+    this.time = this.#readyTime[0]!;
+    const s = this.#streams[this.#ready[0]!]!;
+    const item = s.shift();
+    // The stream's next event is no earlier: it sinks from the top, or, none left, the last stream takes its place.
+    if (s.length > 0) this.#readyDown(this.#ready[0]!, s.headTime, s.headSeq);
+    else if (--this.#readyCount > 0) {
+      const last = this.#readyCount;
+      this.#readyDown(this.#ready[last]!, this.#readyTime[last]!, this.#readySeq[last]!);
     }
-    if (this.#size === 0) return undefined;
-    this.time = this.#times[0]!;
-    return this.#popHeap();
+    return item;
   }
 
   /** Adds `stream`, which has just got its only event, at (`time`, `seq`), to the ready heap. */
@@ -134,56 +101,6 @@ export class EventQueue<T> {
     ready[i] = stream;
     times[i] = time;
     seqs[i] = seq;
-  }
-
-  #popHeap(): T | undefined {
-    const n = this.#size - 1;
-    const times = this.#times;
-    const seqs = this.#seqs;
-    const items = this.#items;
-    const top = items[0];
-    this.#size = n;
-    const time = times[n]!;
-    const seq = seqs[n]!;
-    const item = items[n];
-    items[n] = undefined; // let the item go
-    if (n === 0) return top;
-    // Sift the last entry down from the root, to the earliest of up to four children a level.
-    let i = 0;
-    for (;;) {
-      const c = 4 * i + 1;
-      if (c >= n) break;
-      let m = c;
-      let mt = times[c]!;
-      let ms = seqs[c]!;
-      const end = c + 4 < n ? c + 4 : n;
-      for (let k = c + 1; k < end; k++) {
-        const kt = times[k]!;
-        if (kt < mt || (kt === mt && seqs[k]! < ms)) {
-          m = k;
-          mt = kt;
-          ms = seqs[k]!;
-        }
-      }
-      if (!(mt < time || (mt === time && ms < seq))) break;
-      times[i] = mt;
-      seqs[i] = ms;
-      items[i] = items[m];
-      i = m;
-    }
-    times[i] = time;
-    seqs[i] = seq;
-    items[i] = item;
-    return top;
-  }
-
-  #grow(): void {
-    const times = new Float64Array(this.#times.length * 2);
-    times.set(this.#times);
-    this.#times = times;
-    const seqs = new Float64Array(this.#seqs.length * 2);
-    seqs.set(this.#seqs);
-    this.#seqs = seqs;
   }
 }
 

@@ -224,7 +224,7 @@ export function runFlow(
   /** Schedules `e`'s event `ev` at `t` in its stream. */
   const schedule = (stream: number, t: number, e: Event, ev: number): void => {
     e.ev = ev;
-    queue.pushInOrder(stream, t, e);
+    queue.push(stream, t, e);
   };
 
   // Phase figures.
