@@ -20,7 +20,8 @@ import { benchWire } from './wire.js';
  * `-- echo` (only when named: a few seconds) for the CPU per echo round trip in DTLS 1.3 and 1.2 against node:dgram's;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering);
  * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones;
- * `-- learn-server13` (only when named: minutes) for the same against dtls13's own 1.3 server over real UDP.
+ * `-- learn-server13` (only when named: minutes) for the same against dtls13's own 1.3 server over real UDP;
+ * `-- size-flow` (only when named: about a minute) for the records the sizing flow model simulates a CPU second.
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
@@ -56,5 +57,6 @@ if (only === 'echo') await (await import('./echo.js')).benchEcho(console.log);
 if (only === 'learn') await (await import('./learn.js')).benchLearn(console.log);
 if (only === 'learn-server13') await (await import('./learn-server13.js')).benchLearnServer13(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
+if (only === 'size-flow') (await import('./size-flow.js')).benchSizeFlow(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
 if (only === 'first-run') (await import('./first-run.js')).benchFirstRun(console.log);

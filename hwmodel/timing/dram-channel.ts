@@ -52,11 +52,14 @@ export class DramChannel {
     const t = this.timing;
     let start = Math.max(at, this.#free);
     const open = t.refreshIntervalNs - t.refreshNs; // the refresh takes the last tRFC of every tREFI
-    const phase = start % t.refreshIntervalNs;
-    if (phase >= open) start += t.refreshIntervalNs - phase;
+    let phase = start % t.refreshIntervalNs;
+    if (phase >= open) {
+      start += t.refreshIntervalNs - phase;
+      phase = start % t.refreshIntervalNs; // the start moved past the refresh: its phase again (one `%` is dear)
+    }
     const bus = (Math.ceil(bytes / t.burstBytes) * t.burstBytes * 8) / this.#bitsPerNs / t.turnaroundEfficiency;
     let end = start + Math.max(bus, t.activateNs / this.channels);
-    if ((start % t.refreshIntervalNs) + (end - start) > open) end += t.refreshNs;
+    if (phase + (end - start) > open) end += t.refreshNs;
     this.start = start;
     this.#free = end;
     return end;

@@ -73,3 +73,50 @@ test("section 10: (a)'s search with --bursts 100 is its saved output: the growth
   const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
   t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
 });
+
+test("section 10: (a)'s search with the TX ring rule is its saved output: the growth, the answer, its reruns", (t) => {
+  const heading = '**(a) with the TX ring rule and 100 bursts: met, at less than half the area.**';
+  const text = DOC.slice(DOC.indexOf('**(a) with the TX ring rule')).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-tx-rule.txt'), 'utf8');
+  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  t.regex(run, /^Start \(.*the TX ring at 32 through a DRAM refresh.*record_layer\.tx_ring_depth=32 /m);
+  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
+  const values = lines
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const sentence = text.slice(text.indexOf('each step proven,'), text.indexOf('That configuration'));
+  t.deepEqual(
+    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
+    values,
+  );
+  const met = lines.find((l) => l.includes('meets every SLO'))!;
+  t.true(text.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
+  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
+  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run);
+  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
+  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
+  const whole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(run)!;
+  t.true(
+    text.includes(`${whole[1]!} kGE, ${whole[2]!} mm² and ${Number(whole[3]).toFixed(2)} W whole`),
+    'the whole device',
+  );
+  // The reruns kept as printed: records offered and dropped, the bounds and their verdicts.
+  const reruns = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
+  const block = (args: string): string =>
+    reruns.split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m).find((b) => b.startsWith(args)) ?? '';
+  const ten = block('size-100g-tx-rule-answer-knobs.json 3 10000 101');
+  const steady = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
+  const burst =
+    /^burst: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: (not resolved)/m.exec(
+      ten,
+    )!;
+  t.true(text.includes(`drops 0 of ${grouped(Number(steady[1]))} records in the steady windows`));
+  t.true(text.includes(`and 0 of ${grouped(Number(burst[1]))} in the bursts`));
+  t.true(text.includes(`steady bound ${steady[2]!}, not resolved`) && text.includes(`burst bound ${burst[2]!} at`));
+  t.true(/memChannels 60\.9%/.test(ten) && text.includes('its memory channels 60.9% busy'));
+  const long = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 1 records .*: met/m.exec(
+    block('size-100g-tx-rule-answer-knobs.json 3 12376 101'),
+  )!;
+  t.true(text.includes(`drops 0 of ${grouped(Number(long[1]))} (bound ${long[2]!}, met`));
+});

@@ -160,6 +160,7 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 const EVIDENCE = {
   a: '100g',
   'a, 100 bursts': '100g-100-bursts',
+  'a, 100 bursts, TX ring rule': '100g-tx-rule',
   b: 'iot',
   'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',

@@ -43,8 +43,10 @@
  */
 import { SeededRandom } from '../../kernel/index.js';
 import { DramChannel } from '../../timing/dram-channel.js';
-import { TimeHeap } from '../../trace/index.js';
+import { EventQueue } from './event-queue.js';
+import { Job, JobFifo, JobPool } from './flow-job.js';
 import { LatencyHistogram, Merged } from './latency-histogram.js';
+import { SessionTable } from './session-table.js';
 import { SlotLru } from './slot-lru.js';
 import { geometric, zipfTable } from './sampling.js';
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
@@ -131,30 +133,6 @@ const EV_TX_SENT = 7;
 const EV_HOST_IN = 8;
 const EV_HOST_OUT = 9;
 
-class Job {
-  ev = 0;
-  /** DMA in (false) or out (true); memory-bound transfer. */
-  out = false;
-  memBound = false;
-  /** Fetched from the host already (lookaside). */
-  fetched = false;
-  id = 0;
-  readonly kind: number;
-  readonly size: number;
-  readonly bytes: number;
-  readonly session: number;
-  readonly arrival: number;
-  readonly phase: number;
-  constructor(kind: number, size: number, bytes: number, session: number, arrival: number, phase: number) {
-    this.kind = kind;
-    this.size = size;
-    this.bytes = bytes;
-    this.session = session;
-    this.arrival = arrival;
-    this.phase = phase;
-  }
-}
-
 /** A train generator of one direction, or the handshake arrival process. */
 class Source {
   ev: number;
@@ -170,6 +148,20 @@ class Source {
 type Event = Job | Source;
 
 const PHASES = 4; // warm-up, steady, burst, recovery
+
+// Every event belongs to a stream whose events are scheduled in time order (event-queue.ts): the key contexts' fetches
+// (the memory's bookings end in order), the egress link's records sent, the PCIe link's payloads down and write-backs
+// up (lookaside), each arrival process's next arrival, the public-key lanes' ends (one time each); and, by the mix
+// entry, the DMA transfers' ends (a channel's time for that size, or the memory's booking, both in order), the trains'
+// next records (the link time of that size) and the symmetric lanes' ends (that kind and size's time, or a handshake's).
+const FETCHES = 0;
+const LINK = 1;
+const PCIE_DOWN = 2;
+const PCIE_UP = 3;
+const HANDSHAKES = 4;
+const TRAINS = 5; // + OPEN or SEAL
+const PK_ENDS = 7;
+const BY_SIZE = 8; // then the DMA ends, the trains' next records and the symmetric lanes' ends, a stream a mix entry
 
 /** Runs `traffic` on a device of `knobs` with `costs`. */
 export function runFlow(
@@ -217,12 +209,22 @@ export function runFlow(
     return lo;
   };
 
-  const heap = new TimeHeap<Event>();
-  let now = 0;
+  // Records a second each direction offers (opened, sealed), outside the burst.
+  const recordRate = [recordsPerSecond(traffic.openGbps, traffic.mix), recordsPerSecond(traffic.sealGbps, traffic.mix)];
+  const sizes = traffic.mix.length;
+  const dmaEnds = BY_SIZE;
+  const trainNext = BY_SIZE + sizes;
+  const symEnds = BY_SIZE + 2 * sizes; // + kind × sizes + size; a handshake's last
+  const queue = new EventQueue<Event>(symEnds + 2 * sizes + 1);
+  const jobs = new JobPool();
+  // The clock and the other times the run keeps, as an object's fields: updated in place, where a closure's variable
+  // holding a fraction would take a new heap number at every store.
+  const sim = { now: 0, lastChange: 0, blockStart: 0, linkFree: 0 };
   let events = 0;
-  const schedule = (t: number, e: Event, ev: number): void => {
+  /** Schedules `e`'s event `ev` at `t` in its stream. */
+  const schedule = (stream: number, t: number, e: Event, ev: number): void => {
     e.ev = ev;
-    heap.push(t, e);
+    queue.push(stream, t, e);
   };
 
   // Phase figures.
@@ -262,7 +264,8 @@ export function runFlow(
   const universe = Math.max(traffic.sessions, traffic.activeSessions + 1) + 1;
   const slots = new SlotLru(knobs.keySlots, universe);
   for (let s = 0; s < Math.min(knobs.keySlots, traffic.activeSessions); s++) slots.install(s);
-  const fetching = new Map<number, Job[]>();
+  // Key contexts on their way from DRAM: the first record that asked for each, the others chained behind it in order.
+  const fetching = new SessionTable<Job>();
   let lookups = 0;
   let hits = 0;
 
@@ -273,16 +276,16 @@ export function runFlow(
   let inFlight = 0;
   let waitFetch = 0;
   let memBoundNow = 0;
-  const dmaQueue = new Fifo();
-  const symQueue = new Fifo();
-  const pkQueue = new Fifo();
+  const dmaQueue = new JobFifo();
+  const symQueue = new JobFifo();
+  const pkQueue = new JobFifo();
   let dmaFree = knobs.dmaChannels;
   let symFree = knobs.lanes;
   let pkFree = knobs.pkLanes;
   const mem = new DramChannel(costs.dram, knobs.memChannels, costs.memChannelBitsPerSecond);
   /** Books the memory for an access of `bytes` from now (after what it serves already, and out of a refresh); its end. */
   const memBook = (bytes: number): number => {
-    const end = mem.book(now, bytes);
+    const end = mem.book(sim.now, bytes);
     busy.memChannels += inWindow(mem.start, end);
     return end;
   };
@@ -305,31 +308,27 @@ export function runFlow(
   const dmaRate = costs.dmaBitsPerSecond / 1e9;
   // The TX ring: entries taken, sealed records waiting for one (in their pipeline slots), and the egress link.
   let txCount = 0;
-  const txWait = new Fifo();
-  let linkFree = 0;
-  let occupancyArea = { ring: 0, pipe: 0, tx: 0 };
-  let lastChange = 0;
+  const txWait = new JobFifo();
+  // Occupancy × time in the steady window: the intake ring, the pipeline, the TX ring.
+  const area = { ring: 0, pipe: 0, tx: 0 };
   const account = (): void => {
-    const d = inWindow(lastChange, now);
-    occupancyArea = {
-      ring: occupancyArea.ring + d * ringCount,
-      pipe: occupancyArea.pipe + d * inFlight,
-      tx: occupancyArea.tx + d * txCount,
-    };
-    lastChange = now;
+    const d = inWindow(sim.lastChange, sim.now);
+    area.ring += d * ringCount;
+    area.pipe += d * inFlight;
+    area.tx += d * txCount;
+    sim.lastChange = sim.now;
   };
 
   let blockCause: KnobName | undefined;
-  let blockStart = 0;
   const block = (cause: KnobName): void => {
     if (blockCause === cause) return;
-    if (blockCause !== undefined) blocked[blockCause] += inWindow(blockStart, now);
+    if (blockCause !== undefined) blocked[blockCause] += inWindow(sim.blockStart, sim.now);
     blockCause = cause;
-    blockStart = now;
+    sim.blockStart = sim.now;
   };
   const unblock = (): void => {
     if (blockCause === undefined) return;
-    blocked[blockCause] += inWindow(blockStart, now);
+    blocked[blockCause] += inWindow(sim.blockStart, sim.now);
     blockCause = undefined;
   };
   /** What holds the pipeline's slots: the stage the most of its records wait for; none waiting: the slots themselves. */
@@ -350,24 +349,24 @@ export function runFlow(
   let ids = 0;
   const arrive = (job: Job): void => {
     job.id = ids++;
-    observe?.arrival(job.id, now, job.kind, job.size, job.session, job.phase);
+    observe?.arrival(job.id, sim.now, job.kind, job.size, job.session, job.phase);
     offered[job.phase]! += 1;
     if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
     if (ringCount >= knobs.rxRingDepth) {
       dropped[job.phase]! += 1;
       // An episode still open from the phase before opens again in this one: each phase counts its own.
-      if (now - episode.lastNs >= EPISODE_GAP_US * 1000 || episode.phase !== job.phase) {
+      if (sim.now - episode.lastNs >= EPISODE_GAP_US * 1000 || episode.phase !== job.phase) {
         episodes[job.phase]! += 1;
         episode.phase = job.phase;
         episode.drops = 0;
       }
-      episode.lastNs = now;
+      episode.lastNs = sim.now;
       largestEpisode[episode.phase] = Math.max(largestEpisode[episode.phase]!, ++episode.drops);
       if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
       const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
       if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
       observe?.outcome(job.id, undefined);
-      return;
+      return jobs.give(job);
     }
     account();
     if (ringCount === ring.length) {
@@ -395,8 +394,8 @@ export function runFlow(
       ringCount--;
       unblock();
       if (head.kind === HANDSHAKE) {
-        if (costs.handshakePkNs > 0) startOrQueue(pkQueue, head, () => pkFree > 0, startPk);
-        else startOrQueue(symQueue, head, () => symFree > 0, startSym);
+        if (costs.handshakePkNs > 0) toPk(head);
+        else toSym(head);
       } else {
         inFlight++;
         lookup(head);
@@ -404,9 +403,18 @@ export function runFlow(
     }
   };
 
-  const startOrQueue = (q: Fifo, job: Job, free: () => boolean, start: (j: Job) => void): void => {
-    if (free()) start(job);
-    else q.push(job);
+  // Each stage's server: a free unit starts the job, else it waits in the stage's queue.
+  const toDma = (job: Job): void => {
+    if (dmaFree > 0) startDma(job);
+    else dmaQueue.push(job);
+  };
+  const toSym = (job: Job): void => {
+    if (symFree > 0) startSym(job);
+    else symQueue.push(job);
+  };
+  const toPk = (job: Job): void => {
+    if (pkFree > 0) startPk(job);
+    else pkQueue.push(job);
   };
 
   const lookup = (job: Job): void => {
@@ -416,10 +424,15 @@ export function runFlow(
       return dmaIn(job);
     }
     waitFetch++;
-    const waiting = fetching.get(job.session);
-    if (waiting !== undefined) return void waiting.push(job);
-    fetching.set(job.session, [job]);
-    schedule(memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
+    const first = fetching.get(job.session);
+    if (first !== undefined) {
+      first.lastWait!.nextWait = job;
+      first.lastWait = job;
+      return;
+    }
+    job.lastWait = job;
+    fetching.set(job.session, job);
+    schedule(FETCHES, memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
   };
 
   /** A sealed record's DMA out into a TX ring entry, once one is free. */
@@ -428,7 +441,7 @@ export function runFlow(
     account();
     txCount++;
     job.out = true;
-    startOrQueue(dmaQueue, job, () => dmaFree > 0, startDma);
+    toDma(job);
   };
 
   const dmaIn = (job: Job): void => {
@@ -436,69 +449,73 @@ export function runFlow(
       // Its descriptor and payload over PCIe first: the read requests up, the host's read latency, the data down.
       job.fetched = true;
       hostWaiting++;
-      const asked = pcieBook('up', host.fetchUp[job.size]!, now);
-      return schedule(pcieBook('down', host.fetchDown[job.size]!, asked + host.readLatencyNs), job, EV_HOST_IN);
+      const asked = pcieBook('up', host.fetchUp[job.size]!, sim.now);
+      const fetched = pcieBook('down', host.fetchDown[job.size]!, asked + host.readLatencyNs);
+      return schedule(PCIE_DOWN, fetched, job, EV_HOST_IN);
     }
     job.out = false;
-    startOrQueue(dmaQueue, job, () => dmaFree > 0, startDma);
+    toDma(job);
   };
 
   const startDma = (job: Job): void => {
     dmaFree--;
     const bits = (job.bytes + RECORD_OVERHEAD) * 8;
-    const chanEnd = now + bits / dmaRate;
+    const chanEnd = sim.now + bits / dmaRate;
     const memEnd = memBook(job.bytes + RECORD_OVERHEAD);
     const end = Math.max(chanEnd, memEnd);
     job.memBound = memEnd > chanEnd;
     if (job.memBound) memBoundNow++;
-    busy.dmaChannels += inWindow(now, end);
-    schedule(end, job, EV_DMA);
+    busy.dmaChannels += inWindow(sim.now, end);
+    schedule(dmaEnds + job.size, end, job, EV_DMA);
   };
 
   const startSym = (job: Job): void => {
     symFree--;
     const t =
       job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
-    busy.lanes += inWindow(now, now + t);
-    schedule(now + t, job, EV_SYM);
+    busy.lanes += inWindow(sim.now, sim.now + t);
+    schedule(symEnds + (job.kind === HANDSHAKE ? 2 * sizes : job.kind * sizes + job.size), sim.now + t, job, EV_SYM);
   };
 
   const startPk = (job: Job): void => {
     pkFree--;
-    busy.pkLanes += inWindow(now, now + costs.handshakePkNs);
-    schedule(now + costs.handshakePkNs, job, EV_PK);
+    busy.pkLanes += inWindow(sim.now, sim.now + costs.handshakePkNs);
+    schedule(PK_ENDS, sim.now + costs.handshakePkNs, job, EV_PK);
   };
 
   const finish = (job: Job): void => {
     account();
     inFlight--;
     delivered[job.phase]! += 1;
-    if (job.phase === 1 && now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
-    latency[job.phase]!.add(now - job.arrival);
-    observe?.outcome(job.id, now);
+    if (job.phase === 1 && sim.now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
+    latency[job.phase]!.add(sim.now - job.arrival);
+    observe?.outcome(job.id, sim.now);
     // A sealed record's latency to the wire ends when the link sent it, but in lookaside it never reaches the TX ring:
     // its latency ends at the write-back, here.
-    if (job.kind !== SEAL || lookaside) wire[job.phase]!.add(now - job.arrival);
+    // Its job is done with here, but a sealed record's inline only once the link has sent it.
+    if (job.kind !== SEAL || lookaside) {
+      wire[job.phase]!.add(sim.now - job.arrival);
+      jobs.give(job);
+    }
     dispatch();
   };
 
   const handle = (e: Event): void => {
     if (e instanceof Source) {
       if (e.ev === EV_HS_ARRIVAL) {
-        if (now < arrivalsEnd) {
-          arrive(new Job(HANDSHAKE, 0, 0, newSession, now, phaseAt(now)));
+        if (sim.now < arrivalsEnd) {
+          arrive(jobs.take(HANDSHAKE, 0, 0, newSession, sim.now, phaseAt(sim.now)));
           newSession = newSession + 1 >= universe ? traffic.activeSessions : newSession + 1;
-          const rate = (traffic.handshakesPerSecond * factorAt(now)) / 1e9;
-          schedule(now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
+          const rate = (traffic.handshakesPerSecond * factorAt(sim.now)) / 1e9;
+          schedule(HANDSHAKES, sim.now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
         }
         return;
       }
       const r = e.kind === OPEN ? rand.open : rand.seal;
-      const gbps = e.kind === OPEN ? traffic.openGbps : traffic.sealGbps;
       if (e.ev === EV_TRAIN) {
-        if (now >= arrivalsEnd) return;
-        const rate = (recordsPerSecond(gbps, traffic.mix) * factorAt(now)) / 1e9 / traffic.trainRecords;
-        schedule(now + r.exponential(1 / rate), e, EV_TRAIN);
+        if (sim.now >= arrivalsEnd) return;
+        const rate = (recordRate[e.kind]! * factorAt(sim.now)) / 1e9 / traffic.trainRecords;
+        schedule(TRAINS + e.kind, sim.now + r.exponential(1 / rate), e, EV_TRAIN);
         // A train: its records back to back at the link rate, from one session.
         const train = new Source(e.kind, EV_TRAIN_NEXT);
         train.session = pickSession();
@@ -507,18 +524,22 @@ export function runFlow(
       }
       const size = pickSize(r);
       const bytes = traffic.mix[size]!.bytes;
-      arrive(new Job(e.kind, size, bytes, e.session, now, phaseAt(now)));
-      if (--e.left > 0) schedule(now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
+      arrive(jobs.take(e.kind, size, bytes, e.session, sim.now, phaseAt(sim.now)));
+      if (--e.left > 0)
+        schedule(trainNext + size, sim.now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
       return;
     }
     switch (e.ev) {
       case EV_FETCH: {
         slots.install(e.session);
-        const waiting = fetching.get(e.session) ?? [];
         fetching.delete(e.session);
-        for (const j of waiting) {
+        // The record that asked first (this event's), then the others in the order they asked.
+        for (let j: Job | undefined = e; j !== undefined;) {
+          const next: Job | undefined = j.nextWait;
+          j.nextWait = undefined;
           waitFetch--;
           dmaIn(j);
+          j = next;
         }
         return;
       }
@@ -527,14 +548,14 @@ export function runFlow(
         if (e.memBound) memBoundNow--;
         const next = dmaQueue.shift();
         if (next !== undefined) startDma(next);
-        if (!e.out) return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+        if (!e.out) return toSym(e);
         if (e.kind === SEAL && !lookaside) {
           // Onto the egress link, one record after another; the entry is freed when it is sent.
-          linkFree = Math.max(now, linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
-          schedule(linkFree, e, EV_TX_SENT);
+          sim.linkFree = Math.max(sim.now, sim.linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
+          schedule(LINK, sim.linkFree, e, EV_TX_SENT);
         }
         // Lookaside: written back to the host over PCIe (its slot held until then), its latency ending there.
-        if (lookaside) return schedule(pcieBook('up', host.backUp[e.size]!, now), e, EV_HOST_OUT);
+        if (lookaside) return schedule(PCIE_UP, pcieBook('up', host.backUp[e.size]!, sim.now), e, EV_HOST_OUT);
         return finish(e);
       }
       case EV_HOST_IN:
@@ -545,8 +566,9 @@ export function runFlow(
       case EV_TX_SENT: {
         account();
         txCount--;
-        wire[e.phase]!.add(now - e.arrival);
-        observe?.sent?.(e.id, now);
+        wire[e.phase]!.add(sim.now - e.arrival);
+        observe?.sent?.(e.id, sim.now);
+        jobs.give(e);
         const next = txWait.shift();
         if (next !== undefined) txOut(next);
         return;
@@ -559,28 +581,29 @@ export function runFlow(
           slots.install(e.session);
           if (e.phase === 1) {
             hs.completed++;
-            hs.latency.add(now - e.arrival);
+            hs.latency.add(sim.now - e.arrival);
           }
-          return;
+          return jobs.give(e);
         }
         if (e.kind === SEAL && !lookaside) return txOut(e); // lookaside: back to the host, no TX ring
         e.out = true;
-        return startOrQueue(dmaQueue, e, () => dmaFree > 0, startDma);
+        return toDma(e);
       }
       case EV_PK: {
         pkFree++;
         const next = pkQueue.shift();
         if (next !== undefined) startPk(next);
         dispatch(); // a place in the public-key queue: a blocked handshake at the head may go
-        return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+        return toSym(e);
       }
     }
   };
 
-  if (traffic.openGbps > 0) schedule(0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
-  if (traffic.sealGbps > 0) schedule(0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
+  if (traffic.openGbps > 0) schedule(TRAINS + OPEN, 0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
+  if (traffic.sealGbps > 0) schedule(TRAINS + SEAL, 0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
   if (traffic.handshakesPerSecond > 0)
     schedule(
+      HANDSHAKES,
       rand.hs.exponential(1e9 / traffic.handshakesPerSecond),
       new Source(HANDSHAKE, EV_HS_ARRIVAL),
       EV_HS_ARRIVAL,
@@ -589,14 +612,13 @@ export function runFlow(
   // the arrivals' span (a device that cannot drain by then: its records count as never delivered).
   const stopAt = arrivalsEnd * 50 + 1_000_000;
   for (;;) {
-    const t = heap.peekTime();
-    if (t === undefined || t > stopAt) break;
-    const e = heap.pop()!;
-    now = t;
+    const e = queue.pop();
+    if (e === undefined || queue.time > stopAt) break;
+    sim.now = queue.time;
     events++;
     handle(e);
   }
-  now = Math.max(now, steadyEnd);
+  sim.now = Math.max(sim.now, steadyEnd);
   account();
   unblock();
 
@@ -637,9 +659,9 @@ export function runFlow(
     pkLanes: knobs.pkLanes === 0 ? 0 : busy.pkLanes / (knobs.pkLanes * windowNs),
     dmaChannels: busy.dmaChannels / (knobs.dmaChannels * windowNs),
     memChannels: busy.memChannels / windowNs,
-    pipelineDepth: occupancyArea.pipe / (knobs.pipelineDepth * windowNs),
-    rxRingDepth: occupancyArea.ring / (knobs.rxRingDepth * windowNs),
-    txRingDepth: occupancyArea.tx / (knobs.txRingDepth * windowNs),
+    pipelineDepth: area.pipe / (knobs.pipelineDepth * windowNs),
+    rxRingDepth: area.ring / (knobs.rxRingDepth * windowNs),
+    txRingDepth: area.tx / (knobs.txRingDepth * windowNs),
     keySlots: lookups === 0 ? 1 : hits / lookups,
     pcieLanes: Math.max(pcieBusy.up, pcieBusy.down) / windowNs,
   };
@@ -663,25 +685,4 @@ export function runFlow(
     burstDropsBy,
     events,
   };
-}
-
-/** A FIFO of jobs (an array with a moving head, compacted now and then). */
-class Fifo {
-  #items: Job[] = [];
-  #head = 0;
-  get length(): number {
-    return this.#items.length - this.#head;
-  }
-  push(j: Job): void {
-    this.#items.push(j);
-  }
-  shift(): Job | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const j = this.#items[this.#head++];
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return j;
-  }
 }

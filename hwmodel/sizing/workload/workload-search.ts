@@ -172,7 +172,15 @@ export function sizeWorkload(
       options.minBursts,
       episodes,
     );
-  const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, run);
+  // A configuration's screening runs are made once (a run is a function of its knobs and seed): the proof grows each
+  // suspect on the screen, the next step screens the knob it named, and the trims come back to configurations run.
+  const screened = new Map<string, Replicated>();
+  const screen = (k: DeviceKnobs): Replicated => {
+    const key = JSON.stringify(k);
+    let r = screened.get(key);
+    if (r === undefined) screened.set(key, (r = replicate(load, k, costs, run)));
+    return r;
+  };
   // A configuration that passed the screen `screened`: its episodes noted, then accepted on runs sized for the
   // unseen episode so far, or "not resolved" without a run when no run up to the longest allowed could resolve it.
   const accept = (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict): Accepted => {
