@@ -15,36 +15,35 @@
 #include "napi-call.h"
 #include "x25519.h"
 
+/* What `direct` says (which implementation a primitive runs on) as a JavaScript boolean. */
+static napi_value probe(napi_env env, int (*direct)(void)) {
+  napi_value result = NULL;
+  napi_get_boolean(env, direct(), &result);
+  return result;
+}
+
 /* x25519Direct() -> boolean: whether shares use OpenSSL's X25519 functions directly (x25519.h) rather than EVP_PKEY. */
 static napi_value x25519_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result = NULL;
-  napi_get_boolean(env, x25519_direct(), &result);
-  return result;
+  return probe(env, x25519_direct);
 }
 
 /* chachaBlockOpenssl() -> boolean: whether one-block ChaCha20 (the mask, the Poly1305 key) runs on OpenSSL's ChaCha20 (chacha20-block.h). */
 static napi_value chacha_block_openssl_js(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result = NULL;
-  napi_get_boolean(env, chacha20_block_openssl(), &result);
-  return result;
+  return probe(env, chacha20_block_openssl);
 }
 
 /* aesDirect() -> boolean: whether AES-GCM and the AES record number mask use node's AES-NI and GHASH routines directly (aes-gcm.h). */
 static napi_value aes_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result = NULL;
-  napi_get_boolean(env, aes_gcm_direct(), &result);
-  return result;
+  return probe(env, aes_gcm_direct);
 }
 
 /* chachaDirect() -> boolean: whether ChaCha20-Poly1305 uses OpenSSL's primitives directly (chacha20-poly1305.h) rather than EVP. */
 static napi_value chacha_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result = NULL;
-  napi_get_boolean(env, chacha20_poly1305_direct(), &result);
-  return result;
+  return probe(env, chacha20_poly1305_direct);
 }
 
 /* threadCpuTime(): the calling thread's CPU time, ms (-1 where the platform has no such clock). */

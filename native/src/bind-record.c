@@ -174,22 +174,19 @@ static napi_value record_seal_js(napi_env env, napi_callback_info info) {
  */
 static napi_value record_seal_batch(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, layout_length = 0;
-  napi_typedarray_type type;
-  void *data = NULL;
+  size_t size = 0;
   if (!call_begin(&c, env, info, "recordSealBatch", 4)) return NULL;
   handle *h = call_handle(&c, 0, KIND_RECORD);
   uint8_t *buffer = call_bytes(&c, 1, &size);
   int32_t count = call_int(&c, 3);
   if (c.failed) return NULL;
-  if (napi_get_typedarray_info(env, c.argv[2], &type, &layout_length, &data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return call_fail(&c, "the layout must be a Float64Array"), NULL;
-  if ((size_t)count > layout_length / RECORD_BATCH_STRIDE) return call_fail(&c, "the layout holds fewer records than the count"), NULL;
-  const double *layout = data;
+  const double *layout = record_batch_layout(&c, 2, count);
+  if (layout == NULL) return NULL;
   for (int32_t i = 0; i < count; i++) {
     const double *r = layout + (size_t)i * RECORD_BATCH_STRIDE;
     for (int j = 0; j < RECORD_BATCH_STRIDE; j++)
-      if (!(r[j] >= 0) || r[j] > 9007199254740992.0 || floor(r[j]) != r[j]) return call_fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
+      if (!is_seq_number(r[j]))
+        return call_fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
   }
   for (int32_t i = 0; i < count; i++) {
     const double *r = layout + (size_t)i * RECORD_BATCH_STRIDE;
@@ -283,6 +280,18 @@ static napi_value record_open_owned_js(napi_env env, napi_callback_info info) {
   }
   ((double *)sequence)[0] = (double)seq;
   return owned_wrap(env, out, length);
+}
+
+const double *record_batch_layout(call *c, size_t i, int32_t count) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (napi_get_typedarray_info(c->env, c->argv[i], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array)
+    return call_fail(c, "the layout must be a Float64Array"), NULL;
+  if ((size_t)count > length / RECORD_BATCH_STRIDE)
+    return call_fail(c, "the layout holds fewer records than the count"), NULL;
+  return data;
 }
 
 int record_run_arrays(call *c, size_t pairs_at, size_t results_at, int32_t count, void **pairs, void **results,

@@ -15,6 +15,12 @@
 #define RECORD_BATCH_STRIDE 6
 
 /*
+ * Argument i as a batch's layout (recordSealBatch's): a Float64Array holding at least `count` records of
+ * RECORD_BATCH_STRIDE numbers; NULL, with the call failed, when it is not one.
+ */
+const double *record_batch_layout(call *c, size_t i, int32_t count);
+
+/*
  * The run calls' Float64Arrays: `pairs` (argument `pairs_at`, two numbers for each of `count` datagrams) and `results`
  * (argument `results_at`); false, with the call failed, when either is not a Float64Array or the pairs are too few.
  */

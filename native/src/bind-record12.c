@@ -78,23 +78,20 @@ static napi_value record12_seal_js(napi_env env, napi_callback_info info) {
  */
 static napi_value record12_seal_batch(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, layout_length = 0;
-  napi_typedarray_type type;
-  void *data = NULL;
+  size_t size = 0;
   if (!call_begin(&c, env, info, "record12SealBatch", 4)) return NULL;
   handle *h = call_handle(&c, 0, KIND_RECORD12);
   uint8_t *buffer = call_bytes(&c, 1, &size);
   int32_t count = call_int(&c, 3);
   if (c.failed) return NULL;
-  if (napi_get_typedarray_info(env, c.argv[2], &type, &layout_length, &data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return call_fail(&c, "the layout must be a Float64Array"), NULL;
-  if ((size_t)count > layout_length / RECORD_BATCH_STRIDE) return call_fail(&c, "the layout holds fewer records than the count"), NULL;
+  const double *layout = record_batch_layout(&c, 2, count);
+  if (layout == NULL) return NULL;
   record12_key *k = &h->u.record12;
-  const double *layout = data;
   for (int32_t i = 0; i < count; i++) {
     const double *r = layout + (size_t)i * RECORD_BATCH_STRIDE;
     for (int j = 0; j < 4; j++)
-      if (!(r[j] >= 0) || r[j] > 9007199254740992.0 || floor(r[j]) != r[j]) return call_fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
+      if (!is_seq_number(r[j]))
+        return call_fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
     if (r[2] > 0xffff || r[3] >= (double)((uint64_t)1 << 48)) return call_fail(&c, "a plaintext length or sequence number is out of range"), NULL;
     int64_t length = (int64_t)record12_header_length(k) + k->explicit_length + (int64_t)r[2] + k->aead.tag_length;
     if (!span_within(size, (int64_t)r[0], length)) return call_fail(&c, "a record does not fit the buffer"), NULL;

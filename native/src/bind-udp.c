@@ -117,34 +117,27 @@ static napi_value reuseport_steer_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value reuseport_local_port_js(napi_env env, napi_callback_info info) {
+/* `name`(fd) -> what `op` returns for the descriptor. */
+static napi_value fd_js(napi_env env, napi_callback_info info, const char *name, int (*op)(int)) {
   call c;
   napi_value result = NULL;
-  if (!call_begin(&c, env, info, "reuseportLocalPort", 1)) return NULL;
+  if (!call_begin(&c, env, info, name, 1)) return NULL;
   int32_t fd = call_int(&c, 0);
   if (c.failed) return NULL;
-  napi_create_int32(env, reuseport_local_port(fd), &result);
+  napi_create_int32(env, op(fd), &result);
   return result;
+}
+
+static napi_value reuseport_local_port_js(napi_env env, napi_callback_info info) {
+  return fd_js(env, info, "reuseportLocalPort", reuseport_local_port);
 }
 
 static napi_value reuseport_close_js(napi_env env, napi_callback_info info) {
-  call c;
-  napi_value result = NULL;
-  if (!call_begin(&c, env, info, "reuseportClose", 1)) return NULL;
-  int32_t fd = call_int(&c, 0);
-  if (c.failed) return NULL;
-  napi_create_int32(env, reuseport_close(fd), &result);
-  return result;
+  return fd_js(env, info, "reuseportClose", reuseport_close);
 }
 
 static napi_value reuseport_dup_js(napi_env env, napi_callback_info info) {
-  call c;
-  napi_value result = NULL;
-  if (!call_begin(&c, env, info, "reuseportDup", 1)) return NULL;
-  int32_t fd = call_int(&c, 0);
-  if (c.failed) return NULL;
-  napi_create_int32(env, reuseport_dup(fd), &result);
-  return result;
+  return fd_js(env, info, "reuseportDup", reuseport_dup);
 }
 
 int udp_bindings_register(napi_env env, napi_value exports) {

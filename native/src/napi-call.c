@@ -50,7 +50,7 @@ int32_t call_int(call *c, size_t i) {
 uint64_t call_seq(call *c, size_t i) {
   double v = -1;
   if (c->failed) return 0;
-  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok || !(v >= 0) || v > 9007199254740992.0 || floor(v) != v) {
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok || !is_seq_number(v)) {
     call_fail(c, "expected a sequence number (an integer from 0 to 2^53)");
     return 0;
   }

@@ -9,6 +9,7 @@
 #ifndef DTLS13_NATIVE_NAPI_CALL_H
 #define DTLS13_NATIVE_NAPI_CALL_H
 
+#include <math.h>
 #include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,9 @@ uint8_t *call_bytes(call *c, size_t i, size_t *length);
 
 /* Argument i as a non-negative int32; -1 (thrown) when it is not one. */
 int32_t call_int(call *c, size_t i);
+
+/* Whether `v` is an integer in [0, 2^53]: a sequence number, or any count or offset a Float64Array carries. */
+static inline int is_seq_number(double v) { return v >= 0 && v <= 9007199254740992.0 && floor(v) == v; }
 
 /* Argument i as a sequence number or expected value: an integer in [0, 2^53]; 0 (thrown) when it is not one. */
 uint64_t call_seq(call *c, size_t i);
