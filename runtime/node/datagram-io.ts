@@ -7,7 +7,7 @@ import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
 const SEND_STATUS = new Int32Array(1);
-/** The most datagrams one udpSendBatch call takes (MAX_SEND_BATCH, native/src/addon.c); a longer send takes several calls. */
+/** The most datagrams one udpSendBatch call takes (MAX_SEND_BATCH, native/src/bind-udp.c); a longer send takes several calls. */
 export const SEND_BATCH_MAX = 1024;
 
 /**

@@ -22,7 +22,7 @@ type RecordToOpen = [
   expected: number,
 ];
 
-/** The functions of native/src/addon.c (optional: absent from older builds); bad arguments throw RangeError. */
+/** The addon's functions (native/src/bind-*.c; optional: absent from older builds); bad arguments throw RangeError. */
 export interface NativeBinding {
   readonly openssl: string;
   aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;

@@ -1,0 +1,152 @@
+/* The N-API functions of the UDP data path (bind-udp.h). */
+#include "bind-udp.h"
+
+#include "napi-call.h"
+#include "reuseport.h"
+#include "udp.h"
+#include "udp-socket.h"
+
+#define MAX_SEND_BATCH 1024
+
+/*
+ * udpSendBatch(fd, datagrams, count, ipv4, port[, status]) -> how many were sent (the
+ * first ones), or -errno: `datagrams` is an array of Uint8Array, `ipv4` the
+ * peer's address as a 32-bit number; port 0 sends to a connected socket's peer.
+ * `status` (an Int32Array) gets in [0] the errno that stopped the batch at the
+ * datagram after those sent (EMSGSIZE: refused as too large for the path), or 0.
+ */
+static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
+  call c;
+  struct udp_datagram batch[MAX_SEND_BATCH]; /* on the stack: worker threads may call in at once */
+  napi_value result = NULL;
+  uint32_t ipv4 = 0;
+  if (!call_begin(&c, env, info, "udpSendBatch", 5)) return NULL;
+  int32_t fd = call_int(&c, 0);
+  int32_t count = call_int(&c, 2);
+  int32_t port = call_int(&c, 4);
+  if (c.failed) return NULL;
+  if (napi_get_value_uint32(env, c.argv[3], &ipv4) != napi_ok) return call_fail(&c, "expected an IPv4 address as a number"), NULL;
+  if (count > MAX_SEND_BATCH || port > 65535) return call_fail(&c, "count or port out of range"), NULL;
+  for (int32_t i = 0; i < count; i++) {
+    napi_value element;
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_element(env, c.argv[1], (uint32_t)i, &element) != napi_ok ||
+        napi_get_typedarray_info(env, element, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
+      return call_fail(&c, "every datagram must be a Uint8Array"), NULL;
+    batch[i].data = data != NULL ? data : (const uint8_t *)"";
+    batch[i].length = length;
+  }
+  int stopped = 0;
+  napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port, &stopped), &result);
+  if (c.argc > 5) { /* status: stopped[0] = the errno that stopped the batch at the datagram after those sent, or 0 */
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_typedarray_info(env, c.argv[5], &type, &length, &data, NULL, NULL) == napi_ok && type == napi_int32_array && length > 0)
+      ((int32_t *)data)[0] = stopped;
+  }
+  return result;
+}
+
+/*
+ * udpRecvBatch(fd, slab, stride, meta) -> how many datagrams were waiting and
+ * are now in `slab` (datagram i at i * stride; `stride` at least 65,536),
+ * 0 when none, or -errno; `meta` (a Uint32Array of 3 per datagram) gets each
+ * one's length, IPv4 address and port. As many as `meta` has room for, at
+ * most UDP_MAX_BATCH.
+ */
+static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t slab_length = 0, meta_length = 0;
+  napi_typedarray_type type;
+  void *meta = NULL;
+  napi_value result = NULL;
+  if (!call_begin(&c, env, info, "udpRecvBatch", 4)) return NULL;
+  int32_t fd = call_int(&c, 0);
+  uint8_t *slab = call_bytes(&c, 1, &slab_length);
+  int32_t stride = call_int(&c, 2);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[3], &type, &meta_length, &meta, NULL, NULL) != napi_ok || type != napi_uint32_array)
+    return call_fail(&c, "expected a Uint32Array for the datagrams' lengths and addresses"), NULL;
+  if (stride < 65536) return call_fail(&c, "the stride must be at least 65,536 bytes"), NULL;
+  size_t count = meta_length / 3;
+  if (count > slab_length / (size_t)stride) count = slab_length / (size_t)stride;
+  if (count > UDP_MAX_BATCH) count = UDP_MAX_BATCH;
+  napi_create_int32(env, udp_recv_batch(fd, slab, (size_t)stride, (int)count, (uint32_t *)meta), &result);
+  return result;
+}
+
+/*
+ * reuseportBind(address, port, v6only) -> fd or -errno: a SO_REUSEPORT UDP socket bound to `address` (4 or 16 bytes) and
+ * `port`, joining the group there; reuseportBindFirst(address, port, v6only): a group's first socket, bound where no
+ * socket is (udp-socket.h); reuseportSteer(fd, workerOffset) -> 0 or -errno; reuseportLocalPort(fd); reuseportClose(fd); reuseportDup(fd) -> a second descriptor or -errno (reuseport.c).
+ * udpSocketBind(address, port, v6only) -> fd or -errno: the same without SO_REUSEPORT, a client's socket (udp-socket.c).
+ */
+static napi_value bind_js(napi_env env, napi_callback_info info, const char *name, int reuse_port) {
+  call c;
+  size_t length = 0;
+  napi_value result = NULL;
+  if (!call_begin(&c, env, info, name, 3)) return NULL;
+  const uint8_t *address = call_bytes(&c, 0, &length);
+  int32_t port = call_int(&c, 1);
+  int32_t v6only = call_int(&c, 2);
+  if (c.failed) return NULL;
+  if ((length != 4 && length != 16) || port < 0 || port > 65535) return call_fail(&c, "expected a 4- or 16-byte address and a port"), NULL;
+  napi_create_int32(env, udp_socket_bind(address, (int)length, port, v6only != 0, reuse_port), &result);
+  return result;
+}
+
+static napi_value reuseport_bind_js(napi_env env, napi_callback_info info) { return bind_js(env, info, "reuseportBind", UDP_REUSE_PORT_JOIN); }
+
+static napi_value reuseport_bind_first_js(napi_env env, napi_callback_info info) {
+  return bind_js(env, info, "reuseportBindFirst", UDP_REUSE_PORT_FIRST);
+}
+
+static napi_value udp_socket_bind_js(napi_env env, napi_callback_info info) { return bind_js(env, info, "udpSocketBind", UDP_REUSE_PORT_NONE); }
+
+static napi_value reuseport_steer_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!call_begin(&c, env, info, "reuseportSteer", 2)) return NULL;
+  int32_t fd = call_int(&c, 0);
+  int32_t offset = call_int(&c, 1);
+  if (c.failed) return NULL;
+  napi_create_int32(env, reuseport_steer(fd, offset), &result);
+  return result;
+}
+
+/* `name`(fd) -> what `op` returns for the descriptor. */
+static napi_value fd_js(napi_env env, napi_callback_info info, const char *name, int (*op)(int)) {
+  call c;
+  napi_value result = NULL;
+  if (!call_begin(&c, env, info, name, 1)) return NULL;
+  int32_t fd = call_int(&c, 0);
+  if (c.failed) return NULL;
+  napi_create_int32(env, op(fd), &result);
+  return result;
+}
+
+static napi_value reuseport_local_port_js(napi_env env, napi_callback_info info) {
+  return fd_js(env, info, "reuseportLocalPort", reuseport_local_port);
+}
+
+static napi_value reuseport_close_js(napi_env env, napi_callback_info info) {
+  return fd_js(env, info, "reuseportClose", reuseport_close);
+}
+
+static napi_value reuseport_dup_js(napi_env env, napi_callback_info info) {
+  return fd_js(env, info, "reuseportDup", reuseport_dup);
+}
+
+int udp_bindings_register(napi_env env, napi_value exports) {
+  static const call_export functions[] = {
+      {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},
+      {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js},
+      {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js},
+      {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
+      {"udpSocketBind", udp_socket_bind_js},
+  };
+  return call_export_all(env, exports, functions, sizeof functions / sizeof functions[0]);
+}
