@@ -34,6 +34,7 @@ import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { firstPhase, type Phase } from './hello-phase.js';
 import { booleanOption } from '../config-error.js';
+import { keep } from '../wire/slab.js';
 
 export {
   ConnectionStateError,
@@ -176,7 +177,11 @@ export class DtlsConnection implements Connection {
     if (d === undefined || !common.amplification.admit(outgoing)) return undefined;
     outgoing.shift();
     common.counters.datagramsSent++;
-    common.onDatagram?.('sent', d);
+    const observer = common.onDatagram;
+    if (observer !== undefined) {
+      keep(d); // the observer may keep it: its bytes are never given back for reuse (wire/slab.ts)
+      observer('sent', d);
+    }
     return d;
   }
 

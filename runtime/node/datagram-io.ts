@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
+import { giveBack } from '../wire/slab.js';
 
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
@@ -90,6 +91,10 @@ export class DatagramIo {
    * Sends `datagrams[0..count)` in order to `address:port` (or the connected peer); `sent` is called once per datagram
    * when it has left, with its error if not. A datagram refused as too large for the path (EMSGSIZE, a pending ICMP
    * fragmentation-needed) gets the error as node:dgram reports it, and is not sent again.
+   *
+   * The send takes the datagrams: one the record writer handed off (wire/slab.ts) is given back to its slab as soon as
+   * the kernel has copied it, in the batched call, so the caller must not read one after the call. What goes through
+   * node:dgram (read later, in libuv's queue) or {@link divert} is never given back.
    */
   send(
     datagrams: readonly Uint8Array[],
@@ -124,6 +129,8 @@ export class DatagramIo {
           SEND_STATUS,
         );
         if (r > 0) {
+          // The kernel copied them in the call: a datagram handed off to this send goes back to its slab (wire/slab.ts).
+          for (let i = done; i < done + r; i++) giveBack(datagrams[i]!);
           done += r;
           this.counts.batchedSends++;
           this.counts.batchedDatagramsSent += r;

@@ -1,5 +1,6 @@
 import { type ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
+import { keep } from '../wire/slab.js';
 import { plainRecord12 } from './codec12.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
@@ -269,7 +270,8 @@ export class RecordWriter<K extends WriteCipher> {
   /**
    * Numbers `content` (of the content type numbered `type`, e.g. `ContentType.application_data`) now, in the write
    * epoch, and seals it with the records staged after it, into `sink` (`joinsNext`: in one datagram with the record
-   * staged next). Nothing is staged if it throws. @throws RecordLayerError.
+   * staged next). Nothing is staged if it throws. Once sealed, the record (or its datagram) is handed off (wire/slab.ts):
+   * whoever takes it from `sink` is its one holder, and nothing here reads it again. @throws RecordLayerError.
    */
   stage(type: number, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
     const state = this.write ?? this.epochOf(undefined);
@@ -349,6 +351,9 @@ export class RecordWriter<K extends WriteCipher> {
     const out: Uint8Array[] = [];
     for (const c of contents) this.stage(type, c, out);
     this.sealStaged();
-    return out.map((bytes, i) => ({ bytes, number: { epoch: w.epoch, sequenceNumber: first + i } }));
+    return out.map((bytes, i) => {
+      keep(bytes); // the caller's to keep, as seal's are
+      return { bytes, number: { epoch: w.epoch, sequenceNumber: first + i } };
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { allocate } from '../wire/slab.js';
+import { allocate, giveBack, handOff } from '../wire/slab.js';
 import type { StagedProtection } from './write-form.js';
 
 export type { StagedProtection } from './write-form.js';
@@ -11,7 +11,8 @@ const MAX_SPARE = 64;
 /**
  * Records laid out and numbered, protected together by {@link seal} (one call per run of one key's records in one slab
  * buffer), then queued in staging order: each a datagram of its own, or joined with the records staged after it into
- * one (a flight's). A record staged whole (plaintext) is only queued, in its place.
+ * one (a flight's). A record staged whole (plaintext) is only queued, in its place. What is queued is handed off
+ * (wire/slab.ts): nothing here or in the writer holds it after, so whoever takes it from its queue is its one holder.
  */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
@@ -108,7 +109,12 @@ export class StagedRecords {
           );
         start = i;
       }
-      if (this.joins === 0) for (let i = 0; i < n; i++) this.sinks[i]!.push(records[i]!);
+      if (this.joins === 0)
+        for (let i = 0; i < n; i++) {
+          const r = records[i]!;
+          handOff(r);
+          this.sinks[i]!.push(r);
+        }
       else this.queueDatagrams();
     } catch (e) {
       for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
@@ -129,15 +135,21 @@ export class StagedRecords {
     const n = records.length;
     for (let from = 0, i = 0; i < n; i++) {
       if (joined[i] && i < n - 1) continue;
-      if (i === from) this.sinks[i]!.push(records[i]!);
-      else {
+      if (i === from) {
+        handOff(records[i]!);
+        this.sinks[i]!.push(records[i]!);
+      } else {
         let size = 0;
         for (let r = from; r <= i; r++) size += records[r]!.length;
         const datagram = allocate(size);
         for (let r = from, at = 0; r <= i; r++) {
-          datagram.set(records[r]!, at);
-          at += records[r]!.length;
+          const record = records[r]!;
+          datagram.set(record, at);
+          at += record.length;
+          handOff(record); // copied: nothing reads it again
+          giveBack(record);
         }
+        handOff(datagram);
         this.sinks[i]!.push(datagram);
       }
       from = i + 1;

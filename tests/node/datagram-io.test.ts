@@ -1,8 +1,14 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { DatagramIo, parseIpv4 } from '../../runtime/node/datagram-io.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
+import { allocate, giveBack, handOff } from '../../runtime/wire/slab.js';
+import { freshAntiReplay } from '../support/fresh-anti-replay.js';
+import { connected, handshake } from '../support/handshake.js';
 import { ipv6Unavailable } from '../support/ipv6.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /** Batching applies here: Linux, the addon built and not disabled. Elsewhere the same tests check the node:dgram path. */
 const BATCHING =
@@ -224,4 +230,258 @@ test('a delivery that closes the socket ends the drain: nothing more is delivere
   else t.deepEqual(delivered, [], 'without batching nothing is drained');
   t.false(io.batched);
   tx.close();
+});
+
+// Send slabs (runtime/wire/slab.ts): a datagram handed off goes back to its slab once the kernel took it in a batched
+// call, and its bytes are carved again; nothing still owed (node:dgram's queue, a kept record, an observer's) ever is.
+// Serial: the slab is the thread's, and another test's views in it between two awaits would keep it from going back.
+
+/** Leaves the slab being carved owed nothing (views carved before stay kept): the next view starts it. */
+function freshSlab(): void {
+  for (;;) {
+    const v = allocate(8 * 1024);
+    handOff(v);
+    giveBack(v);
+    if (v.byteOffset === 0) return;
+  }
+}
+
+const overlap = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
+
+/** `n` views carved from the slab, datagram i's bytes written in each, handed off unless `kept`. */
+function carved(n: number, size: number, kept = false): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const v = allocate(size);
+    v.set(datagram(i, size));
+    if (!kept) handOff(v);
+    return v;
+  });
+}
+
+/** A burst of handed-off 8 KiB views written 0xee, sent batched to `port` and so given back: reuse, if anything may be. */
+function churn(io: DatagramIo, port: number, rounds: number): Uint8Array[] {
+  const seen: Uint8Array[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const burst = Array.from({ length: 8 }, () => allocate(8 * 1024).fill(0xee));
+    for (const v of burst) handOff(v);
+    seen.push(...burst);
+    io.send(burst, burst.length, port, '127.0.0.1', false, () => {});
+  }
+  return seen;
+}
+
+test.serial(
+  'handed off and sent in a batched call, datagrams go back to their slab: the next burst is carved over them',
+  async (t) => {
+    const rx = await bound();
+    const tx = await bound();
+    const io = DatagramIo.of(tx);
+    freshSlab();
+    const n = 20;
+    const got = collect(rx, n);
+    const out = carved(n, 1000);
+    const copies = out.map((d) => d.slice());
+    io.send(out, n, rx.address().port, '127.0.0.1', false, () => {});
+    const next = allocate(1000).fill(0xee); // the next burst's first record, written at once
+    if (BATCHING) {
+      t.is(io.counts.batchedDatagramsSent, n);
+      t.is(next.buffer, out[0]!.buffer, 'the same slab');
+      t.is(next.byteOffset, out[0]!.byteOffset, 'carved again from its start');
+    } else
+      t.false(
+        out.some((d) => overlap(d, next)),
+        'node:dgram still owes them: nothing is carved over them',
+      );
+    const { data } = await got;
+    t.is(data.length, n);
+    for (let i = 0; i < n; i++) t.deepEqual(data[i], copies[i], `datagram ${i} left as written`);
+    rx.close();
+    tx.close();
+  },
+);
+
+test.serial(
+  'through node:dgram (batching off) a handed-off datagram is never given back: what it queued leaves as written',
+  async (t) => {
+    const rx = await bound();
+    const tx = await bound();
+    const io = DatagramIo.of(tx);
+    io.setBatching(false);
+    freshSlab();
+    const n = 20;
+    const got = collect(rx, n);
+    const out = carved(n, 1000);
+    const copies = out.map((d) => d.slice());
+    io.send(out, n, rx.address().port, '127.0.0.1', false, () => {});
+    t.is(io.counts.batchedDatagramsSent, 0, 'node:dgram sent them');
+    // The next bursts, written in the same turn, before node:dgram has read what it queued.
+    const after = carved(n, 1000).map((v) => v.fill(0xee));
+    t.false(
+      after.some((a) => out.some((d) => overlap(a, d))),
+      'nothing carved over a queued datagram',
+    );
+    const { data } = await got;
+    t.is(data.length, n);
+    for (let i = 0; i < n; i++) t.deepEqual(data[i], copies[i], `datagram ${i} left as written`);
+    rx.close();
+    tx.close();
+  },
+);
+
+test.serial(
+  'a kept datagram (never handed off) sent batched stays: resent after other bursts went back, the same bytes leave',
+  async (t) => {
+    const rx = await bound();
+    const sink = await bound();
+    const tx = await bound();
+    const io = DatagramIo.of(tx);
+    freshSlab();
+    const n = 10;
+    const kept = carved(n, 1200, true);
+    const copies = kept.map((d) => d.slice());
+    const first = collect(rx, n);
+    io.send(kept, n, rx.address().port, '127.0.0.1', false, () => {});
+    const churned = churn(io, sink.address().port, 20); // 20 slabs' worth handed off and given back
+    t.false(
+      churned.some((c) => kept.some((k) => overlap(c, k))),
+      'nothing carved over a kept datagram',
+    );
+    t.is((await first).data.length, n);
+    const second = collect(rx, n);
+    io.send(kept, n, rx.address().port, '127.0.0.1', false, () => {}); // the retransmission
+    const { data } = await second;
+    t.is(data.length, n);
+    for (let i = 0; i < n; i++) t.deepEqual(data[i], copies[i], `datagram ${i} resent as first sent`);
+    rx.close();
+    sink.close();
+    tx.close();
+  },
+);
+
+const serverId = makeIdentity('p256', 'server.test');
+const ticketKeys = new Uint8Array(32).fill(0x0e);
+
+test.serial(
+  "0-RTT records kept for the ClientHello's retransmission keep their bytes while sent bursts go back to their slabs",
+  async (t) => {
+    const { link } = handshake(serverId, { server: { ticketKeys, maxEarlyData: 4096 } });
+    const ticket = link.events.client.find((x) => x.type === 'sessionTicket');
+    if (ticket?.type !== 'sessionTicket') return t.fail('no ticket');
+    const request = new TextEncoder().encode('GET /status');
+    const client = DtlsConnection.client({
+      trustAnchors: [serverId.caDer],
+      serverName: 'server.test',
+      wallClock: () => TEST_TIME,
+      session: ticket.session,
+      earlyData: request,
+    });
+    const server = DtlsConnection.server({
+      certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+      wallClock: () => TEST_TIME,
+      ticketKeys,
+      maxEarlyData: 4096,
+      antiReplay: freshAntiReplay(),
+    });
+    const drain = (c: DtlsConnection): Uint8Array[] => {
+      const out: Uint8Array[] = [];
+      for (let d = c.pollTransmit(); d; d = c.pollTransmit()) out.push(d);
+      return out;
+    };
+    const rx = await bound();
+    const lossy = await bound(); // where the first flight goes: it never reaches the server
+    const tx = await bound();
+    const io = DatagramIo.of(tx);
+    freshSlab();
+    client.connect(0);
+    const lost = drain(client);
+    t.true(lost.length >= 2, 'the ClientHello and the early data, in datagrams of their own');
+    const early = lost.slice(1).map((d) => d.slice());
+    io.send(lost, lost.length, lossy.address().port, '127.0.0.1', false, () => {});
+    churn(io, lossy.address().port, 20);
+    const retransmitAt = client.pollTimeout();
+    if (retransmitAt === undefined) return t.fail('no retransmission timer');
+    client.handleTimeout(retransmitAt);
+    const resent = drain(client);
+    t.deepEqual(
+      resent.slice(1).map((d) => d.slice()),
+      early,
+      'the early-data records follow the ClientHello again, as first sealed',
+    );
+    const got = collect(rx, resent.length);
+    io.send(resent, resent.length, rx.address().port, '127.0.0.1', false, () => {});
+    for (const d of (await got).data) server.receive(d, retransmitAt);
+    const events: ConnectionEvent[] = [];
+    for (let e = server.pollEvent(); e; e = server.pollEvent()) events.push(e);
+    t.deepEqual(
+      events.flatMap((e) => (e.type === 'data' && e.early ? [new TextDecoder().decode(e.data)] : [])),
+      ['GET /status'],
+    );
+    rx.close();
+    lossy.close();
+    tx.close();
+  },
+);
+
+/** Sends `bursts` bursts of `perBurst` records from the client over real UDP and has the server open them. */
+async function sendBursts(
+  link: ReturnType<typeof connected>,
+  bursts: number,
+  perBurst: number,
+): Promise<{ sent: Uint8Array[][]; received: Uint8Array[]; delivered: string[] }> {
+  const rx = await bound();
+  const tx = await bound();
+  const io = DatagramIo.of(tx);
+  const sent: Uint8Array[][] = [];
+  const received: Uint8Array[] = [];
+  for (let b = 0; b < bursts; b++) {
+    for (let i = 0; i < perBurst; i++)
+      link.client.send(new TextEncoder().encode(`burst ${b} record ${i}`.padEnd(1000)));
+    const out: Uint8Array[] = [];
+    for (let d = link.client.pollTransmit(); d; d = link.client.pollTransmit()) out.push(d);
+    sent.push(out);
+    const got = collect(rx, out.length);
+    io.send(out, out.length, rx.address().port, '127.0.0.1', false, () => {});
+    received.push(...(await got).data);
+  }
+  for (const d of received) link.server.receive(d, link.now);
+  const delivered: string[] = [];
+  for (let e = link.server.pollEvent(); e; e = link.server.pollEvent())
+    if (e.type === 'data') delivered.push(new TextDecoder().decode(e.data).trimEnd());
+  rx.close();
+  tx.close();
+  return { sent, received, delivered };
+}
+
+const expected = (bursts: number, perBurst: number): string[] =>
+  Array.from({ length: bursts * perBurst }, (_, i) => `burst ${Math.floor(i / perBurst)} record ${i % perBurst}`);
+
+test.serial(
+  "a connection's sent records go back to their slab: each burst is sealed over the last, every record opened",
+  async (t) => {
+    const link = connected(serverId);
+    freshSlab();
+    const { sent, delivered } = await sendBursts(link, 6, 30);
+    t.deepEqual(delivered, expected(6, 30));
+    if (BATCHING)
+      for (let b = 1; b < sent.length; b++)
+        t.true(
+          sent[b]!.some((d) => sent[b - 1]!.some((e) => overlap(d, e))),
+          `burst ${b} reused the bytes of burst ${b - 1}`,
+        );
+  },
+);
+
+test.serial('an onDatagram observer keeps what it saw: the records it holds are never sealed over', async (t) => {
+  const observed: Uint8Array[] = [];
+  const link = connected(serverId, {
+    client: { onDatagram: (direction, d) => void (direction === 'sent' && observed.push(d)) },
+  });
+  freshSlab();
+  const before = observed.length;
+  const { received, delivered } = await sendBursts(link, 6, 30);
+  t.deepEqual(delivered, expected(6, 30));
+  const seen = observed.slice(before);
+  t.is(seen.length, received.length);
+  for (let i = 0; i < seen.length; i++) t.deepEqual(seen[i], received[i], `the observer's datagram ${i} as it left`);
 });

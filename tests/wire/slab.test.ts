@@ -1,17 +1,27 @@
-/** allocate (runtime/wire/slab.ts): zeroed, exclusive, 8-byte-aligned views carved from untransferable slabs. */
+/**
+ * allocate (runtime/wire/slab.ts): exclusive, 8-byte-aligned views carved from untransferable slabs; a slab carved
+ * again only once every view of it was handed off and given back. Over real sockets: tests/node/datagram-io.test.ts.
+ */
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
-import { allocate } from '../../runtime/wire/slab.js';
+import { allocate, giveBack, handOff, keep } from '../../runtime/wire/slab.js';
 
-test('views are zeroed, of the length asked, and never overlap one another', (t) => {
-  const views = [1, 7, 8, 9, 100, 1200, 8192].map((n) => allocate(n));
-  for (const [i, v] of views.entries()) {
-    t.true(
-      v.every((b) => b === 0),
-      `view ${i} zeroed`,
-    );
-    v.fill(0xa5);
+/** Leaves the slab being carved owed nothing (views carved by earlier tests stay kept): the next view starts it. */
+function freshSlab(): void {
+  for (;;) {
+    const v = allocate(8 * 1024);
+    handOff(v);
+    giveBack(v);
+    if (v.byteOffset === 0) return;
   }
+}
+
+const overlap = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
+
+test('views are of the length asked and never overlap one another', (t) => {
+  const views = [1, 7, 8, 9, 100, 1200, 8192].map((n) => allocate(n));
+  for (const v of views) v.fill(0xa5);
   t.deepEqual(
     views.map((v) => v.length),
     [1, 7, 8, 9, 100, 1200, 8192],
@@ -40,7 +50,7 @@ test('small requests share a 64 KiB slab; over 8 KiB gets a buffer of its own', 
   t.is(allocate(8 * 1024).buffer.byteLength, 64 * 1024, '8 KiB exactly is still carved');
 });
 
-test('a full slab is replaced by a fresh one, never reused', (t) => {
+test('a full slab still owed a view is replaced by a fresh one, never reused', (t) => {
   const first = allocate(8);
   const seen = new Set<ArrayBufferLike>([first.buffer]);
   let last = first;
@@ -73,4 +83,82 @@ test('a slab cannot be transferred to another thread (it holds other sessions re
     port1.close();
     port2.close();
   }
+});
+
+test('a slab whose views were all handed off and given back is carved again from its start', (t) => {
+  freshSlab();
+  const a = allocate(100);
+  const b = allocate(200);
+  handOff(a);
+  handOff(b);
+  giveBack(a);
+  const c = allocate(8);
+  t.false(overlap(c, b), 'b is still owed: nothing is carved over it');
+  handOff(c);
+  giveBack(b);
+  giveBack(c);
+  const d = allocate(16);
+  t.is(d.buffer, a.buffer, 'the same slab');
+  t.is(d.byteOffset, 0, 'from its start');
+});
+
+test('a kept view is never written again: its slab is not carved over while it lives', (t) => {
+  freshSlab();
+  const kept = allocate(64).fill(0x5a);
+  for (let i = 0; i < 100; i++) {
+    const v = allocate(8 * 1024);
+    t.false(overlap(v, kept));
+    handOff(v);
+    v.fill(0xff);
+    giveBack(v);
+  }
+  t.true(kept.every((b) => b === 0x5a));
+});
+
+test('only a whole carved view handed off goes back: a part, a second give-back, a kept one are ignored', (t) => {
+  freshSlab();
+  const a = allocate(64);
+  const owed = allocate(64);
+  handOff(owed);
+  handOff(a.subarray(0, 8)); // a part: a stays kept
+  giveBack(a);
+  giveBack(owed);
+  t.not(allocate(8).byteOffset, 0, 'a, kept, holds the slab');
+
+  freshSlab();
+  const x = allocate(64);
+  const y = allocate(64);
+  handOff(x);
+  handOff(y);
+  giveBack(x.subarray(8)); // a part of it
+  giveBack(x);
+  giveBack(x); // twice
+  const z = allocate(8);
+  t.false(overlap(z, y), 'y is still owed');
+  handOff(z);
+  giveBack(z);
+  giveBack(y);
+  t.is(allocate(8).byteOffset, 0, 'back whole once y and z are');
+
+  freshSlab();
+  const k = allocate(64);
+  handOff(k);
+  keep(k); // an observer took it
+  giveBack(k);
+  t.not(allocate(8).byteOffset, 0, 'the kept view holds the slab');
+});
+
+test('a burst over several slabs, given back whole, is carved from the same slabs again', (t) => {
+  freshSlab();
+  const burst = (): Uint8Array[] => Array.from({ length: 24 }, () => allocate(8 * 1024));
+  const first = burst();
+  for (const v of first) handOff(v);
+  for (const v of first) giveBack(v);
+  const slabs = new Set(first.map((v) => v.buffer));
+  t.is(slabs.size, 3);
+  const second = burst();
+  t.true(
+    second.every((v) => slabs.has(v.buffer)),
+    'no new slab',
+  );
 });
