@@ -85,6 +85,8 @@ export class CidContext implements CidNegotiationHost {
   /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer (made with the first). */
   private answers:
     Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
+  /** While a check of the path just left runs on copies that came over both: the path it would leave, which carried them. */
+  private copiedOver: string | undefined;
   /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
   private waiting = 0;
   /** A thawed session's checks before it hibernated (its PathValidation was not kept). */
@@ -215,16 +217,19 @@ export class CidContext implements CidNegotiationHost {
         this.forwarding?.record(record.epoch, record.sequenceNumber, path);
       return;
     }
-    if (s.rrc !== undefined && path === this.forwarding?.previous) {
+    if (s.rrc !== undefined && path === this.forwarding?.previous && !this.forwarding.suspected(path)) {
       // RFC 9853 §8.1.2: the newest record over the path just left may mean the peer still sends there: that path is
       // checked again, never taken on the record's word.
-      if (newer) return this.recheckPrevious(bytes);
+      if (newer) this.recheckPrevious(bytes, false);
       return this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     }
     if (this.left?.includes(path) === true || this.forwarding?.suspected(path) === true) return;
     if (s.rrc !== undefined) {
       const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
-      if (!this.holding) this.watch().checking(this.current, path);
+      if (!this.holding) {
+        this.watch().checking(this.current, path);
+        this.copiedOver = undefined;
+      }
       validation.observed(this.current, path, bytes);
       if (validation.candidate === path) this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     } else if (newer) {
@@ -273,9 +278,10 @@ export class CidContext implements CidNegotiationHost {
     if (this.forwarding?.crossed(epoch, sequenceNumber, path) !== true) return;
     if (this.validation?.candidate !== undefined) {
       this.counts.copiesDetected++;
-      this.validation.copied();
+      // A check of the path left, started on copies, asks there already; asking the current path would let its copier answer.
+      if (this.copiedOver === undefined) this.validation.copied();
     } else if (this.forwarding?.previous !== undefined) {
-      this.recheckPrevious();
+      this.recheckPrevious(0, true);
     }
   }
 
@@ -321,17 +327,20 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * The path just left still carries the peer's records: it is checked like a new one, never taken on a record's word
-   * (a copier spoofing the old address would pull the session back to a dead address).
+   * The path just left still carries the peer's records (`copies`: copies of records the current path carried first):
+   * it is checked like a new one, never taken on a record's word (a copier spoofing the old address would pull the
+   * session back to a dead address). Not a path found carrying copies.
    */
-  private recheckPrevious(bytes = 0): void {
+  private recheckPrevious(bytes: number, copies: boolean): void {
     const previous = this.forwarding?.previous;
     const from = this.current;
     const s = this.session;
     if (previous === undefined || from === undefined || s === undefined || s.rrc === undefined || this.holding) return;
+    if (this.forwarding?.suspected(previous) === true) return;
     this.counts.copiesDetected++;
     const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
-    this.watch().checking(from, previous);
+    this.watch().checkingPrevious(from);
+    this.copiedOver = copies ? from : undefined;
     // The path was validated before: its budget is what it sent now, and at least one path_challenge's worth.
     validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
   }
@@ -369,11 +378,18 @@ export class CidContext implements CidNegotiationHost {
     answers.set(lastRecord, { msgType, cookie: cookie.slice() });
   }
 
-  /** A check passed: the path left is watched a while for the genuine records still coming over it. */
+  /**
+   * A check passed: the path left is watched a while for the genuine records still coming over it. Back on a path
+   * whose copies came after the current one's records and that answered there, the path left carried copies: it
+   * starts no check for a while (RFC 9853 §8.1.2).
+   */
   private validated(from: string, to: string): void {
     this.moved(from, to, true);
     const s = this.session;
-    if (s !== undefined) this.watch().moved(from, to, s.options.rrcTimeoutMs);
+    if (s === undefined) return;
+    this.watch().moved(from, to, s.options.rrcTimeoutMs);
+    if (this.copiedOver === from) this.watch().suspect(from, s.options.rrcTimeoutMs);
+    this.copiedOver = undefined;
   }
 
   private moved(from: string, to: string, validated: boolean): void {

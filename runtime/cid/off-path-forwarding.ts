@@ -38,9 +38,22 @@ export class OffPathForwarding {
     this.after = undefined;
   }
 
-  /** The session moved from `previous` after a check: `previous` is watched for `timeoutMs` × {@link PROBATION_TIMEOUTS}. */
-  moved(previous: string, current: string, timeoutMs: number): void {
+  /**
+   * Watches `current` against the path left while that path is checked again (forgetting what was seen before); the
+   * watch after the move goes on, so that if this check fails, later copies over the path left can start another.
+   */
+  checkingPrevious(current: string): void {
+    const a = this.after;
+    if (a === undefined) return;
     this.seen = undefined;
+    this.pair = [current, a.previous];
+  }
+
+  /**
+   * The session moved from `previous` after a check: `previous` is watched for `timeoutMs` × {@link PROBATION_TIMEOUTS}.
+   * What the check saw is kept: a record that came first over `current` may still come over `previous`, late.
+   */
+  moved(previous: string, current: string, timeoutMs: number): void {
     this.pair = [previous, current];
     this.after = { previous, until: this.clock.now + PROBATION_TIMEOUTS * timeoutMs };
   }

@@ -77,6 +77,32 @@ test('after a move the path left is watched for 3 T, then dropped', (t) => {
   t.false(f.crossed(1, 1, OLD), 'and what it saw is gone');
 });
 
+test('a move keeps what its check saw: a record that came first over the new path, late over the one left, is crossed', (t) => {
+  const f = new OffPathForwarding(new ManualClock());
+  f.checking(OLD, NEW);
+  f.record(1, 1, NEW); // the copy that won the race and started the check
+  f.moved(OLD, NEW, 100);
+  t.true(f.crossed(1, 1, OLD), 'the genuine record, after the move');
+  t.false(f.crossed(1, 1, NEW));
+});
+
+test('checking the path left again forgets the records but keeps the watch after the move', (t) => {
+  const clock = new ManualClock(0);
+  const f = new OffPathForwarding(clock);
+  f.checkingPrevious(NEW); // no move yet: nothing to check again
+  f.record(1, 1, NEW);
+  t.false(f.crossed(1, 1, OLD));
+  f.moved(OLD, NEW, 100);
+  f.record(1, 2, NEW);
+  f.checkingPrevious(NEW);
+  t.false(f.crossed(1, 2, OLD), 'forgotten');
+  t.is(f.previous, OLD, 'still watched: a failed check can be followed by another');
+  f.record(1, 3, NEW);
+  t.true(f.crossed(1, 3, OLD));
+  clock.advanceTo(PROBATION_TIMEOUTS * 100);
+  t.is(f.previous, undefined, 'the watch still runs out on time');
+});
+
 test('a suspect path is suspected for 5 T; at most 8 are held, the oldest forgotten', (t) => {
   const clock = new ManualClock();
   const f = new OffPathForwarding(clock);
