@@ -10,7 +10,7 @@
  * last two tests hold the genuine copies in the relay and let them go at a
  * chosen point, the two orders a loaded machine produces.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { connect } from '../../runtime/index.js';
 import { pemIdentity } from '../api/fixtures.js';
@@ -182,8 +182,11 @@ async function heldPath(serverPort: number): Promise<{
   };
 }
 
-test("basic RRC: the genuine copies of a record and of the tap's winning path_response, arriving after the move, bring the session back; the tap is then left alone", async (t) => {
-  // T is long here: nothing in this test waits for it, and a stalled machine must not end a check early.
+/**
+ * A basic-RRC echo server behind {@link heldPath}, a client connected through it and its first reply in. T is long:
+ * nothing in these tests waits for it, and a stalled machine must not end a check early.
+ */
+async function basicOverHeldPath(t: ExecutionContext) {
   const { port, session, migrations } = await echoServer(
     { cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc: 'basic', rrcTimeoutMs: 10_000 },
     (fn) => t.teardown(fn),
@@ -197,6 +200,11 @@ test("basic RRC: the genuine copies of a record and of the tap's winning path_re
   await client.opened;
   client.send('m0');
   await until(() => replies.includes('echo m0'), 'the first reply, over the genuine path');
+  return { session, migrations, p, client, replies };
+}
+
+test("basic RRC: the genuine copies of a record and of the tap's winning path_response, arriving after the move, bring the session back; the tap is then left alone", async (t) => {
+  const { session, migrations, p, client, replies } = await basicOverHeldPath(t);
 
   // The tap's copy starts a check of its address; it forwards the challenge and races the client's path_response
   // while the genuine copies of both records wait: the check passes and the session moves to the tap.
@@ -224,19 +232,7 @@ test("basic RRC: the genuine copies of a record and of the tap's winning path_re
 });
 
 test("basic RRC: the genuine copy arriving before the tap's path_response makes the check ask the old path, and the session stays", async (t) => {
-  const { port, session, migrations } = await echoServer(
-    { cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc: 'basic', rrcTimeoutMs: 10_000 },
-    (fn) => t.teardown(fn),
-  );
-  const p = await heldPath(port);
-  t.teardown(p.close);
-  const client = connect('127.0.0.1', p.clientPort, { ca: [id.ca], servername: 'localhost', cid: 4 });
-  t.teardown(() => client.close());
-  const replies: string[] = [];
-  client.onmessage = (data) => replies.push(data.toString());
-  await client.opened;
-  client.send('m0');
-  await until(() => replies.includes('echo m0'), 'the first reply, over the genuine path');
+  const { session, migrations, p, client, replies } = await basicOverHeldPath(t);
 
   // The tap's copy starts a check; its challenge reaches the tap's address, and the genuine copy goes before the tap
   // forwards the challenge to the client.
