@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
+import { nativeBinding, type NativeBinding, type NativeHandle } from '../../runtime/crypto/native/binding.js';
 import { MASK_ID } from '../../runtime/crypto/native/ids.js';
 import { hex } from './canon.js';
 
@@ -39,13 +39,16 @@ export function chachaDisagreements(binding: NativeBinding): string[] {
         const out = new Uint8Array(length).fill(0xee);
         if (!binding.aeadOpen(handle, nonce, aad, expected, 0, expected.length, out, 0) || hex(out) !== hex(plaintext))
           wrong.push(`${at}: node:crypto's record did not open to its plaintext`);
-        const flip = (length * 7 + aadLength) % expected.length;
-        const forged = Uint8Array.from(expected);
-        forged[flip]! ^= 0x40;
-        out.fill(0xee);
-        if (binding.aeadOpen(handle, nonce, aad, forged, 0, forged.length, out, 0))
-          wrong.push(`${at}: a flipped bit at ${flip} opened`);
-        else if (out.some((b) => b !== 0)) wrong.push(`${at}: a refused record left bytes in the output`);
+        const refused = forgeryOpened(
+          binding,
+          handle,
+          nonce,
+          aad,
+          expected,
+          out,
+          (length * 7 + aadLength) % expected.length,
+        );
+        if (refused !== undefined) wrong.push(`${at}: ${refused}`);
       }
   } finally {
     binding.release(handle);
@@ -99,4 +102,25 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       disagreements: [...chachaDisagreements(nativeBinding), ...chachaMaskDisagreements(nativeBinding)],
     }),
   );
+}
+
+/**
+ * `expected` (a genuine record) with the bit 0x40 of byte `flip` flipped, opened into `out`: what went wrong (it opened,
+ * or its refusal left bytes in `out`), or undefined.
+ */
+export function forgeryOpened(
+  binding: NativeBinding,
+  handle: NativeHandle,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  expected: Uint8Array,
+  out: Uint8Array,
+  flip: number,
+): string | undefined {
+  const forged = Uint8Array.from(expected);
+  forged[flip]! ^= 0x40;
+  out.fill(0xee);
+  if (binding.aeadOpen(handle, nonce, aad, forged, 0, forged.length, out, 0)) return `a flipped bit at ${flip} opened`;
+  if (out.some((b) => b !== 0)) return 'a refused record left bytes in the output';
+  return undefined;
 }
