@@ -68,8 +68,15 @@ async function main(argv: readonly string[]): Promise<number> {
       // Loaded only on this path: it imports the library's edit distance (runtime/near-name.ts), and a command that runs
       // loads no tsc module of runtime/ (tests/api/cold-entry.test.ts).
       const { nearestOption, optionsInHelp } = await import('./nearest-option.js');
+      const { ourSpelling } = await import('./openssl-spellings.js');
+      const openssl = typed === undefined ? undefined : ourSpelling(typed);
       const nearest = typed === undefined ? undefined : nearestOption(typed, optionsInHelp(command.help()));
-      const hint = nearest === undefined ? '' : `; did you mean '${nearest}'?`;
+      const hint =
+        openssl !== undefined
+          ? `; openssl's -${typed!.slice(2).split('=')[0]} is '${openssl}' here`
+          : nearest === undefined
+            ? ''
+            : `; did you mean '${nearest}'?`;
       throw new CliUsageError(`${message}${hint}\nsee 'dtls13 ${name} --help'`, { cause: { command: name } });
     }
     throw e;

@@ -75,6 +75,16 @@ const BY_COMMAND: Readonly<Record<OpensslCommand, Readonly<Record<string, string
 };
 
 /**
+ * Ours for an openssl option typed with two dashes (`--accept` -> `--listen`, `--CAfile` -> `--ca`), which the parser
+ * does not read as openssl's: undefined when openssl has no such option or it is spelled the same.
+ */
+export function ourSpelling(typed: string): string | undefined {
+  const mine =
+    SAME_VALUE[`-${typed.replace(/^--/, '').split('=')[0]!}`] ?? VALUE_DROPPED[`-${typed.replace(/^--/, '')}`];
+  return mine === undefined || mine === typed ? undefined : mine;
+}
+
+/**
  * `argv` with openssl's spellings written as ours and the flags we do anyway dropped; anything else as it was. An
  * openssl flag the command does not take is a {@link CliUsageError} naming it whole, with what to use instead.
  */

@@ -72,6 +72,15 @@ test('a single-dash word no command knows is named whole, with the long option n
   t.regex(size.stderr, /unknown option '-quiet' \(dtls13 writes its options --name\); did you mean '--quiet'\?/);
 });
 
+test("openssl's name typed with two dashes is answered with ours", async (t) => {
+  const server = await dtls13(['server', '--accept', '4433', '--cert', pem.cert]).done;
+  t.is(server.code, 2, server.stderr);
+  t.regex(server.stderr, /^dtls13 server: unknown option '--accept'; openssl's -accept is '--listen' here\n/);
+  const client = await dtls13(['client', '--connect', '127.0.0.1:9', '--CAfile', pem.ca]).done;
+  t.is(client.code, 2, client.stderr);
+  t.regex(client.stderr, /unknown option '--CAfile'; openssl's -CAfile is '--ca' here/);
+});
+
 test('an unknown --cipher name lists the DTLS 1.2 names too', async (t) => {
   const r = await dtls13(['client', '-connect', '127.0.0.1:9', '-CAfile', pem.ca, '-cipher', 'NO-SUCH']).done;
   t.is(r.code, 2, r.stderr);
