@@ -160,8 +160,21 @@ function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdenti
     singleLabelSubdomains: false,
   });
   return match === undefined
-    ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`)
+    ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}${noDnsName(leaf)}`)
     : null;
+}
+
+/** Why a certificate that may name the host in its subject CN only fails: the CN is never read (RFC 9525 §6.3). */
+function noDnsName(leaf: ParsedCertificate): string {
+  let names: readonly GeneralName[] | undefined;
+  try {
+    names = subjectAltNames(leaf.fields);
+  } catch {
+    return '';
+  }
+  return names?.some((n) => n.form === 'dNSName')
+    ? ''
+    : ' (it has no DNS name in subjectAltName, and the subject CN is not used: RFC 9525 §6.3)';
 }
 
 /** Checks the caller's context; returns the identities the leaf must name. Throws {@link ConfigError}. */

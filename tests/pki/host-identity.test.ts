@@ -125,6 +125,15 @@ test('a certificate with only DNS:other.example is refused for 127.0.0.1 with a 
   if (!r.ok) t.regex(r.reason, /not valid for IP address 127\.0\.0\.1/);
 });
 
+test('a leaf naming the host in its subject CN only is refused, saying the CN is not read', (t) => {
+  const cnOnly = ours(leafWith({ subjectCommonName: 'localhost' }), 'localhost');
+  t.false(cnOnly.ok);
+  if (!cnOnly.ok) t.regex(cnOnly.reason, /not valid for host name localhost \(it has no DNS name in subjectAltName/);
+  const other = ours(dnsOnly, 'localhost');
+  t.false(other.ok);
+  if (!other.ok) t.notRegex(other.reason, /no DNS name/);
+});
+
 test('identityOf: IP literals (IPv4, IPv6, bracketed, with a zone) and DNS names', (t) => {
   t.deepEqual(identityOf('192.0.2.1'), { kind: 'ip', address: new Uint8Array([192, 0, 2, 1]) });
   const loopback6 = new Uint8Array(16);
