@@ -119,4 +119,15 @@ test("section 10: (a)'s search with the TX ring rule is its saved output: the gr
     block('size-100g-tx-rule-answer-knobs.json 3 12376 101'),
   )!;
   t.true(text.includes(`drops 0 of ${grouped(Number(long[1]))} (bound ${long[2]!}, met`));
+  // As long as the bursts' largest episode asks of the steady row: met at that episode, the bursts' own row stated.
+  const longest = block('size-100g-tx-rule-answer-knobs.json 3 2100000 101');
+  const atEpisode =
+    /^steady: .*; 0 of (\d+) in 0 episodes .*at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), met/m.exec(
+      longest,
+    )!;
+  t.true(text.includes(`it drops 0 of ${grouped(Number(atEpisode[1]))} in the`));
+  t.true(text.includes(`${atEpisode[2]!} records, the steady bound is ${atEpisode[3]!}, met`));
+  const bursts = /^burst: .*; (\d+) of (\d+) in (\d+) episodes .*per-episode bound ([\d.e+-]+) at/m.exec(longest)!;
+  t.true(text.includes(`dropped ${bursts[1]!} of ${grouped(Number(bursts[2]))} records in one episode`));
+  t.true(text.includes(`bound ${bursts[4]!} at 173 records an`));
 });
