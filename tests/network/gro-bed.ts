@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { Lines, TestBed } from '../support/netns.js';
 
 const RELAY = fileURLToPath(new URL('./splice-relay.ts', import.meta.url));
-/** A UDP datagram to the server longer than this is application data (handshake messages, ACKs and KeyUpdates are shorter once connected). */
+/** A UDP datagram to the server longer than this is application data (ACKs and KeyUpdates are shorter). */
 export const DATA_LENGTH = 600;
 
 /** A network namespace's UDP counters (/proc/net/snmp), as the kernel counts them. */

@@ -2,13 +2,13 @@
  * One end of the GSO/GRO run tests (gro-runs.test.ts), run inside a
  * network namespace through the public API:
  *
- *     node --import=tsx stream-peer.ts server JSON   prints `listening PORT`; on `report` (stdin) prints `report JSON`
- *                                                    (a {@link ServerReport}); every message must be a {@link streamMessage}
- *     node --import=tsx stream-peer.ts client JSON   prints `opened`; on `send FROM COUNT TURN KEYUPDATES` (stdin) sends
- *                                                    messages FROM..FROM+COUNT-1, TURN in each turn of the event loop (so
- *                                                    each turn's records leave in one batched send), calls
- *                                                    `updateKeys()` KEYUPDATES times spread over the stream, and prints
- *                                                    `sent JSON` (a {@link ClientReport})
+ *     node --import=tsx stream-peer.ts server JSON
+ *         prints `listening PORT`; on `report` (stdin) prints `report JSON` (a {@link ServerReport}); every message
+ *         must be a {@link streamMessage}
+ *     node --import=tsx stream-peer.ts client JSON
+ *         prints `opened`; on `send FROM COUNT TURN KEYUPDATES` (stdin) sends messages FROM..FROM+COUNT-1, TURN in each
+ *         turn of the event loop (each turn's records leave in one batched send), calls `updateKeys()` KEYUPDATES times
+ *         spread over them, and prints `sent JSON` (a {@link ClientReport})
  *
  * JSON is a {@link StreamConfig}. Each side exits when its stdin ends.
  */
@@ -50,6 +50,8 @@ export interface ClientReport {
   readonly messagesSent: number;
   readonly datagramsSent: number;
   readonly keyUpdates: number;
+  /** How long the last `send` took, from its first record to the last one written, in ms. */
+  readonly ms: number;
 }
 
 /** Message `n` of `size` bytes: its number (32 bits), then bytes that depend on it and their place. */
@@ -68,7 +70,7 @@ export function messageNumber(m: Uint8Array): number {
   return n;
 }
 
-/** Sends messages [from, from + count), `turn` at a time, with `keyUpdates` key updates spread over them; resolves when written. */
+/** Sends messages [from, from + count), `turn` at a time, with `keyUpdates` key updates among them, until written. */
 async function stream(
   session: DtlsSession,
   from: number,
@@ -158,9 +160,11 @@ if (role === 'server') {
     const m = /^send (\d+) (\d+) (\d+) (\d+)$/.exec(line);
     if (!m) continue;
     const [from, count, turn, updates] = m.slice(1).map(Number) as [number, number, number, number];
+    const t0 = performance.now();
     const keyUpdates = await stream(session, from, count, turn, updates, config.size ?? 1000);
+    const ms = Math.round(performance.now() - t0);
     const { messagesSent, datagramsSent } = session.stats;
-    say(`sent ${JSON.stringify({ messagesSent, datagramsSent, keyUpdates } satisfies ClientReport)}`);
+    say(`sent ${JSON.stringify({ messagesSent, datagramsSent, keyUpdates, ms } satisfies ClientReport)}`);
   }
   session.destroy();
 }
