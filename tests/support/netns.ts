@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 export function systemTool(name: string): string {
   for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin'])
     if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
-  throw new Error(`${name} is not installed (.ci/run installs iproute2, nftables and conntrack)`);
+  throw new Error(`${name} is not installed (.ci/run installs iproute2, nftables, conntrack and ethtool)`);
 }
 
 /** A command's failure, with its stderr. */
