@@ -58,7 +58,6 @@ export interface ListenerUdpOptions {
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
-/** A server session's driver: what the demux, the admission and the sweep hold of each session. */
 type Driver = SessionDriver<DtlsSession>;
 
 /** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
@@ -90,7 +89,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   served = false;
-  /** The socket and its demux: the sessions' drivers by connection ID and by address and port (once bound). */
   transport!: Transport<Driver>;
   private readonly side: AdmissionSide;
   private readonly cidObservers = new Set<ConnectionIdObserver>();
@@ -242,7 +240,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return this.served ? this.admission.connections : 0;
   }
 
-  /** The serving part's counts (what `listener.stats` reads), once bound. */
   get serverStats(): UdpServerStats | undefined {
     if (!this.served) return undefined;
     const c = this.tallies;
@@ -261,7 +258,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     });
   }
 
-  /** Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
     return this.served ? this.admission.usage(this.hostOf(address)) : { connections: 0, handshakes: 0 };
   }
@@ -271,12 +267,10 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return hostKey(address, this.limits.hostPrefixes);
   }
 
-  /** Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
   onConnectionIds(observer: ConnectionIdObserver): void {
     this.cidObservers.add(observer);
   }
 
-  /** The bound UDP socket, once serving. */
   get socket(): Socket | undefined {
     return this.served ? this.udp : undefined;
   }
@@ -293,13 +287,11 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
-  /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
   thaw(session: Driver, frozen: FrozenSession, now: number): DtlsConnection {
     this.tallies.thawed++;
     return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, session.remote.address), frozen, now);
   }
 
-  /** A datagram at a hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
   screen(session: Driver, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
     const { provider, replayWindow, limits } = this.config;
     const cids = session.place.cids;
@@ -311,12 +303,10 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     });
   }
 
-  /** A parked session took a record: due again when quiet for parkMs. */
   sessionWoke(session: Driver): void {
     this.resting.woke(session);
   }
 
-  /** Thawed without waking: due to rest again once quiet for parkMs more. */
   sessionThawed(session: Driver): void {
     this.resting.schedule(session);
   }
@@ -506,12 +496,10 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     }
   }
 
-  /** An application callback ended a session: the sessions part counts it and tells `onhandshakeerror`. */
   callbackFailed(error: Error, session: Driver, duringHandshake: boolean): void {
     this.side.callbackFailed(error, session, duringHandshake);
   }
 
-  /** A session settled its promises: the sessions part lets it go. */
   sessionEnded(session: Driver): void {
     this.side.sessionEnded(session);
   }
@@ -548,7 +536,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     }
   }
 
-  /** A session's connection ended (`crashed`: by what it threw, counted): out of the demux, the sweep and admission. */
   connectionEnded(session: Driver, crashed: boolean): void {
     const place = session.place;
     if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;

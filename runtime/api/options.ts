@@ -396,11 +396,7 @@ export function clientOptions(
   };
 }
 
-/**
- * `extendedMasterSecret` (DTLS 1.2, RFC 7627) as the 1.2 connection's `requireExtendedMasterSecret`: 'required' (the
- * default, undefined) refuses a peer without it (the triple-handshake attack, §1); 'preferred' goes on without it,
- * never resuming such a session (§5.3, §5.4).
- */
+/** `extendedMasterSecret` as the 1.2 connection's `requireExtendedMasterSecret` (why: dtls12/hello-checks.ts). */
 function requireExtendedMasterSecret(value: ExtendedMasterSecretOption | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'required';
 }

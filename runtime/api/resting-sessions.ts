@@ -27,7 +27,6 @@ export class RestingSessions {
     }
   }
 
-  /** Times the C heap was trimmed, and the ms it took in all. */
   get trims(): number {
     return this.trimmer.trims;
   }

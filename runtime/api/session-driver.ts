@@ -64,11 +64,9 @@ export class SessionDriver<S = unknown> {
   remote: RemoteAddress;
   /** Where the session sits in its transport's demux (a client's: at its server's address) and a listener's admission. */
   readonly place = new SessionPlace();
-  /** Where the connection is: live, parked, hibernated. */
   readonly rest: SessionRest;
   /** A server session's listener (undefined for a client's: it parks but never hibernates). */
   readonly owner: SessionOwner<S> | undefined;
-  /** The session driven ({@link serve}). */
   session!: S;
   private onEvent!: (this: S, e: ConnectionEvent) => void;
   private onEnd!: (this: S) => void;
@@ -81,13 +79,11 @@ export class SessionDriver<S = unknown> {
   private paths: PeerPaths | undefined;
   /** The UDP socket this session sends on (a server's is shared by all its clients); undefined until {@link drive}. */
   private socket: Socket | undefined;
-  /** The socket's datagram I/O (its transport's): the session's way out. */
   private io: DatagramIo | undefined;
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   private socketConnected = false;
   /** Closes the socket once the session ended and what it sent left (a client's own socket). */
   private ownsSocket = false;
-  /** What the connection threw, when that ended the session. */
   private internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
@@ -143,7 +139,6 @@ export class SessionDriver<S = unknown> {
     return this.io !== undefined;
   }
 
-  /** Whether the peer's address is known. */
   get placed(): boolean {
     return this.remote !== NOWHERE;
   }
@@ -153,12 +148,10 @@ export class SessionDriver<S = unknown> {
     return this.socket;
   }
 
-  /** Whether the connection has ended (closed, failed or aborted). */
   get isEnded(): boolean {
     return this.ending !== undefined;
   }
 
-  /** Why the connection ended, once it has. */
   get endedBy(): SessionEnding | undefined {
     return this.ending;
   }
@@ -173,7 +166,6 @@ export class SessionDriver<S = unknown> {
     return this.driven ? this.current : undefined;
   }
 
-  /** What a send whose record the socket wrote reports: the error the session ended with from here since, if any. */
   get sentFailure(): Error | undefined {
     return this.ending !== undefined ? this.failedWith : undefined;
   }
@@ -309,7 +301,6 @@ export class SessionDriver<S = unknown> {
     return result;
   }
 
-  /** Resolves once every datagram sent so far has left the socket. */
   flushedOut(): Promise<void> {
     if (this.pumpQueued) this.pump();
     if (this.pendingSends === 0) return Promise.resolve();

@@ -19,7 +19,6 @@ export class SessionRest {
   private frozenAuthenticated: number | undefined = undefined;
   /** The stats last read off {@link frozen}, until the job that read them ends (or the thaw). */
   private frozenStats: { readonly frozen: FrozenSession; readonly stats: ConnectionStats } | undefined = undefined;
-  /** When a parked session was last thawed without waking (so it may rest again), if it was. */
   private restlessSince: number | undefined = undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   parked = false;

@@ -423,7 +423,6 @@ export class DtlsSession<L extends object = object> {
     return this.negotiated ? this.negotiated.servername : this.clientServerName;
   }
 
-  /** Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
   private readonly clientServerName: string | undefined;
 
   /** The application protocol ALPN settled (RFC 7301), once opened. */
@@ -450,7 +449,6 @@ export class DtlsSession<L extends object = object> {
   }
   private x509: X509Certificate | undefined;
 
-  /** This end's leaf certificate (DER), given by connect and listen. */
   private readonly localCertificate: Uint8Array | undefined;
 
   /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512). */

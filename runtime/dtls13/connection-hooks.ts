@@ -55,7 +55,6 @@ export class ConnectionHooks
     return context.role === 'client' ? context.confirmation : undefined;
   }
 
-  /** Whether the connection has failed or closed. */
   ended(): boolean {
     return this.context.facts.failure !== undefined || this.driver.kind === 'closed';
   }

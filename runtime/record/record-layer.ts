@@ -113,7 +113,6 @@ export class RecordLayer {
     this.reader.installReadKeys(epoch, suite, keys, now);
   }
 
-  /** Drops a read epoch's keys now; its records count as 'epoch-dropped' from then on. */
   dropReadEpoch(epoch: number): void {
     this.reader.dropReadEpoch(epoch);
   }
@@ -127,7 +126,6 @@ export class RecordLayer {
     this.reader.setReceiveInnerLimit(limit);
   }
 
-  /** Processes every record of a datagram: the records to hand up, none viewing or keeping `datagram`. */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     return this.reader.receive(datagram, now);
   }
@@ -218,7 +216,6 @@ export class RecordLayer {
     this.writer.stage(type, content, sink);
   }
 
-  /** Seals every staged record and appends each to its queue, in staging order. */
   sealStaged(): void {
     this.writer.sealStaged();
   }

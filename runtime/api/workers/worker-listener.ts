@@ -133,7 +133,6 @@ export class DtlsWorkerListener {
   private readonly counts = { createdAt: Date.now(), destroyedAt: undefined as number | undefined };
   /** The statistics rows the workers write (worker-stats.ts), one per worker. */
   private readonly stats$: SharedArrayBuffer;
-  /** Whether the kernel steers CID records to their worker (`stats.steered`). */
   private steered = false;
   /** The thread of each worker, by worker number (a replacement takes its dead one's place). */
   private readonly threads: Worker[] = [];
