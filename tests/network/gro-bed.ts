@@ -128,40 +128,10 @@ export class GroBed {
     const nft = (...args: string[]): string => this.bed.exec(this.router, 'nft', ...args);
     nft('flush', 'chain', 'ip', 'path', 'onward');
     const data = ['ip', 'daddr', this.serverAddress, 'udp', 'length', '>', String(DATA_LENGTH)];
-    nft(
-      'add',
-      'rule',
-      'ip',
-      'path',
-      'onward',
-      ...data,
-      'numgen',
-      'random',
-      'mod',
-      '1000',
-      '<',
-      String(lossPerMille),
-      'counter',
-      'drop',
-    );
-    nft(
-      'add',
-      'rule',
-      'ip',
-      'path',
-      'onward',
-      ...data,
-      'numgen',
-      'random',
-      'mod',
-      '100',
-      '<',
-      String(slowPercent),
-      'meta',
-      'priority',
-      'set',
-      '1:20',
-    );
+    const rule = (...tail: string[]): string =>
+      nft('add', 'rule', 'ip', 'path', 'onward', ...data, 'numgen', 'random', 'mod', ...tail);
+    rule('1000', '<', String(lossPerMille), 'counter', 'drop');
+    rule('100', '<', String(slowPercent), 'meta', 'priority', 'set', '1:20');
   }
 
   /** The counts {@link impair} started from. */
