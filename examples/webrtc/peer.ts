@@ -80,7 +80,16 @@ export class WebRtcPeer {
     this.socket = socket;
     this.ice = new IceLiteAgent({ ufrag: iceString(6), pwd: iceString(18) }, remoteIce);
     this.answer = makeAnswer(this.ice.local, socket.address().port);
-    this.transport = new DatagramTransport((d, address, port) => socket.send(d, port, address), socket.address());
+    // As the DTLS server, one association whichever checked pair carries it: the browser's ICE agent moves to another
+    // pair when it selects one (a better candidate's check succeeded, or a network went away), mid-handshake too, and
+    // dtls13's listener places a datagram by the address it came from. So each DTLS datagram is handed over as from the
+    // pair the first one came over, and ours go back over the pair the browser sent from last.
+    let dtlsAt: RemoteAddress | undefined;
+    let lastFrom: RemoteAddress | undefined;
+    this.transport = new DatagramTransport((d, address, port) => {
+      const to = options.setup === 'passive' && lastFrom !== undefined ? lastFrom : { address, port };
+      socket.send(d, to.port, to.address);
+    }, socket.address());
     const dtls = {
       cert: [...identity.chain],
       key: identity.privateKey,
@@ -125,7 +134,11 @@ export class WebRtcPeer {
       } else if (!this.ice.isValidated(from.address, from.port)) {
         return; // DTLS and SRTP only from a pair whose check succeeded
       } else if (DatagramTransport.isDtls(datagram)) {
-        this.transport.receive(datagram, from.address, from.port);
+        if (options.setup === 'passive') {
+          lastFrom = { address: from.address, port: from.port };
+          dtlsAt ??= lastFrom;
+          this.transport.receive(datagram, dtlsAt.address, dtlsAt.port);
+        } else this.transport.receive(datagram, from.address, from.port);
       } else if (isRtp(datagram) && this.receiver) {
         const packet = this.receiver.open(datagram);
         if (packet) this.onrtp(packet, datagram);

@@ -66,7 +66,11 @@ for (const { version, setup, srtp } of cases) {
     const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>(
       (resolve) => (p.onrtp = (rtp, datagram) => resolve({ rtp, datagram })),
     );
-    const session = await bounded(p.opened, 'DTLS did not come up');
+    const session = await bounded(p.opened, 'DTLS did not come up').catch(async (e: unknown) => {
+      // Where it stalled, as the browser saw it: its DTLS state, and how often ICE changed the selected pair.
+      t.log("the browser's transport:", await page.evaluate('window.transport()').catch(String));
+      throw e;
+    });
     t.is(session.protocol, version === '1.3' ? 'DTLSv1.3' : 'DTLSv1.2');
     t.is(session.srtpProfile, srtp);
     const { rtp, datagram } = await bounded(

@@ -21,13 +21,17 @@ answerEachRole({ peer: 'libdatachannel, npm node-datachannel', version: npmVersi
   const track = pc.addTrack(audio);
   held.push(pc, audio, track);
   let closed: () => void = () => {};
-  const connected = new Promise<void>((resolve, reject) =>
+  const up = new Promise<void>((resolve, reject) =>
     pc.onStateChange((state) => {
       if (state === 'connected') resolve();
       if (state === 'failed') reject(new Error('libdatachannel: connection failed'));
       if (state === 'closed') closed();
     }),
   );
+  // The connection can say connected before its track has opened: on a loaded machine a packet sent in between was
+  // refused ("Track is not open"). Connected here means both.
+  const open = new Promise<void>((resolve) => track.onOpen(resolve));
+  const connected = Promise.all([up, open]).then(() => {});
   const offer = new Promise<string>((resolve) => pc.onLocalDescription((sdp) => resolve(sdp)));
   pc.setLocalDescription();
   return {
