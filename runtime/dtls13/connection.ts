@@ -42,9 +42,6 @@ import { VersionStateBase } from '../shared/version-state-base.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
 
-/** The alert content type (RFC 8446 §5.1). */
-const ALERT = 21;
-
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
@@ -324,7 +321,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     requestClientCertificate(this.hooks, this.context.config);
   }
 
-  /** NewConnectionId: `count` more CIDs of ours for the peer, returned. */
   issueConnectionIds(
     count: number,
     options: { readonly immediate?: boolean; readonly now?: number } = {},
@@ -333,7 +329,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     return issueMoreConnectionIds(this.hooks, this.cid, count, options.immediate === true);
   }
 
-  /** RequestConnectionId: asks the peer for `count` CIDs. */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
     requestMoreConnectionIds(this.hooks, this.cid, count);
@@ -531,7 +526,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    * the handshake completes).
    */
   private staleAlert(h: Header13): boolean {
-    if (!this.cookieHelloSent || h.contentType !== ALERT || this.driver.session !== undefined) return false;
+    if (!this.cookieHelloSent || h.contentType !== ContentType.alert || this.driver.session !== undefined) return false;
     this.delivery.ignore('stale-alert');
     return true;
   }

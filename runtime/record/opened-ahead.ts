@@ -1,3 +1,4 @@
+import { ContentType } from '../../generated/wire/enums.js';
 import {
   isDetached,
   receiveBatch,
@@ -22,8 +23,6 @@ export type OpenRun = (
   out: Uint8Array,
   results: Float64Array,
 ) => number;
-
-const APPLICATION_DATA = 23;
 
 /** What a run needs while it is live: lent to a connection for one batch at most, so an idle one holds none. */
 interface RunScratch {
@@ -204,7 +203,7 @@ export class OpenedAhead {
       if (r[4 * k + 3]! < 0) continue;
       const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
       const typeAt = contentTypeIndex(plaintext);
-      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) typeAts[k] = typeAt;
+      if (typeAt >= 0 && plaintext[typeAt] === ContentType.application_data) typeAts[k] = typeAt;
       else {
         copies[k] = plaintext.slice();
         plaintext.fill(0);

@@ -1,5 +1,5 @@
 /** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
-import { contentTypeToNumber } from '../../generated/wire/enums.js';
+import { ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, Reader } from '../wire/index.js';
 import { lendArena, type MessageArena } from '../wire/message-arena.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
@@ -10,11 +10,9 @@ import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import type { ReadEpochs } from './read-epochs.js';
 import { HELD } from './record-codec.js';
 import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.js';
+import { MAX_PLAINTEXT } from './write-form13.js';
 
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
-const APPLICATION_DATA = 23;
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
 /** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
@@ -154,10 +152,10 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (!known) while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
     if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
     if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
-    const type = known ? APPLICATION_DATA : inner[typeAt]!;
+    const type = known ? ContentType.application_data : inner[typeAt]!;
     let content = inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
-    if (arena !== undefined && type !== APPLICATION_DATA) {
+    if (arena !== undefined && type !== ContentType.application_data) {
       content = content.slice();
       arena.giveBack(inner);
     }
