@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../shared/config.js';
 import {
   ConnectionStateError,
   type ConnectionOptions,
+  type SentOffer,
   type SharedState,
   type TransmitGate,
   type VersionState,
@@ -56,15 +57,6 @@ export interface ReadBeforeHello {
   readonly ignored: Readonly<Record<IgnoreReason, number>>;
   readonly held: readonly Uint8Array[];
   readonly path: string | undefined;
-}
-
-/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
-export interface SentOffer {
-  /** The ClientHello's body exactly as sent (its transcript starts with it). */
-  readonly body: Uint8Array;
-  readonly messageSeq: number;
-  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
-  readonly nextRecordSequenceNumber: number;
 }
 
 /**
