@@ -1,4 +1,3 @@
-import { ContentType } from '../../generated/wire/enums.js';
 import {
   isDetached,
   receiveBatch,
@@ -6,6 +5,7 @@ import {
   type MessageArena,
   type ReceiveBatchSource,
 } from '../wire/message-arena.js';
+import { APPLICATION_DATA } from './codec12.js';
 import { contentTypeIndex } from './inner-plaintext.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
@@ -203,7 +203,7 @@ export class OpenedAhead {
       if (r[4 * k + 3]! < 0) continue;
       const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
       const typeAt = contentTypeIndex(plaintext);
-      if (typeAt >= 0 && plaintext[typeAt] === ContentType.application_data) typeAts[k] = typeAt;
+      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) typeAts[k] = typeAt;
       else {
         copies[k] = plaintext.slice();
         plaintext.fill(0);

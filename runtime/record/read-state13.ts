@@ -1,7 +1,8 @@
 /** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
-import { ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
+import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, Reader } from '../wire/index.js';
 import { lendArena, type MessageArena } from '../wire/message-arena.js';
+import { APPLICATION_DATA } from './codec12.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
 import { emptyDropCounters, readRecordOrDrop, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
@@ -152,10 +153,10 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (!known) while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
     if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
     if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
-    const type = known ? ContentType.application_data : inner[typeAt]!;
+    const type = known ? APPLICATION_DATA : inner[typeAt]!;
     let content = inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
-    if (arena !== undefined && type !== ContentType.application_data) {
+    if (arena !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
       arena.giveBack(inner);
     }
