@@ -15,6 +15,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { ConfigError, integerOption } from '../config-error.js';
+import { TLS12_CID } from '../record/datagram12.js';
 
 /** Bytes of a CID before its random part: the host id and the worker id. */
 export const CID_OWNER_BYTES = 2;
@@ -49,8 +50,7 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
   };
 }
 
-/** A DTLS 1.2 tls12_cid record (RFC 9146 §4): content type 25, its CID after type (1), version (2), epoch (2) and sequence number (6). */
-const TLS12_CID = 25;
+/** Where a tls12_cid record's CID starts (RFC 9146 §4): after type (1), version (2), epoch (2) and sequence number (6). */
 const TLS12_CID_OFFSET = 11;
 
 /** The owner a datagram's first record names by its CID of `cidLength` bytes, if any. Never throws. */

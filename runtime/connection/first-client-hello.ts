@@ -23,7 +23,7 @@
 import { decodeAlert } from '../../generated/wire/alert.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { Header13 } from '../record/codec13.js';
-import { HANDSHAKE, plainRecord12 } from '../record/codec12.js';
+import { ALERT, HANDSHAKE, plainRecord12 } from '../record/codec12.js';
 import { encodeFragmentView } from '../handshake/fragmenter.js';
 import { contentTypeFromByte, RecordReader } from '../record/record-reader.js';
 import type { RecordSink } from '../record/record-loop.js';
@@ -64,8 +64,6 @@ interface Completed {
   /** Whether that record is the datagram's first and holds the whole ClientHello in one fragment, alone. */
   readonly alone: boolean;
 }
-
-const ALERT = 21;
 
 /** The peer's path before any version state: the first one named, or ours moved (`rebind`). */
 class FirstPath implements PeerLink {

@@ -4,7 +4,7 @@
  * with this peer's cookie binding and key.
  */
 import type { Config12 } from '../dtls12/config.js';
-import { Connection12, type Offer12 } from '../dtls12/connection.js';
+import { Connection12, type SentOffer12 } from '../dtls12/connection.js';
 import type { VersionStats } from '../shared/connection-api.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
@@ -22,7 +22,7 @@ export function state12(
   o: DtlsOptions,
   config: Config12,
   common: CommonState,
-  offer?: Offer12,
+  offer?: SentOffer12,
   before?: CountedBefore,
 ): Connection12 {
   const connection = new Connection12(config, CHARTS12, common, before);

@@ -8,10 +8,9 @@
  * hash `body`, never the stand-in).
  */
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { ExtensionType } from '../../generated/wire/enums.js';
 import { DecodeError } from '../wire/errors.js';
 
-/** The padding extension's type (RFC 7685). */
-const PADDING = 21;
 /** The least extensions block the schema reads (RFC 8446 §4.1.2's bound). */
 const LEAST = 8;
 
@@ -53,7 +52,7 @@ export function decodeClientHello12(body: Uint8Array): ClientHello {
   stand[at + 1] = total & 0xff;
   stand.set(extensions, at + 2);
   const p = at + 2 + extensions.length;
-  stand[p + 1] = PADDING;
+  stand[p + 1] = ExtensionType.padding;
   stand[p + 3] = pad;
   const hello = decodeClientHello(stand);
   // The stand-in must decode as itself, the last extension: an extension of the short block that claims more bytes than

@@ -41,6 +41,7 @@ import {
   verifyPeerFinished12,
   type Hellos12,
   type Keyed12,
+  type KeyedState,
   type Peer12,
 } from './keys.js';
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing.js';
@@ -93,11 +94,6 @@ interface ServerParams12 {
   readonly signatureAlgorithm: SignatureAlgorithm;
 }
 
-/** One variant per kind `K` (each its own member, so that the machine narrows to it). */
-type KeyedState<K extends string, More> = K extends string
-  ? { readonly kind: K; readonly keyed: ClientKeyed12 } & More
-  : never;
-
 export type ClientState12 =
   | { readonly kind: 'start' }
   | {
@@ -133,10 +129,12 @@ export type ClientState12 =
     }
   | KeyedState<
       'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished',
+      ClientKeyed12,
       { readonly clientAuthenticated: boolean }
     >
   | KeyedState<
       'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished',
+      ClientKeyed12,
       unknown
     >
   | Outcome12;

@@ -23,12 +23,13 @@ import { HandshakeInbound12 } from './handshake-inbound.js';
 import { RoleDriver12 } from './role-driver.js';
 import {
   ConnectionStateError,
+  type SentOffer,
   type SharedState,
   type VersionState,
   type VersionStats,
 } from '../shared/connection-api.js';
 import { VersionStateBase } from '../shared/version-state-base.js';
-import type { DropCounters, DropReason } from '../record/drops.js';
+import type { DropCounters } from '../record/drops.js';
 import { clientStateFromOffer } from './client.js';
 import type { Config12 } from './config.js';
 import { TLS12_CID } from '../record/datagram12.js';
@@ -51,15 +52,8 @@ import { PeerPath12 } from './peer-path.js';
 import { phase12, RecordPath12 } from './record-path.js';
 import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js';
 
-/** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
-export interface Offer12 {
-  readonly hello: ClientHello;
-  /** The ClientHello's body exactly as sent. */
-  readonly body: Uint8Array;
-  readonly messageSeq: number;
-  /** The next epoch-0 record sequence number (after the offer's records). */
-  readonly nextRecordSequenceNumber: number;
-}
+/** A ClientHello already sent, decoded, for {@link Connection12.fromSentOffer}. */
+export type SentOffer12 = SentOffer & { readonly hello: ClientHello };
 
 /**
  * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and `held`,
@@ -111,7 +105,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
    * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
    * and epoch-0 record numbers going on from the offer's.
    */
-  fromSentOffer(offer: Offer12): void {
+  fromSentOffer(offer: SentOffer12): void {
     this.flights.messageSeq = offer.messageSeq + 1;
     this.outbox.continuePlaintextFrom(offer.nextRecordSequenceNumber);
     this.handshake.reassembler.reset(0);
@@ -300,10 +294,6 @@ export class Connection12 extends VersionStateBase implements VersionState {
     return this.machine.ended;
   }
 
-  private drop(reason: DropReason): void {
-    this.recordPath.drop(reason);
-  }
-
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   protected fail(reason: FatalReason): void {
     this.driver.fail(reason);
@@ -381,7 +371,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   private changeCipherSpec(fragment: Uint8Array): void {
-    if (fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
+    if (fragment.length !== 1 || fragment[0] !== 1) return this.recordPath.drop('malformed');
     this.driver.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
@@ -389,7 +379,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   private alertRecord(fragment: Uint8Array): void {
-    if (fragment.length !== 2) return this.drop('malformed');
+    if (fragment.length !== 2) return this.recordPath.drop('malformed');
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';

@@ -71,18 +71,6 @@ export class HandshakeInbound12 {
     this.counts = c.counts;
   }
 
-  private fail(reason: FatalReason): void {
-    this.driver.fail(reason);
-  }
-
-  private drop(reason: DropReason): void {
-    this.drops.drop(reason);
-  }
-
-  private dispatch(event: Event12): void {
-    this.driver.dispatch(event);
-  }
-
   /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
   expect(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
     this.known = known;
@@ -96,8 +84,8 @@ export class HandshakeInbound12 {
       const r = new Reader(fragment, 'Handshake12');
       while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
     } catch (e) {
-      if (epoch === 1) return this.fail(toAlert(e));
-      return this.drop('malformed');
+      if (epoch === 1) return this.driver.fail(toAlert(e));
+      return this.drops.drop('malformed');
     }
     for (const f of fragments) {
       if (machine.ended) return;
@@ -114,7 +102,7 @@ export class HandshakeInbound12 {
       }
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
-        if (machine.current.kind === 'connected') this.dispatch({ type: 'FinishedRetransmitted' });
+        if (machine.current.kind === 'connected') this.driver.dispatch({ type: 'FinishedRetransmitted' });
         else this.parts.flights.peerResent();
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
@@ -123,7 +111,7 @@ export class HandshakeInbound12 {
             // Anyone's: the state takes only its peer's ChangeCipherSpec or Finished now (RFC 6347 §4.1.2.7: invalid
             // records are dropped). next_receive_seq goes back to it, so the peer's own message is not taken as old.
             this.reassembler.reset(m.messageSeq);
-            return this.drop('plaintext-refused');
+            return this.drops.drop('plaintext-refused');
           }
           this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
         }
@@ -150,19 +138,19 @@ export class HandshakeInbound12 {
    */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
-      return this.drop('plaintext-refused');
+      return this.drops.drop('plaintext-refused');
     const known = this.known;
     this.known = undefined;
     let ch: ClientHello;
     try {
       ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
     } catch {
-      return this.drop('malformed');
+      return this.drops.drop('malformed');
     }
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
     // only ClientHellos that chose 1.2: runtime/connection/hello-phase.ts.)
     if (!offeredVersions(ch).dtls12) {
-      return this.fail({
+      return this.driver.fail({
         alert: 'protocol_version',
         message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
       });
@@ -172,12 +160,12 @@ export class HandshakeInbound12 {
     try {
       plan = clientHelloPlan12(config, ch, config.wallClock());
     } catch (e) {
-      return this.fail(toAlert(e));
+      return this.driver.fail(toAlert(e));
     }
     const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
     if (plan.kind === 'verify') {
       this.counts.handshakeMessagesReceived++;
-      return this.dispatch({ type: 'ClientHello', message: m, plan });
+      return this.driver.dispatch({ type: 'ClientHello', message: m, plan });
     }
     if (config.helloVerify) this.amplification.validate(); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
@@ -194,7 +182,7 @@ export class HandshakeInbound12 {
     if (this.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1))
-      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+      return this.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
     this.parts.flights.peerFlight(false);
     this.dispatchMessage(m, plan);
   }
@@ -209,16 +197,16 @@ export class HandshakeInbound12 {
           ? clientMessageEvent12(m, decodeTls12ServerHello)
           : serverMessageEvent12(m, plan);
     } catch (e) {
-      return this.fail(toAlert(e));
+      return this.driver.fail(toAlert(e));
     }
     if (event === undefined || !machine.handles(event.type))
-      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
-    this.dispatch(event);
+      return this.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
+    this.driver.dispatch(event);
   }
 
   /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
   private afterHandshake(m: Message12, epoch: 0 | 1): void {
-    if (epoch === 0) return this.drop('plaintext-refused');
+    if (epoch === 0) return this.drops.drop('plaintext-refused');
     this.dispatchMessage(m, undefined);
   }
 }

@@ -55,6 +55,11 @@ export interface Keyed12 extends Hellos12 {
   readonly pskIdentity: Uint8Array | undefined;
 }
 
+/** One variant per kind `K`, each its own member so that the machine narrows to it, holding a role's `Keyed` state. */
+export type KeyedState<K extends string, Keyed extends Keyed12, More> = K extends string
+  ? { readonly kind: K; readonly keyed: Keyed } & More
+  : never;
+
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
 export function acceptChain12(
   config: Config12,

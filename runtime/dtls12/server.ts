@@ -43,6 +43,7 @@ import {
   verifyPeerFinished12,
   type Hellos12,
   type Keyed12,
+  type KeyedState,
   type Peer12,
 } from './keys.js';
 import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange.js';
@@ -106,19 +107,14 @@ interface Answering12 {
   readonly helloVerifyRequest: boolean;
 }
 
-/** One variant per kind `K` (each its own member, so that the machine narrows to it). */
-type KeyedState<K extends string, More> = K extends string
-  ? { readonly kind: K; readonly keyed: ServerKeyed12 } & More
-  : never;
-
 export type ServerState12 =
   | { readonly kind: 'waitClientHello' }
   | { readonly kind: 'answeringClientHello'; readonly hs: Answering12 }
   | { readonly kind: 'waitClientCertificate'; readonly hs: Offered12 }
   | { readonly kind: 'waitClientKeyExchange'; readonly hs: Offered12; readonly peer: Peer12 | undefined }
   | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: ServerKeyed12; readonly peer: Peer12 }
-  | KeyedState<'waitChangeCipherSpec' | 'waitClientFinished', { readonly clientAuthenticated: boolean }>
-  | KeyedState<'waitResumedChangeCipherSpec' | 'waitResumedFinished', unknown>
+  | KeyedState<'waitChangeCipherSpec' | 'waitClientFinished', ServerKeyed12, { readonly clientAuthenticated: boolean }>
+  | KeyedState<'waitResumedChangeCipherSpec' | 'waitResumedFinished', ServerKeyed12, unknown>
   | Outcome12;
 
 type At<K extends ServerState12['kind']> = Extract<ServerState12, { readonly kind: K }>;

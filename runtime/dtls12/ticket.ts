@@ -24,6 +24,7 @@ import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-serve
 import { openSealedTicket, requestedName, resumableHere } from '../shared/psk-selection.js';
 import { ticketGrant } from '../shared/ticket-grant.js';
 import { findExtension } from '../handshake/extensions.js';
+import { DTLS12_VERSION } from '../record/codec12.js';
 import { readName, readOptionalVector, readSuite, readVector, writeName, writeVector } from '../session/blob-fields.js';
 import type { TicketKeys } from '../session/ticket-keys.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
@@ -36,8 +37,6 @@ import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 /** The format byte of a 1.2 ticket's contents (1.3's are 2 and 3). */
 export const TICKET12_FORMAT = 0x12;
-/** DTLS 1.2's version on the wire (RFC 6347 §4.1). */
-const DTLS12_VERSION = 0xfefd;
 
 /** The session state inside a 1.2 ticket. */
 export interface Ticket12Contents {

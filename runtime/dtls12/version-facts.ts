@@ -3,11 +3,10 @@ import type { VersionFacts } from '../shared/connection-api.js';
 import type { Negotiated12Parameters, SessionParameters } from '../shared/events.js';
 import { MAX_RECORD_PLAINTEXT } from '../shared/message-size.js';
 import { DTLS12_CIPHER_SUITES } from '../versions/suites12.js';
+import { HEADER12 } from '../record/codec12.js';
 import { rebindRefused12 } from './feature-error.js';
 import { opensslName12 } from './openssl-names.js';
 
-/** The DTLS 1.2 record header (RFC 6347 §4.1): type, version, epoch, 48-bit sequence number, length. */
-const RECORD_HEADER_12 = 13;
 /** The most a 1.2 suite adds to a record before the handshake settles it: an 8-byte explicit nonce and a 16-byte tag. */
 const LONGEST_OVERHEAD_12 = 8 + 16;
 
@@ -21,7 +20,7 @@ export const FACTS12: VersionFacts = {
     const s = settled && DTLS12_CIPHER_SUITES[settled12(settled).cipherSuite];
     const overhead = s === undefined ? LONGEST_OVERHEAD_12 : s.recordIvLength + s.tagLength;
     const cid = peerCidLength === 0 ? 0 : peerCidLength + 1;
-    return Math.min(MAX_RECORD_PLAINTEXT, mtu - RECORD_HEADER_12 - overhead - cid);
+    return Math.min(MAX_RECORD_PLAINTEXT, mtu - HEADER12 - overhead - cid);
   },
   // The TLS 1.2 PRF has no limit: node:dtls's 65,536 less one (a 16-bit length) is taken.
   exporterLengthLimit: () => 65_535,

@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../shared/config.js';
 import {
   ConnectionStateError,
   type ConnectionOptions,
+  type SentOffer,
   type SharedState,
   type TransmitGate,
   type VersionState,
@@ -42,9 +43,6 @@ import { VersionStateBase } from '../shared/version-state-base.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
 
-/** The alert content type (RFC 8446 §5.1). */
-const ALERT = 21;
-
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
@@ -59,15 +57,6 @@ export interface ReadBeforeHello {
   readonly ignored: Readonly<Record<IgnoreReason, number>>;
   readonly held: readonly Uint8Array[];
   readonly path: string | undefined;
-}
-
-/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
-export interface SentOffer {
-  /** The ClientHello's body exactly as sent (its transcript starts with it). */
-  readonly body: Uint8Array;
-  readonly messageSeq: number;
-  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
-  readonly nextRecordSequenceNumber: number;
 }
 
 /**
@@ -324,7 +313,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     requestClientCertificate(this.hooks, this.context.config);
   }
 
-  /** NewConnectionId: `count` more CIDs of ours for the peer, returned. */
   issueConnectionIds(
     count: number,
     options: { readonly immediate?: boolean; readonly now?: number } = {},
@@ -333,7 +321,6 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     return issueMoreConnectionIds(this.hooks, this.cid, count, options.immediate === true);
   }
 
-  /** RequestConnectionId: asks the peer for `count` CIDs. */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
     requestMoreConnectionIds(this.hooks, this.cid, count);
@@ -531,7 +518,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    * the handshake completes).
    */
   private staleAlert(h: Header13): boolean {
-    if (!this.cookieHelloSent || h.contentType !== ALERT || this.driver.session !== undefined) return false;
+    if (!this.cookieHelloSent || h.contentType !== ContentType.alert || this.driver.session !== undefined) return false;
     this.delivery.ignore('stale-alert');
     return true;
   }

@@ -100,11 +100,6 @@ export abstract class MachineContext implements FlightRestListener {
     this.facts = p.facts;
   }
 
-  /** The reason `DtlsConnection.fail` was given, if it was. */
-  failure(): FatalReason | undefined {
-    return this.failing;
-  }
-
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
   queue(epoch: number, msgType: HandshakeTypeName, body: Uint8Array, transcript?: Transcript): void {
     transcript?.addMessage(handshakeTypeToNumber(msgType), body);

@@ -2,6 +2,8 @@ import { allocate } from '../wire/slab.js';
 import type { DtlsHandshake } from '../../generated/wire/index.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
+import { DTLS_HANDSHAKE_HEADER_LENGTH } from '../handshake/handshake-message.js';
+import { HEADER12 } from '../record/codec12.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { SealedRecord } from '../record/record-number.js';
 import type { DatagramLimit } from '../shared/datagram-limit.js';
@@ -22,8 +24,6 @@ export interface OutMessage {
  * default limit, so a silent path is cut to this size on either family.
  */
 export const SILENT_PATH_DATAGRAM = 548;
-const PLAINTEXT_HEADER = 13;
-const HANDSHAKE_HEADER = 12;
 /** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
 const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
 
@@ -118,11 +118,11 @@ export class HandshakeOutbox {
   }
 
   private fragmentBudget(epoch: number): number {
-    if (epoch === 0) return this.limit.value - PLAINTEXT_HEADER - HANDSHAKE_HEADER;
+    if (epoch === 0) return this.limit.value - HEADER12 - DTLS_HANDSHAKE_HEADER_LENGTH;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
     return (
       Math.min(this.limit.value - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
-      HANDSHAKE_HEADER
+      DTLS_HANDSHAKE_HEADER_LENGTH
     );
   }
 

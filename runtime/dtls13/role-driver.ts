@@ -4,7 +4,7 @@ import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-
 import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
 import { dtls13ServerInput } from '../../generated/charts/dtls13-server.js';
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
+import { HandshakeType, handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type {
   Alert,
   ClientHello,
@@ -29,9 +29,6 @@ import type { ClientContext, MachineContext, ServerContext } from './machine-con
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from '../shared/stateless-retry.js';
-
-/** ClientHello's msg_type (RFC 8446 §4). */
-const CLIENT_HELLO = 1;
 
 /** Events both charts take from the connection itself rather than from a message. */
 export type ControlEvent =
@@ -258,10 +255,10 @@ class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
   /** A ClientHello's plan (hello-plan.ts) is made here and travels in the event. */
   protected decode(handler: HandshakeHandler, message: InboundMessage): ServerEvent | undefined {
     const known = this.known;
-    if (known !== undefined && message.msgType === CLIENT_HELLO) this.known = undefined;
+    if (known !== undefined && message.msgType === HandshakeType.client_hello) this.known = undefined;
     // The ClientHello the cookie check decoded, when these are its bytes: not decoded twice.
     const e =
-      known !== undefined && message.msgType === CLIENT_HELLO && bytesEqual(known.body, message.body)
+      known !== undefined && message.msgType === HandshakeType.client_hello && bytesEqual(known.body, message.body)
         ? { type: 'ClientHello' as const, payload: known.hello, message }
         : handler.server?.(message);
     if (e?.type !== 'ClientHello') return e;

@@ -87,7 +87,7 @@ export const SESSION_STEPS = {
         ? (event.payload as AlertDescriptionName)
         : 'internal_error';
     const alert = params?.alert ?? fromEvent;
-    const reason = c.failure();
+    const reason = c.failing;
     c.failWith(alert, reason?.message ?? `the handshake chart answered with ${alert}`, reason?.callbackError);
     return FAILED;
   },

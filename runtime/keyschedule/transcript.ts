@@ -1,9 +1,7 @@
 import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
 import { hashLength } from '../crypto/suites.js';
 import { copyOf } from '../wire/bytes.js';
-
-/** msg_type of the synthetic message that stands for ClientHello1 after a HelloRetryRequest (RFC 8446 §4.4.1). */
-const MESSAGE_HASH = 254;
+import { HandshakeType } from '../../generated/wire/enums.js';
 
 /** A message's TLS header, written for each message added (Uint8Array stores keep the low 8 bits). */
 const HEADER = new Uint8Array(4);
@@ -57,12 +55,12 @@ export class Transcript {
     return this.hash.digest();
   }
 
-  /** After a HelloRetryRequest: replaces ClientHello1 with its message_hash (after selecting the hash). */
+  /** After a HelloRetryRequest: replaces ClientHello1 with its message_hash (RFC 8446 §4.4.1; after selecting the hash). */
   replaceWithMessageHash(): void {
     const digest = this.current();
     const algorithm = this.hash!.algorithm;
     this.hash = this.provider.createHash(algorithm);
-    this.hash.update(Uint8Array.of(MESSAGE_HASH, 0, 0, hashLength(algorithm)));
+    this.hash.update(Uint8Array.of(HandshakeType.message_hash, 0, 0, hashLength(algorithm)));
     this.hash.update(digest);
   }
 
@@ -71,7 +69,7 @@ export class Transcript {
     if (this.hash || this.pending!.length > 0) throw new Error('the transcript has already begun');
     this.hash = this.provider.createHash(algorithm);
     this.pending = undefined;
-    this.hash.update(Uint8Array.of(MESSAGE_HASH, 0, 0, hashLength(algorithm)));
+    this.hash.update(Uint8Array.of(HandshakeType.message_hash, 0, 0, hashLength(algorithm)));
     this.hash.update(clientHelloHash);
   }
 

@@ -1,5 +1,6 @@
 /** Fresh signing key pairs, one per key type TLS 1.3 signs with (tests, the demo, throwaway certificates). */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { copyOf } from '../wire/bytes.js';
 
 /** The key pair kinds {@link generateKeyPair} makes; the rsa-pss kinds are bound to their hash (RFC 4055). */
 export type KeyPairKind =
@@ -22,9 +23,6 @@ export interface GeneratedKeyPair {
   readonly pkcs8Der: Uint8Array;
   readonly spkiDer: Uint8Array;
 }
-
-const toBytes = (b: Uint8Array): Uint8Array =>
-  new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 function generate(kind: KeyPairKind): { privateKey: KeyObject; publicKey: KeyObject } {
   switch (kind) {
@@ -70,7 +68,7 @@ export function generateKeyPair(kind: KeyPairKind): GeneratedKeyPair {
     kind,
     privateKey,
     publicKey,
-    pkcs8Der: toBytes(privateKey.export({ type: 'pkcs8', format: 'der' })),
-    spkiDer: toBytes(publicKey.export({ type: 'spki', format: 'der' })),
+    pkcs8Der: copyOf(privateKey.export({ type: 'pkcs8', format: 'der' })),
+    spkiDer: copyOf(publicKey.export({ type: 'spki', format: 'der' })),
   };
 }

@@ -1,6 +1,7 @@
 /** The certificate signature algorithm for an issuer's private key (RFC 5280 §4.1.1.2) and the node:crypto call. */
 import { constants, sign, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
+import { copyOf } from '../wire/bytes.js';
 import { derExplicit, derInteger, derNull, derOid, derSequence } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
@@ -36,9 +37,6 @@ export function pssParameters(hash: keyof typeof PSS_HASHES, hashParameters: 'nu
   ]);
 }
 
-const toBytes = (b: Uint8Array): Uint8Array =>
-  new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-
 /** The signer for `privateKey`; throws {@link ConfigError} (option `issuer.privateKey`) for other key types. */
 export function certificateSigner(privateKey: KeyObject): CertificateSigner {
   if (privateKey.type !== 'private')
@@ -52,18 +50,18 @@ export function certificateSigner(privateKey: KeyObject): CertificateSigner {
         throw new ConfigError('issuer.privateKey', `EC curve ${String(curve)} is not P-256, P-384 or P-521`);
       return {
         algorithmIdentifier: derSequence([derOid(alg.oid)]),
-        sign: (tbs) => toBytes(sign(alg.hash, tbs, { key: privateKey, dsaEncoding: 'der' })),
+        sign: (tbs) => copyOf(sign(alg.hash, tbs, { key: privateKey, dsaEncoding: 'der' })),
       };
     }
     case 'ed25519':
     case 'ed448': {
       const oid = type === 'ed25519' ? PKI_OID.ed25519 : PKI_OID.ed448;
-      return { algorithmIdentifier: derSequence([derOid(oid)]), sign: (tbs) => toBytes(sign(null, tbs, privateKey)) };
+      return { algorithmIdentifier: derSequence([derOid(oid)]), sign: (tbs) => copyOf(sign(null, tbs, privateKey)) };
     }
     case 'rsa':
       return {
         algorithmIdentifier: derSequence([derOid(PKI_OID.sha256WithRsaEncryption), derNull()]),
-        sign: (tbs) => toBytes(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })),
+        sign: (tbs) => copyOf(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })),
       };
     case 'rsa-pss': {
       // A key bound to a hash by its own parameters (RFC 4055) signs with that hash only.
@@ -72,7 +70,7 @@ export function certificateSigner(privateKey: KeyObject): CertificateSigner {
       return {
         algorithmIdentifier: derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash)]),
         sign: (tbs) =>
-          toBytes(
+          copyOf(
             sign(hash, tbs, {
               key: privateKey,
               padding: constants.RSA_PKCS1_PSS_PADDING,

@@ -240,7 +240,6 @@ export class EpochCipher12 {
   ): void {
     try {
       const native = this.native;
-      // One addon call writes header, nonce and tag around the plaintext in place.
       if (native !== undefined) return native.seal(out, type, sequenceNumber, plaintextLength, explicitGiven);
       const cid = this.cid;
       const explicitLength = this.suite.recordIvLength;

@@ -5,6 +5,7 @@ import {
   type MessageArena,
   type ReceiveBatchSource,
 } from '../wire/message-arena.js';
+import { APPLICATION_DATA } from './codec12.js';
 import { contentTypeIndex } from './inner-plaintext.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
@@ -22,8 +23,6 @@ export type OpenRun = (
   out: Uint8Array,
   results: Float64Array,
 ) => number;
-
-const APPLICATION_DATA = 23;
 
 /** What a run needs while it is live: lent to a connection for one batch at most, so an idle one holds none. */
 interface RunScratch {

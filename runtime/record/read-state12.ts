@@ -1,6 +1,6 @@
 /** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
 import type { MessageArena } from '../wire/message-arena.js';
-import { CODEC12, DTLS12_VERSION, type Header12 } from './codec12.js';
+import { APPLICATION_DATA, CODEC12, DTLS12_VERSION, type Header12 } from './codec12.js';
 import { ReadEpoch12 } from './epochs12.js';
 import type { EpochCipher12 } from './epoch-cipher12.js';
 import { TLS12_CID } from './datagram12.js';
@@ -11,7 +11,6 @@ import type { LoopVersion } from './record-loop.js';
 
 /** The record version DTLS 1.0 peers put on their first records (RFC 6347 §4.1: taken on epoch 0). */
 const DTLS10_VERSION = 0xfeff;
-const APPLICATION_DATA = 23;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 export const MAX_HELD12 = 8;
 

@@ -2,6 +2,7 @@
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, Reader } from '../wire/index.js';
 import { lendArena, type MessageArena } from '../wire/message-arena.js';
+import { APPLICATION_DATA } from './codec12.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
 import { emptyDropCounters, readRecordOrDrop, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
@@ -10,11 +11,9 @@ import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import type { ReadEpochs } from './read-epochs.js';
 import { HELD } from './record-codec.js';
 import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.js';
+import { MAX_PLAINTEXT } from './write-form13.js';
 
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
-const APPLICATION_DATA = 23;
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
 /** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { toHex } from '../wire/bytes.js';
+import { bytesEqual, toHex } from '../wire/bytes.js';
 
 /**
  * The 0-RTT anti-replay store (RFC 8446 §8.2): each 0-RTT ClientHello's binder is recorded for the freshness window,
@@ -25,7 +25,7 @@ export interface SyncAntiReplay {
 /** Whether a ticket issued under generation `issued` may carry 0-RTT to `store` (the same generation, or neither has one). */
 export function sameGeneration(issued: Uint8Array, store: { readonly generation?: Uint8Array | undefined }): boolean {
   const now = store.generation ?? NO_GENERATION;
-  return issued.length === now.length && issued.every((b, i) => b === now[i]);
+  return bytesEqual(issued, now);
 }
 
 /** The generation of a store that has none (a ticket issued with it matches only such a store). */

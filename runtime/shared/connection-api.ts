@@ -160,6 +160,15 @@ export interface Connection {
   readonly versionFacts: VersionFacts;
 }
 
+/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
+export interface SentOffer {
+  /** The ClientHello's body exactly as sent (its transcript starts with it). */
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
+  readonly nextRecordSequenceNumber: number;
+}
+
 /** What a version state's statistics add to the one counter set (DtlsConnection assembles `stats` from both). */
 export type VersionStats = Omit<ConnectionStats, keyof ConnectionCounters>;
 

@@ -7,7 +7,7 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import { verifierPolicy } from '../pki/verifier-policy.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
-import { constantTimeEqual } from '../wire/bytes.js';
+import { concatBytes, constantTimeEqual } from '../wire/bytes.js';
 import type { ResolvedConfig } from './config.js';
 
 /** Bytes of the grant digest a ticket carries. */
@@ -53,7 +53,7 @@ function policyOf(config: ResolvedConfig): Policy {
     if (byText.size >= TEXTS_PER_ANCHORS) byText.clear();
     const parts: Uint8Array[] = [encoder.encode(text)];
     for (const anchor of anchors) parts.push(lengthPrefixed(anchor));
-    policy = { digest: config.provider.digest('sha256', concat(parts)) };
+    policy = { digest: config.provider.digest('sha256', concatBytes(parts)) };
     byText.set(text, policy);
   }
   return policy;
@@ -83,22 +83,12 @@ export function grantHolds(config: ResolvedConfig, grant: Uint8Array, pskIdentit
 }
 
 function digestOf(provider: CryptoProvider, parts: readonly Uint8Array[]): Uint8Array {
-  return provider.digest('sha256', concat(parts)).slice(0, GRANT_LENGTH);
+  return provider.digest('sha256', concatBytes(parts)).slice(0, GRANT_LENGTH);
 }
 
 function lengthPrefixed(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + bytes.length);
   new DataView(out.buffer).setUint32(0, bytes.length);
   out.set(bytes, 4);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }

@@ -105,7 +105,6 @@ function unsupported(algorithm: SignatureAlgorithm): never {
   throw new UnsupportedAlgorithmError('noble', { kind: 'signature', algorithm });
 }
 
-/** Signs `data` with `algorithm` (the scheme's hash applied here); ECDSA signatures are DER. */
 export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
@@ -118,7 +117,6 @@ export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, 
   return EDDSA[keyType].sign(data, key.key);
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nobleVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -152,7 +150,6 @@ export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uin
   );
 }
 
-/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nobleEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,

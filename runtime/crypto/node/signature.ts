@@ -156,7 +156,6 @@ function options(scheme: Scheme, key: KeyObject): SignKeyObjectInput {
   return { key };
 }
 
-/** Signs `data` with `algorithm` (the scheme's hash applied here); ECDSA signatures are DER. */
 export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
   const scheme = SCHEMES[algorithm];
@@ -165,7 +164,6 @@ export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, d
   return signWith(algorithm, scheme, key, data);
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nodeVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -184,7 +182,6 @@ export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint
   return signWith(`ECDSA with ${hash}`, { keyType: key.keyType, hash }, key, data);
 }
 
-/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nodeEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,
