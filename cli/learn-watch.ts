@@ -53,6 +53,8 @@ export class LearnWatch {
   /** ChangeCipherSpec records of the peer's repeated flights the mapper left out, and the steps they were in. */
   hidden = 0;
   hiddenSteps = 0;
+  /** When each step's first datagram came after its input, in ms (session.ts `firstMs`), in the order read. */
+  private readonly firstAnswers: number[] = [];
   /** What the mapper does with a repeated flight (`--peer-retransmissions`). */
   readonly retransmissions: PeerRetransmissions;
   /** The newest hypothesis, once there is one. */
@@ -69,8 +71,9 @@ export class LearnWatch {
     this.retransmissions = retransmissions;
   }
 
-  /** For the mapper's `onStep`: counts what it hid. */
+  /** For the mapper's `onStep`: when its answer came, and what it hid. */
   read(step: StepRecord): void {
+    if (step.firstMs !== undefined) this.firstAnswers.push(step.firstMs);
     if (step.hidden === 0) return;
     this.hidden += step.hidden;
     this.hiddenSteps++;
@@ -122,6 +125,18 @@ export class LearnWatch {
     const phase =
       b === undefined ? 'learning, before the first batch ended' : `${phaseText(b.phase)}; ${b.states} states`;
     return `progress: ${this.queries} queries (${this.steps} steps), ${perSecond(this.queries, seconds)} queries/s, ${seconds.toFixed(0)} s, a batch under way; ${phase}`;
+  }
+
+  /**
+   * How near the peer's answers came to the wait: the slowest first datagram of a step and how many came after half
+   * of `waitMs` (a shorter wait than the peer needs splits its answers over two steps). Undefined before any answer.
+   */
+  answerTimes(waitMs: number): string | undefined {
+    const times = this.firstAnswers;
+    if (times.length === 0) return undefined;
+    const slowest = times.reduce((a, b) => Math.max(a, b), 0);
+    const late = times.filter((t) => t > waitMs / 2).length;
+    return `answer times: the slowest answer began ${slowest.toFixed(0)} ms after its input, ${late} of ${times.length} after half the ${waitMs} ms wait`;
   }
 
   /** What makes the model doubtful, for the report and stderr. */
