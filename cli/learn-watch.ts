@@ -128,15 +128,17 @@ export class LearnWatch {
   }
 
   /**
-   * How near the peer's answers came to the wait: the slowest first datagram of a step and how many came after half
-   * of `waitMs` (a shorter wait than the peer needs splits its answers over two steps). Undefined before any answer.
+   * How near the peer's answers came to the wait: the three slowest first datagrams of a step and how many came after
+   * half of `waitMs` (a shorter wait than the peer needs splits its answers over two steps). A started server's first
+   * answer, which may wait for the server to read its port (session.ts `FirstHelloWait`), is among them. Undefined
+   * before any answer.
    */
   answerTimes(waitMs: number): string | undefined {
     const times = this.firstAnswers;
     if (times.length === 0) return undefined;
-    const slowest = times.reduce((a, b) => Math.max(a, b), 0);
+    const slowest = [...times].sort((a, b) => b - a).slice(0, 3);
     const late = times.filter((t) => t > waitMs / 2).length;
-    return `answer times: the slowest answer began ${slowest.toFixed(0)} ms after its input, ${late} of ${times.length} after half the ${waitMs} ms wait`;
+    return `answer times: the slowest answers began ${slowest.map((t) => t.toFixed(0)).join(', ')} ms after their inputs; ${late} of ${times.length} after half the ${waitMs} ms wait`;
   }
 
   /** What makes the model doubtful, for the report and stderr. */
