@@ -160,8 +160,10 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   if (typeof done === 'number') return done;
   const report = done;
   for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  const times = t.role === 'replay' ? undefined : watch.answerTimes(plan.waitMs ?? DEFAULT_WAIT_MS);
-  if (times !== undefined && !plan.quiet) process.stderr.write(`${times}\n`);
+  if (t.role !== 'replay' && !plan.quiet) {
+    const lines = [watch.answerTimes(plan.waitMs ?? DEFAULT_WAIT_MS), watch.timeSpent(plan.parallel)];
+    for (const line of lines) if (line !== undefined) process.stderr.write(`${line}\n`);
+  }
   for (const line of flippingLines(report.flipping ?? [])) process.stderr.write(`${line}\n`);
   const lines = summary(report, target);
   process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);
