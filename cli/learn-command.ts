@@ -27,6 +27,7 @@ import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
 import { batchLine, LearnWatch } from './learn-watch.js';
 import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
+import { DEFAULT_WAIT_MS } from '../learn/mapper/session.js';
 
 /**
  * Why a finding is unconfirmed: no replay was made (the run stopped, by a limit, a signal or an error, before its
@@ -159,6 +160,10 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   if (typeof done === 'number') return done;
   const report = done;
   for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  if (t.role !== 'replay' && !plan.quiet) {
+    const lines = [watch.answerTimes(plan.waitMs ?? DEFAULT_WAIT_MS), watch.timeSpent(plan.parallel)];
+    for (const line of lines) if (line !== undefined) process.stderr.write(`${line}\n`);
+  }
   for (const line of flippingLines(report.flipping ?? [])) process.stderr.write(`${line}\n`);
   const lines = summary(report, target);
   process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);

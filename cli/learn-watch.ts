@@ -53,6 +53,13 @@ export class LearnWatch {
   /** ChangeCipherSpec records of the peer's repeated flights the mapper left out, and the steps they were in. */
   hidden = 0;
   hiddenSteps = 0;
+  /** When each step's first datagram came after its input, in ms (session.ts `firstMs`), in the order read. */
+  private readonly firstAnswers: number[] = [];
+  /**
+   * Where the sessions' time went, in ms: steps answered `timeout` and answered steps by the mapper's clock (its own
+   * stalls not counted), and sessions from open to closed.
+   */
+  private readonly spent = { timeouts: 0, timeoutMs: 0, answers: 0, answerMs: 0, sessionMs: 0 };
   /** What the mapper does with a repeated flight (`--peer-retransmissions`). */
   readonly retransmissions: PeerRetransmissions;
   /** The newest hypothesis, once there is one. */
@@ -69,8 +76,16 @@ export class LearnWatch {
     this.retransmissions = retransmissions;
   }
 
-  /** For the mapper's `onStep`: counts what it hid. */
+  /** For the mapper's `onStep`: when its answer came, and what it hid. */
   read(step: StepRecord): void {
+    if (step.firstMs !== undefined) this.firstAnswers.push(step.firstMs);
+    if (step.output === TIMEOUT) {
+      this.spent.timeouts++;
+      this.spent.timeoutMs += step.clockMs;
+    } else if (step.output !== CLOSED && step.output !== FLOOD) {
+      this.spent.answers++;
+      this.spent.answerMs += step.clockMs;
+    }
     if (step.hidden === 0) return;
     this.hidden += step.hidden;
     this.hiddenSteps++;
@@ -84,6 +99,7 @@ export class LearnWatch {
       inputs: sul.inputs,
       parallel: sul.parallel,
       open: async () => {
+        const opened = performance.now();
         const session = await sul.open();
         this.queries++;
         this.tick();
@@ -95,7 +111,10 @@ export class LearnWatch {
             else if (output !== TIMEOUT && output !== CLOSED) this.answered++;
             return output;
           },
-          close: () => session.close(),
+          close: async () => {
+            await session.close();
+            this.spent.sessionMs += performance.now() - opened;
+          },
         };
       },
       close: () => sul.close(),
@@ -122,6 +141,37 @@ export class LearnWatch {
     const phase =
       b === undefined ? 'learning, before the first batch ended' : `${phaseText(b.phase)}; ${b.states} states`;
     return `progress: ${this.queries} queries (${this.steps} steps), ${perSecond(this.queries, seconds)} queries/s, ${seconds.toFixed(0)} s, a batch under way; ${phase}`;
+  }
+
+  /**
+   * How near the peer's answers came to the wait: the three slowest first datagrams of a step and how many came after
+   * half of `waitMs` (a shorter wait than the peer needs splits its answers over two steps). A started server's first
+   * answer, which may wait for the server to read its port (session.ts `FirstHelloWait`), is among them. Undefined
+   * before any answer.
+   */
+  answerTimes(waitMs: number): string | undefined {
+    const times = this.firstAnswers;
+    if (times.length === 0) return undefined;
+    const slowest = [...times].sort((a, b) => b - a).slice(0, 3);
+    const late = times.filter((t) => t > waitMs / 2).length;
+    return `answer times: the slowest answers began ${slowest.map((t) => t.toFixed(0)).join(', ')} ms after their inputs; ${late} of ${times.length} after half the ${waitMs} ms wait`;
+  }
+
+  /**
+   * Where the time went, for `parallel` sessions at once: how much of the run they were open, and of that the steps
+   * answered `timeout` (each its whole wait) and the answered ones. Undefined before any step.
+   */
+  timeSpent(parallel: number): string | undefined {
+    const t = this.spent;
+    if (t.timeouts + t.answers === 0) return undefined;
+    const seconds = (performance.now() - this.started) / 1000;
+    const open = t.sessionMs / 1000;
+    const share = (ms: number): string => `${((100 * ms) / t.sessionMs).toFixed(0)} %`;
+    return (
+      `time spent: sessions open ${open.toFixed(0)} s, ${((100 * open) / (parallel * seconds)).toFixed(0)} % of ` +
+      `${parallel} x ${seconds.toFixed(0)} s; ${t.timeouts} steps answered timeout, ${share(t.timeoutMs)} of it; ` +
+      `${t.answers} answered steps, ${share(t.answerMs)}`
+    );
   }
 
   /** What makes the model doubtful, for the report and stderr. */

@@ -9,8 +9,8 @@
  * past the cache) before it is returned: a late answer is not one. The random tests are the randomized Wp-method.
  * Each test is a hypothesis state's access word, a random infix, then a word that tells the state reached apart from
  * another state (the tree's apartness witness of their basis nodes), or a random word when the hypothesis has one
- * state. Tests come from a seeded generator and are run in fixed batches (in parallel sessions, answers merged in
- * order), so a seed gives the same run at any parallelism. The budget is the number of tests per hypothesis. Before
+ * state. Tests come from a seeded generator and are run in batches of a fixed number of sessions (in parallel, answers
+ * merged in order; the tests the tree answers ride along without one), so a seed gives the same run at any parallelism. The budget is the number of tests per hypothesis. Before
  * the random tests come the seed words (the version's and role's normal handshakes, symbols.ts) and every one-symbol
  * extension of their prefixes: a long handshake in exactly the right order is what random tests miss. Their answers
  * stay in the tree, so from the second hypothesis on they cost no session.
@@ -26,12 +26,15 @@ import type { QueryRunner } from './query-runner.js';
 import type { SeededRandom } from './random.js';
 import type { LearnPhase } from './batch-progress.js';
 
+/** The most tests in one batch, answered by the tree or not: how often a run stopped part way records its coverage. */
+const MOST_PER_BATCH = 1024;
+
 export interface WpOracleOptions {
   /** Tests per hypothesis. */
   readonly budget: number;
   /** The longest random infix (its length is uniform in 0..infix). */
   readonly infix: number;
-  /** Tests run as one batch. */
+  /** Tests run as one batch that the tree does not answer yet: sessions per batch (nextBatch). */
   readonly batch: number;
   /** Words tried before the random tests, with every one-symbol extension of their prefixes (default none). */
   readonly seeds?: readonly (readonly InputSymbol[])[];
@@ -142,9 +145,7 @@ export class RandomWpOracle {
     this.tested = { h, coverage };
     for (const part of this.parts(h, seeded, { count: budget, tests: random })) {
       for (let done = 0; done < part.count;) {
-        const batch: InputSymbol[][] = [];
-        for (let r = part.tests.next(); !r.done; r = part.tests.next())
-          if (batch.push(r.value) === this.options.batch) break;
+        const batch = this.nextBatch(part.tests);
         this.runner.phase = phaseOf(part, done + batch.length);
         const found = await this.check(h, batch);
         if (found !== undefined) {
@@ -219,6 +220,23 @@ export class RandomWpOracle {
       };
     }
     for (let j = 1; j < tiers.length; j++) yield wp(j);
+  }
+
+  /**
+   * The next tests to run as one batch: up to `batch` the tree does not answer yet (each a session), with the tests
+   * the tree answers that come between them (no session; checked at once), at most {@link MOST_PER_BATCH} in all. So a
+   * batch keeps every session busy however many of its tests the cache answers: the sessions wait for the batch's
+   * slowest only once per `batch` sessions. Which tests share a batch depends only on the tree, not on the parallelism.
+   */
+  private nextBatch(tests: Iterator<InputSymbol[]>): InputSymbol[][] {
+    const batch: InputSymbol[][] = [];
+    let asked = 0;
+    for (let r = tests.next(); !r.done; r = tests.next()) {
+      batch.push(r.value);
+      if (this.tree.knownLength(r.value) < r.value.length) asked++;
+      if (asked === this.options.batch || batch.length === MOST_PER_BATCH) break;
+    }
+    return batch;
   }
 
   /**

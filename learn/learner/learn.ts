@@ -255,7 +255,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), {
     budget,
     infix: options.infix ?? 4,
-    batch: 64,
+    batch: 32,
     seeds: options.seeds ?? normalHandshakes(sul.version, sul.role, sul.inputs),
     ...(extraStates === null ? {} : { extraStates }),
     ...(edits === null ? {} : { edits }),

@@ -4,9 +4,9 @@ import { INPUTS_12_CLIENT, INPUTS_13_CLIENT } from '../symbols.js';
 import type { SystemUnderLearning } from '../sul.js';
 import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
-import { PeerProcess } from './peer-process.js';
 import { Server12 } from './server12.js';
 import { Server13 } from './server13.js';
+import { startClient, StartedClients, type StartedClient } from './started-clients.js';
 import { MapperSession, type StepRecord } from './session.js';
 import { checkedRetransmissions, type PeerRetransmissions } from './repeated-flights.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
@@ -41,7 +41,8 @@ export interface ClientSulOptions extends CredentialOptions {
 /**
  * Learn a DTLS client: we play the server. Each session listens on its own port, starts the client command with that
  * port, and reads the client's first ClientHello before the learner's first input, so every session starts in the
- * state "ClientHello received". Stopping a session kills the client's process group.
+ * state "ClientHello received". On any free port (`port` 0) the clients are started ahead of their sessions
+ * (started-clients.ts). Stopping a session kills the client's process group.
  */
 export async function openClientSul(options: ClientSulOptions): Promise<SystemUnderLearning> {
   const provider = options.provider ?? defaultProvider();
@@ -60,30 +61,42 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
     throw new RangeError(`port must be 0 or a first port with room for ${parallel} sessions, got ${options.port}`);
   const free = Array.from({ length: parallel }, (_, i) => i);
   const inputs = options.version === '1.3' ? INPUTS_13_CLIENT : INPUTS_12_CLIENT;
-  return new SessionsOverUdp(options.version, 'client', inputs, parallel, async () => {
-    const slot = free.shift() ?? 0;
-    let channel: DatagramChannel;
-    try {
-      channel = await DatagramChannel.listening(options.host, options.port === 0 ? 0 : options.port + slot);
-    } catch (e) {
-      free.push(slot);
-      throw e;
-    }
-    const command = options.clientCommand.replaceAll('{port}', String(channel.port)).replaceAll('{host}', options.host);
-    const peer = new PeerProcess(command, () => channel.interrupt());
-    const side =
-      options.version === '1.3'
-        ? new Server13(provider, credentials)
-        : new Server12(provider, credentials, retransmissions);
-    const first = await channel.next(performance.now() + startMs);
-    if (first !== undefined) side.receive(first);
-    const session = new MapperSession(channel, side, waitMs, peer, undefined, options.onStep);
-    return {
-      step: (input) => session.step(input),
-      close: async () => {
-        await session.close();
-        free.push(slot);
-      },
-    };
-  });
+  // On any free port, a session's client is started ahead, while earlier sessions run (started-clients.ts).
+  const clients =
+    options.port === 0 ? new StartedClients(options.clientCommand, options.host, startMs, parallel) : undefined;
+  /** A client on the slot's own port (a fixed first port), started for the session. */
+  const onSlot = async (slot: number): Promise<StartedClient> => {
+    const channel = await DatagramChannel.listening(options.host, options.port + slot);
+    return startClient(options.clientCommand, options.host, channel, startMs);
+  };
+  return new SessionsOverUdp(
+    options.version,
+    'client',
+    inputs,
+    parallel,
+    async () => {
+      const slot = clients === undefined ? (free.shift() ?? 0) : undefined;
+      let started: StartedClient;
+      try {
+        started = slot === undefined ? await clients!.take() : await onSlot(slot);
+      } catch (e) {
+        if (slot !== undefined) free.push(slot);
+        throw e;
+      }
+      const side =
+        options.version === '1.3'
+          ? new Server13(provider, credentials)
+          : new Server12(provider, credentials, retransmissions);
+      if (started.first !== undefined) side.receive(started.first);
+      const session = new MapperSession(started.channel, side, waitMs, started.process, undefined, options.onStep);
+      return {
+        step: (input) => session.step(input),
+        close: async () => {
+          await session.close();
+          if (slot !== undefined) free.push(slot);
+        },
+      };
+    },
+    () => clients?.close() ?? Promise.resolve(),
+  );
 }

@@ -72,6 +72,11 @@ export class DatagramChannel {
     return this.ended;
   }
 
+  /** Datagrams received and not yet read. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   /** True once a peer is known (always when learning a server). */
   get hasPeer(): boolean {
     return this.peer !== undefined;

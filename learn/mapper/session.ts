@@ -36,6 +36,11 @@ export interface StepRecord {
   /** How long the step waited by its clock (LoopClock: the process's own stalls not counted), ms. */
   readonly clockMs: number;
   /**
+   * When the first datagram after the input was sent arrived, by that clock, in ms; undefined when none arrived (those
+   * queued before the step are not counted). How close a peer's answers come to the wait: the margin a wait keeps.
+   */
+  readonly firstMs: number | undefined;
+  /**
    * The most it may wait by that clock: its longest wait (four waits, or a started server's first-answer limit), one
    * tick, and in 1.2 the moment a held ChangeCipherSpec may add.
    */
@@ -111,6 +116,7 @@ export class MapperSession implements SulSession {
     let datagrams = 0;
     let bytes = 0;
     let flood = this.channel.takeOverflow() > 0;
+    let firstMs: number | undefined;
     const flights = this.side.flights;
     const hiddenBefore = flights?.hidden ?? 0;
     const take = (datagram: Uint8Array): boolean => {
@@ -162,6 +168,7 @@ export class MapperSession implements SulSession {
           continue;
         }
         if (this.channel.takeOverflow() > 0) flood = true;
+        firstMs ??= clock.now() - started;
         if (take(d)) {
           flightEnded = true;
           deadline = Math.min(deadline, clock.now() + GRACE_MS);
@@ -176,7 +183,7 @@ export class MapperSession implements SulSession {
     if (flood) this.over = true; // a flooding peer's session is not read again
     const output = flood ? FLOOD : names.length > 0 ? names.join('+') : this.over ? CLOSED : 'timeout';
     const hidden = (flights?.hidden ?? 0) - hiddenBefore;
-    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, budgetMs, hidden });
+    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, firstMs, budgetMs, hidden });
     return output;
   }
 

@@ -134,7 +134,15 @@ async function silentPeer(): Promise<{ port: number; close: () => void }> {
 
 test('with --peer-retransmissions hide, the report counts the repeated flights the mapper hid', async (t) => {
   const report = learnReport(await learn(machineSul(server13(), { parallel: 2 }), { seed: 1, budget: 5 }));
-  const step = { input: 'Finished', output: 'timeout', datagrams: 2, bytes: 90, clockMs: 300, budgetMs: 1260 };
+  const step = {
+    input: 'Finished',
+    output: 'timeout',
+    datagrams: 2,
+    bytes: 90,
+    clockMs: 300,
+    firstMs: undefined,
+    budgetMs: 1260,
+  };
   for (const mode of ['show', 'hide'] as const) {
     const watch = new LearnWatch(undefined, mode);
     const session = await watch.wrap(machineSul(server13(), { parallel: 1 })).open();

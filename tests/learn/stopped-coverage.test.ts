@@ -97,7 +97,7 @@ test('stopped by --max-queries in the middle of a vote: that place is undecided,
   };
   const total = (n: Nondeterminism): number => Object.values(n.answers).reduce((a, b) => a + b, 0);
   let undecided = 0;
-  for (let maxQueries = 60; maxQueries < 700; maxQueries += 41) {
+  for (let maxQueries = 60; maxQueries < 700; maxQueries += 19) {
     const sul = machineSul(truth, { ...options, lateAnswers: { probability: 0.02, seed: 1 } });
     const r = await learn(sul, { seed: 1, budget: 100, maxQueries });
     for (const n of r.outvoted) t.true(decided(n), `${maxQueries}: outvoted ${n.word.join(' ')} is decided`);

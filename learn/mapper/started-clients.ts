@@ -1,0 +1,101 @@
+/**
+ * Clients started ahead of their sessions (learning a client on any free port): starting the client's process and
+ * reading its first ClientHello is a session's largest fixed cost (a Node.js client, a few hundred ms on a loaded
+ * 2-core machine, of a session that otherwise takes about as long), and nothing about it depends on the session. So
+ * up to `ahead` clients are kept started, each on a socket of its own with its first datagram read, while sessions
+ * run; a session takes one that is ready.
+ *
+ * A session still begins in the state "first ClientHello received and nothing else": a client that sent anything more
+ * while it waited (its retransmission timer fired, or it gave up and exited) is stopped, never used, and a session
+ * takes a client started for it instead. Only the moment the client was started moves. The spares left when learning
+ * ends are stopped with it.
+ */
+import { DatagramChannel } from './datagram-channel.js';
+import { PeerProcess } from './peer-process.js';
+
+/** A client started for one session: its socket, its process and its first datagram (undefined: none in time). */
+export interface StartedClient {
+  readonly channel: DatagramChannel;
+  readonly process: PeerProcess;
+  readonly first: Uint8Array | undefined;
+}
+
+/** Starts one client on `channel` (`{port}` and `{host}` in `command`) and reads its first datagram. */
+export async function startClient(
+  command: string,
+  host: string,
+  channel: DatagramChannel,
+  startMs: number,
+): Promise<StartedClient> {
+  const line = command.replaceAll('{port}', String(channel.port)).replaceAll('{host}', host);
+  const process = new PeerProcess(line, () => channel.interrupt());
+  const first = await channel.next(performance.now() + startMs);
+  return { channel, process, first };
+}
+
+export class StartedClients {
+  private readonly command: string;
+  private readonly host: string;
+  private readonly startMs: number;
+  private readonly ahead: number;
+  private readonly spares: Promise<StartedClient>[] = [];
+  private closed = false;
+  /** Spares stopped unused because they sent more than their first datagram or exited while they waited. */
+  discarded = 0;
+
+  /** `command` with `{port}` (and `{host}`) in it, run for each client on a free port of `host`; `ahead` kept ready. */
+  constructor(command: string, host: string, startMs: number, ahead: number) {
+    this.command = command;
+    this.host = host;
+    this.startMs = startMs;
+    this.ahead = ahead;
+  }
+
+  /**
+   * A client for a new session: one started ahead that sent only its first datagram and still runs, else one started
+   * now; another is started in its place.
+   */
+  async take(): Promise<StartedClient> {
+    const spare = this.spares.shift();
+    this.fill();
+    if (spare !== undefined) {
+      const c = await spare;
+      if (c.first !== undefined && c.channel.pending === 0 && c.process.alive() && !c.channel.closed) return c;
+      this.discarded++;
+      await stop(c);
+    }
+    return this.start();
+  }
+
+  /** Stops the clients started ahead that no session took. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const left = this.spares.splice(0);
+    await Promise.all(
+      left.map(async (p) => {
+        try {
+          await stop(await p);
+        } catch {
+          // its socket never bound: nothing to stop
+        }
+      }),
+    );
+  }
+
+  private fill(): void {
+    while (!this.closed && this.spares.length < this.ahead) {
+      const p = this.start();
+      p.catch(() => undefined); // rethrown to the session that takes it
+      this.spares.push(p);
+    }
+  }
+
+  private async start(): Promise<StartedClient> {
+    return startClient(this.command, this.host, await DatagramChannel.listening(this.host, 0), this.startMs);
+  }
+}
+
+async function stop(c: StartedClient): Promise<void> {
+  await c.process.stop();
+  await c.channel.close();
+}
