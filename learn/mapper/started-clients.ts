@@ -12,6 +12,7 @@
  */
 import { DatagramChannel } from './datagram-channel.js';
 import { PeerProcess } from './peer-process.js';
+import { SparePool } from './spare-pool.js';
 
 /** A client started for one session: its socket, its process and its first datagram (undefined: none in time). */
 export interface StartedClient {
@@ -37,9 +38,7 @@ export class StartedClients {
   private readonly command: string;
   private readonly host: string;
   private readonly startMs: number;
-  private readonly ahead: number;
-  private readonly spares: Promise<StartedClient>[] = [];
-  private closed = false;
+  private readonly pool: SparePool<StartedClient>;
   /** Spares stopped unused because they sent more than their first datagram or exited while they waited. */
   discarded = 0;
 
@@ -48,7 +47,7 @@ export class StartedClients {
     this.command = command;
     this.host = host;
     this.startMs = startMs;
-    this.ahead = ahead;
+    this.pool = new SparePool(() => this.start(), stop, ahead);
   }
 
   /**
@@ -56,8 +55,7 @@ export class StartedClients {
    * now; another is started in its place.
    */
   async take(): Promise<StartedClient> {
-    const spare = this.spares.shift();
-    this.fill();
+    const spare = this.pool.take();
     if (spare !== undefined) {
       const c = await spare;
       if (c.first !== undefined && c.channel.pending === 0 && c.process.alive() && !c.channel.closed) return c;
@@ -68,26 +66,8 @@ export class StartedClients {
   }
 
   /** Stops the clients started ahead that no session took. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const left = this.spares.splice(0);
-    await Promise.all(
-      left.map(async (p) => {
-        try {
-          await stop(await p);
-        } catch {
-          // its socket never bound: nothing to stop
-        }
-      }),
-    );
-  }
-
-  private fill(): void {
-    while (!this.closed && this.spares.length < this.ahead) {
-      const p = this.start();
-      p.catch(() => undefined); // rethrown to the session that takes it
-      this.spares.push(p);
-    }
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   private async start(): Promise<StartedClient> {

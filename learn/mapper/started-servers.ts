@@ -7,6 +7,7 @@
  */
 import { PeerProcess } from './peer-process.js';
 import { freeUdpPort, waitForUdpPort } from './port-bound.js';
+import { SparePool } from './spare-pool.js';
 
 /** A server started for one session: its port and process, bound (or given up on after the limit, or ended). */
 export interface StartedServer {
@@ -18,46 +19,28 @@ export class StartedServers {
   private readonly command: string;
   private readonly host: string;
   private readonly startMs: number;
-  private readonly ahead: number;
-  private readonly spares: Promise<StartedServer>[] = [];
-  private closed = false;
+  private readonly pool: SparePool<StartedServer>;
 
   /** `command` with `{port}` (and `{host}`) in it, run for each server; `ahead` servers kept ready. */
   constructor(command: string, host: string, startMs: number, ahead: number) {
     this.command = command;
     this.host = host;
     this.startMs = startMs;
-    this.ahead = ahead;
-  }
-
-  /** A server for a new session: one started ahead when there is one, and another started in its place. */
-  async take(): Promise<StartedServer> {
-    const next = this.spares.shift() ?? this.start();
-    this.fill();
-    return next;
-  }
-
-  /** Stops the servers started ahead that no session took. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const left = this.spares.splice(0);
-    await Promise.all(
-      left.map(async (p) => {
-        try {
-          await (await p).process.stop();
-        } catch {
-          // it never started: nothing to stop
-        }
-      }),
+    this.pool = new SparePool(
+      () => this.start(),
+      (s) => s.process.stop(),
+      ahead,
     );
   }
 
-  private fill(): void {
-    while (!this.closed && this.spares.length < this.ahead) {
-      const p = this.start();
-      p.catch(() => undefined); // rethrown to the session that takes it
-      this.spares.push(p);
-    }
+  /** A server for a new session: one started ahead when there is one, and another started in its place. */
+  take(): Promise<StartedServer> {
+    return this.pool.take() ?? this.start();
+  }
+
+  /** Stops the servers started ahead that no session took. */
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   private async start(): Promise<StartedServer> {

@@ -1,11 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClientSul } from '../../../learn/mapper/client-sul.js';
 import { referenceClient } from '../../../learn/mapper/reference.js';
 import { StartedClients } from '../../../learn/mapper/started-clients.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
+import { assertStartedAndStopped } from './started-log.js';
 import { walk } from './steps.js';
 
 /**
@@ -15,15 +16,6 @@ import { walk } from './steps.js';
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The reference client's command, logging its port and pid to `log` before it becomes the client. */
 function logged(command: string, log: string): string {
@@ -53,17 +45,7 @@ test('each session its own fresh client, parallel more started ahead, none left 
   t.not(answers[0]![0], 'timeout', 'the client answers a HelloRetryRequest');
   t.deepEqual(answers[1], answers[0]);
   t.deepEqual(answers[2], answers[0]);
-  const started = readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' ').map(Number) as [number, number]);
-  t.is(started.length, 3 + 2, 'three sessions, and two clients started ahead that no session took');
-  t.is(new Set(started.map(([port]) => port)).size, started.length, 'a port of its own for each client');
-  t.deepEqual(
-    started.filter(([, pid]) => alive(pid)),
-    [],
-    'every client stopped once the SUL is closed',
-  );
+  assertStartedAndStopped(t, log, 3, 2, 'client');
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,10 +1,11 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openServerSul } from '../../../learn/mapper/server-sul.js';
 import { identityFiles } from '../../dtls12/openssl12.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
+import { assertStartedAndStopped } from './started-log.js';
 import { walk } from './steps.js';
 
 /**
@@ -14,15 +15,6 @@ import { walk } from './steps.js';
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('each session its own fresh server, parallel more started ahead, none left after close', async (t) => {
   const files = identityFiles(id);
@@ -41,17 +33,7 @@ test('each session its own fresh server, parallel more started ahead, none left 
   } finally {
     await sul.close();
   }
-  const started = readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' ').map(Number) as [number, number]);
-  t.is(started.length, 3 + 2, 'three sessions, and two servers started ahead that no session took');
-  t.is(new Set(started.map(([port]) => port)).size, started.length, 'a port of its own for each server');
-  t.deepEqual(
-    started.filter(([, pid]) => alive(pid)),
-    [],
-    'every server stopped once the SUL is closed',
-  );
+  assertStartedAndStopped(t, log, 3, 2, 'server');
   rmSync(dir, { recursive: true, force: true });
   rmSync(files.dir, { recursive: true, force: true });
 });
