@@ -10,7 +10,8 @@
  * Each test is a hypothesis state's access word, a random infix, then a word that tells the state reached apart from
  * another state (the tree's apartness witness of their basis nodes), or a random word when the hypothesis has one
  * state. Tests come from a seeded generator and are run in batches of a fixed number of sessions (in parallel, answers
- * merged in order; the tests the tree answers ride along without one), so a seed gives the same run at any parallelism. The budget is the number of tests per hypothesis. Before
+ * merged in order; the tests the tree answers ride along without one), so a seed gives the same run at any
+ * parallelism. The budget is the number of tests per hypothesis. Before
  * the random tests come the seed words (the version's and role's normal handshakes, symbols.ts) and every one-symbol
  * extension of their prefixes: a long handshake in exactly the right order is what random tests miss. Their answers
  * stay in the tree, so from the second hypothesis on they cost no session.

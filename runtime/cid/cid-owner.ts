@@ -50,7 +50,9 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
   };
 }
 
-/** Where a tls12_cid record's CID starts (RFC 9146 §4): after type (1), version (2), epoch (2) and sequence number (6). */
+/**
+ * Where a tls12_cid record's CID starts (RFC 9146 §4): after type (1), version (2), epoch (2) and sequence number (6).
+ */
 const TLS12_CID_OFFSET = 11;
 
 /** The owner a datagram's first record names by its CID of `cidLength` bytes, if any. Never throws. */

@@ -55,7 +55,9 @@ export class Transcript {
     return this.hash.digest();
   }
 
-  /** After a HelloRetryRequest: replaces ClientHello1 with its message_hash (RFC 8446 §4.4.1; after selecting the hash). */
+  /**
+   * After a HelloRetryRequest: replaces ClientHello1 with its message_hash (RFC 8446 §4.4.1; after selecting the hash).
+   */
   replaceWithMessageHash(): void {
     const digest = this.current();
     const algorithm = this.hash!.algorithm;

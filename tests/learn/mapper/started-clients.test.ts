@@ -10,9 +10,10 @@ import { assertStartedAndStopped } from './started-log.js';
 import { walk } from './steps.js';
 
 /**
- * Clients started ahead of their sessions (learn/mapper/started-clients.ts), with dtls13's own client (dist/cli/main.js):
- * each session gets a fresh client of its own that sent only its first ClientHello, `parallel` more are started while
- * sessions run, a spare that sent more while it waited is stopped unused, and closing the SUL stops the spares.
+ * Clients started ahead of their sessions (learn/mapper/started-clients.ts), with dtls13's own client
+ * (dist/cli/main.js): each session gets a fresh client of its own that sent only its first ClientHello, `parallel`
+ * more are started while sessions run, a spare that sent more while it waited is stopped unused, and closing the SUL
+ * stops the spares.
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -60,7 +61,8 @@ test('a spare that sent more than its first ClientHello while it waited is stopp
     t.not(first.first, undefined);
     await first.process.stop();
     await first.channel.close();
-    // The spare started by take(): its first ClientHello read, then its timer fires (100 ms, then 200 ms) while waiting.
+    // The spare started by take(): its first ClientHello read, then its timer fires (100 ms, then 200 ms) while
+    // waiting.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const second = await clients.take();
     t.is(clients.discarded, 1, 'the spare that sent its ClientHello again was stopped');
