@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
 import { MASK_ID } from '../../runtime/crypto/native/ids.js';
 import { hex } from './canon.js';
-import { forgeryOpened } from './native-chacha.js';
+import { openProblems } from './native-chacha.js';
 
 /** The addon's ids for AES-128-GCM and AES-256-GCM (runtime/crypto/native/binding.ts's order), with their key lengths. */
 const GCM = [
@@ -45,27 +45,12 @@ export function aesGcmDisagreements(binding: NativeBinding): string[] {
           binding.aeadSeal(handle, nonce, aad, sealed, 0, length);
           const at = `${gcm.name}, length ${length}, aad ${aadLength}`;
           if (hex(sealed) !== hex(expected)) wrong.push(`${at}: sealed bytes differ from node:crypto's`);
-          const out = new Uint8Array(length).fill(0xee);
-          if (
-            !binding.aeadOpen(handle, nonce, aad, expected, 0, expected.length, out, 0) ||
-            hex(out) !== hex(plaintext)
-          )
-            wrong.push(`${at}: node:crypto's record did not open to its plaintext`);
+          wrong.push(...openProblems(binding, handle, nonce, aad, expected, plaintext, at));
           const inPlace = Uint8Array.from(expected);
           if (!binding.aeadOpen(handle, nonce, aad, inPlace, 0, inPlace.length, inPlace, 0))
             wrong.push(`${at}: node:crypto's record did not open in place`);
           else if (hex(inPlace.subarray(0, length)) !== hex(plaintext))
             wrong.push(`${at}: opened in place to other bytes`);
-          const refused = forgeryOpened(
-            binding,
-            handle,
-            nonce,
-            aad,
-            expected,
-            out,
-            (length * 7 + aadLength) % expected.length,
-          );
-          if (refused !== undefined) wrong.push(`${at}: ${refused}`);
         }
     } finally {
       binding.release(handle);

@@ -36,19 +36,7 @@ export function chachaDisagreements(binding: NativeBinding): string[] {
         binding.aeadSeal(handle, nonce, aad, sealed, 0, length);
         const at = `length ${length}, aad ${aadLength}`;
         if (hex(sealed) !== hex(expected)) wrong.push(`${at}: sealed bytes differ from node:crypto's`);
-        const out = new Uint8Array(length).fill(0xee);
-        if (!binding.aeadOpen(handle, nonce, aad, expected, 0, expected.length, out, 0) || hex(out) !== hex(plaintext))
-          wrong.push(`${at}: node:crypto's record did not open to its plaintext`);
-        const refused = forgeryOpened(
-          binding,
-          handle,
-          nonce,
-          aad,
-          expected,
-          out,
-          (length * 7 + aadLength) % expected.length,
-        );
-        if (refused !== undefined) wrong.push(`${at}: ${refused}`);
+        wrong.push(...openProblems(binding, handle, nonce, aad, expected, plaintext, at));
       }
   } finally {
     binding.release(handle);
@@ -105,22 +93,29 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 }
 
 /**
- * `expected` (a genuine record) with the bit 0x40 of byte `flip` flipped, opened into `out`: what went wrong (it opened,
- * or its refusal left bytes in `out`), or undefined.
+ * What is wrong when the binding opens `expected` (a genuine record of `plaintext`): it does not open to `plaintext`,
+ * or the record with bit 0x40 of one byte flipped opens, or its refusal leaves bytes in the output. Each problem named
+ * after `at`.
  */
-export function forgeryOpened(
+export function openProblems(
   binding: NativeBinding,
   handle: NativeHandle,
   nonce: Uint8Array,
   aad: Uint8Array,
   expected: Uint8Array,
-  out: Uint8Array,
-  flip: number,
-): string | undefined {
+  plaintext: Uint8Array,
+  at: string,
+): string[] {
+  const problems: string[] = [];
+  const out = new Uint8Array(plaintext.length).fill(0xee);
+  if (!binding.aeadOpen(handle, nonce, aad, expected, 0, expected.length, out, 0) || hex(out) !== hex(plaintext))
+    problems.push(`${at}: node:crypto's record did not open to its plaintext`);
+  const flip = (plaintext.length * 7 + aad.length) % expected.length;
   const forged = Uint8Array.from(expected);
   forged[flip]! ^= 0x40;
   out.fill(0xee);
-  if (binding.aeadOpen(handle, nonce, aad, forged, 0, forged.length, out, 0)) return `a flipped bit at ${flip} opened`;
-  if (out.some((b) => b !== 0)) return 'a refused record left bytes in the output';
-  return undefined;
+  if (binding.aeadOpen(handle, nonce, aad, forged, 0, forged.length, out, 0))
+    problems.push(`${at}: a flipped bit at ${flip} opened`);
+  else if (out.some((b) => b !== 0)) problems.push(`${at}: a refused record left bytes in the output`);
+  return problems;
 }
