@@ -282,7 +282,9 @@ smoke="$(mktemp -d)"
 trap 'rm -rf "$smoke"' EXIT
 "$INSTALL_DIR/bin/certutil" -N -d "sql:$smoke" --empty-password >>"$BUILD_LOG" 2>&1 ||
   die "certutil -N failed (see $BUILD_LOG)"
-ldd "$INSTALL_DIR/bin/tstclnt" | grep -q "$INSTALL_DIR/lib/libssl3.so" || die "tstclnt does not load $INSTALL_DIR/lib/libssl3.so"
+# ldd's whole output first: `grep -q` stops reading at its match, and under pipefail ldd's SIGPIPE would fail the check.
+loaded="$(ldd "$INSTALL_DIR/bin/tstclnt")"
+grep -qF "$INSTALL_DIR/lib/libssl3.so" <<<"$loaded" || die "tstclnt does not load $INSTALL_DIR/lib/libssl3.so"
 help="$("$INSTALL_DIR/bin/tstclnt" -Y 2>&1 || true)"
 grep -q -- '-P {client,server}' <<<"$help" || die "tstclnt -Y did not print the expected usage: $(head -n 3 <<<"$help")"
 log "smoke test passed (certutil made a database; tstclnt has DTLS: -P {client,server})"
