@@ -86,6 +86,9 @@ export interface PhaseFigures {
   readonly wireP50Us: number;
   readonly wireP99Us: number;
   readonly wireP999Us: number;
+  /** Those latencies' records (ns), to be pooled over seeds (quantile-bound.ts), and the records never sent (+∞). */
+  readonly wireRecords: LatencyHistogram;
+  readonly wireLost: number;
   /** Drop episodes that opened in the phase (drops less than EPISODE_GAP_US apart are one episode) and the most drops in one. */
   readonly episodes: number;
   readonly largestEpisode: number;
@@ -649,6 +652,8 @@ export function runFlow(
       wireP50Us: wq(0.5),
       wireP99Us: wq(0.99),
       wireP999Us: wq(0.999),
+      wireRecords: LatencyHistogram.pooled(phases.map((p) => wire[p]!)),
+      wireLost,
       episodes: sum(episodes),
       largestEpisode: Math.max(...phases.map((p) => largestEpisode[p]!)),
     };
