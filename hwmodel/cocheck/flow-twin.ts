@@ -107,9 +107,10 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
       'bytes',
       traffic.mix.map((m) => m.bytes),
     ),
-    list('fetch_up', costs.host.fetchUp),
-    list('fetch_down', costs.host.fetchDown),
-    list('back_up', costs.host.backUp),
+    // The mix's entries (a key update's record, the last, is not in the twin).
+    list('fetch_up', costs.host.fetchUp.slice(0, traffic.mix.length)),
+    list('fetch_down', costs.host.fetchDown.slice(0, traffic.mix.length)),
+    list('back_up', costs.host.backUp.slice(0, traffic.mix.length)),
     ...arrivals,
     '',
   ].join('\n');

@@ -13,6 +13,7 @@ import type { CheckedTargets } from '../targets.js';
 import { engineClock } from '../bounds.js';
 import type { Traffic } from './traffic.js';
 import { loadPlatform, type Attach, type Platform } from './platform.js';
+import { KEY_UPDATE_BYTES, KEY_UPDATE_HKDF_STEPS, REPLAY_WINDOW_CYCLES } from './protocol-events.js';
 
 /** The knobs, grown and trimmed by the search. */
 export interface DeviceKnobs {
@@ -122,6 +123,9 @@ export interface DeviceCosts {
   readonly host: HostCosts;
   /** Commands a lane of the public-key unit may queue (crypto_engine.queue_depth). */
   readonly queueDepth: number;
+  /** A key update's symmetric-lane time (its record opened, then the next epoch's keys derived), and a replayed record's (its record number unmasked, decoded and checked against the window), ns (protocol-events.ts). */
+  readonly keyUpdateNs: number;
+  readonly replayCheckNs: number;
 }
 
 /** A memory channel beside its peak: its bursts derated by bus turnarounds, each access at least a row activation's share of tFAW, and its refresh stalls (ns). */
@@ -137,7 +141,7 @@ export interface DramCosts {
 export interface HostCosts {
   readonly attach: Attach;
   readonly bitsPerSecondPerLane: number;
-  /** A record fetched from the host (its descriptor and payload): bytes device → host (requests) and host → device. */
+  /** A record fetched from the host (its descriptor and payload): bytes device → host (requests) and host → device; per mix entry, then a key update's record. */
   readonly fetchUp: readonly number[];
   readonly fetchDown: readonly number[];
   /** A record written back to the host (its result, its completion, its share of an interrupt): bytes device → host. */
@@ -190,6 +194,8 @@ export function deviceCosts(
   const flight =
     HANDSHAKE_RECORDS *
     (record('aead_seal', HANDSHAKE_RECORD_BYTES) / 2 + record('aead_open', HANDSHAKE_RECORD_BYTES) / 2);
+  // The host's bytes per mix entry, then a key update's record (its index: the mix's length).
+  const withKeyUpdate = [...traffic.mix.map((m) => m.bytes), KEY_UPDATE_BYTES];
   return {
     clockPeriodPs,
     openNs: traffic.mix.map((m) => record('aead_open', m.bytes)),
@@ -210,11 +216,13 @@ export function deviceCosts(
     host: {
       attach: platform.host.attach,
       bitsPerSecondPerLane: platform.host.bitsPerSecondPerLane,
-      fetchUp: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).up),
-      fetchDown: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).down),
-      backUp: traffic.mix.map((m) => platform.host.writeBack(m.bytes + RECORD_OVERHEAD).up),
+      fetchUp: withKeyUpdate.map((b) => platform.host.fetch(b + RECORD_OVERHEAD).up),
+      fetchDown: withKeyUpdate.map((b) => platform.host.fetch(b + RECORD_OVERHEAD).down),
+      backUp: withKeyUpdate.map((b) => platform.host.writeBack(b + RECORD_OVERHEAD).up),
       readLatencyNs: platform.host.readLatencyNs,
     },
     queueDepth: cryptoEngineDefaults.queueDepth,
+    keyUpdateNs: record('aead_open', KEY_UPDATE_BYTES) + ns(KEY_UPDATE_HKDF_STEPS * hkdf * scales.symmetricCycles),
+    replayCheckNs: ns(mask * scales.symmetricCycles + commandCycles + REPLAY_WINDOW_CYCLES),
   };
 }

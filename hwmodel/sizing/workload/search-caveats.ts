@@ -2,12 +2,13 @@
  * The caveats a workload answer states beside its figures: the rules its
  * start rests on (the public-key lanes for the intake, the TX ring through
  * a refresh), the clock as an input, what the record-level model leaves
- * out or estimates, the memory and the host, and each knob's per-unit cost.
+ * out or estimates, the memory and the host, the protocol events run, and each knob's per-unit cost.
  */
 import type { Engine } from '../../timing/engine-file.js';
 import { perUnitKge } from './device-cost.js';
 import type { DeviceCosts } from './device.js';
 import { intakeBlockingText } from './intake-blocking.js';
+import { eventsText } from './protocol-events.js';
 import type { Traffic } from './traffic.js';
 import { txRingCaveat } from './tx-ring-refresh.js';
 
@@ -50,6 +51,7 @@ export function caveatsOf(
       ? `host: lookaside over PCIe at ${(c.host.bitsPerSecondPerLane / 1e9).toFixed(2)} Gbit/s a lane each way (pcie lanes a knob): every record's descriptor and payload fetched (${c.host.readLatencyNs} ns read latency) and its result, completion and interrupt share written back; latency ends at the write-back`
       : 'host: inline; the host side (records to seal fetched over PCIe, opened ones written to the host) is outside the model: a record arrives at the intake and its latency ends at its DMA out',
     `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
+    eventsText(t.events),
   ];
 }
 
