@@ -71,15 +71,15 @@ export function anyEvents(e: ProtocolEvents): boolean {
   return e.keyUpdatesPerSession > 0 || e.forgedGbps > 0 || e.replayShare > 0;
 }
 
-/** The events as the answer states them. */
-export function eventsText(e: ProtocolEvents): string {
+/** The events as the answer states them, with a key update's and a replay's lane time (ns). */
+export function eventsText(e: ProtocolEvents, keyUpdateNs: number, replayCheckNs: number): string {
   if (!anyEvents(e))
     return 'Protocol events: none named (--key-updates, --forged-gbps, --replays): no key update, forged or replayed record is run';
   return (
-    `Protocol events run beside the records: ${e.keyUpdatesPerSession} key updates/s a session (a lane's open and ` +
-    `${KEY_UPDATE_HKDF_STEPS} HKDF steps, a key-slot install and a context write each), ${e.forgedGbps} Gbit/s of ` +
-    `forged records (each fully decrypted, then dropped), replays at ${e.replayShare} × the opened records' rate ` +
-    `(each through the replay check, then dropped); their drops are counted apart from the SLO's, the flood and the ` +
-    `key updates are not scaled by the margin`
+    `Protocol events run beside the records: ${e.keyUpdatesPerSession} key updates/s a session (each a lane's open ` +
+    `and ${KEY_UPDATE_HKDF_STEPS} HKDF steps, ${keyUpdateNs.toFixed(0)} ns, a key-slot install and a context write), ` +
+    `${e.forgedGbps} Gbit/s of forged records (each fully decrypted, then dropped), replays at ${e.replayShare} × ` +
+    `the opened records' rate (each through the replay check, ${replayCheckNs.toFixed(0)} ns, then dropped); their ` +
+    `drops are counted apart from the SLO's, the flood and the key updates are not scaled by the margin`
   );
 }

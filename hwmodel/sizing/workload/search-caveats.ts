@@ -51,7 +51,7 @@ export function caveatsOf(
       ? `host: lookaside over PCIe at ${(c.host.bitsPerSecondPerLane / 1e9).toFixed(2)} Gbit/s a lane each way (pcie lanes a knob): every record's descriptor and payload fetched (${c.host.readLatencyNs} ns read latency) and its result, completion and interrupt share written back; latency ends at the write-back`
       : 'host: inline; the host side (records to seal fetched over PCIe, opened ones written to the host) is outside the model: a record arrives at the intake and its latency ends at its DMA out',
     `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
-    eventsText(t.events),
+    eventsText(t.events, c.keyUpdateNs, c.replayCheckNs),
   ];
 }
 
