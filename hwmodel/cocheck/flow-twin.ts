@@ -92,6 +92,8 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
     memChannelBitsPerSecond: costs.memChannelBitsPerSecond,
     dramLatencyNs: costs.dramLatencyNs,
     contextBytes: costs.contextBytes,
+    lookupBucketBytes: costs.lookupBucketBytes,
+    connectionEntryBytes: costs.connectionEntryBytes,
     queueDepth: costs.queueDepth,
     ...costs.dram,
     lookaside: costs.host.attach === 'lookaside' ? 1 : 0,

@@ -117,6 +117,9 @@ export interface DeviceCosts {
   /** A key context missed in the key slots: fetched from DRAM (latency, then its bytes over the memory), ns and bytes. */
   readonly dramLatencyNs: number;
   readonly contextBytes: number;
+  /** The connection lookup before it (0: none): the hash bucket read, then the entry read with the context (bytes). */
+  readonly lookupBucketBytes: number;
+  readonly connectionEntryBytes: number;
   /** How a memory channel serves an access beside its peak rate (spec/hw/platform, platform.ts). */
   readonly dram: DramCosts;
   /** The host interface: what each mix entry's record puts on each direction of the PCIe link. */
@@ -158,6 +161,15 @@ export const RECORD_OVERHEAD = 29;
  * rounded up to two 64-byte lines. An estimate of this model's layout.
  */
 export const CONTEXT_BYTES = 128;
+
+/**
+ * The connection lookup on a key-slot miss: the connection table (in DRAM, a session's entry beside its key context)
+ * is a bucketized hash table keyed by the connection ID; a miss reads the ID's bucket (a 64-byte line of tags and
+ * entry indices), then, dependent on it, the session's entry and key context together. The entry's bytes are
+ * spec/hw/costs' `connection_entry` (32); a bucket that overflows into a second is not modelled.
+ */
+export const LOOKUP_BUCKET_BYTES = 64;
+export const CONNECTION_ENTRY_BYTES = 32;
 
 /** The symmetric work of a handshake besides its public-key operations: HKDF steps of the key schedule and the flight's records (an estimate). */
 const HANDSHAKE_HKDF_STEPS = 20;
@@ -206,6 +218,8 @@ export function deviceCosts(
     memChannelBitsPerSecond: memoryDefaults.bandwidth,
     dramLatencyNs: platform.dram.idleLatencyNs * scales.dramLatency,
     contextBytes: CONTEXT_BYTES,
+    lookupBucketBytes: LOOKUP_BUCKET_BYTES,
+    connectionEntryBytes: CONNECTION_ENTRY_BYTES,
     dram: {
       burstBytes: platform.dram.burstBytes,
       turnaroundEfficiency: platform.dram.turnaroundEfficiency,

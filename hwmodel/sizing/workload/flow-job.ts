@@ -25,6 +25,7 @@ export const EV_TX_SENT = 7;
 export const EV_HOST_IN = 8;
 export const EV_HOST_OUT = 9;
 export const EV_EVENT = 10;
+export const EV_BUCKET = 11;
 
 /** A train generator of one direction, or the handshake arrival process. */
 export class Source {

@@ -1,52 +1,49 @@
 /**
- * The record-level device model `dtls13 size` runs the workload on: every
- * record and every handshake is its own event-driven job through the
- * device's stages, so each record has its own latency; sessions are
- * aggregated (a session is an index drawn from the working set, and the
- * key slots are an LRU over those indices), so 1M sessions cost only the
- * slots' map, never a connection object each.
+ * The record-level device model `dtls13 size` runs the workload on: every record and every handshake is its own
+ * event-driven job through the device's stages, so each record has its own latency; sessions are aggregated (a session
+ * is an index drawn from the working set, and the key slots are an LRU over those indices), so 1M sessions cost only
+ * the slots' map, never a connection object each.
  *
- * Stages (spec/hw/crypto_engine.yaml, record_layer.yaml, key_manager.yaml,
- * memory.yaml): one shared in-order intake ring of `rxRingDepth` entries
- * for both directions and the handshakes (full: the arrival is dropped);
- * its head leaves for a record pipeline slot (`pipelineDepth` records in
- * flight) or, a handshake, for the public-key unit's queue (`queueDepth` a
- * lane); a head that cannot leave blocks everything behind it (head-of-line
- * blocking, charged to the resource it waits for). In a slot: the key
- * context (a hit in `keySlots`, else a fetch from DRAM: its latency and
- * 128 bytes over the memory), DMA in (a channel of `dmaChannels` and the
- * memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out.
- * A sealed record (host → network) takes a TX ring entry (`txRingDepth`)
- * for its DMA out, waiting in its pipeline slot while none is free, and
- * holds it until the egress link (at the traffic's link rate, one record
- * after another) has sent it. A record's latency is read twice: to the end
- * of its DMA out, and to the wire (a sealed record when the link has sent
- * its last bit, so the TX ring's wait and the link's queue count; an
- * opened one at its DMA out to the host).
- * A handshake: its public-key time on a public-key lane, then its
- * symmetric work on a symmetric lane; it installs its session's key.
+ * Stages (spec/hw/crypto_engine.yaml, record_layer.yaml, key_manager.yaml, memory.yaml): one shared in-order intake
+ * ring of `rxRingDepth` entries for both directions and the handshakes (full: the arrival is dropped); its head leaves
+ * for a record pipeline slot (`pipelineDepth` records in flight) or, a handshake, for the public-key unit's queue
+ * (`queueDepth` a lane); a head that cannot leave blocks everything behind it (head-of-line blocking, charged to the
+ * resource it waits for). In a slot: the key context (a hit in `keySlots`, else the connection lookup in DRAM: the hash
+ * bucket, then the entry with its 128-byte key context, each a latency and its bytes over the memory), DMA in (a
+ * channel of `dmaChannels` and the memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out. A sealed
+ * record (host → network) takes a TX ring entry (`txRingDepth`) for its DMA out, waiting in its pipeline slot while
+ * none is free, and holds it until the egress link (at the traffic's link rate, one record after another) has sent it.
+ * A record's latency is read twice: to the end of its DMA out, and to the wire (a sealed record when the link has sent
+ * its last bit, so the TX ring's wait and the link's queue count; an opened one at its DMA out to the host). A
+ * handshake: its public-key time on a public-key lane, then its symmetric work on a symmetric lane; it installs its
+ * session's key.
  *
- * The memory (spec/hw/platform, platform.ts): `memChannels` DRAM channels
- * as one server at their peak, each access's bursts derated by the bus
- * turnarounds and taking at least a row activation's share of tFAW, the
- * server stalled for tRFC every tREFI (refresh), a read's data after the
- * idle latency. The host interface, lookaside: every record is fetched
- * over PCIe in its pipeline slot before its DMA in (requests up, the
- * host's read latency, descriptor and payload down) and written back after
- * its DMA out (result, completion, its share of an interrupt up), its
- * latency ending there; no TX ring or egress link. Each direction of the
- * link is a server at `pcieLanes` lanes' rate. Inline, the host's side is
- * outside the model (records arrive at the intake, leave at DMA out).
+ * The memory (spec/hw/platform, platform.ts): `memChannels` DRAM channels as one server at their peak, each access's
+ * bursts derated by the bus turnarounds and taking at least a row activation's share of tFAW, the server stalled for
+ * tRFC every tREFI (refresh), a read's data after the idle latency. The host interface, lookaside: every record is
+ * fetched over PCIe in its pipeline slot before its DMA in (requests up, the host's read latency, descriptor and
+ * payload down) and written back after its DMA out (result, completion, its share of an interrupt up), its latency
+ * ending there; no TX ring or egress link. Each direction of the link is a server at `pcieLanes` lanes' rate. Inline,
+ * the host's side is outside the model (records arrive at the intake, leave at DMA out).
  *
- * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a
- * recovery as long, then a drain. Figures are per phase of arrival.
- * Protocol events (protocol-events.ts: key updates, forged and replayed
- * records) take the records' path to a lane and end there, counted apart.
+ * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a recovery as long, then a drain. Figures are
+ * per phase of arrival. Protocol events (protocol-events.ts: key updates, forged and replayed records) take the
+ * records' path to a lane and end there, counted apart.
  */
 import { SeededRandom } from '../../kernel/index.js';
 import { DramChannel } from '../../timing/dram-channel.js';
 import { EventQueue } from './event-queue.js';
-import { EV_DMA, EV_EVENT, EV_FETCH, EV_HOST_IN, EV_HOST_OUT, EV_HS_ARRIVAL, EV_PK, EV_SYM } from './flow-job.js';
+import {
+  EV_BUCKET,
+  EV_DMA,
+  EV_EVENT,
+  EV_FETCH,
+  EV_HOST_IN,
+  EV_HOST_OUT,
+  EV_HS_ARRIVAL,
+  EV_PK,
+  EV_SYM,
+} from './flow-job.js';
 import { EV_TRAIN, EV_TRAIN_NEXT, EV_TX_SENT, Job, JobFifo, JobPool, Source } from './flow-job.js';
 import { FORGED, HANDSHAKE, KEY_UPDATE, OPEN, REPLAY, SEAL } from './flow-job.js';
 import { LatencyHistogram, Merged } from './latency-histogram.js';
@@ -369,7 +366,14 @@ export function runFlow(
     }
     job.lastWait = job;
     fetching.set(job.session, job);
-    schedule(FETCHES, memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
+    // The connection lookup: the hash bucket first (when the table has one), then the entry with its key context.
+    if (costs.lookupBucketBytes > 0)
+      return schedule(FETCHES, memBook(costs.lookupBucketBytes) + costs.dramLatencyNs, job, EV_BUCKET);
+    fetchEntry(job);
+  };
+  /** The session's connection entry and key context read from DRAM (the bucket, if any, read). */
+  const fetchEntry = (job: Job): void => {
+    schedule(FETCHES, memBook(costs.connectionEntryBytes + costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
   };
 
   /** A sealed record's DMA out into a TX ring entry, once one is free. */
@@ -513,6 +517,8 @@ export function runFlow(
       return;
     }
     switch (e.ev) {
+      case EV_BUCKET:
+        return fetchEntry(e);
       case EV_FETCH: {
         slots.install(e.session);
         fetching.delete(e.session);

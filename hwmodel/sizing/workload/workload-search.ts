@@ -33,8 +33,10 @@ import { knobCost, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
   growKnob,
+  CONNECTION_ENTRY_BYTES,
   KNOB_LIMITS,
   KNOBS,
+  LOOKUP_BUCKET_BYTES,
   shrinkKnob,
   UNIT_SCALES,
   type CostScales,
@@ -519,6 +521,7 @@ function targetLoad(targets: CheckedTargets, traffic: Traffic, keySlotHits: numb
     keyExchange: targets.keyExchange === 'secp256r1' ? 'secp256r1' : 'x25519',
     signature: targets.signature === 'ecdsa_secp256r1_sha256' ? 'ecdsa_secp256r1_sha256' : 'ed25519',
     keyMissRate: Math.min(1, Math.max(0, 1 - keySlotHits)),
+    missLookupBytes: LOOKUP_BUCKET_BYTES + CONNECTION_ENTRY_BYTES,
   };
 }
 
