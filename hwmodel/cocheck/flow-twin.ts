@@ -13,6 +13,7 @@
  */
 import type { DeviceCosts, DeviceKnobs } from '../sizing/workload/device.js';
 import { runFlow, type RunPlan } from '../sizing/workload/flow-model.js';
+import { anyEvents } from '../sizing/workload/protocol-events.js';
 import type { Traffic } from '../sizing/workload/traffic.js';
 import { treePath } from './source-tree.js';
 import { buildSystemC } from './systemc.js';
@@ -65,6 +66,9 @@ function toWire(
 
 /** Runs the flow model on `traffic` and `knobs` and writes what it saw as the twin's description. */
 export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowTwinRun {
+  // The observer sees the records and handshakes only: the twin has no protocol events to run beside them.
+  if (anyEvents(traffic.events))
+    throw new RangeError('the flow twin does not model protocol events (protocol-events.ts)');
   const arrivals: string[] = [];
   const records: { id: number; at: number }[] = [];
   const flow = new Map<number, TwinOutcome>();
