@@ -85,6 +85,7 @@ options:
 const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B|B:W,...] [--record-size B]
                   [--open-gbps G] [--seal-gbps G] [--train N] [--link-gbps G] [--burst F:US]
                   [--sessions N] [--active-sessions N] [--zipf S] [--handshake full|psk-dhe|psk]
+                  [--key-updates R] [--forged-gbps G] [--replays S]
                   [--slo-drop P] [--slo-p99 US] [--slo-p999 US] [--slo-burst-drop P] [--margin 20%]
                   [--group G] [--suite S] [--profile asic|fpga] [--clock MHZ] [--replications N]
                   [--seed N] [--window US] [--max-window US] [--bursts N] [--warmup US] [--max-steps N]
@@ -98,8 +99,11 @@ by count), in trains of N records at the link rate (default 1: Poisson), an opti
 (rates × F for US µs after the steady window, held to drops ≤ 1e-3 apart unless
 --slo-burst-drop says otherwise, or none), H handshakes a second independent of the data,
 and N sessions (default 1000; --active-sessions of them sending, uniform or Zipf S) over the
-key slots, a miss fetched from DRAM. A link offered more than its rate on the wire is outside
-the device. SLOs (defaults: drops ≤ 1e-6, record latency p99 to the wire ≤ 10 µs, the
+key slots, a miss fetched from DRAM. Protocol events (default none): R key updates a second
+a session (a lane's KDF work, a key-slot install), G Gbit/s of forged records (each fully
+decrypted, then dropped: a background rate or a flood) and replays at S × the opened records'
+rate (each through the replay check), counted apart from the SLOs' drops. A link offered more
+than its rate on the wire is outside the device. SLOs (defaults: drops ≤ 1e-6, record latency p99 to the wire ≤ 10 µs, the
 handshake rate) are accepted at the conservative end of their 95% bounds (drops: per
 episode, drops under 100 µs apart being one: Clopper-Pearson on the episodes in every seed's
 records × the largest episode, an unseen one as large as the largest any configuration that

@@ -8,6 +8,8 @@
 import type { Interval } from '../hwmodel/model/sweep.js';
 import { KNOB_SPEC_NAMES, KNOBS, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
 import type { SloRow, SloVerdict } from '../hwmodel/sizing/workload/slo.js';
+import { anyEvents } from '../hwmodel/sizing/workload/protocol-events.js';
+import { protocolText } from '../hwmodel/sizing/workload/protocol-figures.js';
 import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCostText } from '../hwmodel/sizing/device-cost-text.js';
 import { mhzText } from '../hwmodel/timing/engine-clock.js';
@@ -117,6 +119,11 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     out.push(
       `Utilization at the target load: ${KNOBS.map((k) => `${k} ${(a.utilization[k] * 100).toFixed(0)}%${k === 'keySlots' ? ' hits' : ''}`).join(', ')}`,
     );
+    // The SLO rows above are the genuine records'; the events' own figures, when the question names any.
+    if (anyEvents(r.traffic.events))
+      out.push(
+        `Protocol events at the target load (steady windows, every seed): ${protocolText(a.protocol, a.laneUs)}`,
+      );
     const c = a.cost;
     out.push(
       '',

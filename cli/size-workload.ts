@@ -53,6 +53,9 @@ const FLAGS: Readonly<Record<string, string>> = {
   linkGbps: '--link-gbps',
   burstFactor: '--burst',
   burstUs: '--burst',
+  keyUpdatesPerSession: '--key-updates',
+  forgedGbps: '--forged-gbps',
+  replayShare: '--replays',
   margin: '--margin',
   clock: '--clock',
   dropProbability: '--slo-drop',
@@ -78,6 +81,9 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         train: { type: 'string' },
         'link-gbps': { type: 'string' },
         burst: { type: 'string' },
+        'key-updates': { type: 'string' },
+        'forged-gbps': { type: 'string' },
+        replays: { type: 'string' },
         sessions: { type: 'string' },
         'active-sessions': { type: 'string' },
         zipf: { type: 'string' },
@@ -172,6 +178,11 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
       ...(values['link-gbps'] !== undefined ? { linkGbps: num('--link-gbps', values['link-gbps']) ?? 0 } : {}),
       ...(burstFactor !== undefined ? { burstFactor } : {}),
       ...(burstUs !== undefined ? { burstUs } : {}),
+      events: {
+        keyUpdatesPerSession: num('--key-updates', values['key-updates']) ?? 0,
+        forgedGbps: num('--forged-gbps', values['forged-gbps']) ?? 0,
+        replayShare: num('--replays', values.replays) ?? 0,
+      },
     });
     const slos: Slos = checkSlos({
       dropProbability: num('--slo-drop', values['slo-drop']) ?? 1e-6,

@@ -11,6 +11,7 @@ import type { UnseenEpisodes } from '../hwmodel/sizing/workload/episode-bound.js
 import type { RunSettings } from '../hwmodel/sizing/workload/replicate.js';
 import type { Slos } from '../hwmodel/sizing/workload/slo.js';
 import type { Traffic } from '../hwmodel/sizing/workload/traffic.js';
+import { checkEvents } from '../hwmodel/sizing/workload/protocol-events.js';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
 
 type Engine = ReturnType<typeof engineAtClock>;
@@ -33,7 +34,9 @@ export function readAnswer(file: string): {
   readonly engine: Engine;
   readonly costs: ReturnType<typeof deviceCosts>;
 } {
-  const a = JSON.parse(readFileSync(file, 'utf8')) as SavedAnswer;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedAnswer;
+  // An answer saved before the protocol events were options names none: the default.
+  const a: SavedAnswer = { ...saved, traffic: { ...saved.traffic, events: checkEvents(saved.traffic.events) } };
   if (a.answer === undefined) throw new Error(`${file} holds no answer`);
   const targets = checkTargets({
     gbps: Math.max(a.traffic.openGbps, a.traffic.sealGbps),

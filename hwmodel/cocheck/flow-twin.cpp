@@ -248,7 +248,9 @@ struct flow : sc_module {
       } else {
         pending* w = new pending();
         fetching[a.session] = w;
-        wait_until(mem_book(at("contextBytes")) + at("dramLatencyNs"));
+        // The connection lookup: the hash bucket (if the table has one), then the entry with its key context.
+        if (at("lookupBucketBytes") > 0) wait_until(mem_book(at("lookupBucketBytes")) + at("dramLatencyNs"));
+        wait_until(mem_book(at("connectionEntryBytes") + at("contextBytes")) + at("dramLatencyNs"));
         install(a.session);
         fetching.erase(a.session);
         if (w->waiters.empty())

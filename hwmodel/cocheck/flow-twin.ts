@@ -13,6 +13,7 @@
  */
 import type { DeviceCosts, DeviceKnobs } from '../sizing/workload/device.js';
 import { runFlow, type RunPlan } from '../sizing/workload/flow-model.js';
+import { anyEvents } from '../sizing/workload/protocol-events.js';
 import type { Traffic } from '../sizing/workload/traffic.js';
 import { treePath } from './source-tree.js';
 import { buildSystemC } from './systemc.js';
@@ -65,6 +66,9 @@ function toWire(
 
 /** Runs the flow model on `traffic` and `knobs` and writes what it saw as the twin's description. */
 export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowTwinRun {
+  // The observer sees the records and handshakes only: the twin has no protocol events to run beside them.
+  if (anyEvents(traffic.events))
+    throw new RangeError('the flow twin does not model protocol events (protocol-events.ts)');
   const arrivals: string[] = [];
   const records: { id: number; at: number }[] = [];
   const flow = new Map<number, TwinOutcome>();
@@ -92,6 +96,8 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
     memChannelBitsPerSecond: costs.memChannelBitsPerSecond,
     dramLatencyNs: costs.dramLatencyNs,
     contextBytes: costs.contextBytes,
+    lookupBucketBytes: costs.lookupBucketBytes,
+    connectionEntryBytes: costs.connectionEntryBytes,
     queueDepth: costs.queueDepth,
     ...costs.dram,
     lookaside: costs.host.attach === 'lookaside' ? 1 : 0,
@@ -107,9 +113,10 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
       'bytes',
       traffic.mix.map((m) => m.bytes),
     ),
-    list('fetch_up', costs.host.fetchUp),
-    list('fetch_down', costs.host.fetchDown),
-    list('back_up', costs.host.backUp),
+    // The mix's entries (a key update's record, the last, is not in the twin).
+    list('fetch_up', costs.host.fetchUp.slice(0, traffic.mix.length)),
+    list('fetch_down', costs.host.fetchDown.slice(0, traffic.mix.length)),
+    list('back_up', costs.host.backUp.slice(0, traffic.mix.length)),
     ...arrivals,
     '',
   ].join('\n');

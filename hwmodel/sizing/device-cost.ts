@@ -400,7 +400,7 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
     p.memoryController.value,
     rates.dramWords * dram.value * pj,
     weakest(p.memoryController.basis, dram.basis),
-    `${p.memoryController.source} DRAM ${dram.value} pJ a 64-bit access: key contexts at a key-miss rate of ${Number(l.keyMissRate.toFixed(4))}, and each record's datagram ${l.dramCrossingsPerRecord} time${l.dramCrossingsPerRecord === 1 ? '' : 's'} (${(rates.dramRecordWords * dram.value * pj).toFixed(2)} W of it): ${dram.source}`,
+    `${p.memoryController.source} DRAM ${dram.value} pJ a 64-bit access: key contexts at a key-miss rate of ${Number(l.keyMissRate.toFixed(4))}${l.missLookupBytes > 0 ? ` (each with its connection lookup's ${l.missLookupBytes} bytes)` : ''}, and each record's datagram ${l.dramCrossingsPerRecord} time${l.dramCrossingsPerRecord === 1 ? '' : 's'} (${(rates.dramRecordWords * dram.value * pj).toFixed(2)} W of it): ${dram.source}`,
   );
   const sum = (f: (i: CostItem) => number): number => items.reduce((n, i) => n + f(i), 0);
   const counts = { published: 0, derived: 0, estimate: 0 };

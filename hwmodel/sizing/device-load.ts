@@ -23,6 +23,8 @@ export interface TargetLoad {
   readonly signature?: 'ed25519' | 'ecdsa_secp256r1_sha256';
   /** Share of records whose key context is not on chip and comes from DRAM (0..1, default 0). */
   readonly keyMissRate?: number;
+  /** Bytes a key miss reads from DRAM before its key context: the connection lookup's bucket and entry (default 0). */
+  readonly missLookupBytes?: number;
   /**
    * Times each record's datagram crosses DRAM (default 0: records stay on chip). A device whose record buffers live in
    * DRAM, as the workload model's do (its DMA in reads the record from DRAM, its DMA out writes it back), crosses it
@@ -83,6 +85,7 @@ export function checkLoad(load: TargetLoad): Required<TargetLoad> {
     keyExchange: load.keyExchange ?? 'x25519',
     signature: load.signature ?? 'ed25519',
     keyMissRate: num(load.keyMissRate ?? 0, 'keyMissRate', 0, 1),
+    missLookupBytes: num(load.missLookupBytes ?? 0, 'missLookupBytes', 0, 4096),
     dramCrossingsPerRecord: num(load.dramCrossingsPerRecord ?? 0, 'dramCrossingsPerRecord', 0, 16),
   };
 }
@@ -115,7 +118,9 @@ export function operationRates(
     commandWords: (records + handshakeCommands) * words(commandEntryBytes) * 2,
     // Every datagram looks its connection up.
     connectionWords: records * words(connectionEntryBytes),
-    dramWords: records * (l.keyMissRate * words(keySlotBytes) + l.dramCrossingsPerRecord * words(datagram)),
+    dramWords:
+      records *
+      (l.keyMissRate * (words(keySlotBytes) + words(l.missLookupBytes)) + l.dramCrossingsPerRecord * words(datagram)),
     dramRecordWords: records * l.dramCrossingsPerRecord * words(datagram),
   };
 }

@@ -50,3 +50,34 @@ test('the Start line names the public-key lanes and the TX ring rules with their
   t.true(answer.caveats.some((c) => c.startsWith('public-key lanes held below their rate')));
   t.true(answer.caveats.some((c) => c.startsWith('TX ring sized through a DRAM refresh')));
 });
+
+test('the protocol events are options: stated in the caveats, none by default, a bad rate a usage error naming its flag', (t) => {
+  const size = (extra: string, json?: string): ReturnType<typeof spawnSync> =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import=tsx',
+        MAIN,
+        'size',
+        ...`--gbps 97 --link-gbps 100 --mix imix --handshakes 1000 --sessions 1000 --margin 0 ${extra}`
+          .trim()
+          .split(' '),
+        ...(json === undefined ? [] : ['--json', json]),
+      ],
+      { encoding: 'utf8' },
+    );
+  const caveats = (json: string): readonly string[] =>
+    (JSON.parse(readFileSync(json, 'utf8')) as { readonly caveats: readonly string[] }).caveats;
+  const plain = join(dir, 'plain.json');
+  size('', plain);
+  t.true(caveats(plain).some((c) => c.startsWith('Protocol events: none named')));
+  const events = join(dir, 'events.json');
+  size('--forged-gbps 5 --key-updates 2 --replays 0.01', events);
+  const stated = caveats(events).find((c) => c.startsWith('Protocol events run beside the records'));
+  t.truthy(stated);
+  for (const part of ['2 key updates/s a session', '5 Gbit/s of forged records', 'replays at 0.01 ×'])
+    t.true(stated!.includes(part), part);
+  const bad = size('--forged-gbps -1');
+  t.not(bad.status, 0);
+  t.regex(String(bad.stderr), /--forged-gbps: must be a number from 0/);
+});

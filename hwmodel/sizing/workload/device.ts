@@ -13,6 +13,7 @@ import type { CheckedTargets } from '../targets.js';
 import { engineClock } from '../bounds.js';
 import type { Traffic } from './traffic.js';
 import { loadPlatform, type Attach, type Platform } from './platform.js';
+import { KEY_UPDATE_BYTES, KEY_UPDATE_HKDF_STEPS, REPLAY_WINDOW_CYCLES } from './protocol-events.js';
 
 /** The knobs, grown and trimmed by the search. */
 export interface DeviceKnobs {
@@ -116,12 +117,18 @@ export interface DeviceCosts {
   /** A key context missed in the key slots: fetched from DRAM (latency, then its bytes over the memory), ns and bytes. */
   readonly dramLatencyNs: number;
   readonly contextBytes: number;
+  /** The connection lookup before it (0: none): the hash bucket read, then the entry read with the context (bytes). */
+  readonly lookupBucketBytes: number;
+  readonly connectionEntryBytes: number;
   /** How a memory channel serves an access beside its peak rate (spec/hw/platform, platform.ts). */
   readonly dram: DramCosts;
   /** The host interface: what each mix entry's record puts on each direction of the PCIe link. */
   readonly host: HostCosts;
   /** Commands a lane of the public-key unit may queue (crypto_engine.queue_depth). */
   readonly queueDepth: number;
+  /** A key update's symmetric-lane time (its record opened, then the next epoch's keys derived), and a replayed record's (its record number unmasked, decoded and checked against the window), ns (protocol-events.ts). */
+  readonly keyUpdateNs: number;
+  readonly replayCheckNs: number;
 }
 
 /** A memory channel beside its peak: its bursts derated by bus turnarounds, each access at least a row activation's share of tFAW, and its refresh stalls (ns). */
@@ -137,7 +144,7 @@ export interface DramCosts {
 export interface HostCosts {
   readonly attach: Attach;
   readonly bitsPerSecondPerLane: number;
-  /** A record fetched from the host (its descriptor and payload): bytes device → host (requests) and host → device. */
+  /** A record fetched from the host (its descriptor and payload): bytes device → host (requests) and host → device; per mix entry, then a key update's record. */
   readonly fetchUp: readonly number[];
   readonly fetchDown: readonly number[];
   /** A record written back to the host (its result, its completion, its share of an interrupt): bytes device → host. */
@@ -154,6 +161,15 @@ export const RECORD_OVERHEAD = 29;
  * rounded up to two 64-byte lines. An estimate of this model's layout.
  */
 export const CONTEXT_BYTES = 128;
+
+/**
+ * The connection lookup on a key-slot miss: the connection table (in DRAM, a session's entry beside its key context)
+ * is a bucketized hash table keyed by the connection ID; a miss reads the ID's bucket (a 64-byte line of tags and
+ * entry indices), then, dependent on it, the session's entry and key context together. The entry's bytes are
+ * spec/hw/costs' `connection_entry` (32); a bucket that overflows into a second is not modelled.
+ */
+export const LOOKUP_BUCKET_BYTES = 64;
+export const CONNECTION_ENTRY_BYTES = 32;
 
 /** The symmetric work of a handshake besides its public-key operations: HKDF steps of the key schedule and the flight's records (an estimate). */
 const HANDSHAKE_HKDF_STEPS = 20;
@@ -190,6 +206,8 @@ export function deviceCosts(
   const flight =
     HANDSHAKE_RECORDS *
     (record('aead_seal', HANDSHAKE_RECORD_BYTES) / 2 + record('aead_open', HANDSHAKE_RECORD_BYTES) / 2);
+  // The host's bytes per mix entry, then a key update's record (its index: the mix's length).
+  const withKeyUpdate = [...traffic.mix.map((m) => m.bytes), KEY_UPDATE_BYTES];
   return {
     clockPeriodPs,
     openNs: traffic.mix.map((m) => record('aead_open', m.bytes)),
@@ -200,6 +218,8 @@ export function deviceCosts(
     memChannelBitsPerSecond: memoryDefaults.bandwidth,
     dramLatencyNs: platform.dram.idleLatencyNs * scales.dramLatency,
     contextBytes: CONTEXT_BYTES,
+    lookupBucketBytes: LOOKUP_BUCKET_BYTES,
+    connectionEntryBytes: CONNECTION_ENTRY_BYTES,
     dram: {
       burstBytes: platform.dram.burstBytes,
       turnaroundEfficiency: platform.dram.turnaroundEfficiency,
@@ -210,11 +230,13 @@ export function deviceCosts(
     host: {
       attach: platform.host.attach,
       bitsPerSecondPerLane: platform.host.bitsPerSecondPerLane,
-      fetchUp: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).up),
-      fetchDown: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).down),
-      backUp: traffic.mix.map((m) => platform.host.writeBack(m.bytes + RECORD_OVERHEAD).up),
+      fetchUp: withKeyUpdate.map((b) => platform.host.fetch(b + RECORD_OVERHEAD).up),
+      fetchDown: withKeyUpdate.map((b) => platform.host.fetch(b + RECORD_OVERHEAD).down),
+      backUp: withKeyUpdate.map((b) => platform.host.writeBack(b + RECORD_OVERHEAD).up),
       readLatencyNs: platform.host.readLatencyNs,
     },
     queueDepth: cryptoEngineDefaults.queueDepth,
+    keyUpdateNs: record('aead_open', KEY_UPDATE_BYTES) + ns(KEY_UPDATE_HKDF_STEPS * hkdf * scales.symmetricCycles),
+    replayCheckNs: ns(mask * scales.symmetricCycles + commandCycles + REPLAY_WINDOW_CYCLES),
   };
 }

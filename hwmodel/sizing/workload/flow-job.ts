@@ -1,8 +1,43 @@
 /**
  * The flow model's jobs (flow-model.ts): a record or a handshake on its way through the device, with what its pending
  * event is; the pool that gives a finished job to the next arrival (a run makes as many jobs as it ever holds at once,
- * not one a record); and the FIFO a job waits in for a stage's server.
+ * not one a record); and the FIFO a job waits in for a stage's server. A job's kinds and pending events, and the
+ * arrival processes (`Source`) whose events the model's queue holds beside the jobs.
  */
+
+export const OPEN = 0;
+export const SEAL = 1;
+export const HANDSHAKE = 2;
+// Protocol events: a forged record (rejected after its full open), a replayed one (after the replay check), a key update.
+export const FORGED = 3;
+export const REPLAY = 4;
+export const KEY_UPDATE = 5;
+
+// What a job's pending event is.
+export const EV_TRAIN = 0;
+export const EV_TRAIN_NEXT = 1;
+export const EV_HS_ARRIVAL = 2;
+export const EV_FETCH = 3;
+export const EV_DMA = 4;
+export const EV_SYM = 5;
+export const EV_PK = 6;
+export const EV_TX_SENT = 7;
+export const EV_HOST_IN = 8;
+export const EV_HOST_OUT = 9;
+export const EV_EVENT = 10;
+export const EV_BUCKET = 11;
+
+/** A train generator of one direction, or the handshake arrival process. */
+export class Source {
+  ev: number;
+  left = 0;
+  session = 0;
+  readonly kind: number;
+  constructor(kind: number, ev: number) {
+    this.kind = kind;
+    this.ev = ev;
+  }
+}
 
 /** One record or handshake in the device. `ev`: its pending event (flow-model.ts's EV_*). */
 export class Job {

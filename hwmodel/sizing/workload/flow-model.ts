@@ -1,149 +1,62 @@
 /**
- * The record-level device model `dtls13 size` runs the workload on: every
- * record and every handshake is its own event-driven job through the
- * device's stages, so each record has its own latency; sessions are
- * aggregated (a session is an index drawn from the working set, and the
- * key slots are an LRU over those indices), so 1M sessions cost only the
- * slots' map, never a connection object each.
+ * The record-level device model `dtls13 size` runs the workload on: every record and every handshake is its own
+ * event-driven job through the device's stages, so each record has its own latency; sessions are aggregated (a session
+ * is an index drawn from the working set, and the key slots are an LRU over those indices), so 1M sessions cost only
+ * the slots' map, never a connection object each.
  *
- * Stages (spec/hw/crypto_engine.yaml, record_layer.yaml, key_manager.yaml,
- * memory.yaml): one shared in-order intake ring of `rxRingDepth` entries
- * for both directions and the handshakes (full: the arrival is dropped);
- * its head leaves for a record pipeline slot (`pipelineDepth` records in
- * flight) or, a handshake, for the public-key unit's queue (`queueDepth` a
- * lane); a head that cannot leave blocks everything behind it (head-of-line
- * blocking, charged to the resource it waits for). In a slot: the key
- * context (a hit in `keySlots`, else a fetch from DRAM: its latency and
- * 128 bytes over the memory), DMA in (a channel of `dmaChannels` and the
- * memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out.
- * A sealed record (host → network) takes a TX ring entry (`txRingDepth`)
- * for its DMA out, waiting in its pipeline slot while none is free, and
- * holds it until the egress link (at the traffic's link rate, one record
- * after another) has sent it. A record's latency is read twice: to the end
- * of its DMA out, and to the wire (a sealed record when the link has sent
- * its last bit, so the TX ring's wait and the link's queue count; an
- * opened one at its DMA out to the host).
- * A handshake: its public-key time on a public-key lane, then its
- * symmetric work on a symmetric lane; it installs its session's key.
+ * Stages (spec/hw/crypto_engine.yaml, record_layer.yaml, key_manager.yaml, memory.yaml): one shared in-order intake
+ * ring of `rxRingDepth` entries for both directions and the handshakes (full: the arrival is dropped); its head leaves
+ * for a record pipeline slot (`pipelineDepth` records in flight) or, a handshake, for the public-key unit's queue
+ * (`queueDepth` a lane); a head that cannot leave blocks everything behind it (head-of-line blocking, charged to the
+ * resource it waits for). In a slot: the key context (a hit in `keySlots`, else the connection lookup in DRAM: the hash
+ * bucket, then the entry with its 128-byte key context, each a latency and its bytes over the memory), DMA in (a
+ * channel of `dmaChannels` and the memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out. A sealed
+ * record (host → network) takes a TX ring entry (`txRingDepth`) for its DMA out, waiting in its pipeline slot while
+ * none is free, and holds it until the egress link (at the traffic's link rate, one record after another) has sent it.
+ * A record's latency is read twice: to the end of its DMA out, and to the wire (a sealed record when the link has sent
+ * its last bit, so the TX ring's wait and the link's queue count; an opened one at its DMA out to the host). A
+ * handshake: its public-key time on a public-key lane, then its symmetric work on a symmetric lane; it installs its
+ * session's key.
  *
- * The memory (spec/hw/platform, platform.ts): `memChannels` DRAM channels
- * as one server at their peak, each access's bursts derated by the bus
- * turnarounds and taking at least a row activation's share of tFAW, the
- * server stalled for tRFC every tREFI (refresh), a read's data after the
- * idle latency. The host interface, lookaside: every record is fetched
- * over PCIe in its pipeline slot before its DMA in (requests up, the
- * host's read latency, descriptor and payload down) and written back after
- * its DMA out (result, completion, its share of an interrupt up), its
- * latency ending there; no TX ring or egress link. Each direction of the
- * link is a server at `pcieLanes` lanes' rate. Inline, the host's side is
- * outside the model (records arrive at the intake, leave at DMA out).
+ * The memory (spec/hw/platform, platform.ts): `memChannels` DRAM channels as one server at their peak, each access's
+ * bursts derated by the bus turnarounds and taking at least a row activation's share of tFAW, the server stalled for
+ * tRFC every tREFI (refresh), a read's data after the idle latency. The host interface, lookaside: every record is
+ * fetched over PCIe in its pipeline slot before its DMA in (requests up, the host's read latency, descriptor and
+ * payload down) and written back after its DMA out (result, completion, its share of an interrupt up), its latency
+ * ending there; no TX ring or egress link. Each direction of the link is a server at `pcieLanes` lanes' rate. Inline,
+ * the host's side is outside the model (records arrive at the intake, leave at DMA out).
  *
- * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a
- * recovery as long, then a drain. Figures are per phase of arrival.
+ * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a recovery as long, then a drain. Figures are
+ * per phase of arrival. Protocol events (protocol-events.ts: key updates, forged and replayed records) take the
+ * records' path to a lane and end there, counted apart.
  */
 import { SeededRandom } from '../../kernel/index.js';
 import { DramChannel } from '../../timing/dram-channel.js';
 import { EventQueue } from './event-queue.js';
-import { Job, JobFifo, JobPool } from './flow-job.js';
+import {
+  EV_BUCKET,
+  EV_DMA,
+  EV_EVENT,
+  EV_FETCH,
+  EV_HOST_IN,
+  EV_HOST_OUT,
+  EV_HS_ARRIVAL,
+  EV_PK,
+  EV_SYM,
+} from './flow-job.js';
+import { EV_TRAIN, EV_TRAIN_NEXT, EV_TX_SENT, Job, JobFifo, JobPool, Source } from './flow-job.js';
+import { FORGED, HANDSHAKE, KEY_UPDATE, OPEN, REPLAY, SEAL } from './flow-job.js';
 import { LatencyHistogram, Merged } from './latency-histogram.js';
 import { SessionTable } from './session-table.js';
 import { SlotLru } from './slot-lru.js';
 import { geometric, zipfTable } from './sampling.js';
-import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
+import { KNOBS, RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
 import { EPISODE_GAP_US } from './episode-bound.js';
+import { KEY_UPDATE_BYTES } from './protocol-events.js';
 
-/** Sees every arrival and each record's outcome (the co-check against the SystemC twin, hwmodel/cocheck/flow-twin.ts). */
-export interface FlowObserver {
-  /** `kind`: 0 opened, 1 sealed, 2 a handshake; `size`: its mix entry; `phase`: 0 warm-up, 1 steady, 2 burst, 3 recovery. */
-  arrival(id: number, atNs: number, kind: number, size: number, session: number, phase: number): void;
-  /** A record's end (ns), or undefined: the ring dropped the arrival. */
-  outcome(id: number, finishNs: number | undefined): void;
-  /** A sealed record's last bit sent on the egress link (ns; inline only): its latency to the wire ends here. */
-  sent?(id: number, atNs: number): void;
-}
-
-/** How long a run is (µs) and its seed. */
-export interface RunPlan {
-  readonly warmupUs: number;
-  readonly windowUs: number;
-  readonly seed: number;
-}
-
-/** The figures of the records (and handshakes) that arrived in one phase. */
-export interface PhaseFigures {
-  readonly offered: number;
-  readonly dropped: number;
-  /** Dropped / offered (records and handshakes). */
-  readonly dropProbability: number;
-  readonly delivered: number;
-  /** Per-record latency, arrival at the intake to the end of its DMA out, µs (records still inside at the end count as never delivered: +∞). */
-  readonly meanUs: number;
-  readonly p50Us: number;
-  readonly p99Us: number;
-  readonly p999Us: number;
-  /** The same records' latency to the wire: a sealed record's ends when the egress link has sent it, an opened one's at its DMA out. */
-  readonly wireP50Us: number;
-  readonly wireP99Us: number;
-  readonly wireP999Us: number;
-  /** Drop episodes that opened in the phase (drops less than EPISODE_GAP_US apart are one episode) and the most drops in one. */
-  readonly episodes: number;
-  readonly largestEpisode: number;
-}
-
-export interface FlowRun {
-  readonly steady: PhaseFigures;
-  /** The burst and the recovery after it (undefined without a burst). */
-  readonly burst: PhaseFigures | undefined;
-  /** Handshakes that arrived in the steady window: offered, completed, dropped; their rate kept up with (/s) and p99 latency (µs). */
-  readonly handshakes: {
-    readonly offered: number;
-    readonly completed: number;
-    readonly dropped: number;
-    readonly perSecond: number;
-    readonly p99Us: number;
-    /** The public-key lanes' capacity (/s): lanes / a handshake's public-key time (∞ without public-key work). */
-    readonly capacityPerSecond: number;
-  };
-  /** Application Gbit/s delivered in the steady window (both directions). */
-  readonly deliveredGbps: number;
-  /** Busy fraction in the steady window: lanes, public-key lanes, DMA channels, memory; buffers: mean occupancy / depth; key slots: hit ratio. */
-  readonly utilization: Readonly<Record<KnobName, number>>;
-  /** Time (µs) the intake's head was blocked in the steady window, charged to what it waited for. */
-  readonly blockedUs: Readonly<Record<KnobName, number>>;
-  /** Drops in the steady window and in the burst, charged to what held the intake's head when they fell. */
-  readonly steadyDropsBy: Readonly<Record<KnobName, number>>;
-  readonly burstDropsBy: Readonly<Record<KnobName, number>>;
-  readonly events: number;
-}
-
-const OPEN = 0;
-const SEAL = 1;
-const HANDSHAKE = 2;
-
-// What a job's pending event is.
-const EV_TRAIN = 0;
-const EV_TRAIN_NEXT = 1;
-const EV_HS_ARRIVAL = 2;
-const EV_FETCH = 3;
-const EV_DMA = 4;
-const EV_SYM = 5;
-const EV_PK = 6;
-const EV_TX_SENT = 7;
-const EV_HOST_IN = 8;
-const EV_HOST_OUT = 9;
-
-/** A train generator of one direction, or the handshake arrival process. */
-class Source {
-  ev: number;
-  left = 0;
-  session = 0;
-  readonly kind: number;
-  constructor(kind: number, ev: number) {
-    this.kind = kind;
-    this.ev = ev;
-  }
-}
+import type { EventCounts, FlowObserver, FlowRun, PhaseFigures, RunPlan } from './flow-run.js';
+export type { FlowObserver, FlowRun, PhaseFigures, ProtocolFigures, RunPlan } from './flow-run.js';
 
 type Event = Job | Source;
 
@@ -178,6 +91,14 @@ export function runFlow(
     hs: rng.fork('handshakes'),
     sessions: rng.fork('sessions'),
   };
+  // The events' own streams (forked only when run: a question without them draws exactly what it drew before).
+  const ev = traffic.events;
+  const eventRate = [
+    recordsPerSecond(ev.forgedGbps, traffic.mix),
+    ev.replayShare * recordsPerSecond(traffic.openGbps, traffic.mix),
+    ev.keyUpdatesPerSession * traffic.activeSessions,
+  ];
+  const eventRand = eventRate.map((r, i) => (r > 0 ? rng.fork(['forged', 'replays', 'keyUpdates'][i]!) : undefined));
   const steadyStart = plan.warmupUs * 1000;
   const steadyEnd = steadyStart + plan.windowUs * 1000;
   const bursting = traffic.burstFactor > 1;
@@ -215,7 +136,13 @@ export function runFlow(
   const dmaEnds = BY_SIZE;
   const trainNext = BY_SIZE + sizes;
   const symEnds = BY_SIZE + 2 * sizes; // + kind × sizes + size; a handshake's last
-  const queue = new EventQueue<Event>(symEnds + 2 * sizes + 1);
+  // The events' streams after those: their arrivals (by kind), the replay checks' and key updates' lane ends and the key
+  // updates' DMA ends (a forged record's DMA and lane ends are an opened record's of its size, in the same streams).
+  const eventArrivals = symEnds + 2 * sizes + 1;
+  const replayEnds = eventArrivals + 3;
+  const keyUpdateEnds = replayEnds + 1;
+  const keyUpdateDma = keyUpdateEnds + 1;
+  const queue = new EventQueue<Event>(keyUpdateDma + 1);
   const jobs = new JobPool();
   // The clock and the other times the run keeps, as an object's fields: updated in place, where a closure's variable
   // holding a fraction would take a new heap number at every store.
@@ -241,17 +168,10 @@ export function runFlow(
   const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const wire = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const hs = { offered: 0, completed: 0, dropped: 0, latency: new LatencyHistogram() };
-  const zero = (): Record<KnobName, number> => ({
-    lanes: 0,
-    pkLanes: 0,
-    dmaChannels: 0,
-    pipelineDepth: 0,
-    rxRingDepth: 0,
-    txRingDepth: 0,
-    keySlots: 0,
-    memChannels: 0,
-    pcieLanes: 0,
-  });
+  // The events of the steady window by kind (FORGED, REPLAY, KEY_UPDATE): arrived, dropped at the intake, done, lane ns.
+  const evCount = { offered: new Float64Array(3), dropped: new Float64Array(3), done: new Float64Array(3) };
+  const evLane = new Float64Array(3);
+  const zero = (): Record<KnobName, number> => Object.fromEntries(KNOBS.map((k) => [k, 0])) as Record<KnobName, number>;
   const blocked = zero();
   const steadyDropsBy = zero();
   const burstDropsBy = zero();
@@ -349,6 +269,16 @@ export function runFlow(
   let ids = 0;
   const arrive = (job: Job): void => {
     job.id = ids++;
+    if (job.kind > HANDSHAKE) {
+      // A protocol event: counted apart from the records and handshakes the SLOs are over.
+      const i = job.kind - FORGED;
+      if (job.phase === 1) evCount.offered[i]! += 1;
+      if (ringCount >= knobs.rxRingDepth) {
+        if (job.phase === 1) evCount.dropped[i]! += 1;
+        return jobs.give(job);
+      }
+      return enter(job);
+    }
     observe?.arrival(job.id, sim.now, job.kind, job.size, job.session, job.phase);
     offered[job.phase]! += 1;
     if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
@@ -368,6 +298,11 @@ export function runFlow(
       observe?.outcome(job.id, undefined);
       return jobs.give(job);
     }
+    if (job.kind !== HANDSHAKE) recOffered[job.phase]! += 1;
+    enter(job);
+  };
+  /** Takes `job` into the intake ring (not full). */
+  const enter = (job: Job): void => {
     account();
     if (ringCount === ring.length) {
       // A deep ring's array grows as it fills, its entries kept in order.
@@ -377,7 +312,6 @@ export function runFlow(
       ringHead = 0;
     }
     ring[(ringHead + ringCount) % ring.length] = job;
-    if (job.kind !== HANDSHAKE) recOffered[job.phase]! += 1;
     ringCount++;
     dispatch();
   };
@@ -432,7 +366,14 @@ export function runFlow(
     }
     job.lastWait = job;
     fetching.set(job.session, job);
-    schedule(FETCHES, memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
+    // The connection lookup: the hash bucket first (when the table has one), then the entry with its key context.
+    if (costs.lookupBucketBytes > 0)
+      return schedule(FETCHES, memBook(costs.lookupBucketBytes) + costs.dramLatencyNs, job, EV_BUCKET);
+    fetchEntry(job);
+  };
+  /** The session's connection entry and key context read from DRAM (the bucket, if any, read). */
+  const fetchEntry = (job: Job): void => {
+    schedule(FETCHES, memBook(costs.connectionEntryBytes + costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
   };
 
   /** A sealed record's DMA out into a TX ring entry, once one is free. */
@@ -466,15 +407,35 @@ export function runFlow(
     job.memBound = memEnd > chanEnd;
     if (job.memBound) memBoundNow++;
     busy.dmaChannels += inWindow(sim.now, end);
-    schedule(dmaEnds + job.size, end, job, EV_DMA);
+    schedule(job.kind === KEY_UPDATE ? keyUpdateDma : dmaEnds + job.size, end, job, EV_DMA);
   };
 
   const startSym = (job: Job): void => {
     symFree--;
+    const k = job.kind;
     const t =
-      job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
-    busy.lanes += inWindow(sim.now, sim.now + t);
-    schedule(symEnds + (job.kind === HANDSHAKE ? 2 * sizes : job.kind * sizes + job.size), sim.now + t, job, EV_SYM);
+      k === OPEN || k === FORGED
+        ? costs.openNs[job.size]!
+        : k === SEAL
+          ? costs.sealNs[job.size]!
+          : k === HANDSHAKE
+            ? costs.handshakeSymNs
+            : k === REPLAY
+              ? costs.replayCheckNs
+              : costs.keyUpdateNs;
+    const inside = inWindow(sim.now, sim.now + t);
+    busy.lanes += inside;
+    if (k > HANDSHAKE) evLane[k - FORGED]! += inside;
+    // A forged record's open takes an opened record's time: its stream.
+    const stream =
+      k === HANDSHAKE
+        ? symEnds + 2 * sizes
+        : k === REPLAY
+          ? replayEnds
+          : k === KEY_UPDATE
+            ? keyUpdateEnds
+            : symEnds + (k === FORGED ? OPEN : k) * sizes + job.size;
+    schedule(stream, sim.now + t, job, EV_SYM);
   };
 
   const startPk = (job: Job): void => {
@@ -500,8 +461,34 @@ export function runFlow(
     dispatch();
   };
 
+  /** A protocol event's arrival, and the next of its kind (replays follow the opened traffic into the burst). */
+  const eventArrival = (e: Source): void => {
+    if (sim.now >= arrivalsEnd) return;
+    const i = e.kind - FORGED;
+    const r = eventRand[i]!;
+    const rate = (eventRate[i]! * (e.kind === REPLAY ? factorAt(sim.now) : 1)) / 1e9;
+    schedule(eventArrivals + i, sim.now + r.exponential(1 / rate), e, EV_EVENT);
+    // A key update's record is its own size (the host's costs' last entry); the others take the mix's.
+    const size = e.kind === KEY_UPDATE ? sizes : pickSize(r);
+    const bytes = e.kind === KEY_UPDATE ? KEY_UPDATE_BYTES : traffic.mix[size]!.bytes;
+    arrive(jobs.take(e.kind, size, bytes, r.int(traffic.activeSessions), sim.now, phaseAt(sim.now)));
+  };
+  /** An event's lane work done: a forged or replayed record dropped, a key update installed (slot, then DRAM). */
+  const eventDone = (e: Job): void => {
+    if (e.kind === KEY_UPDATE) {
+      slots.install(e.session);
+      memBook(costs.contextBytes);
+    }
+    if (e.phase === 1) evCount.done[e.kind - FORGED]! += 1;
+    account();
+    inFlight--;
+    jobs.give(e);
+    dispatch();
+  };
+
   const handle = (e: Event): void => {
     if (e instanceof Source) {
+      if (e.ev === EV_EVENT) return eventArrival(e);
       if (e.ev === EV_HS_ARRIVAL) {
         if (sim.now < arrivalsEnd) {
           arrive(jobs.take(HANDSHAKE, 0, 0, newSession, sim.now, phaseAt(sim.now)));
@@ -530,6 +517,8 @@ export function runFlow(
       return;
     }
     switch (e.ev) {
+      case EV_BUCKET:
+        return fetchEntry(e);
       case EV_FETCH: {
         slots.install(e.session);
         fetching.delete(e.session);
@@ -577,6 +566,7 @@ export function runFlow(
         symFree++;
         const next = symQueue.shift();
         if (next !== undefined) startSym(next);
+        if (e.kind > HANDSHAKE) return eventDone(e);
         if (e.kind === HANDSHAKE) {
           slots.install(e.session);
           if (e.phase === 1) {
@@ -599,6 +589,11 @@ export function runFlow(
     }
   };
 
+  for (let i = 0; i < 3; i++) {
+    const r = eventRand[i];
+    if (r !== undefined)
+      schedule(eventArrivals + i, r.exponential(1e9 / eventRate[i]!), new Source(FORGED + i, EV_EVENT), EV_EVENT);
+  }
   if (traffic.openGbps > 0) schedule(TRAINS + OPEN, 0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
   if (traffic.sealGbps > 0) schedule(TRAINS + SEAL, 0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
   if (traffic.handshakesPerSecond > 0)
@@ -649,6 +644,8 @@ export function runFlow(
       wireP50Us: wq(0.5),
       wireP99Us: wq(0.99),
       wireP999Us: wq(0.999),
+      wireRecords: LatencyHistogram.pooled(phases.map((p) => wire[p]!)),
+      wireLost,
       episodes: sum(episodes),
       largestEpisode: Math.max(...phases.map((p) => largestEpisode[p]!)),
     };
@@ -665,6 +662,12 @@ export function runFlow(
     keySlots: lookups === 0 ? 1 : hits / lookups,
     pcieLanes: Math.max(pcieBusy.up, pcieBusy.down) / windowNs,
   };
+  const counts = (i: number): EventCounts => ({
+    offered: evCount.offered[i]!,
+    dropped: evCount.dropped[i]!,
+    done: evCount.done[i]!,
+    laneUs: evLane[i]! / 1000,
+  });
   const us = (r: Record<KnobName, number>): Record<KnobName, number> =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v / 1000])) as Record<KnobName, number>;
   return {
@@ -684,5 +687,6 @@ export function runFlow(
     steadyDropsBy,
     burstDropsBy,
     events,
+    protocol: { forged: counts(0), replays: counts(1), keyUpdates: counts(2) },
   };
 }

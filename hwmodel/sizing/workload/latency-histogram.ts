@@ -3,7 +3,10 @@
  * 0.1 ns to about 17 s), so millions of records cost a fixed 2,600 counts
  * and a quantile is read to within 1% (the bin's upper edge: never below
  * the true value); `Merged` reads several (a run's phases) as one, with the
- * records never delivered at +∞.
+ * records never delivered at +∞. `pooled` adds several runs' histograms into
+ * one, and `atRank` reads its r-th smallest record: the upper edge of the
+ * bin holding it, so never below that record and less than 1% above it
+ * (the bins share their edges, so pooling loses nothing more).
  */
 const FLOOR_NS = 0.1;
 const GROWTH = 1.01;
@@ -40,13 +43,34 @@ export class LatencyHistogram {
   quantile(q: number): number {
     if (!(q > 0 && q <= 1)) throw new RangeError(`quantile must be in (0, 1], got ${String(q)}`);
     if (this.#count === 0) return NaN;
-    const rank = Math.ceil(q * this.#count);
+    return this.atRank(Math.ceil(q * this.#count));
+  }
+
+  /**
+   * The `rank`-th smallest record (1 ≤ rank ≤ count), ns: the upper edge of the bin holding it, at most the largest
+   * seen (the last bin, which holds everything above its lower edge: the largest seen).
+   */
+  atRank(rank: number): number {
+    if (!(Number.isInteger(rank) && rank >= 1 && rank <= this.#count))
+      throw new RangeError(`rank must be a whole number from 1 to ${this.#count}, got ${String(rank)}`);
     let seen = 0;
-    for (let i = 0; i < BINS; i++) {
+    for (let i = 0; i < BINS - 1; i++) {
       seen += this.#counts[i]!;
       if (seen >= rank) return Math.min(this.#max, FLOOR_NS * GROWTH ** i);
     }
     return this.#max;
+  }
+
+  /** One histogram holding every record of `parts` (several runs' records pooled). */
+  static pooled(parts: readonly LatencyHistogram[]): LatencyHistogram {
+    const h = new LatencyHistogram();
+    for (const p of parts) {
+      for (let i = 0; i < BINS; i++) h.#counts[i]! += p.#counts[i]!;
+      h.#count += p.#count;
+      h.#sum += p.#sum;
+      h.#max = Math.max(h.#max, p.#max);
+    }
+    return h;
   }
 }
 

@@ -2,12 +2,13 @@
  * The caveats a workload answer states beside its figures: the rules its
  * start rests on (the public-key lanes for the intake, the TX ring through
  * a refresh), the clock as an input, what the record-level model leaves
- * out or estimates, the memory and the host, and each knob's per-unit cost.
+ * out or estimates, the memory and the host, the protocol events run, and each knob's per-unit cost.
  */
 import type { Engine } from '../../timing/engine-file.js';
 import { perUnitKge } from './device-cost.js';
 import type { DeviceCosts } from './device.js';
 import { intakeBlockingText } from './intake-blocking.js';
+import { eventsText } from './protocol-events.js';
 import type { Traffic } from './traffic.js';
 import { txRingCaveat } from './tx-ring-refresh.js';
 
@@ -44,12 +45,13 @@ export function caveatsOf(
     clockNote(c.clockPeriodPs),
     'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
     `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
-    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs.toFixed(2)} ns (the idle latency of a row miss and the controller, spec/hw/platform) on a key-slot miss (estimate of the layout)`,
+    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs.toFixed(2)} ns (the idle latency of a row miss and the controller, spec/hw/platform) on a key-slot miss (estimate of the layout), after the connection lookup: the connection ID's ${c.lookupBucketBytes}-byte hash bucket read first, then the ${c.connectionEntryBytes}-byte entry with the context (two dependent reads; a bucket overflowing into a second not modelled)`,
     `memory: DDR4-3200 channels (spec/hw/platform/default.yaml, JEDEC timings): each access's bursts at ${(c.dram.turnaroundEfficiency * 100).toFixed(1)} % of peak (read/write turnarounds), at least ${c.dram.activateNs} ns a channel (tFAW / 4), and the channel stalled ${c.dram.refreshNs} ns every ${c.dram.refreshIntervalNs} ns (refresh); its loaded latency is its queue's wait on top of the idle latency`,
     c.host.attach === 'lookaside'
       ? `host: lookaside over PCIe at ${(c.host.bitsPerSecondPerLane / 1e9).toFixed(2)} Gbit/s a lane each way (pcie lanes a knob): every record's descriptor and payload fetched (${c.host.readLatencyNs} ns read latency) and its result, completion and interrupt share written back; latency ends at the write-back`
       : 'host: inline; the host side (records to seal fetched over PCIe, opened ones written to the host) is outside the model: a record arrives at the intake and its latency ends at its DMA out',
     `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
+    eventsText(t.events, c.keyUpdateNs, c.replayCheckNs),
   ];
 }
 

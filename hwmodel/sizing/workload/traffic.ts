@@ -7,6 +7,7 @@
  * of the data rate. Each bad value is a ConfigError naming its option.
  */
 import { ConfigError } from '../../../runtime/config-error.js';
+import { checkEvents, type ProtocolEvents } from './protocol-events.js';
 
 /** One record size of the mix and its share of the records (by count). */
 export interface MixEntry {
@@ -36,6 +37,8 @@ export interface Traffic {
   /** The burst phase after the steady window: every rate × `burstFactor` for `burstUs` µs (factor 1: none). */
   readonly burstFactor: number;
   readonly burstUs: number;
+  /** Key updates, forged and replayed records beside the records (protocol-events.ts; default none). */
+  readonly events: ProtocolEvents;
 }
 
 /** The defaults beside the rates: one train a record (Poisson), 400 Gbit/s links, all sessions active, uniform, no burst. */
@@ -99,7 +102,10 @@ export function recordsPerSecond(gbps: number, mix: readonly MixEntry[]): number
 
 /** Checks `t`, filling the defaults; a ConfigError names the first bad option. */
 export function checkTraffic(
-  t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 'sealGbps' | 'mix' | 'handshakesPerSecond' | 'sessions'>,
+  t: Partial<Omit<Traffic, 'events'>> &
+    Pick<Traffic, 'openGbps' | 'sealGbps' | 'mix' | 'handshakesPerSecond' | 'sessions'> & {
+      readonly events?: Partial<ProtocolEvents>;
+    },
 ): Traffic {
   const rate = (option: string, v: number, max: number, zero: boolean): void => {
     if (!(Number.isFinite(v) && (zero ? v >= 0 : v > 0) && v <= max))
@@ -149,6 +155,7 @@ export function checkTraffic(
     zipf,
     burstFactor,
     burstUs,
+    events: checkEvents(t.events),
   };
 }
 

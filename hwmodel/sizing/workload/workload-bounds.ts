@@ -4,7 +4,7 @@
  * key slot count, the PCIe lanes its busier direction needs (a power of two); the search only adds from here, then trims.
  * The public-key lanes, whose full queue blocks the shared intake, start where that blocking is within the drop SLO
  * (intake-blocking.ts), not at their rate; inline, the TX ring holds the sealed records through a DRAM refresh
- * (tx-ring-refresh.ts), not only at their mean hold.
+ * (tx-ring-refresh.ts), not only at their mean hold. The lanes' rate counts the protocol events' lane work.
  */
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
@@ -24,10 +24,15 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts, dropSlo?: n
   const open = recordsPerSecond(traffic.openGbps, traffic.mix);
   const seal = recordsPerSecond(traffic.sealGbps, traffic.mix);
   const records = open + seal;
+  // The protocol events' lane work (protocol-events.ts): a forged record's full open, a replay's check, a key update's.
+  const ev = traffic.events;
+  const forged = recordsPerSecond(ev.forgedGbps, traffic.mix);
   const symNs =
-    open * mean((i) => costs.openNs[i]!) +
+    (open + forged) * mean((i) => costs.openNs[i]!) +
     seal * mean((i) => costs.sealNs[i]!) +
-    traffic.handshakesPerSecond * costs.handshakeSymNs;
+    traffic.handshakesPerSecond * costs.handshakeSymNs +
+    ev.replayShare * open * costs.replayCheckNs +
+    ev.keyUpdatesPerSession * traffic.activeSessions * costs.keyUpdateNs;
   const bitsPerRecord = 2 * 8 * (mean((i) => traffic.mix[i]!.bytes) + RECORD_OVERHEAD);
   const dmaNsPerRecord = (bitsPerRecord / costs.dmaBitsPerSecond) * 1e9;
   const lookaside = costs.host.attach === 'lookaside';

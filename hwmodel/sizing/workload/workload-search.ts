@@ -33,8 +33,10 @@ import { knobCost, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
   growKnob,
+  CONNECTION_ENTRY_BYTES,
   KNOB_LIMITS,
   KNOBS,
+  LOOKUP_BUCKET_BYTES,
   shrinkKnob,
   UNIT_SCALES,
   type CostScales,
@@ -51,6 +53,8 @@ import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
 import { startRules, type StartRule } from './start-rules.js';
 import { caveatsOf, perUnitNote } from './search-caveats.js';
+import { protocolTotals } from './protocol-figures.js';
+import type { ProtocolFigures } from './flow-run.js';
 import { txRingFloorFor } from './tx-ring-refresh.js';
 import { looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
 
@@ -120,6 +124,9 @@ export interface WorkloadAnswer {
   readonly fpgaFit: FpgaFit | undefined;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
   readonly nextBottleneck: BottleneckProof | undefined;
+  /** The protocol events of the target load's runs (steady windows, every seed), and the lanes' time those windows held. */
+  readonly protocol: ProtocolFigures;
+  readonly laneUs: number;
 }
 
 export interface WorkloadSizing {
@@ -340,12 +347,8 @@ export function sizeWorkload(
   }
 
   // At the target load, on runs sized for it (the same unseen episodes).
-  const nominal = replicate(
-    traffic,
-    met.knobs,
-    costs,
-    acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen, options.minBursts).accept,
-  );
+  const targetRuns = acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen, options.minBursts).accept;
+  const nominal = replicate(traffic, met.knobs, costs, targetRuns);
   const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 }, 'exact', plan.unseen);
   const mean = (f: (r: Replicated['runs'][number]) => number): number =>
     nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
@@ -424,6 +427,8 @@ export function sizeWorkload(
         : undefined,
       fpgaFit: fitOf(met.knobs),
       nextBottleneck,
+      protocol: protocolTotals(nominal.runs),
+      laneUs: met.knobs.lanes * targetRuns.replications * targetRuns.windowUs,
     },
     sensitivity,
     estimates,
@@ -516,6 +521,7 @@ function targetLoad(targets: CheckedTargets, traffic: Traffic, keySlotHits: numb
     keyExchange: targets.keyExchange === 'secp256r1' ? 'secp256r1' : 'x25519',
     signature: targets.signature === 'ecdsa_secp256r1_sha256' ? 'ecdsa_secp256r1_sha256' : 'ed25519',
     keyMissRate: Math.min(1, Math.max(0, 1 - keySlotHits)),
+    missLookupBytes: LOOKUP_BUCKET_BYTES + CONNECTION_ENTRY_BYTES,
   };
 }
 

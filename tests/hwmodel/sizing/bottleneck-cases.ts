@@ -7,8 +7,8 @@
  * steady rate (Little's law) under trains; few key slots only with a slow
  * miss path; few memory channels only on a narrow memory. On the first
  * workload two more: a memory whose peak would carry the load but whose
- * sustained DRAM rate does not, and a lookaside host interface on half the
- * PCIe lanes it needs.
+ * sustained DRAM rate does not, a lookaside host interface on half the
+ * PCIe lanes it needs, and a forged flood on the comfortable device (the lanes).
  */
 import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import {
@@ -129,6 +129,14 @@ export function bottleneckCases(): BottleneckCase[] {
     const lookaside = { ...costs, host: { ...costs.host, attach: 'lookaside' as const } };
     const lb = workloadBounds(steady, lookaside);
     add('pcieLanes', { pcieLanes: Math.max(1, lb.pcieLanes / 2) }, steady, lookaside, ' (lookaside)');
+    // A forged flood on the comfortable device: the lanes open every forged record in full before its tag fails, so a
+    // flood of 0.8 × the lanes' capacity (three times the rate) on top of the genuine records is past what they carry;
+    // a forged record crosses DMA and memory once, so those (three times the rate, twice crossed) still carry it.
+    const openNs =
+      (recordsPerSecond(1, base.mix) * costs.openNs.reduce((s, x, i) => s + x * base.mix[i]!.weight, 0)) /
+      base.mix.reduce((s, m) => s + m.weight, 0);
+    const floodGbps = (0.8 * comfortable.lanes * 1e9) / openNs;
+    add('lanes', {}, checkTraffic({ ...base, events: { forgedGbps: floodGbps } }), costs, ' (forged flood)');
   }
   return cases;
 }

@@ -179,18 +179,27 @@ test("a burst is one draw: (a)'s earlier knobs drop in none of three seeds' burs
     memChannels: 6,
     pcieLanes: 1,
   };
-  const r = replicate(scaleTraffic(traffic, 1.2), device, deviceCosts(engine, targets, traffic), {
-    warmupUs: 50,
-    windowUs: 500,
-    replications: BURSTS_TO_SEE,
-    seed: 1,
-  });
-  const dropped = r.runs.map((x) => x.burst?.episodes ?? 0);
+  // On the model that search ran on: a key-slot miss without the connection lookup (with it, seed 3's burst drops too).
+  const costs = deviceCosts(engine, targets, traffic);
+  const bursts = (c: typeof costs): number[] =>
+    replicate(scaleTraffic(traffic, 1.2), device, c, {
+      warmupUs: 50,
+      windowUs: 500,
+      replications: BURSTS_TO_SEE,
+      seed: 1,
+    }).runs.map((x) => x.burst?.episodes ?? 0);
+  const dropped = bursts({ ...costs, lookupBucketBytes: 0, connectionEntryBytes: 0 });
   t.deepEqual(dropped.slice(0, 3), [0, 0, 0], 'the three bursts the search ran');
   t.true(
     dropped.some((e) => e > 0),
     `the plan's ${BURSTS_TO_SEE} bursts: ${dropped.join(',')}`,
   );
+  // With the lookup the same knobs drop in more bursts, and already in the first three.
+  const now = bursts(costs);
+  // The counts section 10 gives: 3 of the 29 without it, 11 with it, seed 3 among them.
+  t.is(dropped.filter((e) => e > 0).length, 3);
+  t.is(now.filter((e) => e > 0).length, 11);
+  t.true(now[2]! > 0);
 });
 
 test('stability first: an egress link offered 1.05 × its rate is outside the device at margin 0, whatever the buffers', (t) => {

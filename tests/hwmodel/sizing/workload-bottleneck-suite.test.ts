@@ -1,7 +1,7 @@
 /**
- * The bottleneck suite: 25 deliberately unbalanced devices (three
- * workloads × one resource starved each, the TX ring on the two that seal, DRAM efficiency and a lookaside PCIe link
- * on the first, bottleneck-cases.ts). In every
+ * The bottleneck suite: 26 deliberately unbalanced devices (three
+ * workloads × one resource starved each, the TX ring on the two that seal, DRAM efficiency, a lookaside PCIe link
+ * and a forged flood on the first, bottleneck-cases.ts). In every
  * case the search's proof, growing every suspect one step on the same
  * seeds, must name the starved resource: the one whose growth moved the
  * limiting metric most.
@@ -16,8 +16,8 @@ const RUN: RunSettings = { warmupUs: 30, windowUs: 150, replications: 2, seed: 1
 
 const cases = bottleneckCases();
 
-test('the suite holds 25 cases: seven knobs starved on each of three workloads, the TX ring on the two that seal, DRAM efficiency and PCIe lanes on the first', (t) => {
-  t.is(cases.length, 25);
+test('the suite holds 26 cases: seven knobs starved on each of three workloads, the TX ring on the two that seal, DRAM efficiency, PCIe lanes and a forged flood on the first', (t) => {
+  t.is(cases.length, 26);
   t.is(new Set(cases.map((c) => c.starved)).size, 9);
 });
 
