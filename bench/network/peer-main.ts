@@ -31,12 +31,27 @@ const freshCounters = (): Record<Receiver, Counter> => ({
 });
 let counters = freshCounters();
 
+/** The counter whose last message's time is taken once the current callback's messages are counted. */
+let unstamped: Counter | undefined;
+function stampLast(): void {
+  if (unstamped !== undefined) unstamped.lastAt = performance.now();
+  unstamped = undefined;
+}
+
+/**
+ * A message counted. The clock is read for the first message and once after each callback that delivered messages (a
+ * microtask: a read of the socket delivers many), as the C receivers read it once per recvmmsg batch: a clock read per
+ * message cost about 50 ns, charged to the receiver's CPU per payload.
+ */
 function count(c: Counter, n: number): void {
-  const t = performance.now();
-  if (c.messages === 0) c.firstAt = t;
-  c.lastAt = t;
+  if (c.messages === 0) c.firstAt = c.lastAt = performance.now();
   c.bytes += n;
   c.messages++;
+  if (unstamped !== c) {
+    if (unstamped === undefined) queueMicrotask(stampLast);
+    else unstamped.lastAt = performance.now();
+    unstamped = c;
+  }
 }
 
 function cpuMicros(): number {

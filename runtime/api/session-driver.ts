@@ -102,6 +102,9 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   private turnPending = false;
   /** What waits to hear of the datagrams the next pump sends: the callbacks of sends sealed in this turn ({@link whenWritten}). */
   private turnWaiters: SentWaiter[] | undefined;
+  /** The sender of the last datagram routed by CID, and its path name ({@link cameFrom}). */
+  private lastFrom: RemoteAddress | undefined;
+  private lastFromPath = '';
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   pathDatagramLimit = Infinity;
 
@@ -252,7 +255,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     let now = turnNow ?? performance.now();
     const rest = this.rest;
     if (rest.frozen !== undefined && !this.thawsFor(rest.frozen, datagram)) return false;
-    const fromPath = from === undefined ? undefined : pathOf(from);
+    const fromPath = from === undefined ? undefined : from === this.lastFrom ? this.lastFromPath : this.cameFrom(from);
     const p = fromPath ?? path;
     let connection: Connection;
     try {
@@ -298,6 +301,12 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   settleTurn(): void {
     this.turnPending = false;
     this.pump();
+  }
+
+  /** `from`'s path name, kept with it: the transport hands the same object while datagrams come from the same sender. */
+  private cameFrom(from: RemoteAddress): string {
+    this.lastFrom = from;
+    return (this.lastFromPath = pathOf(from));
   }
 
   /**

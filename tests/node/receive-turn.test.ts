@@ -2,6 +2,13 @@ import test from 'ava';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
+import {
+  advanceReceiveTurn,
+  beginReceiveTurn,
+  endReceiveTurn,
+  receiveTurnNow,
+  settleAtTurnEnd,
+} from '../../runtime/node/receive-turn.js';
 import { pemIdentity } from '../api/fixtures.js';
 
 /**
@@ -127,3 +134,33 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     });
   }
 }
+
+test('a turn reads the clock once, settles its sessions in order at its end, and a turn inside it keeps its own', (t) => {
+  t.is(receiveTurnNow(), undefined, 'no clock outside a turn');
+  t.false(settleAtTurnEnd({ settleTurn: () => t.fail() }), 'nothing waits outside a turn');
+  const settled: string[] = [];
+  const outer = beginReceiveTurn();
+  const now = receiveTurnNow()!;
+  t.is(receiveTurnNow(), now, 'the same reading for the whole turn');
+  advanceReceiveTurn(now - 1);
+  t.is(receiveTurnNow(), now, 'never backwards');
+  advanceReceiveTurn(now + 1);
+  t.is(receiveTurnNow(), now + 1, 'a later reading goes on');
+  t.true(settleAtTurnEnd({ settleTurn: () => settled.push('a') }));
+  const inner = beginReceiveTurn();
+  t.true(receiveTurnNow()! >= now, 'a turn inside reads the clock itself');
+  t.true(settleAtTurnEnd({ settleTurn: () => settled.push('inner') }));
+  endReceiveTurn(inner);
+  t.deepEqual(settled, ['inner'], 'the inner turn settles its own, not the outer ones');
+  t.is(receiveTurnNow(), now + 1, 'the outer turn goes on with its reading');
+  settleAtTurnEnd({
+    settleTurn: () => {
+      settled.push('b');
+      throw new Error('b failed');
+    },
+  });
+  settleAtTurnEnd({ settleTurn: () => settled.push('c') });
+  t.throws(() => endReceiveTurn(outer), { message: 'b failed' }, 'the first error, once every session settled');
+  t.deepEqual(settled, ['inner', 'a', 'b', 'c']);
+  t.is(receiveTurnNow(), undefined, 'no turn after the outermost ended');
+});
