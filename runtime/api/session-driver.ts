@@ -303,7 +303,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     this.pump();
   }
 
-  /** `from`'s path name, kept with it: the transport hands the same object while datagrams come from the same sender. */
+  /** `from`'s path name, kept with it: the transport hands the same object while datagrams come from one sender. */
   private cameFrom(from: RemoteAddress): string {
     this.lastFrom = from;
     return (this.lastFromPath = pathOf(from));
