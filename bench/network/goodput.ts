@@ -261,6 +261,16 @@ export async function goodput(
         console.log(
           `    ${'AEAD ceiling (one core, sealing)'.padEnd(40)} ${mbit(ceiling.bytesPerMs).trim()} (${ceiling.how}); default${vs(batch)}, 'own'${vs(native)} of it`,
         );
+        // The AEAD's own time per record beside what each side of the default spends per payload (one record each).
+        const aeadUs = (o.payload / ceiling.bytesPerMs) * 1000;
+        const side = (ts: Trial[] | undefined, figure: 'senderCpu' | 'receiverCpu'): string => {
+          if (!ts) return ' not measured';
+          const cpu = median(ts.map((t) => t[figure]));
+          return ` ${cpu.toFixed(2)} µs = ${(cpu / aeadUs).toFixed(2)}×`;
+        };
+        console.log(
+          `    ${'AEAD time per record (the same sealing)'.padEnd(40)} ${aeadUs.toFixed(3)} µs; default's CPU per payload: receiver${side(batch, 'receiverCpu')}, sender${side(batch, 'senderCpu')} of it (target ≤ 2×)`,
+        );
       }
     }
   } finally {

@@ -1,4 +1,5 @@
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { aeadCeiling } from './aead-ceiling.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { openSession, type Version } from './dtls12.js';
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
     }
     client.close();
     await client.closed;
+    const ceiling = aeadCeiling('tls_aes_128_gcm_sha256', o.payload);
+    if (ceiling !== undefined)
+      console.log(
+        `  AEAD time per record: ${((o.payload / ceiling.bytesPerMs) * 1000).toFixed(3)} µs (${ceiling.how})`,
+      );
   } finally {
     await peer.stop();
   }

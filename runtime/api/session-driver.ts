@@ -4,6 +4,7 @@ import type { Connection } from '../shared/connection-api.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../node/peer-paths.js';
 import { Transport } from '../node/transport.js';
+import { advanceReceiveTurn, receiveTurnNow, settleAtTurnEnd, type TurnSettler } from '../node/receive-turn.js';
 import type { DatagramIo } from '../node/datagram-io.js';
 import { SessionPlace } from '../node/session-place.js';
 import { describeFailure, type SessionEnding } from './session-failure.js';
@@ -59,7 +60,7 @@ export interface SessionOwner<S> {
  * The session is told of events, of the end and of a client's socket failing through three of its own methods, handed
  * over once with the session ({@link serve}) and called with it as `this`: no closure per session.
  */
-export class SessionDriver<S = unknown> {
+export class SessionDriver<S = unknown> implements TurnSettler {
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
   /** Where the session sits in its transport's demux (a client's: at its server's address) and a listener's admission. */
@@ -97,8 +98,13 @@ export class SessionDriver<S = unknown> {
   private onSent: ((error?: Error | null) => void) | undefined;
   /** A pump queued for the end of the turn ({@link queuePump}: a turn's records leave in one system call). */
   private pumpQueued = false;
+  /** A receive turn delivered to the session: its sends, timer and events other than data wait for the turn's end. */
+  private turnPending = false;
   /** What waits to hear of the datagrams the next pump sends: the callbacks of sends sealed in this turn ({@link whenWritten}). */
   private turnWaiters: SentWaiter[] | undefined;
+  /** The sender of the last datagram routed by CID, and its path name ({@link cameFrom}). */
+  private lastFrom: RemoteAddress | undefined;
+  private lastFromPath = '';
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   pathDatagramLimit = Infinity;
 
@@ -175,6 +181,7 @@ export class SessionDriver<S = unknown> {
     return (
       this.timer !== undefined ||
       this.pumpQueued ||
+      this.turnPending ||
       this.dispatching ||
       this.pendingSends > 0 ||
       this.turnWaiters !== undefined ||
@@ -237,17 +244,29 @@ export class SessionDriver<S = unknown> {
     this.onFail.call(this.session, error, portUnreachable);
   }
 
-  /** Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. */
+  /**
+   * Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. Inside a receive
+   * turn (runtime/node/receive-turn.ts) the clock is the turn's and the pump waits for the turn's end, its messages
+   * handed out at once ({@link handOut}); outside one, the clock is read and the pump runs now.
+   */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
     if (this.ending !== undefined || this.io === undefined) return false;
-    const now = performance.now();
+    const turnNow = receiveTurnNow();
+    let now = turnNow ?? performance.now();
     const rest = this.rest;
     if (rest.frozen !== undefined && !this.thawsFor(rest.frozen, datagram)) return false;
-    const fromPath = from === undefined ? undefined : pathOf(from);
+    const fromPath = from === undefined ? undefined : from === this.lastFrom ? this.lastFromPath : this.cameFrom(from);
     const p = fromPath ?? path;
     let connection: Connection;
     try {
       connection = rest.live ?? this.current; // the getter only for a hibernated session: no call per datagram
+      // Whether a record of this datagram authenticated is read below as `lastAuthenticatedReceive === now`: where it
+      // matters (a datagram routed by CID, a parked session) and an earlier one of the turn authenticated at the turn's
+      // reading, this datagram reads the clock itself, and the turn goes on from there.
+      if (turnNow !== undefined && (from !== undefined || rest.parked) && connection.lastAuthenticatedReceive === now) {
+        now = performance.now();
+        advanceReceiveTurn(now);
+      }
       connection.receive(datagram, now, p); // guarded inline, not through guard(): no closure per datagram
     } catch (e) {
       this.crash(e);
@@ -271,8 +290,23 @@ export class SessionDriver<S = unknown> {
       rest.woke();
       this.owner?.sessionWoke(this);
     }
-    this.pump();
+    if (this.turnPending || (turnNow !== undefined && settleAtTurnEnd(this))) {
+      this.turnPending = true;
+      this.handOut();
+    } else this.pump();
     return authenticated;
+  }
+
+  /** The receive turn that delivered to the session ended: what its datagrams left to send goes, the timer is set. */
+  settleTurn(): void {
+    this.turnPending = false;
+    this.pump();
+  }
+
+  /** `from`'s path name, kept with it: the transport hands the same object while datagrams come from one sender. */
+  private cameFrom(from: RemoteAddress): string {
+    this.lastFrom = from;
+    return (this.lastFromPath = pathOf(from));
   }
 
   /**
@@ -302,7 +336,7 @@ export class SessionDriver<S = unknown> {
   }
 
   flushedOut(): Promise<void> {
-    if (this.pumpQueued) this.pump();
+    if (this.pumpQueued || this.turnPending) this.pump();
     if (this.pendingSends === 0) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
@@ -404,7 +438,22 @@ export class SessionDriver<S = unknown> {
    */
   pump(): void {
     this.pumpQueued = false;
-    if (this.ending) return;
+    if (this.ending || !this.transmit()) return;
+    if (this.dispatching) return; // the outer pump hands the events out, in order
+    this.handOutEvents(false);
+  }
+
+  /**
+   * Inside a receive turn, after each datagram: its messages go to the session at once, one by one as they came (a
+   * 'batch' message is never queued behind another of its ArrayBuffer: wire/message-arena.ts); at the first event that
+   * is not data, the pump's sends and timer first, as {@link pump} would, then that event and the rest.
+   */
+  private handOut(): void {
+    if (!this.dispatching) this.handOutEvents(true);
+  }
+
+  /** The pump's first half: what the connection has to send, sent; the timer armed. False when the connection threw. */
+  private transmit(): boolean {
     let at: number | undefined;
     try {
       const connection = this.rest.live ?? this.current;
@@ -428,15 +477,21 @@ export class SessionDriver<S = unknown> {
       at = connection.pollTimeout();
     } catch (e) {
       this.crash(e);
-      return;
+      return false;
     }
     if (at !== this.timerAt) this.arm(at);
-    if (this.dispatching) return; // the outer pump hands the events out, in order
+    return true;
+  }
+
+  /**
+   * The pump's second half: the connection's events handed out, until the queue is empty, also once a handler ended the
+   * session (what the connection said before it ended is told). `dataFirst`: the sends and timer wait until an event
+   * other than data comes ({@link handOut}). (`live`: never hibernated while dispatching, hibernate waits for it.)
+   * Polling is guarded, each handler is not.
+   */
+  private handOutEvents(dataFirst: boolean): void {
     this.dispatching = true;
     try {
-      // Until the queue is empty, also once a handler ended the session: what the connection said before it ended is
-      // told. (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each handler is
-      // not.
       for (;;) {
         let e: ConnectionEvent | undefined;
         try {
@@ -445,9 +500,15 @@ export class SessionDriver<S = unknown> {
           this.crash(thrown);
         }
         if (e === undefined) break;
-        if (e.type === 'data')
+        if (e.type === 'data') {
           this.onEvent.call(this.session, e); // data goes to the session, not through the listener
-        else this.dispatch(e);
+          continue;
+        }
+        if (dataFirst) {
+          dataFirst = false;
+          if (this.ending === undefined && !this.transmit()) break;
+        }
+        this.dispatch(e);
       }
     } finally {
       this.dispatching = false;

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
+import { beginReceiveTurn, endReceiveTurn } from './receive-turn.js';
 import { giveBack } from '../wire/slab.js';
 
 const EMSGSIZE = constants.errno.EMSGSIZE;
@@ -296,6 +297,8 @@ export class DatagramIo {
         delivering.count = n;
         delivering.buffer = lend ? slab : undefined;
         const outer = beginReceiveBatch(delivering);
+        // The read is one receive turn (receive-turn.ts): its sessions settle before the batch's arenas are let go.
+        const outerTurn = beginReceiveTurn();
         try {
           for (let i = 0; i < n; i++) {
             const at = i * RECEIVE_STRIDE;
@@ -330,7 +333,11 @@ export class DatagramIo {
             }
           }
         } finally {
-          endReceiveBatch(outer);
+          try {
+            endReceiveTurn(outerTurn);
+          } finally {
+            endReceiveBatch(outer);
+          }
         }
         if (n < RECEIVE_BATCH) break;
       }

@@ -92,6 +92,8 @@ export class Transport<P extends Receiver = Receiver> {
   private admitter: Admitter<P> | undefined;
   /** A client's: the name of the path its datagrams come over (its socket's local address and port), told with each. */
   private named: { readonly path: string | undefined } | undefined;
+  /** The sender of the last datagram routed by CID ({@link sender}). */
+  private lastSender: RemoteAddress = { address: '', port: -1 };
   /** Datagrams whose CID was no session's (or cut short). */
   unknownConnectionId = 0;
   /** Whether a CID is already one of this transport's sessions' (a connection never issues a duplicate). */
@@ -152,7 +154,7 @@ export class Transport<P extends Receiver = Receiver> {
     const cidLength = this.cidLength;
     if (at !== 0) {
       const session = d.length < at + cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + cidLength)));
-      if (session !== undefined) return session.deliver(d, { address, port }) ? session : undefined;
+      if (session !== undefined) return session.deliver(d, this.sender(address, port)) ? session : undefined;
       this.unknownConnectionId++;
       return undefined;
     }
@@ -175,6 +177,12 @@ export class Transport<P extends Receiver = Receiver> {
     else admitter?.unplaced(d, address, port, key, slot, hello);
     return undefined;
   };
+
+  /** The sender of a datagram routed by CID: the last one's object again while it is the same (none per datagram). */
+  private sender(address: string, port: number): RemoteAddress {
+    const last = this.lastSender;
+    return last.port === port && last.address === address ? last : (this.lastSender = { address, port });
+  }
 
   /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
   private cidAt(d: Uint8Array): number {
