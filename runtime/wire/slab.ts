@@ -99,7 +99,25 @@ export function keep(view: Uint8Array): void {
  */
 export function giveBack(view: Uint8Array): void {
   const s = slabOf(view);
-  if (s === undefined) return;
+  if (s !== undefined) release(s, view);
+}
+
+/** {@link giveBack} of `views[from, to)`, each a view's slab looked up only when it differs from the one before. */
+export function giveBackRun(views: readonly Uint8Array[], from: number, to: number): void {
+  let s: Slab | undefined;
+  let buffer: ArrayBufferLike | undefined;
+  for (let i = from; i < to; i++) {
+    const view = views[i]!;
+    if (view.buffer !== buffer) {
+      buffer = view.buffer;
+      s = slabOf(view);
+    }
+    if (s !== undefined) release(s, view);
+  }
+}
+
+/** `view` of slab `s` given back, if it is one handed off whole; the slab carved again once all are back. */
+function release(s: Slab, view: Uint8Array): void {
   const at = view.byteOffset;
   const unit = at >>> 3;
   if ((at & 7) !== 0 || s.views[unit] !== -view.length) return;
