@@ -81,8 +81,18 @@ function slabOf(view: Uint8Array): Slab | undefined {
  */
 export function handOff(view: Uint8Array): void {
   const s = slabOf(view);
+  if (s !== undefined) mark(s, view);
+}
+
+/** `view` of slab `s` marked handed off, if it is one carved whole and kept. */
+function mark(s: Slab, view: Uint8Array): void {
   const at = view.byteOffset;
-  if (s !== undefined && (at & 7) === 0 && s.views[at >>> 3] === view.length) s.views[at >>> 3] = -view.length;
+  if ((at & 7) === 0 && s.views[at >>> 3] === view.length) s.views[at >>> 3] = -view.length;
+}
+
+/** {@link handOff} of `views[from, to)` (a run of staged records). */
+export function handOffRun(views: readonly Uint8Array[], from: number, to: number): void {
+  forEachInSlabs(views, from, to, mark);
 }
 
 /** Takes back the hand-off of `view`: whoever holds it now may keep it (an observer, the application). */
@@ -102,8 +112,18 @@ export function giveBack(view: Uint8Array): void {
   if (s !== undefined) release(s, view);
 }
 
-/** {@link giveBack} of `views[from, to)`, each a view's slab looked up only when it differs from the one before. */
+/** {@link giveBack} of `views[from, to)` (the datagrams of one batched send). */
 export function giveBackRun(views: readonly Uint8Array[], from: number, to: number): void {
+  forEachInSlabs(views, from, to, release);
+}
+
+/** `act` on each of `views[from, to)` that lies in a slab, a view's slab looked up only when its buffer changes. */
+function forEachInSlabs(
+  views: readonly Uint8Array[],
+  from: number,
+  to: number,
+  act: (s: Slab, view: Uint8Array) => void,
+): void {
   let s: Slab | undefined;
   let buffer: ArrayBufferLike | undefined;
   for (let i = from; i < to; i++) {
@@ -112,7 +132,7 @@ export function giveBackRun(views: readonly Uint8Array[], from: number, to: numb
       buffer = view.buffer;
       s = slabOf(view);
     }
-    if (s !== undefined) release(s, view);
+    if (s !== undefined) act(s, view);
   }
 }
 
