@@ -8,6 +8,42 @@
 
 #define MAX_SEND_BATCH 1024
 
+/* What both sends take besides their datagrams: the descriptor, how many, the peer's IPv4 address and port. */
+typedef struct {
+  int32_t fd, count, port;
+  uint32_t ipv4;
+} send_args;
+
+/* fd from argument 0; count, IPv4 address and port from arguments at, at + 1, at + 2. 0 (thrown) when one is wrong. */
+static int send_args_read(call *c, size_t at, send_args *a) {
+  a->fd = call_int(c, 0);
+  a->count = call_int(c, at);
+  a->port = call_int(c, at + 2);
+  if (c->failed) return 0;
+  if (napi_get_value_uint32(c->env, c->argv[at + 1], &a->ipv4) != napi_ok) return call_fail(c, "expected an IPv4 address as a number"), 0;
+  if (a->count > MAX_SEND_BATCH || a->port > 65535) return call_fail(c, "count or port out of range"), 0;
+  return 1;
+}
+
+/*
+ * Sends `batch` as `a` says; the status array (argument status_at, an Int32Array, when given) gets in [0] the errno
+ * that stopped the batch at the datagram after those sent (EMSGSIZE: refused as too large for the path), or 0.
+ */
+static napi_value send_and_report(call *c, const send_args *a, const struct udp_datagram *batch, size_t status_at) {
+  napi_value result = NULL;
+  int stopped = 0;
+  napi_create_int32(c->env, udp_send_batch(a->fd, batch, a->count, a->ipv4, (uint16_t)a->port, &stopped), &result);
+  if (c->argc > status_at) {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_typedarray_info(c->env, c->argv[status_at], &type, &length, &data, NULL, NULL) == napi_ok &&
+        type == napi_int32_array && length > 0)
+      ((int32_t *)data)[0] = stopped;
+  }
+  return result;
+}
+
 /*
  * udpSendBatch(fd, datagrams, count, ipv4, port[, status]) -> how many were sent (the
  * first ones), or -errno: `datagrams` is an array of Uint8Array, `ipv4` the
@@ -17,17 +53,10 @@
  */
 static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
   call c;
+  send_args a;
   struct udp_datagram batch[MAX_SEND_BATCH]; /* on the stack: worker threads may call in at once */
-  napi_value result = NULL;
-  uint32_t ipv4 = 0;
-  if (!call_begin(&c, env, info, "udpSendBatch", 5)) return NULL;
-  int32_t fd = call_int(&c, 0);
-  int32_t count = call_int(&c, 2);
-  int32_t port = call_int(&c, 4);
-  if (c.failed) return NULL;
-  if (napi_get_value_uint32(env, c.argv[3], &ipv4) != napi_ok) return call_fail(&c, "expected an IPv4 address as a number"), NULL;
-  if (count > MAX_SEND_BATCH || port > 65535) return call_fail(&c, "count or port out of range"), NULL;
-  for (int32_t i = 0; i < count; i++) {
+  if (!call_begin(&c, env, info, "udpSendBatch", 5) || !send_args_read(&c, 2, &a)) return NULL;
+  for (int32_t i = 0; i < a.count; i++) {
     napi_value element;
     napi_typedarray_type type;
     size_t length = 0;
@@ -38,16 +67,51 @@ static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
     batch[i].data = data != NULL ? data : (const uint8_t *)"";
     batch[i].length = length;
   }
-  int stopped = 0;
-  napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port, &stopped), &result);
-  if (c.argc > 5) { /* status: stopped[0] = the errno that stopped the batch at the datagram after those sent, or 0 */
-    napi_typedarray_type type;
-    size_t length = 0;
-    void *data = NULL;
-    if (napi_get_typedarray_info(env, c.argv[5], &type, &length, &data, NULL, NULL) == napi_ok && type == napi_int32_array && length > 0)
-      ((int32_t *)data)[0] = stopped;
+  return send_and_report(&c, &a, batch, 5);
+}
+
+/*
+ * udpSendLaid(fd, buffers, layout, count, ipv4, port[, status]) -> as udpSendBatch, for datagrams given as places in a
+ * few buffers rather than a view each: `buffers` an array of Uint8Array (each usually a whole send slab), `layout` an
+ * Int32Array of three per datagram (the index of its buffer, its offset in that buffer, its length). A turn's records
+ * lie in one or two slabs, so a send of n datagrams costs two N-API calls per buffer instead of two per datagram.
+ */
+static napi_value udp_send_laid_js(napi_env env, napi_callback_info info) {
+  call c;
+  send_args a;
+  struct udp_datagram batch[MAX_SEND_BATCH]; /* on the stack: worker threads may call in at once */
+  const uint8_t *bases[MAX_SEND_BATCH];
+  size_t sizes[MAX_SEND_BATCH];
+  uint32_t buffer_count = 0;
+  napi_typedarray_type type;
+  size_t layout_length = 0;
+  void *layout_data = NULL;
+  if (!call_begin(&c, env, info, "udpSendLaid", 6) || !send_args_read(&c, 3, &a)) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[2], &type, &layout_length, &layout_data, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || layout_length < (size_t)a.count * 3)
+    return call_fail(&c, "expected an Int32Array of three per datagram for the layout"), NULL;
+  if (napi_get_array_length(env, c.argv[1], &buffer_count) != napi_ok || buffer_count > MAX_SEND_BATCH)
+    return call_fail(&c, "expected an array of at most 1,024 buffers"), NULL;
+  const int32_t *layout = layout_data;
+  uint32_t read = 0; /* buffers read so far: only those the layout names, in the order it first names them */
+  for (int32_t i = 0; i < a.count; i++) {
+    int32_t b = layout[3 * i], offset = layout[3 * i + 1], length = layout[3 * i + 2];
+    if (b < 0 || (uint32_t)b >= buffer_count) return call_fail(&c, "a datagram's buffer index is out of range"), NULL;
+    while (read <= (uint32_t)b) {
+      napi_value element;
+      size_t size = 0;
+      void *data = NULL;
+      if (napi_get_element(env, c.argv[1], read, &element) != napi_ok ||
+          napi_get_typedarray_info(env, element, &type, &size, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
+        return call_fail(&c, "every buffer must be a Uint8Array"), NULL;
+      bases[read] = data != NULL ? data : (const uint8_t *)"";
+      sizes[read++] = size;
+    }
+    if (!span_within(sizes[b], offset, length)) return call_fail(&c, "a datagram lies outside its buffer"), NULL;
+    batch[i].data = bases[b] + offset;
+    batch[i].length = (size_t)length;
   }
-  return result;
+  return send_and_report(&c, &a, batch, 6);
 }
 
 /*
@@ -142,7 +206,7 @@ static napi_value reuseport_dup_js(napi_env env, napi_callback_info info) {
 
 int udp_bindings_register(napi_env env, napi_value exports) {
   static const call_export functions[] = {
-      {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},
+      {"udpSendBatch", udp_send_batch_js}, {"udpSendLaid", udp_send_laid_js}, {"udpRecvBatch", udp_recv_batch_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js},
       {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js},
       {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},

@@ -105,6 +105,9 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   /** The sender of the last datagram routed by CID, and its path name ({@link cameFrom}). */
   private lastFrom: RemoteAddress | undefined;
   private lastFromPath = '';
+  /** {@link sendTime}'s reading, and whether it was read since the connection's sends were last polled. */
+  private turnAt = 0;
+  private turnTimed = false;
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   pathDatagramLimit = Infinity;
 
@@ -370,6 +373,18 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     this.queuePump();
   }
 
+  /**
+   * The time a send of this turn is given (what times a KeyUpdate the send starts): the clock read once, at the first
+   * send after a pump, not once per send of a burst.
+   */
+  sendTime(): number {
+    if (!this.turnTimed) {
+      this.turnAt = performance.now();
+      this.turnTimed = true;
+    }
+    return this.turnAt;
+  }
+
   /** Pumps at the end of the turn: every record sealed in it leaves in one system call (one closure per turn that sends). */
   queuePump(): void {
     if (this.pumpQueued) return;
@@ -454,16 +469,16 @@ export class SessionDriver<S = unknown> implements TurnSettler {
 
   /** The pump's first half: what the connection has to send, sent; the timer armed. False when the connection threw. */
   private transmit(): boolean {
+    this.turnTimed = false;
     let at: number | undefined;
     try {
       const connection = this.rest.live ?? this.current;
       const out: Uint8Array[] = [];
-      for (let d = connection.pollTransmit(); d !== undefined; d = connection.pollTransmit()) out.push(d);
+      const count = connection.pollTransmitAll(out);
       // The connection may have moved the peer in this call (a check passed): what it held goes to the validated address.
       const bound = connection.path;
       const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
-      const count = out.length;
       const waiters = this.turnWaiters;
       if (waiters !== undefined) this.turnWaiters = undefined;
       if (count > 0) {

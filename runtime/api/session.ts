@@ -26,7 +26,6 @@ import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
 import { sessionFailure } from './session-failure.js';
 import { handedOver, MessageInbox } from './message-inbox.js';
-import { performance } from 'node:perf_hooks';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
 import { SessionCounters, sessionStats, type DtlsSessionStats } from './session-stats.js';
@@ -331,7 +330,7 @@ export class DtlsSession<L extends object = object> {
     }
     // Sealed now; the record leaves at the end of the turn, with every other record sent in it (SessionDriver.pump).
     try {
-      (this.rest.live ?? driver.current).send(bytes, performance.now());
+      (this.rest.live ?? driver.current).send(bytes, driver.sendTime());
     } catch (e) {
       if (e instanceof ConnectionStateError) throw new SessionStateError(`send: ${e.message}`);
       throw e;

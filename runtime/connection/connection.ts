@@ -186,6 +186,32 @@ export class DtlsConnection implements Connection {
   }
 
   /**
+   * Every datagram {@link pollTransmit} would give now, appended to `out` in order, in one call (a turn's burst): the
+   * transmit gate asked once, as the first poll asks it (it seals all that was staged, and nothing is staged between
+   * polls). While the anti-amplification limit holds datagrams, or an `onDatagram` observer is told of each, it polls
+   * one by one. Returns how many.
+   */
+  pollTransmitAll(out: Uint8Array[]): number {
+    const common = this.common;
+    if (common.amplification.limiting || common.onDatagram !== undefined) {
+      let n = 0;
+      for (let d = this.pollTransmit(); d !== undefined; d = this.pollTransmit()) {
+        out.push(d);
+        n++;
+      }
+      return n;
+    }
+    const gate = common.transmitGate;
+    if (gate !== undefined && !gate.transmitReady()) return 0;
+    const outgoing = common.outgoing;
+    const n = outgoing.length;
+    for (let i = 0; i < n; i++) out.push(outgoing[i]!);
+    outgoing.length = 0;
+    common.counters.datagramsSent += n;
+    return n;
+  }
+
+  /**
    * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with its
    * path; send it there, not to the current peer address. DTLS 1.2 has none.
    */

@@ -4,12 +4,13 @@ import { getSystemErrorName } from 'node:util';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 import { beginReceiveTurn, endReceiveTurn } from './receive-turn.js';
-import { giveBack } from '../wire/slab.js';
+import { giveBackRun } from '../wire/slab.js';
+import { laidBuffers, layOutSend } from './send-layout.js';
 
 const EMSGSIZE = constants.errno.EMSGSIZE;
-/** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
+/** udpSendLaid's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
 const SEND_STATUS = new Int32Array(1);
-/** The most datagrams one udpSendBatch call takes (MAX_SEND_BATCH, native/src/bind-udp.c); a longer send takes several calls. */
+/** The most datagrams one udpSendLaid call takes (MAX_SEND_BATCH, native/src/bind-udp.c); a longer send takes several calls. */
 export const SEND_BATCH_MAX = 1024;
 
 /**
@@ -121,17 +122,11 @@ export class DatagramIo {
       while (ipv4 >= 0 && done < count) {
         const n = Math.min(count - done, SEND_BATCH_MAX);
         SEND_STATUS[0] = 0;
-        const r = this.binding!.udpSendBatch(
-          fd,
-          done === 0 ? datagrams : datagrams.slice(done, done + n),
-          n,
-          ipv4,
-          connected ? 0 : port,
-          SEND_STATUS,
-        );
+        const layout = layOutSend(datagrams, done, n);
+        const r = this.binding!.udpSendLaid(fd, laidBuffers, layout, n, ipv4, connected ? 0 : port, SEND_STATUS);
         if (r > 0) {
           // The kernel copied them in the call: a datagram handed off to this send goes back to its slab (wire/slab.ts).
-          for (let i = done; i < done + r; i++) giveBack(datagrams[i]!);
+          giveBackRun(datagrams, done, done + r);
           done += r;
           this.counts.batchedSends++;
           this.counts.batchedDatagramsSent += r;

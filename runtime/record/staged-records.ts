@@ -1,4 +1,4 @@
-import { allocate, giveBack, handOff } from '../wire/slab.js';
+import { allocate, giveBack, handOff, handOffRun } from '../wire/slab.js';
 import type { StagedProtection } from './write-form.js';
 
 export type { StagedProtection } from './write-form.js';
@@ -109,13 +109,11 @@ export class StagedRecords {
           );
         start = i;
       }
-      if (this.joins === 0)
-        for (let i = 0; i < n; i++) {
-          const r = records[i]!;
-          handOff(r);
-          this.sinks[i]!.push(r);
-        }
-      else this.queueDatagrams();
+      if (this.joins === 0) {
+        handOffRun(records, 0, n);
+        const sinks = this.sinks;
+        for (let i = 0; i < n; i++) sinks[i]!.push(records[i]!);
+      } else this.queueDatagrams();
     } catch (e) {
       for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
       throw e;

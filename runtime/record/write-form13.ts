@@ -58,7 +58,8 @@ class WriteForm13 implements WriteForm<EpochCipher> {
     writeHeader13(record, h, cid);
     record.set(content, headerLength);
     record[headerLength + content.length] = type;
-    record.fill(0, headerLength + content.length + 1, headerLength + innerLength);
+    const padFrom = headerLength + content.length + 1;
+    if (padFrom < headerLength + innerLength) record.fill(0, padFrom, headerLength + innerLength); // padding, if any
     const out = this.laid;
     out.headerLength = headerLength;
     out.plaintextLength = innerLength;

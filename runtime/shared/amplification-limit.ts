@@ -27,6 +27,11 @@ export class AmplificationLimit {
     this.limited = false;
   }
 
+  /** Whether anything is held for the budget: until then every datagram may go ({@link admit} is always true). */
+  get limiting(): boolean {
+    return this.limited;
+  }
+
   /** A datagram of `bytes` came from the peer. */
   took(bytes: number): void {
     if (this.limited) this.received += bytes;

@@ -127,6 +127,8 @@ export interface Connection {
   connect(now: number): void;
   receive(datagram: Uint8Array, now: number, path?: string): void;
   pollTransmit(): Uint8Array | undefined;
+  /** Every datagram `pollTransmit` would give now, appended to `out` in order; how many. */
+  pollTransmitAll(out: Uint8Array[]): number;
   pollPathTransmit(): PathDatagram | undefined;
   pollTimeout(): number | undefined;
   handleTimeout(now: number): void;
@@ -206,6 +208,7 @@ export interface VersionState extends Omit<
   | 'deadlineOptions'
   | 'pollEvent'
   | 'pollTransmit'
+  | 'pollTransmitAll'
   | 'pollPathTransmit'
   | 'pollTimeout'
   | 'handleTimeout'

@@ -81,8 +81,18 @@ function slabOf(view: Uint8Array): Slab | undefined {
  */
 export function handOff(view: Uint8Array): void {
   const s = slabOf(view);
+  if (s !== undefined) mark(s, view);
+}
+
+/** `view` of slab `s` marked handed off, if it is one carved whole and kept. */
+function mark(s: Slab, view: Uint8Array): void {
   const at = view.byteOffset;
-  if (s !== undefined && (at & 7) === 0 && s.views[at >>> 3] === view.length) s.views[at >>> 3] = -view.length;
+  if ((at & 7) === 0 && s.views[at >>> 3] === view.length) s.views[at >>> 3] = -view.length;
+}
+
+/** {@link handOff} of `views[from, to)` (a run of staged records). */
+export function handOffRun(views: readonly Uint8Array[], from: number, to: number): void {
+  forEachInSlabs(views, from, to, false);
 }
 
 /** Takes back the hand-off of `view`: whoever holds it now may keep it (an observer, the application). */
@@ -99,7 +109,35 @@ export function keep(view: Uint8Array): void {
  */
 export function giveBack(view: Uint8Array): void {
   const s = slabOf(view);
-  if (s === undefined) return;
+  if (s !== undefined) release(s, view);
+}
+
+/** {@link giveBack} of `views[from, to)` (the datagrams of one batched send). */
+export function giveBackRun(views: readonly Uint8Array[], from: number, to: number): void {
+  forEachInSlabs(views, from, to, true);
+}
+
+/**
+ * Each of `views[from, to)` that lies in a slab marked handed off ({@link mark}) or given back ({@link release}), a
+ * view's slab looked up only when its buffer changes. (A flag, not a function: both calls stay direct and inlined.)
+ */
+function forEachInSlabs(views: readonly Uint8Array[], from: number, to: number, givingBack: boolean): void {
+  let s: Slab | undefined;
+  let buffer: ArrayBufferLike | undefined;
+  for (let i = from; i < to; i++) {
+    const view = views[i]!;
+    if (view.buffer !== buffer) {
+      buffer = view.buffer;
+      s = slabOf(view);
+    }
+    if (s === undefined) continue;
+    if (givingBack) release(s, view);
+    else mark(s, view);
+  }
+}
+
+/** `view` of slab `s` given back, if it is one handed off whole; the slab carved again once all are back. */
+function release(s: Slab, view: Uint8Array): void {
   const at = view.byteOffset;
   const unit = at >>> 3;
   if ((at & 7) !== 0 || s.views[unit] !== -view.length) return;

@@ -341,6 +341,28 @@ function nativeTests(native: CryptoProvider): void {
       b.udpSendBatch(1_000_000, [new Uint8Array(1)], 1, 0x7f000001, 4433) < 0,
       'a bad descriptor is -errno, not a throw',
     );
+    const laid = new Uint8Array(64);
+    const layout = (...l: number[]): Int32Array => Int32Array.from(l);
+    t.throws(() => b.udpSendLaid(3, [laid], layout(1, 0, 8), 1, 0x7f000001, 4433), { ...code, message: /index/ });
+    t.throws(() => b.udpSendLaid(3, [laid], layout(-1, 0, 8), 1, 0x7f000001, 4433), { ...code, message: /index/ });
+    t.throws(() => b.udpSendLaid(3, [laid], layout(0, 60, 8), 1, 0x7f000001, 4433), { ...code, message: /outside/ });
+    t.throws(() => b.udpSendLaid(3, [laid], layout(0, -8, 8), 1, 0x7f000001, 4433), { ...code, message: /outside/ });
+    t.throws(() => b.udpSendLaid(3, [laid], layout(0, 0, 8), 2, 0x7f000001, 4433), { ...code, message: /three per/ });
+    t.throws(() => b.udpSendLaid(3, [laid], new Float64Array(3) as unknown as Int32Array, 1, 0x7f000001, 4433), {
+      ...code,
+      message: /Int32Array/,
+    });
+    t.throws(
+      () => b.udpSendLaid(3, [new Uint16Array(8) as unknown as Uint8Array], layout(0, 0, 8), 1, 0x7f000001, 4433),
+      {
+        ...code,
+        message: /Uint8Array/,
+      },
+    );
+    t.true(
+      b.udpSendLaid(1_000_000, [laid], layout(0, 56, 8), 1, 0x7f000001, 4433) < 0,
+      'a bad descriptor is -errno, not a throw',
+    );
     const slab = new Uint8Array(2 * 65_536);
     t.throws(() => b.udpRecvBatch(3, slab, 1500, new Uint32Array(6)), { ...code, message: /stride/ });
     t.throws(() => b.udpRecvBatch(3, slab, 65_536, new Float64Array(6) as unknown as Uint32Array), {

@@ -8,7 +8,7 @@ import { pemIdentity } from '../api/fixtures.js';
  * message is its own record and datagram, and arrives once and in order;
  * every send callback says it was written. With the addon, the DTLS 1.3
  * burst is sealed in one addon call per slab the records lie in (a run
- * of one record by recordSeal) and handed to the kernel in one udpSendBatch call
+ * of one record by recordSeal) and handed to the kernel in one udpSendLaid call
  * (sendmmsg, or one UDP GSO send for equal-sized datagrams); DTLS 1.2's the
  * same way, by record12SealBatch and record12Seal.
  */
@@ -71,7 +71,7 @@ const batching =
   process.platform === 'linux' &&
   !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
-  const sealedAndSent = `${version} with the addon: a burst is sealed in one call per slab, and leaves in one udpSendBatch call`;
+  const sealedAndSent = `${version} with the addon: a burst is sealed in one call per slab, and leaves in one udpSendLaid call`;
   (batching ? test : test.skip)(
     batching
       ? sealedAndSent
@@ -80,7 +80,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
       const { server, client, arrived } = await pair(version);
       const b = nativeBinding!;
       const calls = { seal: 0, batchRecords: 0, batchCalls: 0, sends: [] as number[] };
-      const { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendBatch } = b;
+      const { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendLaid } = b;
       b.recordSeal = (...a) => (calls.seal++, recordSeal.apply(b, a));
       b.recordSealBatch = (...a) => (calls.batchCalls++, (calls.batchRecords += a[3]), recordSealBatch.apply(b, a));
       b.record12Seal = (...a) => (calls.seal++, record12Seal.apply(b, a));
@@ -89,12 +89,12 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
         (calls.batchRecords += a[3]),
         record12SealBatch!.apply(b, a)
       );
-      b.udpSendBatch = (...a) => (calls.sends.push(a[2]), udpSendBatch.apply(b, a));
+      b.udpSendLaid = (...a) => (calls.sends.push(a[3]), udpSendLaid.apply(b, a));
       try {
         for (let i = 0; i < N; i++) client.send(message(i));
         await Promise.resolve(); // the pump the first send queued runs before this continuation
       } finally {
-        Object.assign(b, { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendBatch });
+        Object.assign(b, { recordSeal, recordSealBatch, record12Seal, record12SealBatch, udpSendLaid });
       }
       // One call per 64 KiB slab the burst lies in (it may cross one boundary); a run of one record takes the single call.
       t.is(calls.seal + calls.batchRecords, N, 'every record sealed once');

@@ -209,6 +209,31 @@ test('runs of equal datagrams (one UDP GSO send each where the kernel has it) ar
   tx.close();
 });
 
+test('datagrams at places in a few buffers (slab views, back and forth between slabs, a pooled Buffer) arrive as they were, in order', async (t) => {
+  const rx = await bound();
+  const tx = await bound();
+  // Views carved from the send slabs (a run of 1,200 that crosses into the next slab), with views of other buffers
+  // between them, a slab met again after another buffer, and a datagram longer than its run's segment.
+  const carved = Array.from({ length: 70 }, (_, i) => allocate(i === 40 ? 1400 : 1200));
+  carved.forEach((d, i) => d.set(datagram(i, d.length)));
+  t.true(new Set(carved.map((d) => d.buffer)).size >= 2, 'the run crosses a slab boundary');
+  const pooled = Buffer.from('a datagram in the pool of node:buffer');
+  const out = [...carved.slice(0, 30), pooled, carved[30]!, datagram(99, 9000), ...carved.slice(31)];
+  const expected = out.map((d) => Uint8Array.from(d));
+  const got = collect(rx, out.length);
+  let sent = 0;
+  DatagramIo.of(tx).send(out, out.length, rx.address().port, '127.0.0.1', false, () => sent++);
+  const { data } = await got;
+  t.is(sent, out.length);
+  t.deepEqual(
+    data.map((d) => d.length),
+    expected.map((d) => d.length),
+  );
+  for (let i = 0; i < expected.length; i++) t.deepEqual(data[i], expected[i], `datagram ${i}`);
+  rx.close();
+  tx.close();
+});
+
 test('a delivery that closes the socket ends the drain: nothing more is delivered, nothing is read from the closed descriptor', async (t) => {
   const rx = await bound();
   const tx = await bound();

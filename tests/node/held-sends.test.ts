@@ -10,7 +10,7 @@ import { pemIdentity, sleep } from '../api/fixtures.js';
 /**
  * Issue 56, finding 4: a DTLS 1.3 client holds what it sends until the server confirms its handshake (at most
  * MAX_HELD_MESSAGES, 1,024), then releases it with its own datagrams in one send of the endpoint's. The addon's
- * udpSendBatch takes at most SEND_BATCH_MAX (1,024) datagrams a call: a send of more is split into as many calls as it
+ * udpSendLaid takes at most SEND_BATCH_MAX (1,024) datagrams a call: a send of more is split into as many calls as it
  * takes, so the two caps are independent. Real UDP; a relay holds the server's answer to the client's final flight, so
  * the client holds its sends for as long as the test says, not for as long as the machine is slow.
  */
@@ -22,16 +22,16 @@ const batching =
   process.platform === 'linux' &&
   !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
 
-/** Calls of udpSendBatch while `run` runs: how many datagrams each was given. */
+/** Calls of udpSendLaid while `run` runs: how many datagrams each was given. */
 async function sendCalls(run: () => Promise<void>): Promise<number[]> {
   const b = nativeBinding!;
   const calls: number[] = [];
-  const original = b.udpSendBatch;
-  b.udpSendBatch = (...a) => (calls.push(a[2]), original.apply(b, a));
+  const original = b.udpSendLaid;
+  b.udpSendLaid = (...a) => (calls.push(a[3]), original.apply(b, a));
   try {
     await run();
   } finally {
-    b.udpSendBatch = original;
+    b.udpSendLaid = original;
   }
   return calls;
 }
@@ -149,7 +149,7 @@ for (const sends of [MAX_HELD_MESSAGES - 1, MAX_HELD_MESSAGES, MAX_HELD_MESSAGES
       if (batching)
         t.true(
           calls.every((n) => n <= SEND_BATCH_MAX) && calls.reduce((a, b) => a + b, 0) >= held,
-          `udpSendBatch calls of ${calls.join(', ')}`,
+          `udpSendLaid calls of ${calls.join(', ')}`,
         );
       // The session goes on both ways (what arrives of the burst is up to the loopback's buffers: in order, no repeats).
       // Sent again until answered: the loopback may drop it behind the burst, and UDP does not send it again.
@@ -169,7 +169,7 @@ for (const sends of [MAX_HELD_MESSAGES - 1, MAX_HELD_MESSAGES, MAX_HELD_MESSAGES
         'in order, none twice',
       );
       t.log(
-        `${held} held, ${burst.length} arrived at the server through the relay, udpSendBatch calls: ${calls.join(', ') || 'none (no addon)'}`,
+        `${held} held, ${burst.length} arrived at the server through the relay, udpSendLaid calls: ${calls.join(', ') || 'none (no addon)'}`,
       );
       t.is(client.closeReason, undefined);
     },

@@ -24,9 +24,10 @@ const SABOTAGE: Record<string, (c: Connection) => void> = {
       throw new RangeError('boom in handleTimeout');
     };
   },
-  pollTransmit: (c) => {
-    c.pollTransmit = () => {
-      throw new RangeError('boom in pollTransmit');
+  // What the session's pump takes a turn's datagrams with.
+  pollTransmitAll: (c) => {
+    c.pollTransmitAll = () => {
+      throw new RangeError('boom in pollTransmitAll');
     };
   },
 };

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
-import { allocate, giveBack, handOff, keep } from '../../runtime/wire/slab.js';
+import { allocate, giveBack, giveBackRun, handOff, handOffRun, keep } from '../../runtime/wire/slab.js';
 
 /** Leaves the slab being carved owed nothing (views carved by earlier tests stay kept): the next view starts it. */
 function freshSlab(): void {
@@ -161,4 +161,44 @@ test('a burst over several slabs, given back whole, is carved from the same slab
     second.every((v) => slabs.has(v.buffer)),
     'no new slab',
   );
+});
+
+test('runs handed off and given back over two slabs, mixed with kept views and other buffers, as one by one', (t) => {
+  freshSlab();
+  // A run of 1,200-byte records that crosses into a second slab, with a view of another buffer and a kept part among them.
+  const run = Array.from({ length: 60 }, () => allocate(1200));
+  const first = run[0]!.buffer;
+  const inFirst = run.filter((v) => v.buffer === first);
+  const inSecond = run.filter((v) => v.buffer !== first);
+  t.true(inSecond.length > 0 && inSecond.every((v) => v.buffer === inSecond[0]!.buffer), 'two slabs');
+  const mixed = [...inFirst, new Uint8Array(1200), inSecond[0]!.subarray(0, 8), ...inSecond];
+  handOffRun(mixed, 0, mixed.length);
+  giveBackRun(mixed, 0, inFirst.length + 1); // the first slab's records, and the stranger
+  // The rest of the second slab, then the first one, back whole, carved again; nothing over the records still owed.
+  const between = Array.from({ length: 60 }, () => allocate(1200));
+  t.true(
+    between.every((v) => inSecond.every((owed) => !overlap(v, owed))),
+    'nothing carved over the records still owed',
+  );
+  t.true(
+    between.some((v) => v.buffer === first),
+    'the first slab is carved again',
+  );
+  handOffRun(between, 0, between.length);
+  giveBackRun(between, 0, between.length);
+  giveBackRun(mixed, inFirst.length + 1, mixed.length); // the part is ignored, the rest go back
+  giveBackRun(mixed, inFirst.length + 1, mixed.length); // twice: ignored
+  const slabs = new Set([first, inSecond[0]!.buffer]);
+  const again = Array.from({ length: 60 }, () => allocate(1200));
+  t.true(
+    again.every((v) => slabs.has(v.buffer)),
+    'both slabs back whole: no new slab',
+  );
+});
+
+test('a run given back before it was handed off holds its slab', (t) => {
+  freshSlab();
+  const run = Array.from({ length: 4 }, () => allocate(64));
+  giveBackRun(run, 0, run.length); // never handed off: kept
+  t.not(allocate(8).byteOffset, 0, 'the kept run holds the slab');
 });

@@ -175,6 +175,19 @@ export interface NativeBinding {
     port: number,
     status?: Int32Array,
   ): number;
+  /**
+   * udpSendBatch for datagrams given as places in `buffers`: `layout` holds three per datagram (buffer index, offset,
+   * length), so the addon reads each buffer once rather than each datagram's view.
+   */
+  udpSendLaid(
+    fd: number,
+    buffers: readonly Uint8Array[],
+    layout: Int32Array,
+    count: number,
+    ipv4: number,
+    port: number,
+    status?: Int32Array,
+  ): number;
   /** recvmmsg(2) without blocking into `slab` at `stride`, `meta` = length, IPv4, port each: how many, or -errno. */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   /** Our own socket reading (native/src/udp-receive.c): GRO, recvmmsg with segment sizes, a readable watcher. */
