@@ -6,7 +6,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { grouped, ROOT } from './sweep-csv.js';
+import { csvRows, grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
 const HEADING = '**(a) at 29 bursts is not resolved.**';
@@ -130,4 +130,121 @@ test("section 10: (a)'s search with the TX ring rule is its saved output: the gr
   const bursts = /^burst: .*; (\d+) of (\d+) in (\d+) episodes .*per-episode bound ([\d.e+-]+) at/m.exec(longest)!;
   t.true(text.includes(`dropped ${bursts[1]!} of ${grouped(Number(bursts[2]))} records in one episode`));
   t.true(text.includes(`bound ${bursts[4]!} at 173 records an`));
+});
+
+test("section 10: (a)'s search with the connection lookup is its saved output: the growth, the answer, its rows", (t) => {
+  const heading = '**(a) with the connection lookup: met, a third larger.**';
+  const text = DOC.slice(DOC.indexOf(heading)).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-lookup.txt'), 'utf8');
+  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  t.regex(run, /^Start \(.*public-key lanes at 4 .*the TX ring at 32 through a DRAM refresh/m);
+  t.regex(run, /after the connection lookup: the connection ID's 64-byte hash bucket read first/, 'on the lookup');
+  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
+  const values = lines
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const sentence = text.slice(text.indexOf('each step proven,'), text.indexOf('That configuration'));
+  t.deepEqual(
+    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
+    values,
+  );
+  const met = lines.find((l) => l.includes('meets every SLO'))!;
+  t.true(text.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
+  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
+  // The trims kept: the key slots and the RX ring, each to one.
+  const keptTrims = lines.filter((l) => l.endsWith('kept')).map((l) => /trim (\w+ → \d+)/.exec(l)![1]!);
+  t.deepEqual(keptTrims, ['keySlots → 1', 'rxRingDepth → 1']);
+  t.true(text.includes('The trims took its key slots to one and its RX ring to one entry'));
+  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run);
+  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
+  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
+  const whole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(run)!;
+  t.true(
+    text.includes(`${whole[1]!} kGE, ${whole[2]!} mm² and ${Number(whole[3]).toFixed(2)} W whole`),
+    'the whole device',
+  );
+  const slots = /^ {2}pipeline slots +(\d+) × +[\d.]+ = +([\d,]+) kGE/m.exec(run)!;
+  const share = Math.round((100 * Number(slots[2]!.replaceAll(',', ''))) / Number(answer![1]!.replaceAll(',', '')));
+  t.true(text.includes(`in ${grouped(Number(slots[1]))} pipeline slots (${slots[2]!} kGE, ${share}% of its knobs)`));
+  // The answer before the lookup, as its search printed it, and the whole devices compared from the two CSVs.
+  const before = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-tx-rule.txt'), 'utf8');
+  const beforeKept = before
+    .split('\n')
+    .filter((l) => l.startsWith('  [') && l.includes('still meets') && l.endsWith('kept'))
+    .at(-1)!;
+  const beforeWhole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(before)!;
+  t.true(
+    text.includes(
+      `(${knobs(beforeKept)}, ${/^Answer: met at ([\d,]+) kGE/m.exec(before)![1]!} kGE of knobs, ${beforeWhole[1]!} kGE and ${Number(beforeWhole[3]).toFixed(2)} W whole)`,
+    ),
+  );
+  const device = (file: string): { kge: number; watts: number; memory: number } => {
+    const rows = csvRows(join(ROOT, `docs/hwmodel/${file}`)).filter((r) => r['section'] === 'device');
+    return {
+      kge: rows.reduce((s, r) => s + Number(r['bound_or_area']), 0),
+      watts: rows.reduce((s, r) => s + Number(r['mean']), 0),
+      memory: Number(rows.find((r) => r['name'] === 'memory controller')!['mean']),
+    };
+  };
+  const now = device('size-evidence-100g-lookup.csv');
+  const then = device('size-evidence-100g-tx-rule.csv');
+  t.true(text.includes(`Its whole device is ${Math.round((100 * now.kge) / then.kge - 100)}% larger`));
+  t.true(text.includes(`its power ${(now.watts - then.watts).toFixed(2)} W more`));
+  t.true(text.includes(`DRAM traffic ${now.memory.toFixed(2)} W of it`));
+  // The SLO rows: the evidence rows of its CSV, and the latency row's order statistic as the search printed it.
+  const csv = readFileSync(join(ROOT, 'docs/hwmodel/size-evidence-100g-lookup.csv'), 'utf8');
+  const evidence = (name: string): string =>
+    csv.split('\n').find((l) => l.startsWith(`evidence_slo_sizing_load,${name},`))!;
+  const steady = /^[^,]+,[^,]+,(\d+),(\d+),/.exec(evidence('dropProbability'))!;
+  t.true(text.includes(`no episode in ${grouped(Number(steady[1]))} records`));
+  t.true(text.includes(`(at the bursts' largest episode, 312 records, not resolved on the search's runs: 934,668,468`));
+  t.true(evidence('dropProbability').includes('934,668,468 records needed'), 'the records the row names');
+  const burstRow = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g-lookup.csv')).find(
+    (r) => r['section'] === 'slo_sizing_load' && r['name'] === 'burstDropProbability',
+  )!;
+  const burstBound = Number(burstRow['bound_or_area']).toExponential(2);
+  const burst = /on (\d+) episodes in ([\d,]+) records × (\d+) records an episode .*; (\d+) dropped/.exec(
+    evidence('burstDropProbability'),
+  )!;
+  t.true(
+    text.includes(
+      `one episode of ${burst[4]!} records in ${burst[2]!} burst records, bound ${burstBound} at ${burst[3]!} records an episode`,
+    ),
+  );
+  t.is(burst[1], '1');
+  const p99 =
+    /^ {2}record latency p99 to the wire \(µs\) +≤ 10 +[\d.]+ ± [\d.]+ +bound ([\d.]+) +met\n +[\d,]+ records .*; (order statistic [\d,]+ of [\d,]+ pooled records, 95% one-sided, distribution-free)/m.exec(
+      run,
+    )!;
+  t.true(text.includes(`bound ${p99[1]!} µs against 10 µs, \`${p99[2]!}\``));
+  t.true(evidence('p99Us').includes(p99[2]!), 'the CSV names the same order statistic');
+  // The reruns kept as printed.
+  const reruns = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
+  const block = (args: string): string =>
+    reruns.split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m).find((b) => b.startsWith(args)) ?? '';
+  const rerun = DOC.slice(DOC.indexOf('**(a) with the connection lookup, rerun.**'))
+    .split('\n\n')[0]!
+    .replace(/\s+/g, ' ');
+  const ten = block('size-100g-lookup-answer-knobs.json 3 10000 101');
+  const s10 = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
+  const b10 =
+    /^burst: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: (not resolved)/m.exec(
+      ten,
+    )!;
+  t.true(
+    rerun.includes(
+      `drops 0 of ${grouped(Number(s10[1]))} records in the steady windows and 0 of ${grouped(Number(b10[1]))} in the bursts`,
+    ),
+  );
+  t.true(
+    rerun.includes(`steady bound ${s10[2]!}, not resolved`) &&
+      rerun.includes(`burst bound ${b10[2]!} at ${b10[3]!} records`),
+  );
+  const busy = /memChannels ([\d.]+%)/.exec(ten)!;
+  t.true(rerun.includes(`its memory channels ${busy[1]!} busy`) && /steady none; burst none/.test(ten));
+  const acc = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 1 records .*: met/m.exec(
+    block('size-100g-lookup-answer-knobs.json 3 12376 101'),
+  )!;
+  t.true(rerun.includes(`drops 0 of ${grouped(Number(acc[1]))} (bound ${acc[2]!}, met`));
 });

@@ -161,6 +161,7 @@ const EVIDENCE = {
   a: '100g',
   'a, 100 bursts': '100g-100-bursts',
   'a, 100 bursts, TX ring rule': '100g-tx-rule',
+  'a, 100 bursts, connection lookup': '100g-lookup',
   b: 'iot',
   'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',
