@@ -166,6 +166,7 @@ const EVIDENCE = {
   'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',
   'b, 10 s window': 'iot-10s-window',
+  'b, connection lookup': 'iot-lookup',
   c: '400g',
   'c, 1.1 s window': '400g-1.1s-window',
 } as const;
@@ -726,4 +727,27 @@ test("section 10: (c)'s devices chosen by hand, their reruns and their prices as
       prose.includes('memory channels 80.9% and DMA channels 70.2% busy'),
   );
   t.true(prose.includes("(c)'s smallest device is at most 28,717 kGE"));
+});
+
+test("section 10: (b) at the defaults with the connection lookup is its search's verdict, its answer the 10 s one", (t) => {
+  const heading = '**(b) with the connection lookup, at the defaults: not resolved.**';
+  const text = SECTION.slice(SECTION.indexOf(heading)).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const verdict = readFileSync(join(ROOT, 'docs/hwmodel/size-evidence-iot-lookup.csv'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('verdict,'))!;
+  const m =
+    /(the drop SLO needs [\d,]+ records with an unseen episode of \d+) .*offer ([\d,]+) .*(--max-window \d+)/.exec(
+      verdict,
+    )!;
+  t.true(text.includes(`\`${m[1]!}\`, where the three seeds of 1 s offer ${m[2]!} (\`${m[3]!}\` would)`));
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-iot-lookup.txt'), 'utf8');
+  const grown = run
+    .split('\n')
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; (\w+) → (\d+) \(proven/.exec(l)!.slice(1).join(' '));
+  t.deepEqual(grown, ['lanes 2', 'dmaChannels 2']);
+  t.true(text.includes('the lanes to 2 and the DMA channels to 2, and stops there'));
+  const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-iot-10s-window.csv'));
+  t.true(text.includes(`its answer, ${KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']).join(' / ')}, is`));
 });
