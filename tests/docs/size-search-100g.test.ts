@@ -3,7 +3,7 @@
  * kept and its verdict are its output as printed (docs/hwmodel/size-search-100g.txt), and its verdict is its CSV's
  * (docs/hwmodel/size-evidence-100g.csv).
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRows, grouped, ROOT } from './sweep-csv.js';
@@ -23,17 +23,68 @@ function knobs(line: string): string {
     .join(' / ');
 }
 
+/** The values each proven growth of a search's configuration lines took, in order. */
+const grownValues = (lines: readonly string[]): string[] =>
+  lines
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+
+/** The numbers of a sentence, their thousands separators dropped. */
+const numbersIn = (sentence: string): string[] =>
+  [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', ''));
+
+/** The reruns kept as printed (docs/hwmodel/size-reruns-100g.txt): the block of one, by its arguments. */
+function rerunBlock(args: string): string {
+  return (
+    readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8')
+      .split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m)
+      .find((b) => b.startsWith(args)) ?? ''
+  );
+}
+
+/**
+ * A `--bursts 100` search's paragraph against its output as printed: the values each proven growth took (the numbers
+ * from "each step proven," to "That configuration"), the first configuration that met and its acceptance, the answer's
+ * knobs and area, and its whole device. Returns the paragraph (whitespace folded), the output and its lines.
+ */
+function checkSearch(
+  t: ExecutionContext,
+  heading: string,
+  file: string,
+): { text: string; run: string; lines: string[]; answer: string } {
+  // The heading may wrap: its words apart by any white space.
+  const at = new RegExp(heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll(' ', '\\s+')).exec(DOC);
+  const text = DOC.slice(at?.index ?? 0)
+    .split('\n\n')[0]!
+    .replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const run = readFileSync(join(ROOT, file), 'utf8');
+  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
+  const values = grownValues(lines);
+  const sentence = text.slice(text.indexOf('each step proven,'), text.indexOf('That configuration'));
+  t.deepEqual(numbersIn(sentence), values);
+  const met = lines.find((l) => l.includes('meets every SLO'))!;
+  t.true(text.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
+  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
+  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run)![1]!;
+  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
+  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer} kGE of knobs`));
+  const whole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(run)!;
+  t.true(
+    text.includes(`${whole[1]!} kGE, ${whole[2]!} mm² and ${Number(whole[3]).toFixed(2)} W whole`),
+    'the whole device',
+  );
+  return { text, run, lines, answer };
+}
+
 test("section 10: (a)'s search is its saved output: the growth, the kept configuration, the verdict", (t) => {
   t.true(paragraph.startsWith(HEADING), 'the paragraph is there');
   const lines = RUN.split('\n').filter((l) => l.startsWith('  ['));
-  const grown = lines.filter((l) => l.includes('(proven: it moved the metric most)'));
   // The values each growth took, in order, are the numbers of the sentence that lists them.
-  const values = grown.map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const values = grownValues(lines);
   const sentence = paragraph.slice(paragraph.indexOf('The search grew'), paragraph.indexOf('That configuration'));
-  t.deepEqual(
-    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
-    values,
-  );
+  t.deepEqual(numbersIn(sentence), values);
   const met = lines.find((l) => l.includes('meets every SLO'))!;
   t.true(paragraph.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
   t.true(met.includes('accepted on 29 × 1,281 µs') && paragraph.includes('(29 × 1,281 µs)'));
@@ -54,14 +105,9 @@ test("section 10: (a)'s search with --bursts 100 is its saved output: the growth
   const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-100-bursts.txt'), 'utf8');
   t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
   const lines = run.split('\n').filter((l) => l.startsWith('  ['));
-  const values = lines
-    .filter((l) => l.includes('(proven: it moved the metric most)'))
-    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const values = grownValues(lines);
   const sentence = text.slice(text.indexOf('up to the sixth memory channel:'), text.indexOf('That configuration'));
-  t.deepEqual(
-    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
-    values,
-  );
+  t.deepEqual(numbersIn(sentence), values);
   const met = lines.find((l) => l.includes('meets every SLO'))!;
   t.true(text.includes(`That configuration, ${knobs(met)}, which at 29`), 'the first that met');
   t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
@@ -75,36 +121,14 @@ test("section 10: (a)'s search with --bursts 100 is its saved output: the growth
 });
 
 test("section 10: (a)'s search with the TX ring rule is its saved output: the growth, the answer, its reruns", (t) => {
-  const heading = '**(a) with the TX ring rule and 100 bursts: met, at less than half the area.**';
-  const text = DOC.slice(DOC.indexOf('**(a) with the TX ring rule')).split('\n\n')[0]!.replace(/\s+/g, ' ');
-  t.true(text.startsWith(heading), 'the paragraph is there');
-  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-tx-rule.txt'), 'utf8');
-  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  const { text, run } = checkSearch(
+    t,
+    '**(a) with the TX ring rule and 100 bursts: met, at less than half the area.**',
+    'docs/hwmodel/size-search-100g-tx-rule.txt',
+  );
   t.regex(run, /^Start \(.*the TX ring at 32 through a DRAM refresh.*record_layer\.tx_ring_depth=32 /m);
-  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
-  const values = lines
-    .filter((l) => l.includes('(proven: it moved the metric most)'))
-    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
-  const sentence = text.slice(text.indexOf('each step proven,'), text.indexOf('That configuration'));
-  t.deepEqual(
-    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
-    values,
-  );
-  const met = lines.find((l) => l.includes('meets every SLO'))!;
-  t.true(text.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
-  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
-  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run);
-  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
-  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
-  const whole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(run)!;
-  t.true(
-    text.includes(`${whole[1]!} kGE, ${whole[2]!} mm² and ${Number(whole[3]).toFixed(2)} W whole`),
-    'the whole device',
-  );
   // The reruns kept as printed: records offered and dropped, the bounds and their verdicts.
-  const reruns = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
-  const block = (args: string): string =>
-    reruns.split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m).find((b) => b.startsWith(args)) ?? '';
+  const block = rerunBlock;
   const ten = block('size-100g-tx-rule-answer-knobs.json 3 10000 101');
   const steady = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
   const burst =
@@ -133,39 +157,19 @@ test("section 10: (a)'s search with the TX ring rule is its saved output: the gr
 });
 
 test("section 10: (a)'s search with the connection lookup is its saved output: the growth, the answer, its rows", (t) => {
-  const heading = '**(a) with the connection lookup: met, a third larger.**';
-  const text = DOC.slice(DOC.indexOf(heading)).split('\n\n')[0]!.replace(/\s+/g, ' ');
-  t.true(text.startsWith(heading), 'the paragraph is there');
-  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-lookup.txt'), 'utf8');
-  t.true(run.split('\n')[0]!.includes(' --bursts 100 '), 'the search ran with --bursts 100');
+  const { text, run, lines, answer } = checkSearch(
+    t,
+    '**(a) with the connection lookup: met, a third larger.**',
+    'docs/hwmodel/size-search-100g-lookup.txt',
+  );
   t.regex(run, /^Start \(.*public-key lanes at 4 .*the TX ring at 32 through a DRAM refresh/m);
   t.regex(run, /after the connection lookup: the connection ID's 64-byte hash bucket read first/, 'on the lookup');
-  const lines = run.split('\n').filter((l) => l.startsWith('  ['));
-  const values = lines
-    .filter((l) => l.includes('(proven: it moved the metric most)'))
-    .map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
-  const sentence = text.slice(text.indexOf('each step proven,'), text.indexOf('That configuration'));
-  t.deepEqual(
-    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
-    values,
-  );
-  const met = lines.find((l) => l.includes('meets every SLO'))!;
-  t.true(text.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
-  t.true(met.includes('accepted on 100 × 500 µs') && text.includes('was accepted on 100 × 500 µs'));
   // The trims kept: the key slots and the RX ring, each to one.
   const keptTrims = lines.filter((l) => l.endsWith('kept')).map((l) => /trim (\w+ → \d+)/.exec(l)![1]!);
   t.deepEqual(keptTrims, ['keySlots → 1', 'rxRingDepth → 1']);
   t.true(text.includes('The trims took its key slots to one and its RX ring to one entry'));
-  const answer = /^Answer: met at ([\d,]+) kGE/m.exec(run);
-  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
-  t.true(text.includes(`The answer, ${knobs(kept)}, is ${answer![1]!} kGE of knobs`));
-  const whole = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(run)!;
-  t.true(
-    text.includes(`${whole[1]!} kGE, ${whole[2]!} mm² and ${Number(whole[3]).toFixed(2)} W whole`),
-    'the whole device',
-  );
   const slots = /^ {2}pipeline slots +(\d+) × +[\d.]+ = +([\d,]+) kGE/m.exec(run)!;
-  const share = Math.round((100 * Number(slots[2]!.replaceAll(',', ''))) / Number(answer![1]!.replaceAll(',', '')));
+  const share = Math.round((100 * Number(slots[2]!.replaceAll(',', ''))) / Number(answer.replaceAll(',', '')));
   t.true(text.includes(`in ${grouped(Number(slots[1]))} pipeline slots (${slots[2]!} kGE, ${share}% of its knobs)`));
   // The answer before the lookup, as its search printed it, and the whole devices compared from the two CSVs.
   const before = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g-tx-rule.txt'), 'utf8');
@@ -220,9 +224,7 @@ test("section 10: (a)'s search with the connection lookup is its saved output: t
   t.true(text.includes(`bound ${p99[1]!} µs against 10 µs, \`${p99[2]!}\``));
   t.true(evidence('p99Us').includes(p99[2]!), 'the CSV names the same order statistic');
   // The reruns kept as printed.
-  const reruns = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
-  const block = (args: string): string =>
-    reruns.split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m).find((b) => b.startsWith(args)) ?? '';
+  const block = rerunBlock;
   const rerun = DOC.slice(DOC.indexOf('**(a) with the connection lookup, rerun.**'))
     .split('\n\n')[0]!
     .replace(/\s+/g, ' ');
