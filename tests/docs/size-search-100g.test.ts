@@ -223,6 +223,16 @@ test("section 10: (a)'s search with the connection lookup is its saved output: t
     )!;
   t.true(text.includes(`bound ${p99[1]!} µs against 10 µs, \`${p99[2]!}\``));
   t.true(evidence('p99Us').includes(p99[2]!), 'the CSV names the same order statistic');
+  const target = run.slice(run.indexOf('SLOs at the target load'));
+  const p99Target = /^ {2}record latency p99 to the wire \(µs\) .* bound ([\d.]+) +met\n +([\d,]+) records/m.exec(
+    target,
+  )!;
+  const dmaOut = /to DMA out: p99 ([\d.]+) µs/.exec(run)!;
+  t.true(
+    text.includes(
+      `the p99 to the wire is bound ${p99Target[1]!} µs on ${p99Target[2]!} records (to DMA out, ${dmaOut[1]!} µs)`,
+    ),
+  );
   // The reruns kept as printed.
   const block = rerunBlock;
   const rerun = DOC.slice(DOC.indexOf('**(a) with the connection lookup, rerun.**'))
