@@ -259,4 +259,19 @@ test("section 10: (a)'s search with the connection lookup is its saved output: t
     block('size-100g-lookup-answer-knobs.json 3 12376 101'),
   )!;
   t.true(rerun.includes(`drops 0 of ${grouped(Number(acc[1]))} (bound ${acc[2]!}, met`));
+  // As long as the bursts' largest episode asks of the steady row: met at that episode.
+  const longest = block('size-100g-lookup-answer-knobs.json 3 3800000 101');
+  const atEpisode =
+    /^steady: .*; 0 of (\d+) in 0 episodes .*at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), met/m.exec(
+      longest,
+    )!;
+  t.true(rerun.includes(`it drops 0 of ${grouped(Number(atEpisode[1]))} in the steady windows`));
+  t.true(rerun.includes(`largest episode, ${atEpisode[2]!} records, the steady bound is ${atEpisode[3]!}, met`));
+  t.true(
+    /steady none; burst none/.test(longest) &&
+      rerun.includes(`memory channels ${/memChannels ([\d.]+%)/.exec(longest)![1]!} busy`),
+  );
+  const b3 = /^burst: .*; 0 of \d+ in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records/m.exec(longest)!;
+  t.true(rerun.includes(`three bursts dropped nothing (bound ${b3[1]!} at ${b3[2]!} records an episode`));
+  t.regex(longest, /^p99 to the wire 1\.01, 1\.01, 1\.01 µs/m);
 });
