@@ -23,6 +23,42 @@ function knobs(line: string): string {
     .join(' / ');
 }
 
+/**
+ * An answer's reruns (docs/hwmodel/size-reruns-100g.txt) against the paragraph that reads them: over 3 × 10 ms, both
+ * rows not resolved, its records, bounds and memory channels' busy share; as long as its acceptance, the steady row met
+ * at one record an episode; over 3 × `longWindow` µs, the steady row met at the bursts' largest episode.
+ */
+function checkReruns(
+  t: ExecutionContext,
+  text: string,
+  knobsFile: string,
+  longWindow: number,
+): { ten: string; longest: string } {
+  const ten = rerunBlock(`${knobsFile} 3 10000 101`);
+  const steady = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
+  const burst =
+    /^burst: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: (not resolved)/m.exec(
+      ten,
+    )!;
+  t.true(text.includes(`drops 0 of ${grouped(Number(steady[1]))} records in the steady windows`));
+  t.true(text.includes(`and 0 of ${grouped(Number(burst[1]))} in the bursts`));
+  t.true(text.includes(`steady bound ${steady[2]!}, not resolved`) && text.includes(`burst bound ${burst[2]!} at`));
+  t.true(text.includes(`its memory channels ${/memChannels ([\d.]+%)/.exec(ten)![1]!} busy`));
+  const long = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 1 records .*: met/m.exec(
+    rerunBlock(`${knobsFile} 3 12376 101`),
+  )!;
+  t.true(text.includes(`drops 0 of ${grouped(Number(long[1]))} (bound ${long[2]!}, met`));
+  // As long as the bursts' largest episode asks of the steady row: met at that episode.
+  const longest = rerunBlock(`${knobsFile} 3 ${longWindow} 101`);
+  const atEpisode =
+    /^steady: .*; 0 of (\d+) in 0 episodes .*at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), met/m.exec(
+      longest,
+    )!;
+  t.true(text.includes(`it drops 0 of ${grouped(Number(atEpisode[1]))} in the`));
+  t.true(text.includes(`${atEpisode[2]!} records, the steady bound is ${atEpisode[3]!}, met`));
+  return { ten, longest };
+}
+
 /** The values each proven growth of a search's configuration lines took, in order. */
 const grownValues = (lines: readonly string[]): string[] =>
   lines
@@ -128,29 +164,7 @@ test("section 10: (a)'s search with the TX ring rule is its saved output: the gr
   );
   t.regex(run, /^Start \(.*the TX ring at 32 through a DRAM refresh.*record_layer\.tx_ring_depth=32 /m);
   // The reruns kept as printed: records offered and dropped, the bounds and their verdicts.
-  const block = rerunBlock;
-  const ten = block('size-100g-tx-rule-answer-knobs.json 3 10000 101');
-  const steady = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
-  const burst =
-    /^burst: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: (not resolved)/m.exec(
-      ten,
-    )!;
-  t.true(text.includes(`drops 0 of ${grouped(Number(steady[1]))} records in the steady windows`));
-  t.true(text.includes(`and 0 of ${grouped(Number(burst[1]))} in the bursts`));
-  t.true(text.includes(`steady bound ${steady[2]!}, not resolved`) && text.includes(`burst bound ${burst[2]!} at`));
-  t.true(/memChannels 60\.9%/.test(ten) && text.includes('its memory channels 60.9% busy'));
-  const long = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 1 records .*: met/m.exec(
-    block('size-100g-tx-rule-answer-knobs.json 3 12376 101'),
-  )!;
-  t.true(text.includes(`drops 0 of ${grouped(Number(long[1]))} (bound ${long[2]!}, met`));
-  // As long as the bursts' largest episode asks of the steady row: met at that episode, the bursts' own row stated.
-  const longest = block('size-100g-tx-rule-answer-knobs.json 3 2100000 101');
-  const atEpisode =
-    /^steady: .*; 0 of (\d+) in 0 episodes .*at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), met/m.exec(
-      longest,
-    )!;
-  t.true(text.includes(`it drops 0 of ${grouped(Number(atEpisode[1]))} in the`));
-  t.true(text.includes(`${atEpisode[2]!} records, the steady bound is ${atEpisode[3]!}, met`));
+  const { longest } = checkReruns(t, text, 'size-100g-tx-rule-answer-knobs.json', 2100000);
   const bursts = /^burst: .*; (\d+) of (\d+) in (\d+) episodes .*per-episode bound ([\d.e+-]+) at/m.exec(longest)!;
   t.true(text.includes(`dropped ${bursts[1]!} of ${grouped(Number(bursts[2]))} records in one episode`));
   t.true(text.includes(`bound ${bursts[4]!} at 173 records an`));
@@ -234,39 +248,11 @@ test("section 10: (a)'s search with the connection lookup is its saved output: t
     ),
   );
   // The reruns kept as printed.
-  const block = rerunBlock;
   const rerun = DOC.slice(DOC.indexOf('**(a) with the connection lookup, rerun.**'))
     .split('\n\n')[0]!
     .replace(/\s+/g, ' ');
-  const ten = block('size-100g-lookup-answer-knobs.json 3 10000 101');
-  const s10 = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) .*: (not resolved)/m.exec(ten)!;
-  const b10 =
-    /^burst: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: (not resolved)/m.exec(
-      ten,
-    )!;
-  t.true(
-    rerun.includes(
-      `drops 0 of ${grouped(Number(s10[1]))} records in the steady windows and 0 of ${grouped(Number(b10[1]))} in the bursts`,
-    ),
-  );
-  t.true(
-    rerun.includes(`steady bound ${s10[2]!}, not resolved`) &&
-      rerun.includes(`burst bound ${b10[2]!} at ${b10[3]!} records`),
-  );
-  const busy = /memChannels ([\d.]+%)/.exec(ten)!;
-  t.true(rerun.includes(`its memory channels ${busy[1]!} busy`) && /steady none; burst none/.test(ten));
-  const acc = /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 1 records .*: met/m.exec(
-    block('size-100g-lookup-answer-knobs.json 3 12376 101'),
-  )!;
-  t.true(rerun.includes(`drops 0 of ${grouped(Number(acc[1]))} (bound ${acc[2]!}, met`));
-  // As long as the bursts' largest episode asks of the steady row: met at that episode.
-  const longest = block('size-100g-lookup-answer-knobs.json 3 3800000 101');
-  const atEpisode =
-    /^steady: .*; 0 of (\d+) in 0 episodes .*at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), met/m.exec(
-      longest,
-    )!;
-  t.true(rerun.includes(`it drops 0 of ${grouped(Number(atEpisode[1]))} in the steady windows`));
-  t.true(rerun.includes(`largest episode, ${atEpisode[2]!} records, the steady bound is ${atEpisode[3]!}, met`));
+  const { ten, longest } = checkReruns(t, rerun, 'size-100g-lookup-answer-knobs.json', 3800000);
+  t.true(/steady none; burst none/.test(ten));
   t.true(
     /steady none; burst none/.test(longest) &&
       rerun.includes(`memory channels ${/memChannels ([\d.]+%)/.exec(longest)![1]!} busy`),

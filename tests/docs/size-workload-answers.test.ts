@@ -750,4 +750,20 @@ test("section 10: (b) at the defaults with the connection lookup is its search's
   t.true(text.includes('the lanes to 2 and the DMA channels to 2, and stops there'));
   const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-iot-10s-window.csv'));
   t.true(text.includes(`its answer, ${KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']).join(' / ')}, is`));
+  // That answer's knobs rerun on this model, against the same rerun before the lookup.
+  const [now, before] = ['size-reruns-iot-lookup.txt', 'size-reruns-iot.txt'].map((f) =>
+    readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8'),
+  );
+  t.true(now!.startsWith('$ npx tsx scripts/size-rerun.ts docs/hwmodel/size-iot-10s-answer.json 3 10000 101\n'));
+  const steady =
+    /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: not resolved/m.exec(
+      now!,
+    )!;
+  t.true(text.includes(`drop 0 of ${grouped(Number(steady[1]))} records, the intake never held`));
+  t.true(text.includes(`bound ${steady[2]!} at ${steady[3]!} records an episode, not resolved`));
+  const mem = (r: string): string => /memChannels ([\d.]+%)/.exec(r)![1]!;
+  t.true(text.includes(`the memory channel ${mem(now!)} busy (${mem(before!)} before)`));
+  const p99 = (r: string): string[] => /^p99 to the wire (.*) µs/m.exec(r)![1]!.split(', ').sort();
+  const range = (r: string): string => `${p99(r)[0]!} to ${p99(r).at(-1)!}`;
+  t.true(text.includes(`p99 to the wire ${range(now!)} µs (${range(before!)} before)`));
 });
