@@ -161,10 +161,12 @@ const EVIDENCE = {
   a: '100g',
   'a, 100 bursts': '100g-100-bursts',
   'a, 100 bursts, TX ring rule': '100g-tx-rule',
+  'a, 100 bursts, connection lookup': '100g-lookup',
   b: 'iot',
   'b, 5 s window': 'iot-5s-window',
   'b, 7 seeds': 'iot-7-seeds',
   'b, 10 s window': 'iot-10s-window',
+  'b, connection lookup': 'iot-lookup',
   c: '400g',
   'c, 1.1 s window': '400g-1.1s-window',
 } as const;
@@ -725,4 +727,43 @@ test("section 10: (c)'s devices chosen by hand, their reruns and their prices as
       prose.includes('memory channels 80.9% and DMA channels 70.2% busy'),
   );
   t.true(prose.includes("(c)'s smallest device is at most 28,717 kGE"));
+});
+
+test("section 10: (b) at the defaults with the connection lookup is its search's verdict, its answer the 10 s one", (t) => {
+  const heading = '**(b) with the connection lookup, at the defaults: not resolved.**';
+  const text = SECTION.slice(SECTION.indexOf(heading)).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  t.true(text.startsWith(heading), 'the paragraph is there');
+  const verdict = readFileSync(join(ROOT, 'docs/hwmodel/size-evidence-iot-lookup.csv'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('verdict,'))!;
+  const m =
+    /(the drop SLO needs [\d,]+ records with an unseen episode of \d+) .*offer ([\d,]+) .*(--max-window \d+)/.exec(
+      verdict,
+    )!;
+  t.true(text.includes(`\`${m[1]!}\`, where the three seeds of 1 s offer ${m[2]!} (\`${m[3]!}\` would)`));
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-iot-lookup.txt'), 'utf8');
+  const grown = run
+    .split('\n')
+    .filter((l) => l.includes('(proven: it moved the metric most)'))
+    .map((l) => /; (\w+) → (\d+) \(proven/.exec(l)!.slice(1).join(' '));
+  t.deepEqual(grown, ['lanes 2', 'dmaChannels 2']);
+  t.true(text.includes('the lanes to 2 and the DMA channels to 2, and stops there'));
+  const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-iot-10s-window.csv'));
+  t.true(text.includes(`its answer, ${KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']).join(' / ')}, is`));
+  // That answer's knobs rerun on this model, against the same rerun before the lookup.
+  const [now, before] = ['size-reruns-iot-lookup.txt', 'size-reruns-iot.txt'].map((f) =>
+    readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8'),
+  );
+  t.true(now!.startsWith('$ npx tsx scripts/size-rerun.ts docs/hwmodel/size-iot-10s-answer.json 3 10000 101\n'));
+  const steady =
+    /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at (\d+) records .*: not resolved/m.exec(
+      now!,
+    )!;
+  t.true(text.includes(`drop 0 of ${grouped(Number(steady[1]))} records, the intake never held`));
+  t.true(text.includes(`bound ${steady[2]!} at ${steady[3]!} records an episode, not resolved`));
+  const mem = (r: string): string => /memChannels ([\d.]+%)/.exec(r)![1]!;
+  t.true(text.includes(`the memory channel ${mem(now!)} busy (${mem(before!)} before)`));
+  const p99 = (r: string): string[] => /^p99 to the wire (.*) µs/m.exec(r)![1]!.split(', ').sort();
+  const range = (r: string): string => `${p99(r)[0]!} to ${p99(r).at(-1)!}`;
+  t.true(text.includes(`p99 to the wire ${range(now!)} µs (${range(before!)} before)`));
 });
