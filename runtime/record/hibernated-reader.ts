@@ -205,9 +205,10 @@ function open(
   let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, undefined);
   if (inner === undefined) {
     const inRow = (cipher.used > 0 ? 0 : tally.failedInRow[i]!) + 1;
-    // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead.
-    if (limit >= MIN_INTEGRITY_LIMIT && inRow % PROBE_EVERY === 0) {
-      const probe = (((inRow / PROBE_EVERY - 1) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
+    // SequenceRecovery.nextExpected: the first failure in a row and every PROBE_EVERY-th after it, one attempt a span
+    // further ahead.
+    if (limit >= MIN_INTEGRITY_LIMIT && (inRow - 1) % PROBE_EVERY === 0) {
+      const probe = ((((inRow - 1) / PROBE_EVERY) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
       inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, undefined);
     }
     if (inner === undefined) return 'failed';
