@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type { AeadKey, CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
@@ -20,6 +20,23 @@ import { recordPair } from '../support/record-pair.js';
 const SUITE = 'tls_aes_128_gcm_sha256';
 const opened = (out: readonly ReceivedRecord[]): number => out.filter((r) => r.kind === 'record').length;
 
+/** A pair sealing `bits`-bit record numbers, past the first span (where no reconstruction is cut short at zero). */
+function pastFirstSpan(
+  t: ExecutionContext,
+  provider: CryptoProvider,
+  bits: 8 | 16,
+): { rx: ReturnType<typeof recordPair>['rx']; seal: () => Uint8Array; span: number } {
+  const { tx, rx } = recordPair({ sender: provider, suite: SUITE });
+  const seal = () => tx.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
+  const span = bits === 16 ? 0x10000 : 0x100;
+  // A record in every quarter span received.
+  for (let i = 1; i <= span + 100; i++) {
+    const r = seal();
+    if (i % (span / 4) === 0) t.is(opened(rx.receive(r, 0)), 1);
+  }
+  return { rx, seal, span };
+}
+
 for (const provider of PROVIDERS) {
   for (const [lost, bits] of [
     [40_000, 16],
@@ -28,14 +45,7 @@ for (const provider of PROVIDERS) {
     [1_500, 8],
   ] as const) {
     test(`${provider.name}: ${lost} records lost in a row (${bits}-bit record numbers): the epoch opens records again`, (t) => {
-      const { tx, rx } = recordPair({ sender: provider, suite: SUITE });
-      const seal = () => tx.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
-      // Past the first span (where no reconstruction is cut short at zero), a record in every quarter span received.
-      const span = bits === 16 ? 0x10000 : 0x100;
-      for (let i = 1; i <= span + 100; i++) {
-        const r = seal();
-        if (i % (span / 4) === 0) t.is(opened(rx.receive(r, 0)), 1);
-      }
+      const { rx, seal, span } = pastFirstSpan(t, provider, bits);
       t.is(opened(rx.receive(seal(), 0)), 1);
       for (let i = 0; i < lost; i++) seal(); // sent, never received
       const windows = Math.round((lost + 1) / span);
@@ -54,14 +64,7 @@ for (const provider of PROVIDERS) {
     test(`${provider.name}: just over half the span lost in a row (${bits}-bit record numbers): no genuine record after it fails`, (t) => {
       // A receiver stalled for a moment under a flood (its socket buffer overflowing) loses more than 32,768 records in a
       // row; the first record after the gap is the probe's, so none of the peer's records is dropped as a forgery.
-      const { tx, rx } = recordPair({ sender: provider, suite: SUITE });
-      const seal = () => tx.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
-      const span = bits === 16 ? 0x10000 : 0x100;
-      // Past the first span (where no reconstruction is cut short at zero), a record in every quarter span received.
-      for (let i = 1; i <= span + 100; i++) {
-        const r = seal();
-        if (i % (span / 4) === 0) t.is(opened(rx.receive(r, 0)), 1);
-      }
+      const { rx, seal, span } = pastFirstSpan(t, provider, bits);
       for (let i = 0; i < span / 2 + span / 8; i++) seal(); // sent, never received
       for (let i = 0; i < PROBE_EVERY; i++) t.is(opened(rx.receive(seal(), 1)), 1, `record ${i} after the gap`);
       t.is(rx.drops.authentication, 0);
