@@ -9,7 +9,7 @@ import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
 import { lapsedOrAhead } from './read-epochs.js';
 import { readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
-import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
+import { MIN_INTEGRITY_LIMIT, probeSpans } from './sequence-recovery.js';
 
 /** One read epoch of a hibernated session, kept to open a record without thawing: its keys and replay window. */
 export interface ReadEpochAtRest {
@@ -205,9 +205,11 @@ function open(
   let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, undefined);
   if (inner === undefined) {
     const inRow = (cipher.used > 0 ? 0 : tally.failedInRow[i]!) + 1;
-    // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead.
-    if (limit >= MIN_INTEGRITY_LIMIT && inRow % PROBE_EVERY === 0) {
-      const probe = (((inRow / PROBE_EVERY - 1) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
+    // SequenceRecovery.nextExpected: one attempt some spans further ahead, for the first failures in a row and then
+    // every PROBE_EVERY-th.
+    const spans = limit >= MIN_INTEGRITY_LIMIT ? probeSpans(inRow - 1) : 0;
+    if (spans !== 0) {
+      const probe = spans * (r.seq16 ? 0x10000 : 0x100);
       inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, undefined);
     }
     if (inner === undefined) return 'failed';

@@ -113,8 +113,9 @@ test('past the per-second failure budget a record is dropped untried', (t) => {
   t.is(open(rx, forged()).answer, 'authentication-rate');
 });
 
-test('a record that opens ends the run of failures: the next probe further ahead waits for 16 more in a row', (t) => {
-  // sequence-recovery.ts: every 16th failure in a row is tried again further ahead (AES-GCM's limit allows probes).
+test('a record that opens ends the run of failures: the first failure of the next run is probed again', (t) => {
+  // sequence-recovery.ts: the first 8 failures in a row, and every 16th after them, are tried again spans ahead
+  // (AES-GCM's limit allows probes).
   const { rx, tx, held } = pair([3]);
   const epoch = held.get(3)!;
   const forged = (): Uint8Array => {
@@ -124,10 +125,11 @@ test('a record that opens ends the run of failures: the next probe further ahead
   };
   for (let i = 0; i < 15; i++) t.is(open(rx, forged()).answer, 'authentication');
   t.is(epoch.recovery.inRow, 15);
+  t.is(epoch.cipher.failed, 15 + 8, 'one decryption per forged record, and the first 8 probed');
   t.false(typeof open(rx, sealed(tx, 3, Uint8Array.of(2))).answer === 'string', 'a genuine record opens');
   t.is(epoch.recovery.inRow, 0, 'the run ended');
-  for (let i = 0; i < 15; i++) t.is(open(rx, forged()).answer, 'authentication');
-  t.is(epoch.cipher.failed, 30, 'one decryption per forged record: no probe');
+  t.is(open(rx, forged()).answer, 'authentication');
+  t.is(epoch.cipher.failed, 15 + 8 + 2, 'the first failure of the new run probed');
 });
 
 // The read state asks the monitor only once something failed in the datagram or the key's rate started
