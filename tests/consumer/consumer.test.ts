@@ -44,6 +44,7 @@ import {
   type PackageFigures,
 } from '../../scripts/package-figures.js';
 import { installCommand } from '../../scripts/release.js';
+import { ownDependencies } from '../support/own-dependencies.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PROJECT = join(ROOT, 'tests/consumer/project');
@@ -145,14 +146,7 @@ function install(): Installed {
     .filter((l) => /^npm warn/.test(l) && !/requires you to be logged in/.test(l));
 
   // The package's own dependencies (the @noble packages), and the project's: each as the version node_modules holds.
-  const own = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-    .dependencies;
-  const dependencies = [
-    ...installedWith(own, join(ROOT, 'node_modules')).map((p) => p.name),
-    'xstate',
-    '@types/node',
-    'undici-types',
-  ];
+  const dependencies = [...ownDependencies(ROOT), 'xstate', '@types/node', 'undici-types'];
   const packed = Object.fromEntries(
     dependencies.map((d) => [d, `file:${join(tarballs, pack(join(ROOT, 'node_modules', d), tarballs))}`]),
   );

@@ -7,9 +7,11 @@
  * the exact `npm install ...` that makes it work; none dies with Node's
  * "Cannot find package" (issue 48: `dtls13 simulate` did, for 'yaml').
  *
- * The package has no dependencies of its own (xstate, which only the
- * inspector needs, is an optional peer too): the install is offline, and
- * the demo runs without xstate, printing what to install for the chart
+ * The package's own dependencies (the @noble crypto packages) are packed
+ * from this repository's node_modules and named in the project's overrides
+ * (tests/support/own-dependencies.ts), so the install is offline; xstate,
+ * which only the inspector needs, is an optional peer, not installed: the
+ * demo runs without it, printing what to install for the chart
  * paths; the library's `inspect` option says the same. Cost: one
  * `npm run build` of a copy (1-2 minutes on two loaded cores), a pack and an
  * install; the native addon is skipped (DTLS13_NATIVE=0).
@@ -21,6 +23,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ownDependencies } from '../support/own-dependencies.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = [
@@ -144,7 +147,10 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   const tarball = await pack(source, tarballs);
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'dtls13-user', private: true }));
+  // The package's dependencies from their tarballs: the offline install asks the registry for none.
+  const overrides: Record<string, string> = {};
+  for (const d of ownDependencies(ROOT)) overrides[d] = `file:${await pack(join(ROOT, 'node_modules', d), tarballs)}`;
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'dtls13-user', private: true, overrides }));
   await npm(['install', '--offline', '--omit=dev', '--ignore-scripts', tarball], app);
 
   const problems: string[] = [];
