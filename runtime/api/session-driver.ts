@@ -374,10 +374,12 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   }
 
   /**
-   * The time a send of this turn is given (what times a KeyUpdate the send starts): the clock read once, at the first
-   * send after a pump, not once per send of a burst.
+   * The time a send of this turn is given (what times a KeyUpdate the send starts): inside a receive turn the turn's
+   * reading (receive-turn.ts); else the clock read once, at the first send after a pump, not once per send of a burst.
    */
   sendTime(): number {
+    const inTurn = receiveTurnNow();
+    if (inTurn !== undefined) return inTurn;
     if (!this.turnTimed) {
       this.turnAt = performance.now();
       this.turnTimed = true;
