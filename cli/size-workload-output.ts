@@ -282,6 +282,9 @@ export function workloadCsv(r: WorkloadSizing): string {
   // The records an unseen drop episode is taken to lose in the acceptance runs, and where that figure came from.
   for (const phase of ['steady', 'burst'] as const)
     rows.push(padded('unseen_episode', phase, r.plan.unseen[phase].records, '', '', '', r.plan.unseen[phase].source));
+  // A trim's candidate smaller than the answer left not resolved: its knobs, area, the rows open and what would decide it.
+  for (const c of r.unresolvedSmaller)
+    rows.push(padded('unresolved_smaller', knobSettings(c.knobs), '', '', '', c.area, `${c.rows}; ${c.decide}`));
   for (const s of r.sensitivity)
     rows.push(['sensitivity', s.what, '', '', '', '', '', ...side(s.low), ...side(s.high), s.swing]);
   // An estimate: its range (mean, half_width: × low, × high), its verdict and basis; at each end p99, drops and met

@@ -182,6 +182,22 @@ test("section 10: (a)'s search with the connection lookup is its saved output: t
   const keptTrims = lines.filter((l) => l.endsWith('kept')).map((l) => /trim (\w+ → \d+)/.exec(l)![1]!);
   t.deepEqual(keptTrims, ['keySlots → 1', 'rxRingDepth → 1']);
   t.true(text.includes('The trims took its key slots to one and its RX ring to one entry'));
+  // The pipeline at 512 slots, judged not resolved and undone, is named by the answer with what would decide it.
+  const at512 = lines.find((l) => l.includes('trim pipelineDepth → 512'))!;
+  const episodes =
+    /and (\d+) episodes seen; .*\(([\d,]+) bursts would, a seed each; at most 100 are run\), undone$/.exec(at512)!;
+  t.regex(run, /^Answer: met at [\d,]+ kGE \(\d+ configurations run\); 1 smaller candidate was left not resolved/m);
+  const named =
+    /^ {2}- may not be the smallest: the trim to ([\d /,]+) \(([\d,]+) kGE\) was undone with burstDropProbability bound ([\d.e+-]+) against/m.exec(
+      run,
+    )!;
+  t.is(named[1], `${knobs(at512)} / 1`);
+  t.true(
+    text.includes(
+      `The pipeline at 512 slots, ${knobs(at512)} (${named[2]!} kGE of knobs), passed the screen and was judged on its 100 × 500 µs: its burst row not resolved, ${episodes[1]!} episodes in its 100 bursts (bound ${named[3]!} at 312 records an episode, against 1e-3)`,
+    ),
+  );
+  t.true(text.includes(`a look sized for ${episodes[1]!} episodes needs ${episodes[2]!} bursts`));
   const slots = /^ {2}pipeline slots +(\d+) × +[\d.]+ = +([\d,]+) kGE/m.exec(run)!;
   const share = Math.round((100 * Number(slots[2]!.replaceAll(',', ''))) / Number(answer.replaceAll(',', '')));
   t.true(text.includes(`in ${grouped(Number(slots[1]))} pipeline slots (${slots[2]!} kGE, ${share}% of its knobs)`));

@@ -123,7 +123,7 @@ export function acceptancePlan(
       : bursting && clean(burstRecordsOffered, unseen.burst.records, episodes.burst) > slos.burstDropProbability!
         ? {
             metric: 'burstDropProbability' as const,
-            why: short("the burst's drop SLO", burstRecordsOffered, burstNeeded, unseen.burst, episodes.burst),
+            why: `${short("the burst's drop SLO", burstRecordsOffered, burstNeeded, unseen.burst, episodes.burst)} (${num(wantSeeds)} bursts would, a seed each; at most ${MAX_REPLICATIONS} are run)`,
           }
         : undefined;
   return {

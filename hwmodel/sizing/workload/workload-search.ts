@@ -14,8 +14,12 @@
  * that passed the screen, so those runs grow with it; when no run up to the
  * longest allowed could resolve a drop SLO, the answer is "not resolved",
  * never met. Once every SLO holds it trims each knob, the largest area a
- * step first, while they still hold (screened, then accepted), never a
- * unit below the load's rate. The answer carries its SLO table, its cost
+ * step first, while they still hold (screened, then accepted, with further
+ * looks for a drop row left not resolved: trim.ts), never a unit below the
+ * load's rate; a smaller candidate left open is named in the answer. The
+ * kept configuration is run again for a larger episode the trims saw;
+ * shown to fail or left open there, the search grows again from it. The
+ * answer carries its SLO table, its cost
  * (device-cost.ts) at the nominal load, the sensitivity table (on
  * screening runs) and the caveats.
  */
@@ -56,7 +60,15 @@ import { caveatsOf, perUnitNote } from './search-caveats.js';
 import { protocolTotals } from './protocol-figures.js';
 import type { ProtocolFigures } from './flow-run.js';
 import { txRingFloorFor } from './tx-ring-refresh.js';
-import { looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
+import { LOOK_SEED_STRIDE, looksCaveat, moreEvidence, type PhaseEpisodes } from './more-evidence.js';
+import {
+  trim,
+  unresolvedCaveat,
+  unresolvedVerdict,
+  type Accepted,
+  type Held,
+  type UnresolvedCandidate,
+} from './trim.js';
 
 export interface WorkloadSizingOptions {
   readonly run?: Partial<RunSettings>;
@@ -145,6 +157,11 @@ export interface WorkloadSizing {
   /** The estimates the answer rests on, each at its range's ends (estimate-sensitivity.ts). */
   readonly estimates: readonly EstimateRow[];
   readonly verdict: string;
+  /**
+   * The trims' candidates smaller than the answer that were left "not resolved" after their further looks, each with
+   * what would decide it (trim.ts): while any is listed, the answer may not be the smallest device.
+   */
+  readonly unresolvedSmaller: readonly UnresolvedCandidate[];
   /** How the sessions and records are modelled, said plainly. */
   readonly method: string;
   readonly caveats: readonly string[];
@@ -188,6 +205,16 @@ export function sizeWorkload(
     if (r === undefined) screened.set(key, (r = replicate(load, k, costs, run)));
     return r;
   };
+  // Runs of `k` longer than the screen's, their episodes noted; made once (a kept configuration grown again from is
+  // accepted on the runs that showed it fail).
+  const longRuns = new Map<string, Replicated>();
+  const runNoted = (k: DeviceKnobs, s: RunSettings): Replicated => {
+    const key = JSON.stringify([k, s]);
+    let r = longRuns.get(key);
+    if (r === undefined) longRuns.set(key, (r = replicate(load, k, costs, s)));
+    seen = largestEpisodes(r.runs, seen);
+    return r;
+  };
   // A configuration that passed the screen `screened`: its episodes noted, then accepted on runs sized for the
   // unseen episode so far, or "not resolved" without a run when no run up to the longest allowed could resolve it.
   const accept = (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict): Accepted => {
@@ -195,9 +222,27 @@ export function sizeWorkload(
     const p = planNow();
     if (p.unresolvable !== undefined)
       return { rep: screened, verdict: unresolved(screenVerdict, p.unresolvable), plan: p, how: 'not resolvable' };
-    const rep = replicate(load, k, costs, p.accept);
-    seen = largestEpisodes(rep.runs, seen);
+    const rep = runNoted(k, p.accept);
     return { rep, verdict: evaluateSlos(rep, slos, 'exact', p.unseen), plan: p, how: acceptedText(p) };
+  };
+  // A look's runs judged at the unseen episodes the search knows by then.
+  const judge = (rep: Replicated): SloVerdict => evaluateSlos(rep, slos, 'exact', planNow().unseen);
+  // A trim's candidate, accepted as any configuration; when that leaves only drop rows "not resolved", it gets the
+  // further looks the kept configuration gets (more-evidence.ts: fresh seeds, sized for the episodes seen, up to
+  // --max-window and 100 bursts) before it is undone, and when they leave it not resolved, what would decide it.
+  const acceptTrim = (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict): Accepted => {
+    const a = accept(k, screened, screenVerdict);
+    if (a.plan.unresolvable !== undefined) return { ...a, open: a.plan.unresolvable.why };
+    if (a.verdict.met || a.verdict.rows.some((r) => !r.met && r.status !== 'not resolved')) return a;
+    const e = moreEvidence(
+      { plan: a.plan, rep: a.rep, verdict: a.verdict },
+      { planFor: planNow, run: (s) => runNoted(k, s), judge, seedBase: run.seed, firstLook: 1 },
+    );
+    const lookOne = `look 1 ${a.how.replace('accepted on', 'on')}: ${a.verdict.limiting.metric} not resolved`;
+    const how = `${e.met ? 'accepted' : 'judged'} on look ${e.looks.length + 1} (${[lookOne, ...e.looks].join('; ')})`;
+    return e.met
+      ? { rep: e.look.rep, verdict: e.look.verdict, plan: e.look.plan, how, looks: e.looks }
+      : { ...e.last, how: `${how}; ${e.why}`, looks: e.looks, ...(e.open ? { open: e.why } : {}) };
   };
   // On an FPGA engine with a resources file the search weighs the whole device over LUT, FF, BRAM36 and DSP
   // (../fpga-fit.ts, the objective); otherwise the knobs' area.
@@ -239,6 +284,7 @@ export function sizeWorkload(
     sensitivity: [],
     estimates: [],
     verdict,
+    unresolvedSmaller: [],
     method: methodText(traffic, planNow()),
     caveats,
   });
@@ -250,101 +296,137 @@ export function sizeWorkload(
     steps.push(s);
     options.onStep?.(s);
   };
-  let k = bounds;
-  let met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } | undefined;
-  let why = 'the step budget ran out';
-  for (let i = 0; i < (options.maxSteps ?? 24); i++) {
-    let rep = screen(k);
-    let verdict = evaluateSlos(rep, slos, 'screen');
-    let runs = screen;
-    if (verdict.met) {
-      // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
-      const a = accept(k, rep, verdict);
-      const plan = a.plan;
-      if (plan.unresolvable !== undefined) {
-        why = `not resolved: ${plan.unresolvable.why}; never met`;
-        step({ knobs: k, verdict: a.verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
-        break;
-      }
-      rep = a.rep;
-      verdict = a.verdict;
-      runs = (x) => replicate(load, x, costs, plan.accept);
-      if (verdict.met) {
-        met = { knobs: k, verdict, rep };
-        step({
-          knobs: k,
-          verdict,
-          proof: undefined,
-          area: areaOf(k),
-          action: `meets every SLO, ${a.how}: trim`,
-        });
-        break;
-      }
-      const open = verdict.rows.filter((x) => !x.met);
-      if (plan.capped && open.every((x) => x.status === 'not resolved')) {
-        why = `not resolved: ${open.map((x) => x.metric).join(', ')} stays above its limit on the longest allowed run (${Math.round(plan.recordsOffered).toLocaleString('en-US')} records offered, ${plan.recordsNeeded.toLocaleString('en-US')} needed); never met`;
-        step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
-        break;
-      }
-    }
-    const proof = proveBottleneck(rep, verdict.failing, runs);
-    if (proof.named === undefined) {
-      why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
-      step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
-      break;
-    }
-    const grown = growKnob(k, proof.named);
-    step({
-      knobs: k,
-      verdict,
-      proof,
-      area: areaOf(k),
-      action: `${verdict.limiting.metric} limits; ${proof.named} → ${grown[proof.named]} (proven: it moved the metric most)`,
-    });
-    k = grown;
-  }
   // Inline, the TX ring is never trimmed below the entries a refresh holds (tx-ring-refresh.ts).
   const inline = costs.host.attach === 'inline';
   const floored = inline ? [...RATE_KNOBS, 'txRingDepth' as const] : RATE_KNOBS;
   const floor = { ...bounds, txRingDepth: inline ? txRingFloorFor(load, costs) : 1 };
-  if (met !== undefined)
-    met = trim(met, slos, { screen, accept, floor, floored }, areaOf, options.maxTrims ?? 20, step);
-  // The verdict is the reason alone: the report puts 'No configuration found' before it.
-  if (met === undefined) return none(why);
-  // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
-  // for it; when those runs leave a drop row not resolved, more evidence is asked for (more-evidence.ts).
-  let plan = planNow();
-  let looks: readonly string[] = [];
-  if (plan.unresolvable !== undefined) return none(`not resolved: ${plan.unresolvable.why}; never met`);
-  if (!evaluateSlos(met.rep, slos, 'exact', plan.unseen).met) {
-    const kept = met.knobs;
-    const ran = plan;
-    const judge = (rep: Replicated): SloVerdict => evaluateSlos(rep, slos, 'exact', planNow().unseen);
-    const run2 = (s: RunSettings): Replicated => {
-      const r = replicate(load, kept, costs, s);
-      seen = largestEpisodes(r.runs, seen);
-      return r;
-    };
-    const again = run2(ran.accept);
-    const e = moreEvidence(
-      { plan: ran, rep: again, verdict: judge(again) },
-      {
-        planFor: planNow,
-        run: run2,
-        judge,
-        seedBase: run.seed,
-        onLook: (l, text) =>
-          step({ knobs: kept, verdict: l.verdict, proof: undefined, area: areaOf(kept), action: text }),
-      },
+  let k = bounds;
+  let met: Held | undefined;
+  let why = 'the step budget ran out';
+  let stepsLeft = options.maxSteps ?? 24;
+  let unresolvedTrims: UnresolvedCandidate[] = [];
+  // The plan the answer was accepted on, and its looks after the first (set by the round that answers).
+  let plan: AcceptancePlan;
+  let looks: readonly string[];
+  // A round grows to a configuration that meets, trims it, and accepts what is kept on runs sized for the episodes
+  // the trims saw; when those runs show it fails or leave it not resolved, the next round grows again from it.
+  for (let round = 1; ; round++) {
+    met = undefined;
+    for (; stepsLeft > 0; stepsLeft--) {
+      let rep = screen(k);
+      let verdict = evaluateSlos(rep, slos, 'screen');
+      let runs = screen;
+      if (verdict.met) {
+        // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
+        const a = accept(k, rep, verdict);
+        const aPlan = a.plan;
+        if (aPlan.unresolvable !== undefined) {
+          why = `not resolved: ${aPlan.unresolvable.why}; never met`;
+          step({ knobs: k, verdict: a.verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
+          break;
+        }
+        rep = a.rep;
+        verdict = a.verdict;
+        runs = (x) => replicate(load, x, costs, aPlan.accept);
+        if (verdict.met) {
+          met = { knobs: k, verdict, rep, plan: aPlan, looks: [] };
+          step({
+            knobs: k,
+            verdict,
+            proof: undefined,
+            area: areaOf(k),
+            action: `meets every SLO, ${a.how}: trim`,
+          });
+          break;
+        }
+        const open = verdict.rows.filter((x) => !x.met);
+        if (aPlan.capped && open.every((x) => x.status === 'not resolved')) {
+          why = `not resolved: ${open.map((x) => x.metric).join(', ')} stays above its limit on the longest allowed run (${Math.round(aPlan.recordsOffered).toLocaleString('en-US')} records offered, ${aPlan.recordsNeeded.toLocaleString('en-US')} needed); never met`;
+          step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
+          break;
+        }
+      }
+      const proof = proveBottleneck(rep, verdict.failing, runs);
+      if (proof.named === undefined) {
+        why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
+        step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
+        break;
+      }
+      const grown = growKnob(k, proof.named);
+      step({
+        knobs: k,
+        verdict,
+        proof,
+        area: areaOf(k),
+        action: `${verdict.limiting.metric} limits; ${proof.named} → ${grown[proof.named]} (proven: it moved the metric most)`,
+      });
+      k = grown;
+    }
+    // The verdict is the reason alone: the report puts 'No configuration found' before it.
+    if (met === undefined) return none(why);
+    const trimmed = trim(
+      met,
+      slos,
+      { screen, accept: acceptTrim, floor, floored },
+      areaOf,
+      options.maxTrims ?? 20,
+      step,
     );
-    if (!e.met)
+    met = trimmed.best;
+    unresolvedTrims = [...unresolvedTrims, ...trimmed.unresolved];
+    // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs
+    // sized for it, on seeds no earlier look of it took; when those runs leave a drop row not resolved, more evidence
+    // is asked for (more-evidence.ts).
+    plan = met.looks.length > 0 ? { ...met.plan, unseen: planNow().unseen } : planNow();
+    looks = met.looks;
+    if (plan.unresolvable !== undefined) return none(`not resolved: ${plan.unresolvable.why}; never met`);
+    if (evaluateSlos(met.rep, slos, 'exact', plan.unseen).met) break;
+    const kept = met.knobs;
+    const taken = met.looks.length;
+    const seedBase = run.seed + (taken === 0 ? 0 : (taken + 1) * LOOK_SEED_STRIDE);
+    const ran = planNow();
+    const accept2 = { ...ran.accept, seed: seedBase };
+    const again = runNoted(kept, accept2);
+    const first = { plan: { ...ran, accept: accept2 }, rep: again, verdict: judge(again) };
+    const againText =
+      `look ${taken + 2}: the trims saw an episode of ${ran.unseen.steady.records.toLocaleString('en-US')} records` +
+      `${ran.burstRecordsNeeded > 0 ? ` (bursts: ${ran.unseen.burst.records.toLocaleString('en-US')})` : ''}, larger ` +
+      `than it was accepted for; run again on ` +
+      `${accept2.replications} × ${accept2.windowUs.toLocaleString('en-US')} µs (seeds ${accept2.seed} to ` +
+      `${accept2.seed + accept2.replications - 1}): ${first.verdict.met ? 'met' : `${first.verdict.limiting.metric} ${first.verdict.limiting.status}`}`;
+    step({ knobs: kept, verdict: first.verdict, proof: undefined, area: areaOf(kept), action: againText });
+    const e = moreEvidence(first, {
+      planFor: planNow,
+      run: (s) => runNoted(kept, s),
+      judge,
+      seedBase,
+      firstLook: taken + 2,
+      onLook: (l, text) =>
+        step({ knobs: kept, verdict: l.verdict, proof: undefined, area: areaOf(kept), action: text }),
+    });
+    if (e.met) {
+      met = { knobs: kept, verdict: e.look.verdict, rep: e.look.rep, plan: e.look.plan, looks: [] };
+      plan = { ...e.look.plan, unseen: planNow().unseen };
+      looks = [...looks, againText, ...e.looks];
+      break;
+    }
+    const failed = `the trims saw an episode larger than its acceptance was sized for; run again ${acceptedText(ran).replace('accepted on', 'on')}, ${e.why}`;
+    // Shown to fail, or left not resolved, on runs sized for the episodes seen: grown again from it, as any
+    // configuration whose acceptance fails (a larger device may show fewer episodes, which fewer records resolve).
+    if (round >= MAX_ROUNDS || stepsLeft <= 0)
       return none(
-        `not resolved: the trims saw an episode larger than its acceptance was sized for; run again ${acceptedText(ran).replace('accepted on', 'on')}, ${e.why}; never met`,
+        `${e.open ? 'not resolved: ' : ''}${failed}; never met${round > 1 ? ` (after ${round} rounds)` : ''}`,
       );
-    met = { knobs: kept, verdict: e.look.verdict, rep: e.look.rep };
-    plan = { ...e.look.plan, unseen: planNow().unseen };
-    looks = e.looks;
+    step({
+      knobs: kept,
+      verdict: e.last.verdict,
+      proof: undefined,
+      area: areaOf(kept),
+      action: `${failed}: grown again from it`,
+    });
+    k = kept;
   }
+  const unresolvedSmaller = unresolvedTrims.filter((c) => c.area < areaOf(met.knobs));
 
   // At the target load, on runs sized for it (the same unseen episodes).
   const targetRuns = acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen, options.minBursts).accept;
@@ -434,12 +516,15 @@ export function sizeWorkload(
     estimates,
     method: methodText(traffic, plan),
     verdict:
-      fpga === undefined
+      (fpga === undefined
         ? `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`
-        : `met; the whole device ${fpgaFitText(fitOf(met.knobs)!)} (${steps.length} configurations run)`,
+        : `met; the whole device ${fpgaFitText(fitOf(met.knobs)!)} (${steps.length} configurations run)`) +
+      unresolvedVerdict(unresolvedSmaller),
+    unresolvedSmaller,
     caveats: [
       ...caveats,
-      ...looksCaveat(looks),
+      ...looksCaveat(looks.length + 1, looks),
+      ...unresolvedCaveat(unresolvedSmaller, fpga === undefined ? cost.areaUnit : 'in the objective'),
       `cost: lower bound; excludes ${cost.excludes.join('; ')}`,
       // The knobs' per-unit kGE only where the search adds them (an engine whose lanes are in kGE).
       ...(cost.areaUnit === 'kGE' ? perUnitNote(maxRecord, engine) : []),
@@ -525,85 +610,11 @@ function targetLoad(targets: CheckedTargets, traffic: Traffic, keySlotHits: numb
   };
 }
 
+/** The rounds of growth, trims and acceptance at most: a kept configuration shown to fail is grown again from it. */
+const MAX_ROUNDS = 3;
+
 /** The units whose count sets a rate: below the analytic bound, the load offers them more than their rate. */
 const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'memChannels'];
-
-/**
- * Each knob stepped down while every SLO still holds, the largest area a step first: each candidate screened, then
- * accepted on the runs that resolve the SLOs. A knob of `floored` is never trimmed below `floor`: a unit below its
- * bound at the sizing load is offered more than its rate, which a long enough run would show whatever the buffers;
- * the public-key lanes and (inline) the TX ring below their rules block the intake in episodes too rare for the
- * acceptance runs to see.
- */
-function trim(
-  start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
-  slos: Slos,
-  runs: {
-    screen: (k: DeviceKnobs) => Replicated;
-    accept: (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict) => Accepted;
-    floor: DeviceKnobs;
-    floored: readonly KnobName[];
-  },
-  areaOf: (k: DeviceKnobs) => number,
-  budget: number,
-  step: (s: SearchStep) => void,
-): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
-  let best = start;
-  let left = budget;
-  const lowest = (knob: KnobName): number => (runs.floored.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
-  const sized = (k: DeviceKnobs): { verdict: SloVerdict; rep: Replicated; how: string } => {
-    const s = runs.screen(k);
-    const v = evaluateSlos(s, slos, 'screen');
-    if (!v.met) return { verdict: v, rep: s, how: 'on the screen' };
-    return runs.accept(k, s, v);
-  };
-  const saving = (knob: KnobName): number => {
-    const down = shrinkKnob(best.knobs, knob);
-    return down === undefined || down[knob] < lowest(knob) ? 0 : areaOf(best.knobs) - areaOf(down);
-  };
-  const order = [...KNOBS].sort((a, b) => saving(b) - saving(a));
-  for (const knob of order) {
-    // The knob at 1 first: when that holds, no step in between need be run.
-    const low = lowest(knob);
-    if (left > 0 && best.knobs[knob] > low && areaOf({ ...best.knobs, [knob]: low }) < areaOf(best.knobs)) {
-      left--;
-      const floor = { ...best.knobs, [knob]: low };
-      const { rep, verdict, how } = sized(floor);
-      step({
-        knobs: floor,
-        verdict,
-        proof: undefined,
-        area: areaOf(floor),
-        action: verdict.met
-          ? `trim ${knob} → ${low}: still meets, ${how}, kept`
-          : `trim ${knob} → ${low}: ${verdict.limiting.metric} ${verdict.limiting.status}, ${how}, undone`,
-      });
-      if (verdict.met) {
-        best = { knobs: floor, verdict, rep };
-        continue;
-      }
-    }
-    while (left > 0) {
-      const down = shrinkKnob(best.knobs, knob);
-      // The floor just failed above: a step down onto it is not run again.
-      if (down === undefined || saving(knob) <= 0 || down[knob] <= low) break;
-      left--;
-      const { rep, verdict, how } = sized(down);
-      step({
-        knobs: down,
-        verdict,
-        proof: undefined,
-        area: areaOf(down),
-        action: verdict.met
-          ? `trim ${knob} → ${down[knob]}: still meets, ${how}, kept`
-          : `trim ${knob} → ${down[knob]}: ${verdict.limiting.metric} ${verdict.limiting.status}, ${how}, undone`,
-      });
-      if (!verdict.met) break;
-      best = { knobs: down, verdict, rep };
-    }
-  }
-  return best;
-}
 
 /** Each knob one step down and up, and each cost × 0.8 and × 1.2, at the answer under the sizing load: p99, drops, SLOs met. */
 function sensitivityTable(
@@ -659,14 +670,6 @@ function methodText(t: Traffic, plan: AcceptancePlan): string {
     `${plan.recordsNeeded.toLocaleString('en-US')} needed to resolve the drop SLO${plan.burstRecordsNeeded > 0 ? `; bursts ${Math.round(plan.burstRecordsOffered).toLocaleString('en-US')} records, ${plan.burstRecordsNeeded.toLocaleString('en-US')} needed` : ''}` +
     `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drops bounded per episode (drops less than ${EPISODE_GAP_US} µs apart in a run are one; the episodes, not the records, taken as independent; an episode not seen as large as ${plan.unseen.steady.source}${plan.burstRecordsNeeded > 0 ? ` (bursts: ${plan.unseen.burst.source})` : ''})`
   );
-}
-
-/** A configuration's acceptance: its runs and verdict, the plan they were sized by, and how it was judged. */
-interface Accepted {
-  readonly rep: Replicated;
-  readonly verdict: SloVerdict;
-  readonly plan: AcceptancePlan;
-  readonly how: string;
 }
 
 /** `v` (a screen's) with the drop row `u` names not resolved: no run up to the longest allowed could resolve it. */
