@@ -42,18 +42,15 @@ export type ExtendedMasterSecretOption = 'required' | 'preferred';
 /** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = DATAGRAM_SIZE.default;
 
-/** The server options renamed here (given under their node:dtls names instead). */
-type RenamedServerOptions =
+/** The connection's options both calls take under node:dtls's names instead (or set themselves). */
+type RenamedOptions =
   | 'alpn'
   | 'rawPublicKey'
   | 'certificate'
   | 'trustAnchors'
   | 'maxDatagramSize'
-  | 'handshakeTimeoutMs'
-  | 'clientAuthentication'
   | 'serverName'
   | 'checkServerIdentity'
-  | 'sni'
   | InternalOptions;
 
 /** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
@@ -74,9 +71,28 @@ export type ListenSniOption =
   | { readonly [servername: string]: SniEntryCredentials }
   | ((servername: string) => SniEntryCredentials | undefined);
 
+/** The options of {@link listen} and {@link connect} that mean the same to both. */
+export interface SharedOptions extends CredentialOptions, RawPublicKeyOptions {
+  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
+  readonly mtu?: number;
+  /**
+   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
+   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
+   */
+  readonly ciphers?: string;
+  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */
+  readonly transport?: DatagramTransport;
+  /** 'rfc7925': also speak what RFC 7925 IoT devices speak, first (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
+  /** DTLS 1.2: 'required' (default) refuses a peer without extended_master_secret (RFC 7627); 'preferred' lets it in. */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
+}
+
 /** Options of {@link listen}. */
 export interface ListenOptions
-  extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
+  extends
+    Omit<UdpServerOptions, RenamedOptions | 'handshakeTimeoutMs' | 'clientAuthentication' | 'sni'>,
+    SharedOptions {
   /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
   readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
@@ -85,8 +101,6 @@ export interface ListenOptions
   readonly port?: number;
   /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
   readonly host?: string;
-  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
-  readonly mtu?: number;
   /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
@@ -110,11 +124,6 @@ export interface ListenOptions
   readonly requestCert?: boolean;
   /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
   readonly rejectUnauthorized?: boolean;
-  /**
-   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
-   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
-   */
-  readonly ciphers?: string;
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
   readonly idleTimeout?: number;
   /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
@@ -125,40 +134,19 @@ export interface ListenOptions
   readonly udpSendBufferSize?: number;
   /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
   readonly udpTTL?: number;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host` or `port`. */
-  readonly transport?: DatagramTransport;
-  /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
-  readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in. */
-  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
   readonly fingerprint?: FingerprintOptionValue;
 }
 
-/** The client options renamed here. */
-type RenamedClientOptions =
-  | 'alpn'
-  | 'certificate'
-  | 'trustAnchors'
-  | 'maxDatagramSize'
-  | 'serverName'
-  | 'checkServerIdentity'
-  | 'verifyPeer'
-  | 'keyLog'
-  | 'rawPublicKey'
-  | InternalOptions;
-
 /** Options of {@link connect}. */
 export interface ConnectOptions
-  extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
+  extends Omit<ConnectionOptions, RenamedOptions | 'verifyPeer' | 'keyLog'>, SharedOptions {
   /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
   /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
   readonly rejectUnauthorized?: boolean;
-  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
-  readonly mtu?: number;
   /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
   readonly handshakeTimeout?: number;
   /** End the session after this many ms with nothing authentic from the server (default 0: never). */
@@ -167,14 +155,6 @@ export interface ConnectOptions
   readonly bindHost?: string;
   /** Local port to bind (default 0: any free port). */
   readonly bindPort?: number;
-  /** node:tls's / OpenSSL's cipher string, as for {@link ListenOptions.ciphers}. */
-  readonly ciphers?: string;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
-  readonly transport?: DatagramTransport;
-  /** 'rfc7925': offer what RFC 7925 IoT devices speak first (the CCM_8 suites, a plain PSK); profile-option.ts. */
-  readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in. */
-  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
   readonly fingerprint?: FingerprintOptionValue;
 }
