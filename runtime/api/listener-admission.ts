@@ -240,6 +240,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return this.served ? this.admission.connections : 0;
   }
 
+  /** The serving part's counts (what `listener.stats` reads), once bound. */
   get serverStats(): UdpServerStats | undefined {
     if (!this.served) return undefined;
     const c = this.tallies;
@@ -258,6 +259,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     });
   }
 
+  /** Sessions and handshakes counted against `address`'s host (its prefix). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
     return this.served ? this.admission.usage(this.hostOf(address)) : { connections: 0, handshakes: 0 };
   }
@@ -267,10 +269,12 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return hostKey(address, this.limits.hostPrefixes);
   }
 
+  /** Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
   onConnectionIds(observer: ConnectionIdObserver): void {
     this.cidObservers.add(observer);
   }
 
+  /** The bound UDP socket (undefined before it is bound, or with a failed bind). */
   get socket(): Socket | undefined {
     return this.served ? this.udp : undefined;
   }
