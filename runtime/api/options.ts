@@ -27,6 +27,7 @@ import {
   integersInto,
   LISTEN_OPTION_NAMES,
   passedOn,
+  type IntegerOptions,
   type ListedExactly,
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
@@ -73,8 +74,6 @@ export type ListenSniOption =
 
 /** The options of {@link listen} and {@link connect} that mean the same to both. */
 export interface SharedOptions extends CredentialOptions, RawPublicKeyOptions {
-  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
-  readonly mtu?: number;
   /**
    * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
    * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
@@ -91,29 +90,17 @@ export interface SharedOptions extends CredentialOptions, RawPublicKeyOptions {
 /** Options of {@link listen}. */
 export interface ListenOptions
   extends
-    Omit<UdpServerOptions, RenamedOptions | 'handshakeTimeoutMs' | 'clientAuthentication' | 'sni'>,
-    SharedOptions {
+    Omit<UdpServerOptions, RenamedOptions | 'handshakeTimeoutMs' | 'clientAuthentication' | 'sni' | 'idleTimeoutMs'>,
+    SharedOptions,
+    IntegerOptions<typeof LISTEN_OPTION_NAMES> {
   /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
   readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
   readonly sni?: ListenSniOption;
-  /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
-  readonly port?: number;
   /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
   readonly host?: string;
-  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
-  readonly handshakeTimeout?: number;
-  /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
-  readonly maxSessions?: number;
-  /**
-   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
-   * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
-   */
-  readonly maxSessionsPerHost?: number;
   /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
   readonly workers?: number | 'auto';
-  /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
-  readonly hostId?: number;
   /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
   readonly ticketKeyFile?: string;
   /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
@@ -124,37 +111,26 @@ export interface ListenOptions
   readonly requestCert?: boolean;
   /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
   readonly rejectUnauthorized?: boolean;
-  /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
-  readonly idleTimeout?: number;
   /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
   readonly ipv6Only?: boolean;
-  /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  readonly udpReceiveBufferSize?: number;
-  /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  readonly udpSendBufferSize?: number;
-  /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
-  readonly udpTTL?: number;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
   readonly fingerprint?: FingerprintOptionValue;
 }
 
 /** Options of {@link connect}. */
 export interface ConnectOptions
-  extends Omit<ConnectionOptions, RenamedOptions | 'verifyPeer' | 'keyLog'>, SharedOptions {
+  extends
+    Omit<ConnectionOptions, RenamedOptions | 'verifyPeer' | 'keyLog'>,
+    SharedOptions,
+    IntegerOptions<typeof CONNECT_OPTION_NAMES> {
   /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
   /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
   readonly rejectUnauthorized?: boolean;
-  /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
-  readonly handshakeTimeout?: number;
-  /** End the session after this many ms with nothing authentic from the server (default 0: never). */
-  readonly idleTimeout?: number;
   /** Local address to bind (default: any, same family as the server's). */
   readonly bindHost?: string;
-  /** Local port to bind (default 0: any free port). */
-  readonly bindPort?: number;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
   readonly fingerprint?: FingerprintOptionValue;
 }

@@ -24,22 +24,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly antiReplayWait?: AntiReplayWaitOptions;
   /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
   readonly cookies?: boolean;
-  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
-  readonly maxHandshakes?: number;
-  /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
-  readonly maxHandshakesPerHost?: number;
-  /** Close a connection after this many ms without an authenticated record (default 300,000; 0: never). */
   readonly idleTimeoutMs?: number;
-  /**
-   * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
-   * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
-   * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
-   */
-  readonly parkAfterMs?: number;
-  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
-  readonly maxPendingClientHellos?: number;
-  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
-  readonly maxClientHelloLength?: number;
   /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
   readonly ipv4HostPrefix?: number;
   /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
@@ -48,8 +33,6 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
-  /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
-  readonly maxSessionIds12?: number;
 }
 
 /** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
