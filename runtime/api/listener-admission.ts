@@ -24,7 +24,7 @@ import { CookielessHello } from '../connection/cookieless-hello.js';
 import { HelloResponder, type HelloOutcome } from '../connection/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../connection/version-configs.js';
 import type { Connection } from '../shared/connection-api.js';
-import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
+import type { UdpServerLimits, UdpServerOptions } from './server-options.js';
 import { boundSocket } from '../node/socket-bind.js';
 import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
@@ -112,14 +112,18 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private observers!: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** node:dtls's `endpoint.busy`: while true, no new handshake starts (a new peer's ClientHello is dropped and counted in `busyRefused`). */
   busy = false;
+  /** What the server counts itself; a count `listener.stats` has under its own name is documented there. */
   private tallies = {
     refusedGlobal: 0,
     refusedPerHost: 0,
+    /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
     busyRefused: 0,
+    /** Datagrams of no session that could not be a ClientHello (node:dtls's `serverRejectedCount`). */
     notClientHello: 0,
     thawed: 0,
     handshakeTimeouts: 0,
     restarts: 0,
+    /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
     connectionErrors: 0,
     storeRejections: 0,
     migrations: 0,
@@ -241,14 +245,16 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   }
 
   /** The serving part's counts (what `listener.stats` reads), once bound. */
-  get serverStats(): UdpServerStats | undefined {
+  get serverStats() {
     if (!this.served) return undefined;
     const c = this.tallies;
     // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in the
     // runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
     return Object.assign({}, c, this.resting.counts, {
+      /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
       trims: this.resting.trims,
       trimMs: this.resting.trimMs,
+      /** ClientHello datagrams from new peers dropped, silently, because a limit was reached. */
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
@@ -554,3 +560,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 }
 
 const NO_CALLBACK = (): void => {};
+
+/** What the server refused or ended by itself (`listener.stats` reads it). */
+export type UdpServerStats = NonNullable<ListenerAdmission['serverStats']>;

@@ -1,6 +1,6 @@
 import type { AntiReplayWaitStats } from '../node/anti-replay-wait.js';
 import type { DatagramIo } from '../node/datagram-io.js';
-import type { UdpServerStats } from './server-options.js';
+import type { UdpServerStats } from './listener-admission.js';
 import { liveStats, type LiveStats } from './plain-stats.js';
 
 /** What a listener counts itself; the rest comes from its UDP server. */

@@ -9,7 +9,6 @@ import {
   antiReplayWaitLimits,
   type AntiReplayWaitLimits,
   type AntiReplayWaitOptions,
-  type AntiReplayWaitStats,
 } from '../node/anti-replay-wait.js';
 import { hostPrefixes, type HostPrefixes } from '../node/host-key.js';
 import { LISTEN_OPTION_NAMES } from './option-names.js';
@@ -33,38 +32,6 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
-}
-
-/** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
-export interface UdpServerStats {
-  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
-  readonly refused: number;
-  readonly refusedGlobal: number;
-  readonly refusedPerHost: number;
-  /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
-  readonly busyRefused: number;
-  /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
-  readonly notClientHello: number;
-  readonly idleClosed: number;
-  readonly parked: number;
-  readonly hibernated: number;
-  readonly thawed: number;
-  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
-  readonly trims: number;
-  readonly trimMs: number;
-  readonly handshaking: number;
-  readonly handshakeTimeouts: number;
-  readonly restarts: number;
-  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
-  readonly connectionErrors: number;
-  readonly storeRejections: number;
-  readonly pendingClientHellos: number;
-  readonly unknownConnectionId: number;
-  readonly migrations: number;
-  /** Connection IDs of this server's sessions the server routes by. */
-  readonly connectionIds: number;
-  readonly sessionIds12: number;
-  readonly antiReplay: AntiReplayWaitStats;
 }
 
 /** The server's limits, checked. */
