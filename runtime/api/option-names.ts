@@ -336,7 +336,7 @@ function rowInteger(name: string, row: IntegerRow, value: unknown): number {
 }
 
 /** The fields the integer rows of `Table` fill in `part` (their `to` is `part.field`), each one's value always there. */
-type Filled<Table, Part extends string> = {
+export type Filled<Table, Part extends string> = {
   readonly [
     K in keyof Table as Table[K] extends { readonly to: `${Part}.${infer F}`; readonly default: number } ? F : never
   ]: number;

@@ -4,14 +4,9 @@ import { DtlsConnection } from '../connection/connection.js';
 import { ConfigError } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import type { AdmissionLimits } from '../node/admission.js';
-import {
-  antiReplayWaitLimits,
-  type AntiReplayWaitLimits,
-  type AntiReplayWaitOptions,
-} from '../node/anti-replay-wait.js';
-import { hostPrefixes, type HostPrefixes } from '../node/host-key.js';
-import { LISTEN_OPTION_NAMES } from './option-names.js';
+import { antiReplayWaitLimits, type AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
+import { hostPrefixes } from '../node/host-key.js';
+import { LISTEN_OPTION_NAMES, type Filled } from './option-names.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
   /**
@@ -34,23 +29,14 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly requireExtendedMasterSecret?: boolean;
 }
 
-/** The server's limits, checked. */
-export interface UdpServerLimits extends AdmissionLimits {
-  readonly hostPrefixes: HostPrefixes;
-  readonly idleMs: number;
-  readonly parkMs: number;
-  readonly handshakeMs: number;
-  readonly pendingClientHellos: number;
-  readonly clientHelloLength: number;
-  readonly antiReplayWait: AntiReplayWaitLimits;
-  readonly sessionIds12: number;
-}
-
 /** The limits listen's option table fills (option-names.ts, rows with `to: 'limits.field'`), checked by serverOptions. */
-export type TableLimits = Omit<UdpServerLimits, 'hostPrefixes' | 'idleMs' | 'antiReplayWait'>;
+export type TableLimits = Filled<typeof LISTEN_OPTION_NAMES, 'limits'>;
+
+/** The server's limits, checked. */
+export type UdpServerLimits = ReturnType<typeof validateServerOptions>;
 
 /** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `table`'s among them. */
-export function validateServerOptions(options: UdpServerOptions, table: TableLimits): UdpServerLimits {
+export function validateServerOptions(options: UdpServerOptions, table: TableLimits) {
   // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first); inspect and cookies by
   // their option-names.ts rows.
   const {
