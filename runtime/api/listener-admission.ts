@@ -25,6 +25,7 @@ import { HelloResponder, type HelloOutcome } from '../connection/hello-responder
 import { serverConfigs, type VersionConfigs } from '../connection/version-configs.js';
 import type { Connection } from '../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions } from './server-options.js';
+import type { ListenerUdpOptions } from './options.js';
 import { boundSocket } from '../node/socket-bind.js';
 import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
@@ -41,18 +42,6 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 export interface ConnectionIdObserver {
   issued(cid: Uint8Array): void;
   retired(cid: Uint8Array): void;
-}
-
-/** A listener's own socket: where it binds (listen's `host`, an IP address, and `port`, both checked) and node:dgram's options (`ttl` set once bound). */
-export interface ListenerUdpOptions {
-  readonly host: string;
-  readonly port: number;
-  /** SO_REUSEPORT (node:dgram's `reusePort`, Node 22.12 / 23.1 and later). */
-  readonly reusePort: boolean;
-  readonly ipv6Only?: boolean;
-  readonly recvBufferSize?: number;
-  readonly sendBufferSize?: number;
-  readonly ttl?: number;
 }
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */

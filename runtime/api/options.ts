@@ -17,7 +17,6 @@ import { resolveServerName } from '../pki/server-name.js';
 import { BytesLru } from '../pki/bytes-lru.js';
 import { clientCredentialContext } from './client-credentials.js';
 import { contentKey } from './content-key.js';
-import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
 import { isDatagramTransport, type DatagramTransport } from './transport.js';
 import {
@@ -32,7 +31,6 @@ import {
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
-import type { ListenerUdpOptions } from './listener-admission.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
@@ -150,8 +148,13 @@ export interface ListenerOptions {
   readonly transport: DatagramTransport | undefined;
 }
 
-/** The socket's address and options: `host` checked already (serverOptions). */
-function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
+/**
+ * A listener's own socket: where it binds (`host`, checked already by serverOptions, and `port`) and node:dgram's
+ * options (`ttl` set once bound; `reusePort`: Node 22.12 / 23.1 and later).
+ */
+export type ListenerUdpOptions = ReturnType<typeof udpOptions>;
+
+function udpOptions(o: ListenOptions, host: string | undefined) {
   return {
     host: host ?? '0.0.0.0',
     reusePort: o.reusePort === true,
@@ -285,19 +288,7 @@ function withoutKey(o: CredentialOptions): CredentialOptions {
 }
 
 /** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
-export function clientOptions(
-  host: string,
-  given: ConnectOptions,
-  authorization: AuthorizationRecord,
-): {
-  readonly connection: ConnectionOptions;
-  /** The DTLS 1.2 suites `ciphers` named, when it named some. */
-  readonly cipherSuites12: readonly Dtls12CipherSuite[] | undefined;
-  /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
-  readonly requireExtendedMasterSecret: boolean | undefined;
-  readonly mtu: number;
-  readonly transport: DatagramTransport | undefined;
-} {
+export function clientOptions(host: string, given: ConnectOptions, authorization: AuthorizationRecord) {
   checkOptions('connect', given);
   const o = withProfile('client', given);
   const rest = passedOn(CONNECT_OPTION_NAMES, o);
@@ -345,7 +336,9 @@ export function clientOptions(
   };
   return {
     connection,
+    /** The DTLS 1.2 suites `ciphers` named, when it named some. */
     cipherSuites12: suites12,
+    /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
     requireExtendedMasterSecret: requireExtendedMasterSecret(o.extendedMasterSecret),
     mtu: size,
     transport: transportOption(o.transport),
