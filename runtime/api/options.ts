@@ -11,7 +11,7 @@ import {
   type SecureContextOptions,
 } from '../pki/secure-context.js';
 import { systemRootsVerifier } from '../pki/system-trust-anchors.js';
-import { validateServerOptions, type UdpServerLimits, type UdpServerOptions } from './server-options.js';
+import { validateServerOptions, type UdpServerOptions } from './server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../pki/server-name.js';
 import { BytesLru } from '../pki/bytes-lru.js';
@@ -139,14 +139,8 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
-/** What `listen` hands the listener: its options and limits (checked: validateServerOptions), and how to get datagrams. */
-export interface ListenerOptions {
-  /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
-  readonly server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> };
-  readonly limits: UdpServerLimits;
-  readonly udp: ListenerUdpOptions;
-  readonly transport: DatagramTransport | undefined;
-}
+/** What `listen` hands the listener (serverOptions): its options and limits, checked, and how to get datagrams. */
+export type ListenerOptions = ReturnType<typeof serverOptions>;
 
 /**
  * A listener's own socket: where it binds (`host`, checked already by serverOptions, and `port`) and node:dgram's
@@ -202,7 +196,7 @@ const WORKER_ONLY = {
 } as const;
 
 /** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
-export function serverOptions(given: ListenOptions): ListenerOptions {
+export function serverOptions(given: ListenOptions) {
   checkOptions('listen', given);
   const o = withProfile('server', given);
   const rest = passedOn(LISTEN_OPTION_NAMES, o);
@@ -244,7 +238,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       ? undefined
       : credentialContext(o);
   const transport = transportOption(o.transport);
-  const server: ListenerOptions['server'] = {
+  // `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it).
+  const server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> } = {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
     ...rest,
