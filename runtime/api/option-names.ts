@@ -1,11 +1,12 @@
 /**
  * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
- * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
- * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it); a boolean's, string's, function's or
- * choice's row its kind ({@link KindRow}), checked for every call by {@link checkOptions}. {@link ListedExactly} keeps
- * it complete. `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row
- * with `to` is read, not passed on ({@link passedOn}), into what `to` names: an integer's `part.field` by
- * {@link integersInto} (`limits`: the listener's, `socket`: its socket's, `connection`: a client's connection's).
+ * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0 ({@link
+ * IntegerRow}; docs/node-dtls.md's figures are checked against it), types its option ({@link IntegerOptions}) and
+ * documents it (its comment); a boolean's, string's, function's or choice's row its kind ({@link KindRow}), checked
+ * for every call by {@link checkOptions}. {@link ListedExactly} keeps it complete. `true` passes an option on to the
+ * connection (or UDP server) under its own name, checked there; a row with `to` is read, not passed on ({@link
+ * passedOn}), into what `to` names: an integer's `part.field` by {@link integersInto} (`limits`: the listener's,
+ * `socket`: its socket's, `connection`: a client's connection's).
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
 import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
