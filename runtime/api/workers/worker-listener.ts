@@ -30,8 +30,7 @@ import { cidDirectoryInit, directorySlots } from './cid-directory.js';
 import { fleetOption } from './fleet-options.js';
 import { integerFrom } from '../option-names.js';
 import { ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
-import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStatName, type WorkerStats } from './worker-stats.js';
-import { liveStats, type LiveStats } from '../plain-stats.js';
+import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
 import type { EndedSession } from './worker-death.js';
 
 /** Options of `listenWorkers(module, options)` (`dtls13/workers`). */
@@ -67,6 +66,18 @@ const PRIMARY_OPTIONS = [
   'ticketKeyFile',
 ];
 
+/** `endpoint.stats` of a server on workers: every worker's counts summed (at most 100 ms old), and each worker's in `workers`. */
+export type DtlsWorkerListenerStats = WorkerStats & {
+  readonly createdAt: number;
+  readonly destroyedAt: number | undefined;
+  /** Whether the endpoint is still open. */
+  readonly isConnected: boolean;
+  /** Whether the kernel steers CID records to their worker (the native addon's program); else they are forwarded between workers. */
+  readonly steered: boolean;
+  /** Each worker's counts, by worker number. */
+  readonly workers: readonly WorkerStats[];
+};
+
 /** What a worker listener's stats read: its own counts, the rows its workers write, whether the kernel steers. */
 interface WorkerStatsSource {
   readonly workers: number;
@@ -75,33 +86,22 @@ interface WorkerStatsSource {
   steered(): boolean;
 }
 
-const rowsOf = (s: WorkerStatsSource): WorkerStats[] => Array.from({ length: s.workers }, (_, i) => readRow(s.rows, i));
-
-/** How each value of a worker listener's `stats` is read: its own, then every worker's counts summed. */
-const WORKER_LISTENER_STATS = {
-  createdAt: (s: WorkerStatsSource) => s.counts.createdAt,
-  destroyedAt: (s: WorkerStatsSource) => s.counts.destroyedAt,
-  /** Whether the endpoint is still open. */
-  isConnected: (s: WorkerStatsSource) => s.counts.destroyedAt === undefined,
-  /** Whether the kernel steers CID records to their worker (the native addon's program); else they are forwarded between workers. */
-  steered: (s: WorkerStatsSource) => s.steered(),
-  /** Each worker's counts, by worker number. */
-  workers: rowsOf,
-  ...(Object.fromEntries(
-    WORKER_STAT_NAMES.map((name) => [
-      name,
-      (s: WorkerStatsSource) => rowsOf(s).reduce((sum, row) => sum + row[name], 0),
-    ]),
-  ) as { readonly [K in WorkerStatName]: (s: WorkerStatsSource) => number }),
-};
-
-/** `endpoint.stats` of a server on workers: every worker's counts summed (at most 100 ms old), and each worker's in `workers`. */
-export type DtlsWorkerListenerStats = LiveStats<typeof WORKER_LISTENER_STATS>;
-
-const workerListenerStats: (source: WorkerStatsSource) => DtlsWorkerListenerStats = liveStats(
-  'DtlsWorkerListenerStats',
-  WORKER_LISTENER_STATS,
-);
+/** The live stats object of a worker listener (every read current), over what it hands in. */
+function workerListenerStats(source: WorkerStatsSource): DtlsWorkerListenerStats {
+  const { workers, counts } = source;
+  const rows = (): WorkerStats[] => Array.from({ length: workers }, (_, i) => readRow(source.rows, i));
+  const stats = {};
+  const getters: Record<string, () => unknown> = {
+    createdAt: () => counts.createdAt,
+    destroyedAt: () => counts.destroyedAt,
+    isConnected: () => counts.destroyedAt === undefined,
+    steered: () => source.steered(),
+    workers: rows,
+  };
+  for (const name of WORKER_STAT_NAMES) getters[name] = () => rows().reduce((sum, row) => sum + row[name], 0);
+  for (const [name, get] of Object.entries(getters)) Object.defineProperty(stats, name, { enumerable: true, get });
+  return stats as DtlsWorkerListenerStats;
+}
 
 /** What `onworkerexit` is told when a worker died. */
 export interface WorkerExit {
