@@ -94,7 +94,7 @@ async function serverProcess(): Promise<void> {
           sides.push(closed);
           if (sides.length === m.clients) all();
         };
-        const io = DatagramIo.of(server!.socket!).counts;
+        const io = DatagramIo.of(server!.admission.socket!).counts;
         const before = { drains: io.drains, drained: io.drainedDatagrams };
         const c0 = cpuTime();
         send({ type: 'ready' });

@@ -69,8 +69,8 @@ function serverStats(server: DtlsListener, gc: boolean): ServerStats {
   if (gc && collect) for (let i = 0; i < 2; i++) collect();
   const m = process.memoryUsage();
   const { parked, hibernated, sessions } = server.stats;
-  const trims = server.serverStats?.trims ?? 0;
-  const trimMs = server.serverStats?.trimMs ?? 0;
+  const trims = server.admission.serverStats?.trims ?? 0;
+  const trimMs = server.admission.serverStats?.trimMs ?? 0;
   const heapResident = getHeapStatistics().total_physical_size;
   return {
     size: sessions,

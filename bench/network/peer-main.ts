@@ -96,7 +96,7 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
       { cert: [...chain], key: privateKey, host: '127.0.0.1', provider, ...messageBuffers, ...buffers },
     );
     await server.listening;
-    const socket = server.socket;
+    const socket = server.admission.socket;
     if (socket !== undefined) sockets.set(which, socket);
     return server;
   };

@@ -15,12 +15,6 @@ const TLS13_CIPHERS: Readonly<Record<string, SupportedCipherSuite>> = {
   TLS_AES_128_CCM_8_SHA256: 'tls_aes_128_ccm_8_sha256',
 };
 
-/** The suites an OpenSSL cipher string names: TLS 1.3 ones as `cipherSuites`, DTLS 1.2 ones as the 1.2 connection's. */
-export interface CipherChoice {
-  readonly suites13: SupportedCipherSuite[] | undefined;
-  readonly suites12: Dtls12CipherSuite[] | undefined;
-}
-
 /**
  * `ciphers`: its TLS 1.3 names become `cipherSuites`, its 1.2 names (OpenSSL's or IANA's) the 1.2 suites, in order;
  * keywords (`HIGH`, `!aNULL`) are skipped. A ConfigError: an unknown name, no suite, only 1.2 suites while 1.3 is
@@ -29,7 +23,7 @@ export interface CipherChoice {
 export function ciphersOption(
   ciphers: unknown,
   o: Pick<ConnectionOptions, 'cipherSuites' | 'allowCcm8' | 'minVersion' | 'maxVersion'>,
-): CipherChoice {
+): { readonly suites13: SupportedCipherSuite[] | undefined; readonly suites12: Dtls12CipherSuite[] | undefined } {
   // Read first, as a range error is reported before any of ciphers.
   const enables13 = resolveVersionRange(o.minVersion, o.maxVersion).enabled.includes('DTLSv1.3');
   if (ciphers === undefined) return { suites13: undefined, suites12: undefined };

@@ -61,8 +61,6 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
       'host',
       `must be an IP address with a transport (the datagrams go to it as they are), got ${host}`,
     );
-  if (transport?.inUse === true)
-    throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
   const serverName = connectionOptions.serverName;
   const driver = new SessionDriver<DtlsSession>(literal ? { address: host, port } : undefined, undefined);
   const session = new DtlsSession('client', mtu, driver, authorization, undefined, {

@@ -24,7 +24,8 @@ import { CookielessHello } from '../connection/cookieless-hello.js';
 import { HelloResponder, type HelloOutcome } from '../connection/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../connection/version-configs.js';
 import type { Connection } from '../shared/connection-api.js';
-import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
+import type { UdpServerLimits, UdpServerOptions } from './server-options.js';
+import type { ListenerUdpOptions } from './options.js';
 import { boundSocket } from '../node/socket-bind.js';
 import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
@@ -41,18 +42,6 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 export interface ConnectionIdObserver {
   issued(cid: Uint8Array): void;
   retired(cid: Uint8Array): void;
-}
-
-/** A listener's own socket: where it binds (listen's `host`, an IP address, and `port`, both checked) and node:dgram's options (`ttl` set once bound). */
-export interface ListenerUdpOptions {
-  readonly host: string;
-  readonly port: number;
-  /** SO_REUSEPORT (node:dgram's `reusePort`, Node 22.12 / 23.1 and later). */
-  readonly reusePort: boolean;
-  readonly ipv6Only?: boolean;
-  readonly recvBufferSize?: number;
-  readonly sendBufferSize?: number;
-  readonly ttl?: number;
 }
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
@@ -112,14 +101,18 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private observers!: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** node:dtls's `endpoint.busy`: while true, no new handshake starts (a new peer's ClientHello is dropped and counted in `busyRefused`). */
   busy = false;
+  /** What the server counts itself; a count `listener.stats` has under its own name is documented there. */
   private tallies = {
     refusedGlobal: 0,
     refusedPerHost: 0,
+    /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
     busyRefused: 0,
+    /** Datagrams of no session that could not be a ClientHello (node:dtls's `serverRejectedCount`). */
     notClientHello: 0,
     thawed: 0,
     handshakeTimeouts: 0,
     restarts: 0,
+    /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
     connectionErrors: 0,
     storeRejections: 0,
     migrations: 0,
@@ -240,14 +233,17 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return this.served ? this.admission.connections : 0;
   }
 
-  get serverStats(): UdpServerStats | undefined {
+  /** The serving part's counts (what `listener.stats` reads), once bound. */
+  get serverStats() {
     if (!this.served) return undefined;
     const c = this.tallies;
     // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in the
     // runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
     return Object.assign({}, c, this.resting.counts, {
+      /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
       trims: this.resting.trims,
       trimMs: this.resting.trimMs,
+      /** ClientHello datagrams from new peers dropped, silently, because a limit was reached. */
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
@@ -258,6 +254,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     });
   }
 
+  /** Sessions and handshakes counted against `address`'s host (its prefix). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
     return this.served ? this.admission.usage(this.hostOf(address)) : { connections: 0, handshakes: 0 };
   }
@@ -267,10 +264,12 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return hostKey(address, this.limits.hostPrefixes);
   }
 
+  /** Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
   onConnectionIds(observer: ConnectionIdObserver): void {
     this.cidObservers.add(observer);
   }
 
+  /** The bound UDP socket (undefined before it is bound, or with a failed bind). */
   get socket(): Socket | undefined {
     return this.served ? this.udp : undefined;
   }
@@ -550,3 +549,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 }
 
 const NO_CALLBACK = (): void => {};
+
+/** What the server refused or ended by itself (`listener.stats` reads it). */
+export type UdpServerStats = NonNullable<ListenerAdmission['serverStats']>;

@@ -3,9 +3,8 @@ import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
 import { thrownError } from '../handshake/callback-error.js';
 import type { RemoteAddress } from '../node/peer-paths.js';
-import type { DatagramRoute, Transport } from '../node/transport.js';
-import type { UdpServerStats } from './server-options.js';
-import { ListenerAdmission, type AdmissionSide, type ConnectionIdObserver } from './listener-admission.js';
+import type { DatagramRoute } from '../node/transport.js';
+import { ListenerAdmission, type AdmissionSide } from './listener-admission.js';
 import type { SessionDriver } from './session-driver.js';
 import { attachTransport } from './transport.js';
 import { tell } from './application-callback.js';
@@ -40,8 +39,11 @@ export class DtlsListener {
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** The sessions it hands out: made, given to `onsession`, told their key log lines, counted ({@link ListenerSessions}). */
   private readonly sessions: ListenerSessions<DtlsListener>;
-  /** The socket, its demux, the cookie exchange, admission and resting: what no session takes (listener-admission.ts). */
-  private readonly admission: ListenerAdmission;
+  /**
+   * @internal The socket, its demux, the cookie exchange, admission and resting: what no session takes
+   * (listener-admission.ts; tests, benches and a worker read its counts and demux).
+   */
+  readonly admission: ListenerAdmission;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
@@ -116,34 +118,9 @@ export class DtlsListener {
     this.admission.busy = busy === true;
   }
 
-  /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */
-  get socket(): Socket | undefined {
-    return this.admission.socket;
-  }
-
   /** @internal A datagram handed to the server as if read from its socket (benches); dropped before the bind. */
   receive(datagram: Uint8Array, address: string, port: number): void {
     if (this.admission.served) this.admission.transport.receive(datagram, address, port);
-  }
-
-  /** @internal The socket and its demux: the sessions' drivers by connection ID and by address and port (once bound). */
-  get transport(): Transport<SessionDriver<DtlsSession>> {
-    return this.admission.transport;
-  }
-
-  /** @internal The serving part's counts (what `listener.stats` reads), once bound. */
-  get serverStats(): UdpServerStats | undefined {
-    return this.admission.serverStats;
-  }
-
-  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
-  hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
-    return this.admission.hostUsage(address);
-  }
-
-  /** @internal Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
-  onConnectionIds(observer: ConnectionIdObserver): void {
-    this.admission.onConnectionIds(observer);
   }
 
   /** @internal `console.log(listener)`: where it listens, its state and its counts, not its insides. */

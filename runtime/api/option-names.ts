@@ -1,11 +1,12 @@
 /**
  * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
- * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
- * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it); a boolean's, string's, function's or
- * choice's row its kind ({@link KindRow}), checked for every call by {@link checkOptions}. {@link ListedExactly} keeps
- * it complete. `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row
- * with `to` is read, not passed on ({@link passedOn}), into what `to` names: an integer's `part.field` by
- * {@link integersInto} (`limits`: the listener's, `socket`: its socket's, `connection`: a client's connection's).
+ * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0 ({@link
+ * IntegerRow}; docs/node-dtls.md's figures are checked against it), types its option ({@link IntegerOptions}) and
+ * documents it (its comment); a boolean's, string's, function's or choice's row its kind ({@link KindRow}), checked
+ * for every call by {@link checkOptions}. {@link ListedExactly} keeps it complete. `true` passes an option on to the
+ * connection (or UDP server) under its own name, checked there; a row with `to` is read, not passed on ({@link
+ * passedOn}), into what `to` names: an integer's `part.field` by {@link integersInto} (`limits`: the listener's,
+ * `socket`: its socket's, `connection`: a client's connection's).
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
 import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
@@ -89,6 +90,7 @@ const SHARED_OPTION_NAMES = {
   maxVersion: true,
   messageBuffers: true,
   minVersion: true,
+  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   mtu: { ...MTU, to: 'maxDatagramSize' },
   onDatagram: true,
   passphrase: { to: 'certificate, rawPublicKey' },
@@ -125,43 +127,66 @@ export const LISTEN_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
   rejectUnauthorized: { ...BOOLEAN, to: 'clientAuthentication' },
   sni: { to: 'sni' },
+  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
   handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'limits.handshakeMs' },
+  /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
   idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
   antiReplayWait: true,
   cookies: BOOLEAN,
   fleet: { to: 'the workers' },
   host: { to: 'host' },
+  /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
   hostId: { min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' },
+  /** Close a session after this many ms without an authenticated record (default 300,000; 0: never). */
   idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,
   inspect: { kind: 'function', shape: 'receiving inspection events' },
   ipv6Only: { ...BOOLEAN, to: 'ipv6Only' },
   keyLog: { kind: 'function', shape: KEY_LOG_SHAPE },
+  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   maxClientHelloLength: {
     min: 64,
     max: 16_372,
     default: DEFAULT_MAX_CLIENT_HELLO_LENGTH,
     to: 'limits.clientHelloLength',
   },
+  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   maxHandshakes: { min: 1, max: 1_000_000, default: 1_000, to: 'limits.handshakes' },
+  /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
   maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10, to: 'limits.handshakesPerHost' },
+  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
   maxPendingClientHellos: {
     min: 0,
     max: 1_000_000,
     default: DEFAULT_MAX_PENDING_CLIENT_HELLOS,
     to: 'limits.pendingClientHellos',
   },
+  /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
   maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE, to: 'limits.sessionIds12' },
+  /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   maxSessions: { ...SESSIONS, default: 10_000, to: 'limits.connections' },
+  /**
+   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
+   * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
+   */
   maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'limits.connectionsPerHost' },
+  /**
+   * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
+   * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
+   * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
+   */
   parkAfterMs: { min: 0, max: DAY_MS, default: 30_000, to: 'limits.parkMs' },
+  /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
   port: { min: 0, max: 65_535, default: 0, to: 'socket.port' },
   requestCert: { ...BOOLEAN, to: 'clientAuthentication' },
   reusePort: { ...BOOLEAN, to: 'reusePort' },
   ticketKeyFile: { to: 'the workers' },
+  /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
   udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.recvBufferSize' },
+  /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
   udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.sendBufferSize' },
+  /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
   udpTTL: { min: 1, max: 255, to: 'socket.ttl' },
   verifyPeer: true,
   workers: { to: 'the workers' },
@@ -170,9 +195,12 @@ export const LISTEN_OPTION_NAMES = {
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
+  /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
   handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'connection.handshakeTimeoutMs' },
+  /** End the session after this many ms with nothing authentic from the server (default 0: never). */
   idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'connection.idleTimeoutMs' },
   bindHost: { to: 'bindHost' },
+  /** Local port to bind (default 0: any free port). */
   bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
   clientAuthentication: true,
   servername: { kind: 'string', to: 'serverName' },
@@ -288,6 +316,9 @@ function unknownReason(call: Call, name: string): string {
 /** The integer options of `call`'s table. */
 type IntegerName<Table> = { [K in keyof Table]: Table[K] extends IntegerRow ? K : never }[keyof Table];
 
+/** The integer options of a table as option types: each row's range and default check it, its comment documents it. */
+export type IntegerOptions<Table> = { readonly [K in keyof Table as Table[K] extends IntegerRow ? K : never]?: number };
+
 /** The integer options of listen, of connect. */
 export type ListenIntegerOption = IntegerName<typeof LISTEN_OPTION_NAMES>;
 export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
@@ -306,7 +337,7 @@ function rowInteger(name: string, row: IntegerRow, value: unknown): number {
 }
 
 /** The fields the integer rows of `Table` fill in `part` (their `to` is `part.field`), each one's value always there. */
-type Filled<Table, Part extends string> = {
+export type Filled<Table, Part extends string> = {
   readonly [
     K in keyof Table as Table[K] extends { readonly to: `${Part}.${infer F}`; readonly default: number } ? F : never
   ]: number;

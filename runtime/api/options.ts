@@ -11,13 +11,12 @@ import {
   type SecureContextOptions,
 } from '../pki/secure-context.js';
 import { systemRootsVerifier } from '../pki/system-trust-anchors.js';
-import { validateServerOptions, type UdpServerLimits, type UdpServerOptions } from './server-options.js';
+import { validateServerOptions, type UdpServerOptions } from './server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../pki/server-name.js';
 import { BytesLru } from '../pki/bytes-lru.js';
 import { clientCredentialContext } from './client-credentials.js';
 import { contentKey } from './content-key.js';
-import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
 import { isDatagramTransport, type DatagramTransport } from './transport.js';
 import {
@@ -27,11 +26,11 @@ import {
   integersInto,
   LISTEN_OPTION_NAMES,
   passedOn,
+  type IntegerOptions,
   type ListedExactly,
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
-import type { ListenerUdpOptions } from './listener-admission.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
@@ -42,18 +41,15 @@ export type ExtendedMasterSecretOption = 'required' | 'preferred';
 /** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = DATAGRAM_SIZE.default;
 
-/** The server options renamed here (given under their node:dtls names instead). */
-type RenamedServerOptions =
+/** The connection's options both calls take under node:dtls's names instead (or set themselves). */
+type RenamedOptions =
   | 'alpn'
   | 'rawPublicKey'
   | 'certificate'
   | 'trustAnchors'
   | 'maxDatagramSize'
-  | 'handshakeTimeoutMs'
-  | 'clientAuthentication'
   | 'serverName'
   | 'checkServerIdentity'
-  | 'sni'
   | InternalOptions;
 
 /** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
@@ -74,32 +70,35 @@ export type ListenSniOption =
   | { readonly [servername: string]: SniEntryCredentials }
   | ((servername: string) => SniEntryCredentials | undefined);
 
+/** The options of {@link listen} and {@link connect} that mean the same to both. */
+export interface SharedOptions extends CredentialOptions, RawPublicKeyOptions {
+  /**
+   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
+   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
+   */
+  readonly ciphers?: string;
+  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */
+  readonly transport?: DatagramTransport;
+  /** 'rfc7925': also speak what RFC 7925 IoT devices speak, first (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
+  /** DTLS 1.2: 'required' (default) refuses a peer without extended_master_secret (RFC 7627); 'preferred' lets it in. */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
+}
+
 /** Options of {@link listen}. */
 export interface ListenOptions
-  extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
+  extends
+    Omit<UdpServerOptions, RenamedOptions | 'handshakeTimeoutMs' | 'clientAuthentication' | 'sni' | 'idleTimeoutMs'>,
+    SharedOptions,
+    IntegerOptions<typeof LISTEN_OPTION_NAMES> {
   /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
   readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
   readonly sni?: ListenSniOption;
-  /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
-  readonly port?: number;
   /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
   readonly host?: string;
-  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
-  readonly mtu?: number;
-  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
-  readonly handshakeTimeout?: number;
-  /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
-  readonly maxSessions?: number;
-  /**
-   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
-   * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
-   */
-  readonly maxSessionsPerHost?: number;
   /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
   readonly workers?: number | 'auto';
-  /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
-  readonly hostId?: number;
   /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
   readonly ticketKeyFile?: string;
   /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
@@ -110,71 +109,26 @@ export interface ListenOptions
   readonly requestCert?: boolean;
   /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
   readonly rejectUnauthorized?: boolean;
-  /**
-   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
-   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
-   */
-  readonly ciphers?: string;
-  /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
-  readonly idleTimeout?: number;
   /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
   readonly ipv6Only?: boolean;
-  /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  readonly udpReceiveBufferSize?: number;
-  /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  readonly udpSendBufferSize?: number;
-  /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
-  readonly udpTTL?: number;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host` or `port`. */
-  readonly transport?: DatagramTransport;
-  /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
-  readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in. */
-  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
   readonly fingerprint?: FingerprintOptionValue;
 }
 
-/** The client options renamed here. */
-type RenamedClientOptions =
-  | 'alpn'
-  | 'certificate'
-  | 'trustAnchors'
-  | 'maxDatagramSize'
-  | 'serverName'
-  | 'checkServerIdentity'
-  | 'verifyPeer'
-  | 'keyLog'
-  | 'rawPublicKey'
-  | InternalOptions;
-
 /** Options of {@link connect}. */
 export interface ConnectOptions
-  extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
+  extends
+    Omit<ConnectionOptions, RenamedOptions | 'verifyPeer' | 'keyLog'>,
+    SharedOptions,
+    IntegerOptions<typeof CONNECT_OPTION_NAMES> {
   /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
   /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
   readonly rejectUnauthorized?: boolean;
-  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
-  readonly mtu?: number;
-  /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
-  readonly handshakeTimeout?: number;
-  /** End the session after this many ms with nothing authentic from the server (default 0: never). */
-  readonly idleTimeout?: number;
   /** Local address to bind (default: any, same family as the server's). */
   readonly bindHost?: string;
-  /** Local port to bind (default 0: any free port). */
-  readonly bindPort?: number;
-  /** node:tls's / OpenSSL's cipher string, as for {@link ListenOptions.ciphers}. */
-  readonly ciphers?: string;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
-  readonly transport?: DatagramTransport;
-  /** 'rfc7925': offer what RFC 7925 IoT devices speak first (the CCM_8 suites, a plain PSK); profile-option.ts. */
-  readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in. */
-  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
   readonly fingerprint?: FingerprintOptionValue;
 }
@@ -185,17 +139,16 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
-/** What `listen` hands the listener: its options and limits (checked: validateServerOptions), and how to get datagrams. */
-export interface ListenerOptions {
-  /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
-  readonly server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> };
-  readonly limits: UdpServerLimits;
-  readonly udp: ListenerUdpOptions;
-  readonly transport: DatagramTransport | undefined;
-}
+/** What `listen` hands the listener (serverOptions): its options and limits, checked, and how to get datagrams. */
+export type ListenerOptions = ReturnType<typeof serverOptions>;
 
-/** The socket's address and options: `host` checked already (serverOptions). */
-function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
+/**
+ * A listener's own socket: where it binds (`host`, checked already by serverOptions, and `port`) and node:dgram's
+ * options (`ttl` set once bound; `reusePort`: Node 22.12 / 23.1 and later).
+ */
+export type ListenerUdpOptions = ReturnType<typeof udpOptions>;
+
+function udpOptions(o: ListenOptions, host: string | undefined) {
   return {
     host: host ?? '0.0.0.0',
     reusePort: o.reusePort === true,
@@ -243,7 +196,7 @@ const WORKER_ONLY = {
 } as const;
 
 /** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
-export function serverOptions(given: ListenOptions): ListenerOptions {
+export function serverOptions(given: ListenOptions) {
   checkOptions('listen', given);
   const o = withProfile('server', given);
   const rest = passedOn(LISTEN_OPTION_NAMES, o);
@@ -285,7 +238,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       ? undefined
       : credentialContext(o);
   const transport = transportOption(o.transport);
-  const server: ListenerOptions['server'] = {
+  // `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it).
+  const server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> } = {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
     ...rest,
@@ -329,19 +283,7 @@ function withoutKey(o: CredentialOptions): CredentialOptions {
 }
 
 /** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
-export function clientOptions(
-  host: string,
-  given: ConnectOptions,
-  authorization: AuthorizationRecord,
-): {
-  readonly connection: ConnectionOptions;
-  /** The DTLS 1.2 suites `ciphers` named, when it named some. */
-  readonly cipherSuites12: readonly Dtls12CipherSuite[] | undefined;
-  /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
-  readonly requireExtendedMasterSecret: boolean | undefined;
-  readonly mtu: number;
-  readonly transport: DatagramTransport | undefined;
-} {
+export function clientOptions(host: string, given: ConnectOptions, authorization: AuthorizationRecord) {
   checkOptions('connect', given);
   const o = withProfile('client', given);
   const rest = passedOn(CONNECT_OPTION_NAMES, o);
@@ -389,7 +331,9 @@ export function clientOptions(
   };
   return {
     connection,
+    /** The DTLS 1.2 suites `ciphers` named, when it named some. */
     cipherSuites12: suites12,
+    /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
     requireExtendedMasterSecret: requireExtendedMasterSecret(o.extendedMasterSecret),
     mtu: size,
     transport: transportOption(o.transport),

@@ -15,8 +15,16 @@ export function plainStats(stats: object): Record<string, unknown> {
   return out;
 }
 
-/** How each value of the statistics `T` is read from what they count (`S`), in the order `toJSON` writes them. */
-export type StatsReaders<S, T> = { readonly [K in Exclude<keyof T, 'toJSON'>]: (source: S) => T[K] };
+/**
+ * Live statistics read by `Readers`, a table of how each value is read from what is counted, in the order `toJSON`
+ * writes them: the table types (and its comments document) each value.
+ */
+export type LiveStats<Readers> = {
+  readonly [K in keyof Readers]: Readers[K] extends (source: never) => infer V ? V : never;
+} & {
+  /** Every value now, as plain data (what `JSON.stringify` writes). */
+  toJSON(): Record<string, unknown>;
+};
 
 const SOURCE = Symbol('source');
 
@@ -24,7 +32,10 @@ const SOURCE = Symbol('source');
  * Live statistics of one kind (`session.stats`, `listener.stats`): a getter per value on one prototype, each reading
  * the source when asked; `toJSON` and `util.inspect` (`name {...}`) give the values now, as plain data.
  */
-export function liveStats<S, T>(name: string, readers: StatsReaders<S, T>): (source: S) => T {
+export function liveStats<S, Readers extends Readonly<Record<keyof Readers, (source: S) => unknown>>>(
+  name: string,
+  readers: Readers,
+): (source: S) => LiveStats<Readers> {
   const prototype = {
     toJSON(): Record<string, unknown> {
       return plainStats(this);
@@ -39,5 +50,5 @@ export function liveStats<S, T>(name: string, readers: StatsReaders<S, T>): (sou
         return read(this[SOURCE]);
       },
     });
-  return (source) => Object.create(prototype, { [SOURCE]: { value: source } }) as T;
+  return (source) => Object.create(prototype, { [SOURCE]: { value: source } }) as LiveStats<Readers>;
 }

@@ -35,13 +35,6 @@ interface Related extends RawPublicKeyOptions {
   readonly rejectUnauthorized?: boolean;
 }
 
-/** What connect and listen take from the options: the connection's `rawPublicKey`, and whether `key` is the raw key alone (no `cert`). */
-export interface RawPublicKeySetting {
-  readonly option: RawPublicKeyOption;
-  /** `key` without `cert`: the credentials are read without it. */
-  readonly keyOnly: boolean;
-}
-
 /** Whether raw public keys are on: `rawPublicKey`, or `peerPublicKey` under the rfc7925 profile. */
 function enabled(o: Related): boolean {
   if (o.rawPublicKey === false) {
@@ -68,7 +61,7 @@ function peerCheck(o: Related): RawPublicKeyVerifier | undefined {
 }
 
 /** The raw public key setting of `role`, or undefined when off; a ConfigError names a wrong option. */
-export function rawPublicKeyOptions(role: 'client' | 'server', o: Related): RawPublicKeySetting | undefined {
+export function rawPublicKeyOptions(role: 'client' | 'server', o: Related) {
   if (!enabled(o)) return undefined;
   if (o.secureContext !== undefined)
     throw new ConfigError('rawPublicKey', 'takes key (and cert) as options, not a secureContext');
@@ -94,7 +87,12 @@ export function rawPublicKeyOptions(role: 'client' | 'server', o: Related): RawP
     );
   const privateKey = o.key === undefined ? undefined : readPrivateKey(o.key, o.passphrase).pkcs8;
   return {
-    option: { ...(privateKey ? { privateKey } : {}), ...(verifyPeer ? { verifyPeer } : {}) },
+    /** The connection's `rawPublicKey`. */
+    option: {
+      ...(privateKey ? { privateKey } : {}),
+      ...(verifyPeer ? { verifyPeer } : {}),
+    } satisfies RawPublicKeyOption,
+    /** `key` without `cert`: the credentials are read without it. */
     keyOnly: o.key !== undefined && o.cert === undefined,
   };
 }

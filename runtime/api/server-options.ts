@@ -4,15 +4,9 @@ import { DtlsConnection } from '../connection/connection.js';
 import { ConfigError } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import type { AdmissionLimits } from '../node/admission.js';
-import {
-  antiReplayWaitLimits,
-  type AntiReplayWaitLimits,
-  type AntiReplayWaitOptions,
-  type AntiReplayWaitStats,
-} from '../node/anti-replay-wait.js';
-import { hostPrefixes, type HostPrefixes } from '../node/host-key.js';
-import { LISTEN_OPTION_NAMES } from './option-names.js';
+import { antiReplayWaitLimits, type AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
+import { hostPrefixes } from '../node/host-key.js';
+import { LISTEN_OPTION_NAMES, type Filled } from './option-names.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
   /**
@@ -24,22 +18,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly antiReplayWait?: AntiReplayWaitOptions;
   /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
   readonly cookies?: boolean;
-  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
-  readonly maxHandshakes?: number;
-  /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
-  readonly maxHandshakesPerHost?: number;
-  /** Close a connection after this many ms without an authenticated record (default 300,000; 0: never). */
   readonly idleTimeoutMs?: number;
-  /**
-   * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
-   * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
-   * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
-   */
-  readonly parkAfterMs?: number;
-  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
-  readonly maxPendingClientHellos?: number;
-  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
-  readonly maxClientHelloLength?: number;
   /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
   readonly ipv4HostPrefix?: number;
   /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
@@ -48,59 +27,16 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
-  /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
-  readonly maxSessionIds12?: number;
-}
-
-/** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
-export interface UdpServerStats {
-  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
-  readonly refused: number;
-  readonly refusedGlobal: number;
-  readonly refusedPerHost: number;
-  /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
-  readonly busyRefused: number;
-  /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
-  readonly notClientHello: number;
-  readonly idleClosed: number;
-  readonly parked: number;
-  readonly hibernated: number;
-  readonly thawed: number;
-  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
-  readonly trims: number;
-  readonly trimMs: number;
-  readonly handshaking: number;
-  readonly handshakeTimeouts: number;
-  readonly restarts: number;
-  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
-  readonly connectionErrors: number;
-  readonly storeRejections: number;
-  readonly pendingClientHellos: number;
-  readonly unknownConnectionId: number;
-  readonly migrations: number;
-  /** Connection IDs of this server's sessions the server routes by. */
-  readonly connectionIds: number;
-  readonly sessionIds12: number;
-  readonly antiReplay: AntiReplayWaitStats;
-}
-
-/** The server's limits, checked. */
-export interface UdpServerLimits extends AdmissionLimits {
-  readonly hostPrefixes: HostPrefixes;
-  readonly idleMs: number;
-  readonly parkMs: number;
-  readonly handshakeMs: number;
-  readonly pendingClientHellos: number;
-  readonly clientHelloLength: number;
-  readonly antiReplayWait: AntiReplayWaitLimits;
-  readonly sessionIds12: number;
 }
 
 /** The limits listen's option table fills (option-names.ts, rows with `to: 'limits.field'`), checked by serverOptions. */
-export type TableLimits = Omit<UdpServerLimits, 'hostPrefixes' | 'idleMs' | 'antiReplayWait'>;
+export type TableLimits = Filled<typeof LISTEN_OPTION_NAMES, 'limits'>;
+
+/** The server's limits, checked. */
+export type UdpServerLimits = ReturnType<typeof validateServerOptions>;
 
 /** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `table`'s among them. */
-export function validateServerOptions(options: UdpServerOptions, table: TableLimits): UdpServerLimits {
+export function validateServerOptions(options: UdpServerOptions, table: TableLimits) {
   // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first); inspect and cookies by
   // their option-names.ts rows.
   const {

@@ -18,21 +18,21 @@ test('an established session counts one connection of its host; its driver is wh
     // The client is open once it reads the server's Finished; the server's handshake ends when it reads the client's.
     await pair.server.opened;
     t.deepEqual(
-      listener.transport.sessions().map((d) => d.session),
+      listener.admission.transport.sessions().map((d) => d.session),
       [pair.server],
       "the demux holds the session's driver",
     );
-    t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
+    t.deepEqual(listener.admission.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
     t.is(pair.listener.stats.sessions, 1);
-    t.is(listener.serverStats?.handshaking, 0);
+    t.is(listener.admission.serverStats?.handshaking, 0);
     t.is(await echo(pair.client, 'x'), 'x');
     await pair.another();
     await pair.accepted[1]!.opened;
-    t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 2, handshakes: 0 });
-    t.deepEqual(listener.hostUsage('127.0.0.2'), { connections: 0, handshakes: 0 }, 'another host');
+    t.deepEqual(listener.admission.hostUsage('127.0.0.1'), { connections: 2, handshakes: 0 });
+    t.deepEqual(listener.admission.hostUsage('127.0.0.2'), { connections: 0, handshakes: 0 }, 'another host');
     await pair.client.close();
     await until(() => pair.listener.stats.sessions === 1);
-    t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
+    t.deepEqual(listener.admission.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
   } finally {
     await pair.close();
   }
@@ -44,7 +44,7 @@ test('CID observers hear of each CID issued, and of its retirement when the sess
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   try {
     const listener = pair.listener;
-    listener.onConnectionIds({
+    listener.admission.onConnectionIds({
       issued: (cid) => issued.push(Buffer.from(cid).toString('hex')),
       retired: (cid) => retired.push(Buffer.from(cid).toString('hex')),
     });
@@ -74,13 +74,13 @@ test('a second handshake from a host at its handshake share is refused while the
     // A client that sends its ClientHello and never answers: its handshake stays under way.
     const stuck = new HelloSource({ trustAnchors: [id.caDer], serverName: 'localhost', ...HELLO_OVER_A_THIRD });
     for (const d of stuck.first()) socket.send(d, pair.port, '127.0.0.1');
-    await until(() => listener.hostUsage('127.0.0.1').handshakes === 1);
-    t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 2, handshakes: 1 });
-    const before = listener.serverStats!.refused;
+    await until(() => listener.admission.hostUsage('127.0.0.1').handshakes === 1);
+    t.deepEqual(listener.admission.hostUsage('127.0.0.1'), { connections: 2, handshakes: 1 });
+    const before = listener.admission.serverStats!.refused;
     const refusedClient = pair.another().catch((e: unknown) => e);
-    await until(() => listener.serverStats!.refused > before);
-    t.true(listener.serverStats!.refused > before, 'the second handshake of the host refused');
-    t.is(listener.serverStats!.refusedPerHost, listener.serverStats!.refused);
+    await until(() => listener.admission.serverStats!.refused > before);
+    t.true(listener.admission.serverStats!.refused > before, 'the second handshake of the host refused');
+    t.is(listener.admission.serverStats!.refusedPerHost, listener.admission.serverStats!.refused);
     t.is(pair.listener.stats.sessions, 2);
     void refusedClient;
   } finally {

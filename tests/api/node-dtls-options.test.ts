@@ -368,7 +368,7 @@ test('the UDP socket options: udpReceiveBufferSize and udpSendBufferSize set SO_
   const size = 200_000;
   const { endpoint } = await server({ udpReceiveBufferSize: size, udpSendBufferSize: size, udpTTL: 7 });
   t.teardown(() => endpoint.close());
-  const socket = endpoint.socket!;
+  const socket = endpoint.admission.socket!;
   // Linux doubles what is asked for (bookkeeping), and never gives less than asked up to its maximum.
   t.true(socket.getRecvBufferSize() >= size, String(socket.getRecvBufferSize()));
   t.true(socket.getSendBufferSize() >= size, String(socket.getSendBufferSize()));

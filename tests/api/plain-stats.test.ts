@@ -48,17 +48,14 @@ test('an object with no getters gives an empty record', (t) => {
   t.deepEqual(plainStats({ a: 1 }), {});
 });
 
-interface Counted {
-  readonly sent: number;
-  readonly open: boolean;
-  toJSON(): Record<string, unknown>;
+interface Source {
+  sent: number;
+  ended: boolean;
 }
 
 test("liveStats: each value read from its source when asked, in the readers' order; toJSON and inspect show plain data", (t) => {
-  const statsOf = liveStats<{ sent: number; ended: boolean }, Counted>('CountedStats', {
-    sent: (s) => s.sent,
-    open: (s) => !s.ended,
-  });
+  const readers = { sent: (s: Source) => s.sent, open: (s: Source) => !s.ended };
+  const statsOf = liveStats<Source, typeof readers>('CountedStats', readers);
   const source = { sent: 1, ended: false };
   const stats = statsOf(source);
   const other = statsOf({ sent: 9, ended: true });

@@ -56,7 +56,7 @@ test('junk, truncated and forged datagrams from the peer address: nothing authen
     for (const d of forged) t.false(server.deliver(d, from));
     t.false(server.isEnded);
     t.is(server.rest.lastAuthenticated, last);
-    t.is(pair.listener.serverStats?.connectionErrors, 0, 'no connection threw');
+    t.is(pair.listener.admission.serverStats?.connectionErrors, 0, 'no connection threw');
     t.is(await echo(pair.client, 'unharmed'), 'unharmed');
   } finally {
     await pair.close();

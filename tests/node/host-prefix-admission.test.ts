@@ -83,8 +83,8 @@ test('eight /64s of one IPv6 /56 are one host: maxHandshakesPerHost slots betwee
   t.is(server.stats.handshaking, 3 + 2, 'three of the site, both of the neighbour');
   t.is(server.stats.refusedPerHost, 5);
   t.is(server.stats.refusedGlobal, 0);
-  t.deepEqual(server.hostUsage(SITE[7]!), { connections: 3, handshakes: 3 });
-  t.deepEqual(server.hostUsage(NEIGHBOUR[0]!), { connections: 2, handshakes: 2 });
+  t.deepEqual(server.admission.hostUsage(SITE[7]!), { connections: 3, handshakes: 3 });
+  t.deepEqual(server.admission.hostUsage(NEIGHBOUR[0]!), { connections: 2, handshakes: 2 });
 });
 
 test('ipv6HostPrefix: 64 makes each /64 a host again (the operator decides)', async (t) => {
@@ -125,5 +125,5 @@ test('ipv4HostPrefix: 24 makes 127.0.0.0/24 one host; 127.0.1.0/24 is another', 
   await stalledHandshakes(server, '127.0.0.1', [...site, ...other]);
   t.is(server.stats.handshaking, 2 + 2);
   t.is(server.stats.refusedPerHost, 3);
-  t.deepEqual(server.hostUsage('127.0.0.9'), { connections: 2, handshakes: 2 });
+  t.deepEqual(server.admission.hostUsage('127.0.0.9'), { connections: 2, handshakes: 2 });
 });

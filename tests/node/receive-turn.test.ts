@@ -71,7 +71,7 @@ async function pair(
   return {
     served,
     client,
-    io: DatagramIo.of(server.socket!),
+    io: DatagramIo.of(server.admission.socket!),
     close: async () => {
       client.destroy();
       await server.close();

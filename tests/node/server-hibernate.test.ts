@@ -92,7 +92,7 @@ test('DTLSv1.3: a datagram that does not authenticate is screened at a hibernate
   await client.opened;
   await until(() => server.stats.hibernated >= 1);
   const at = sessions[0]?.remoteAddress;
-  const udp = server.serverStats;
+  const udp = server.admission.serverStats;
   if (at === undefined || udp === undefined) return t.fail('the server side of the session');
   const received = sessions[0]!.stats.datagramsReceived;
   const parked = udp.parked;
@@ -100,7 +100,7 @@ test('DTLSv1.3: a datagram that does not authenticate is screened at a hibernate
   const forged = Uint8Array.from([0x2f, 0x00, 0x07, 0x00, 0x20, ...new Array<number>(32).fill(0x5a)]);
   server.receive(forged, at.address, at.port);
   t.is(server.stats.thawed, 0, 'not thawed: no record of it authenticated');
-  t.is(server.serverStats?.parked, parked, 'not woken (not parked again)');
+  t.is(server.admission.serverStats?.parked, parked, 'not woken (not parked again)');
   t.is(sessions[0]!.stats.datagramsReceived, received + 1, 'counted in the hibernated session');
   t.is(sessions[0]!.stats.connectionStats?.drops.authentication, 1);
   t.is(server.stats.hibernated, 1);

@@ -55,7 +55,7 @@ for (const [where, sabotage] of Object.entries(SABOTAGE)) {
     t.is(session.closeReason, 'failed');
     t.is(error?.alert, 'internal_error');
     t.true(error?.cause instanceof RangeError);
-    t.is(server.serverStats?.connectionErrors, 1, 'the listener counted what the connection threw');
+    t.is(server.admission.serverStats?.connectionErrors, 1, 'the listener counted what the connection threw');
     t.regex(error?.message ?? '', new RegExp(`boom in ${where}`));
     // Another client is served as before.
     const other = openClientEndpoint({ port, ...clientOptions });

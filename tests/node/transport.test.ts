@@ -42,7 +42,7 @@ async function twoClients(t: ExecutionContext, version: Version): Promise<{ tran
   for (const c of clients) t.teardown(() => c.close());
   await until(() => sessions.length === 2);
   await Promise.all(sessions.map((s) => s.opened));
-  const transport = listener.transport;
+  const transport = listener.admission.transport;
   const [a, b] = clients.map((client): Side => {
     const clientPort = client.socket.address().port;
     const session = sessions.find((s) => s.remoteAddress?.port === clientPort);

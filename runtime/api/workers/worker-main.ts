@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   // The worker's socket and demux, made by its server (synchronously, on an adopted socket), asked what it holds.
   const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
-  if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener, directory));
+  if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.admission, directory));
   listener.onhandshakeerror = (error, remote) =>
     tellCounted({
       type: 'handshakeError',
@@ -314,7 +314,7 @@ const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as 
 /** Writes the worker's statistics row in place after every read; the thread's CPU time only with `cpu`. */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
-  const server = listener.serverStats; // read once: each of the listener's getters would build it again
+  const server = listener.admission.serverStats; // read once: each of the listener's getters would build it again
   for (const [name, value] of Object.entries(counts) as [WorkerStatName, number][]) row[AT[name]] = value;
   for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][])
     row[AT[name]] = value;

@@ -19,7 +19,7 @@ test("a session's CIDs are published when issued and withdrawn when it ends; for
   const other = new CidDirectory(init, 1);
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   try {
-    publishConnectionIds(pair.listener, mine);
+    publishConnectionIds(pair.listener.admission, mine);
     const client = await pair.another({ cid: 8 });
     const local = pair.accepted[1]!.connectionIds!.local!;
     t.true(other.mayHold(0, record(local)), 'another worker sees it');
