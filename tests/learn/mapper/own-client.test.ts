@@ -10,7 +10,7 @@ import { randomWords, walk } from './steps.js';
  * client started as a command per session (`referenceClient`, dist/cli/main.js), over real UDP: the same words get
  * the same answers (the handshake, the second KeyUpdate that only a k = 1 test found, an alert and what follows it,
  * random words), the hosted client checks our certificate against the CA it was given, and closing the SUL leaves no
- * socket behind.
+ * socket behind. Serial: the last test counts this process's sockets.
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -32,10 +32,10 @@ function hosted(ca: Uint8Array, parallel = 2): Promise<SystemUnderLearning> {
 
 /** UDP sockets this process holds. */
 function udpSockets(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'UDPWRAP').length;
+  return process.getActiveResourcesInfo().filter((r) => r.toUpperCase() === 'UDPWRAP').length;
 }
 
-test('the hosted client answers as the same client started per session does, word for word', async (t) => {
+test.serial('the hosted client answers as the same client started per session does, word for word', async (t) => {
   const words = [
     [...FLIGHT, 'ApplicationData', 'KeyUpdate', 'KeyUpdate'],
     [...FLIGHT.slice(0, 4), 'FinishedWrongVerifyData', 'ApplicationData'],
@@ -70,24 +70,32 @@ test('the hosted client answers as the same client started per session does, wor
   }
 });
 
-test('the hosted client trusts the CA it was given only: another CA fails our certificate', async (t) => {
-  const own = await hosted(other.caDer, 1);
-  try {
-    const out = await walk(own, [...FLIGHT, 'ApplicationData']);
-    t.regex(out[2]!, /^Alert\((bad_certificate|unknown_ca)\)$/, out.join(' '));
-    t.is(out[5], CLOSED);
-  } finally {
-    await own.close();
-  }
-});
+test.serial(
+  'the hosted client trusts the CA it was given only: with another, it closes after the handshake',
+  async (t) => {
+    // `dtls13 client --no-verify-name`: the handshake completes, and a certificate that failed for more than its name
+    // ends the exchange with close_notify.
+    const own = await hosted(other.caDer, 1);
+    try {
+      const out = await walk(own, [...FLIGHT, 'ApplicationData']);
+      t.is(out[4], 'Finished+Alert(close_notify)', out.join(' '));
+      t.is(out[5], CLOSED);
+    } finally {
+      await own.close();
+    }
+  },
+);
 
-test('closing the SUL ends every hosted client, the spares started ahead too: no socket is left', async (t) => {
+test.serial('closing the SUL ends every hosted client, the spares started ahead too: no socket is left', async (t) => {
+  // A closed socket's handle goes in the loop's close phase, one full turn after (the earlier tests' too).
+  const turn = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 0));
+  await turn();
   const before = udpSockets();
   const own = await hosted(id.caDer, 3);
   t.deepEqual((await walk(own, ['HelloRetryRequest'])).length, 1);
   t.true(udpSockets() > before, 'spares hold sockets while the SUL is open');
   await own.close();
-  await new Promise((resolve) => setImmediate(resolve));
+  await turn();
   t.is(udpSockets(), before);
 });
 
