@@ -16,6 +16,15 @@ import { randomWords, walk } from './steps.js';
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 const other = makeIdentity('p256', 'localhost', { at: Date.now() });
 const FLIGHT = ['ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished'];
+/** The whole-alphabet model's `answer-after-fatal-alert` word (docs/learn/dtls13-client13-own.json). */
+const FINDING = [
+  'ServerHello',
+  'EncryptedExtensions',
+  'HelloRetryRequest',
+  'Finished',
+  'Alert(unexpected_message)',
+  'EncryptedExtensions',
+];
 
 function hosted(ca: Uint8Array, parallel = 2): Promise<SystemUnderLearning> {
   return openClientSul({
@@ -39,7 +48,7 @@ test.serial('the hosted client answers as the same client started per session do
   const words = [
     [...FLIGHT, 'ApplicationData', 'KeyUpdate', 'KeyUpdate'],
     [...FLIGHT.slice(0, 4), 'FinishedWrongVerifyData', 'ApplicationData'],
-    ['ServerHello', 'EncryptedExtensions', 'HelloRetryRequest', 'Finished', 'Alert(unexpected_message)'],
+    FINDING,
     ['HelloRetryRequest', 'HelloRetryRequest', ...FLIGHT],
     ...randomWords(['HelloRetryRequest', ...FLIGHT, 'ApplicationData', 'KeyUpdate', 'Alert(close_notify)'], 77, 4, 6),
   ];
@@ -59,6 +68,8 @@ test.serial('the hosted client answers as the same client started per session do
       const [theirs, ours] = await Promise.all([walk(started, word), walk(own, word)]);
       t.deepEqual(ours, theirs, word.join(' '));
     }
+    // The finding as docs/learn-peers.md states it: our alert and the message after it acknowledged, not refused.
+    for (let k = 0; k < 3; k++) t.deepEqual((await walk(own, FINDING)).slice(3), ['ACK', 'ACK', 'ACK']);
     const normal = await walk(own, [...FLIGHT, 'KeyUpdate', 'KeyUpdate', 'Alert(unexpected_message)', 'KeyUpdate']);
     t.is(normal[4], 'Finished', 'the client checked our certificate, CertificateVerify and Finished');
     t.regex(normal[5]!, /KeyUpdate/);
