@@ -6,11 +6,11 @@ import { makeIdentity } from '../../support/pki-fixtures.js';
 import { randomWords, walk } from './steps.js';
 
 /**
- * dtls13's own client hosted in the learning process (learn/mapper/own-client.ts, `ownClient`) against the same
- * client started as a command per session (`referenceClient`, dist/cli/main.js), over real UDP: the same words get
- * the same answers (the handshake, the second KeyUpdate that only a k = 1 test found, an alert and what follows it,
- * random words), the hosted client checks our certificate against the CA it was given, and closing the SUL leaves no
- * socket behind. Serial: the last test counts this process's sockets.
+ * dtls13's own client, 1.3 and 1.2, hosted in the learning process (learn/mapper/own-client.ts, `ownClient`) against
+ * the same client started as a command per session (`referenceClient`, dist/cli/main.js), over real UDP: the same
+ * words get the same answers (the handshake, the second KeyUpdate that only a k = 1 test found, an alert and what
+ * follows it, random words), the hosted client checks our certificate against the CA it was given, and closing the
+ * SUL leaves no socket behind. Serial: the last test counts this process's sockets.
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -26,11 +26,11 @@ const FINDING = [
   'EncryptedExtensions',
 ];
 
-function hosted(ca: Uint8Array, parallel = 2): Promise<SystemUnderLearning> {
+function hosted(ca: Uint8Array, parallel = 2, version: '1.2' | '1.3' = '1.3'): Promise<SystemUnderLearning> {
   return openClientSul({
     host: '127.0.0.1',
     port: 0,
-    version: '1.3',
+    version,
     parallel,
     ownClient: { ca },
     cert: id.chain,
@@ -44,7 +44,7 @@ function udpSockets(): number {
   return process.getActiveResourcesInfo().filter((r) => r.toUpperCase() === 'UDPWRAP').length;
 }
 
-test.serial('the hosted client answers as the same client started per session does, word for word', async (t) => {
+test.serial('1.3: the hosted client answers as the same client started per session does, word for word', async (t) => {
   const words = [
     [...FLIGHT, 'ApplicationData', 'KeyUpdate', 'KeyUpdate'],
     [...FLIGHT.slice(0, 4), 'FinishedWrongVerifyData', 'ApplicationData'],
@@ -75,6 +75,29 @@ test.serial('the hosted client answers as the same client started per session do
     t.regex(normal[5]!, /KeyUpdate/);
     t.not(normal[6], normal[5], 'the second KeyUpdate is answered otherwise than the first');
     t.is(normal[8], CLOSED, 'after our fatal alert the session is over');
+  } finally {
+    await Promise.all([started.close(), own.close()]);
+    command.close();
+  }
+});
+
+test.serial('1.2: the hosted client answers as the same client started per session does, word for word', async (t) => {
+  const flight = ['HelloVerifyRequest', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone'];
+  const words = [
+    [...flight, 'ChangeCipherSpec', 'Finished', 'ApplicationData'],
+    [...flight, 'ChangeCipherSpec', 'FinishedWrongVerifyData', 'ApplicationData'],
+    ...randomWords([...flight, 'ChangeCipherSpec', 'Finished', 'Alert(unexpected_message)'], 12, 4, 6),
+  ];
+  const command = referenceClient({ version: '1.2', ca: id.caDer });
+  const base = { host: '127.0.0.1', port: 0, version: '1.2' as const, parallel: 2, cert: id.chain, key: id.privateKey };
+  const started = await openClientSul({ ...base, clientCommand: command.command });
+  const own = await hosted(id.caDer, 2, '1.2');
+  try {
+    for (const word of words) {
+      const [theirs, ours] = await Promise.all([walk(started, word), walk(own, word)]);
+      t.deepEqual(ours, theirs, word.join(' '));
+    }
+    t.is((await walk(own, flight))[4], 'ClientKeyExchange+ChangeCipherSpec+Finished');
   } finally {
     await Promise.all([started.close(), own.close()]);
     command.close();
