@@ -137,7 +137,9 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
         ? t.serverCommand !== undefined
           ? 'started by --server-command'
           : `at ${t.host}:${t.port}`
-        : 'started by --client-command';
+        : t.clientCommand !== undefined
+          ? 'started by --client-command'
+          : "(dtls13's own, hosted in process)";
   const run: LearnRun = {
     out: plan.out,
     dot: plan.dot,

@@ -57,5 +57,12 @@ async function openFullSul(plan: LearnPlan, hooks: PlanHooks): Promise<SystemUnd
         ...(onSilentStart !== undefined ? { onSilentStart } : {}),
         ...common,
       })
-    : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
+    : openClientSul({
+        host: t.host,
+        port: t.port,
+        ...(t.clientCommand !== undefined
+          ? { clientCommand: t.clientCommand }
+          : { ownClient: { ca: plan.credentials.ca ?? [] } }),
+        ...common,
+      });
 }

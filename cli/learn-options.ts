@@ -28,6 +28,12 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'peer',
   },
   {
+    name: 'own-client',
+    type: 'boolean',
+    help: "with --listen, instead of --client-command: learn dtls13's own client,\nhosted in this process (one connect() per session, trusting --ca)",
+    group: 'peer',
+  },
+  {
     name: 'server-command',
     type: 'string',
     value: 'CMD',

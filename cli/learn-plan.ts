@@ -30,7 +30,13 @@ function hexKey(text: string): Uint8Array {
 export interface LearnPlan {
   readonly target:
     | { readonly role: 'server'; readonly host: string; readonly port: number; readonly serverCommand?: string }
-    | { readonly role: 'client'; readonly host: string; readonly port: number; readonly clientCommand: string }
+    | {
+        readonly role: 'client';
+        readonly host: string;
+        readonly port: number;
+        /** `--client-command`, or undefined for `--own-client` (dtls13's own client hosted here, trusting `--ca`). */
+        readonly clientCommand: string | undefined;
+      }
     | { readonly role: 'replay'; readonly path: string };
   readonly version: '1.2' | '1.3';
   readonly credentials: {
@@ -70,6 +76,12 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const command = stringValue(v['client-command']);
   const replay = stringValue(v.replay);
   const serverCommand = stringValue(v['server-command']);
+  const own = v['own-client'] === true;
+  if (own && command !== undefined)
+    throw new CliUsageError("--own-client learns dtls13's own client: leave out --client-command");
+  if (own && listen === undefined) throw new CliUsageError('--own-client goes with --listen (learning a client)');
+  if (own && stringValue(v.ca) === undefined)
+    throw new CliUsageError('--own-client needs --ca: the trust anchor of our client for the --cert we present');
   if ([connect, listen, replay, serverCommand].filter((x) => x !== undefined).length !== 1)
     throw new CliUsageError(
       "learn needs one of --connect HOST:PORT (a server), --server-command 'CMD {port}' (a server started per session), --listen HOST:PORT --client-command CMD (a client) or --replay FILE.json",
@@ -78,8 +90,10 @@ export function learnPlan(v: OptionValues): LearnPlan {
     throw new CliUsageError("--server-command must contain '{port}', where the session's port goes");
   if (serverCommand !== undefined && command !== undefined)
     throw new CliUsageError('--client-command goes with --listen (learning a client), not --server-command');
-  if (listen !== undefined && command === undefined)
-    throw new CliUsageError("--listen needs --client-command 'CMD {port}': the client to start for each query");
+  if (listen !== undefined && command === undefined && !own)
+    throw new CliUsageError(
+      "--listen needs --client-command 'CMD {port}' (the client to start for each query) or --own-client",
+    );
   if (connect !== undefined && command !== undefined)
     throw new CliUsageError('--client-command goes with --listen (learning a client), not --connect');
   if (command !== undefined && !command.includes('{port}'))
@@ -107,7 +121,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
         ? { role: 'server' as const, host: '127.0.0.1', port: 0, serverCommand }
         : connect !== undefined
           ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1', 1) }
-          : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1', 0), clientCommand: command! };
+          : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1', 0), clientCommand: command };
   const inputs = stringValue(v.inputs)
     ?.split(',')
     .map((i) => i.trim())

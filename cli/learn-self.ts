@@ -4,13 +4,16 @@
  */
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
-import { openClientSul, openServerSul, referenceClient, referenceServer } from '../learn/mapper/index.js';
+import { openClientSul, openServerSul, referenceServer } from '../learn/mapper/index.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { withPlanInputs, type LearnPlan } from './learn-plan.js';
 import { CliUsageError } from './usage-error.js';
 
-/** Learns our own server (a throwaway certificate) or client (trusting the certificate we present) as `plan` learns the peer. */
+/**
+ * Learns our own server (a throwaway certificate) or client (hosted in this process, trusting the certificate we
+ * present) as `plan` learns the peer.
+ */
 export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Promise<MealyMachine> {
   const common = {
     version: plan.version,
@@ -46,18 +49,15 @@ export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Prom
     throw new CliUsageError(
       '--reference self, learning a client, needs --cert and --key: our client trusts the certificate we present',
     );
-  const client = referenceClient({ version: plan.version, ca: cert[cert.length - 1]! });
+  // dtls13's own client hosted here (learn/mapper/own-client.ts): the client `referenceClient`'s command starts,
+  // without a process per session.
+  const sul = await withPlanInputs(
+    plan,
+    openClientSul({ host: '127.0.0.1', port: 0, ownClient: { ca: cert[cert.length - 1]! }, ...common }),
+  );
   try {
-    const sul = await withPlanInputs(
-      plan,
-      openClientSul({ host: '127.0.0.1', port: 0, clientCommand: client.command, ...common }),
-    );
-    try {
-      return (await learn(sul, options)).model;
-    } finally {
-      await sul.close();
-    }
+    return (await learn(sul, options)).model;
   } finally {
-    client.close();
+    await sul.close();
   }
 }

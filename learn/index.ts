@@ -16,7 +16,8 @@
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
  * - `openServerSul`, `openClientSul`: a real DTLS server or client as a SUL, through the mapper (learn/mapper/), with
  *   credentials as `listen()` takes them (PEM or DER); `referenceServer`, `referenceClient`: dtls13's own server and
- *   client to learn as the reference.
+ *   client to learn as the reference; `openClientSul`'s `ownClient` hosts dtls13's own client in this process instead
+ *   of a command's process per session (its answers come soon enough for a short wait).
  */
 export {
   CLOSED,
@@ -74,6 +75,7 @@ export {
   type PeerRetransmissions,
   type ServerSulOptions,
   type ClientSulOptions,
+  type OwnClientOptions,
   type ReferenceServer,
   type ReferenceServerOptions,
   type ReferenceClient,

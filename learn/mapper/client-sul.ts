@@ -6,7 +6,8 @@ import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
 import { Server12 } from './server12.js';
 import { Server13 } from './server13.js';
-import { startClient, StartedClients, type StartedClient } from './started-clients.js';
+import { startOwnClient, type OwnClientOptions } from './own-client.js';
+import { startClient, StartedClients, type ClientStarter, type StartedClient } from './started-clients.js';
 import { MapperSession, type StepRecord } from './session.js';
 import { checkedRetransmissions, type PeerRetransmissions } from './repeated-flights.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
@@ -22,8 +23,16 @@ export interface ClientSulOptions extends CredentialOptions {
   readonly port: number;
   readonly version: '1.2' | '1.3';
   readonly parallel: number;
-  /** The client to learn, started once per session: `{port}` becomes the session's port, `{host}` its address. */
-  readonly clientCommand: string;
+  /**
+   * The client to learn, started once per session: `{port}` becomes the session's port, `{host}` its address. Give
+   * this or `ownClient`.
+   */
+  readonly clientCommand?: string;
+  /**
+   * dtls13's own client, hosted in this process (own-client.ts), with its trust anchor (and credentials): one
+   * `connect()` per session instead of a command's process, the same client `referenceClient`'s command starts.
+   */
+  readonly ownClient?: OwnClientOptions;
   /** How long a step waits for the client's answer, in milliseconds (default 300). */
   readonly waitMs?: number;
   /**
@@ -53,22 +62,31 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
   const startMs = options.startMs ?? 5000;
   if (options.version !== '1.2' && options.version !== '1.3')
     throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
-  if (typeof options.clientCommand !== 'string' || !options.clientCommand.includes('{port}'))
+  const command = options.clientCommand;
+  const own = options.ownClient;
+  if ((command === undefined) === (own === undefined))
     throw new RangeError(
-      `clientCommand must contain {port} (the port the client connects to), got ${JSON.stringify(options.clientCommand)}`,
+      'give one of clientCommand (a client started per session) and ownClient (dtls13 client hosted here)',
     );
+  if (command !== undefined && (typeof command !== 'string' || !command.includes('{port}')))
+    throw new RangeError(
+      `clientCommand must contain {port} (the port the client connects to), got ${JSON.stringify(command)}`,
+    );
+  if (own !== undefined && (typeof own !== 'object' || own === null || own.ca === undefined))
+    throw new RangeError('ownClient needs ca: the trust anchor for the certificate the mapper presents');
+  const starter: ClientStarter =
+    own !== undefined
+      ? (channel) => startOwnClient(own, options.version, options.host, channel, startMs)
+      : (channel) => startClient(command!, options.host, channel, startMs);
   if (!Number.isInteger(options.port) || options.port < 0 || options.port + parallel - 1 > 65535)
     throw new RangeError(`port must be 0 or a first port with room for ${parallel} sessions, got ${options.port}`);
   const free = Array.from({ length: parallel }, (_, i) => i);
   const inputs = options.version === '1.3' ? INPUTS_13_CLIENT : INPUTS_12_CLIENT;
   // On any free port, a session's client is started ahead, while earlier sessions run (started-clients.ts).
-  const clients =
-    options.port === 0 ? new StartedClients(options.clientCommand, options.host, startMs, parallel) : undefined;
+  const clients = options.port === 0 ? new StartedClients(starter, options.host, parallel) : undefined;
   /** A client on the slot's own port (a fixed first port), started for the session. */
-  const onSlot = async (slot: number): Promise<StartedClient> => {
-    const channel = await DatagramChannel.listening(options.host, options.port + slot);
-    return startClient(options.clientCommand, options.host, channel, startMs);
-  };
+  const onSlot = async (slot: number): Promise<StartedClient> =>
+    starter(await DatagramChannel.listening(options.host, options.port + slot));
   return new SessionsOverUdp(
     options.version,
     'client',

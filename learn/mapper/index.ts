@@ -5,6 +5,7 @@
  */
 export { openServerSul, type ServerSulOptions } from './server-sul.js';
 export { openClientSul, type ClientSulOptions } from './client-sul.js';
+export type { OwnClientOptions } from './own-client.js';
 export {
   referenceServer,
   referenceClient,

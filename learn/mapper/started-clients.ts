@@ -12,12 +12,16 @@
  */
 import { DatagramChannel } from './datagram-channel.js';
 import { PeerProcess } from './peer-process.js';
+import type { SessionPeer } from './session.js';
 import { SparePool } from './spare-pool.js';
 
-/** A client started for one session: its socket, its process and its first datagram (undefined: none in time). */
+/**
+ * A client started for one session: its socket, its process (or the session of a client hosted in this process,
+ * own-client.ts) and its first datagram (undefined: none in time).
+ */
 export interface StartedClient {
   readonly channel: DatagramChannel;
-  readonly process: PeerProcess;
+  readonly process: SessionPeer;
   readonly first: Uint8Array | undefined;
 }
 
@@ -34,19 +38,20 @@ export async function startClient(
   return { channel, process, first };
 }
 
+/** Starts one client on a socket of its own (a command's process, or a client hosted here). */
+export type ClientStarter = (channel: DatagramChannel) => Promise<StartedClient>;
+
 export class StartedClients {
-  private readonly command: string;
+  private readonly starter: ClientStarter;
   private readonly host: string;
-  private readonly startMs: number;
   private readonly pool: SparePool<StartedClient>;
   /** Spares stopped unused because they sent more than their first datagram or exited while they waited. */
   discarded = 0;
 
-  /** `command` with `{port}` (and `{host}`) in it, run for each client on a free port of `host`; `ahead` kept ready. */
-  constructor(command: string, host: string, startMs: number, ahead: number) {
-    this.command = command;
+  /** `starter` run for each client on a free port of `host`; `ahead` kept ready. */
+  constructor(starter: ClientStarter, host: string, ahead: number) {
+    this.starter = starter;
     this.host = host;
-    this.startMs = startMs;
     this.pool = new SparePool(() => this.start(), stop, ahead);
   }
 
@@ -71,7 +76,7 @@ export class StartedClients {
   }
 
   private async start(): Promise<StartedClient> {
-    return startClient(this.command, this.host, await DatagramChannel.listening(this.host, 0), this.startMs);
+    return this.starter(await DatagramChannel.listening(this.host, 0));
   }
 }
 

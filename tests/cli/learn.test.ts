@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { learn } from '../../learn/learner/learn.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
-import { distinguishingWord } from '../../learn/learner/mealy.js';
+import { distinguishingWord, run } from '../../learn/learner/mealy.js';
 import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
+import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 import { server13 } from '../learn/machines.js';
 import { dtls13 } from './cli-process.js';
 import { createServer } from 'node:net';
@@ -73,6 +75,13 @@ const usage: [string, string[], RegExp][] = [
     ['--replay', 'r.json', '--peer-retransmissions', 'hide'],
     /--peer-retransmissions is what the mapper reads from a peer: --replay has none/,
   ],
+  [
+    '--own-client with --client-command',
+    ['--listen', '127.0.0.1:0', '--own-client', '--ca', 'ca.pem', '--client-command', 'x {port}'],
+    /--own-client learns dtls13's own client: leave out --client-command/,
+  ],
+  ['--own-client without --listen', ['--connect', '127.0.0.1:4433', '--own-client'], /--own-client goes with --listen/],
+  ['--own-client without --ca', ['--listen', '127.0.0.1:0', '--own-client'], /--own-client needs --ca/],
   ['--inputs naming no input', ['--connect', '127.0.0.1:4433', '--inputs', ' , '], /--inputs names no input/],
   [
     'an unknown option',
@@ -243,4 +252,44 @@ test('learn --edits and --max-time: the bound given is stated; a stopped run sta
     t.is(bad.code, 2);
     t.regex(bad.stderr, message);
   }
+});
+
+test("learn --own-client: dtls13's own client hosted in process, learned over real UDP through the CLI", async (t) => {
+  const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+  const ca = join(dir, 'own-ca.pem');
+  const cert = join(dir, 'own-server.pem');
+  const key = join(dir, 'own-server.key');
+  writeFileSync(ca, certificateToPem(id.caDer));
+  writeFileSync(cert, id.chain.map(certificateToPem).join(''));
+  writeFileSync(key, privateKeyToPem(id.privateKey));
+  const out = join(dir, 'own-client.json');
+  const flight = ['ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished'];
+  const r = await dtls13([
+    'learn',
+    '--listen',
+    '127.0.0.1:0',
+    '--own-client',
+    '--ca',
+    ca,
+    '--cert',
+    cert,
+    '--key',
+    key,
+    '--inputs',
+    flight.join(','),
+    '--wait',
+    '80',
+    '--edits',
+    'none',
+    '--budget',
+    '20',
+    '--out',
+    out,
+  ]).done;
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /learned DTLS 1\.3 client \(dtls13's own, hosted in process\): \d+ states/);
+  t.regex(r.stdout, /complete: no counterexample up to 1 extra state/);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+  t.true(report.command?.includes('--own-client') ?? false, 'the report records the command that reproduces it');
+  t.deepEqual(run(modelFromReport(report), flight), ['timeout', 'timeout', 'timeout', 'timeout', 'Finished']);
 });

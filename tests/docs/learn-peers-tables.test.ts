@@ -8,7 +8,8 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LearnReport } from '../../learn/learner/report.js';
+import { diffModels } from '../../learn/learner/diff.js';
+import { modelFromReport, type LearnReport } from '../../learn/learner/report.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 
@@ -119,4 +120,14 @@ test('a figure changed by hand fails', (t) => {
     const { figures } = checkPage(PAGE.replace(row, row.replace(from, to)));
     t.is(figures.filter((f) => !f.ok && f.report === 'wolfssl-server12.json').length, 1, `${from} → ${to}`);
   }
+});
+
+test("dtls13's 1.3 client hosted in process is the model of the client started per session, as the prose says", (t) => {
+  const model = (name: string): ReturnType<typeof modelFromReport> =>
+    modelFromReport(JSON.parse(readFileSync(`${DOCS}learn/${name}`, 'utf8')) as LearnReport);
+  const hosted = model('dtls13-client13-own.json');
+  t.deepEqual(diffModels(hosted, model('dtls13-client13-full-k1.json')), [], 'the k = 1 model, exactly');
+  const k0 = diffModels(hosted, model('dtls13-client13-full-k0.json'));
+  t.is(k0.length, 1, 'the k = 0 model differs on one word');
+  t.true(PAGE.includes('[report](learn/dtls13-client13-own.json)'));
 });

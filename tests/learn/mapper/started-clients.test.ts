@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClientSul } from '../../../learn/mapper/client-sul.js';
 import { referenceClient } from '../../../learn/mapper/reference.js';
-import { StartedClients } from '../../../learn/mapper/started-clients.js';
+import { startClient, StartedClients } from '../../../learn/mapper/started-clients.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { assertStartedAndStopped } from './started-log.js';
 import { walk } from './steps.js';
@@ -55,7 +55,7 @@ test('a spare that sent more than its first ClientHello while it waited is stopp
   const client = referenceClient({ version: '1.3', ca: id.caDer });
   const command = client.command.replace(/--retransmit-timeout \d+/, '--retransmit-timeout 100');
   t.not(command, client.command);
-  const clients = new StartedClients(command, '127.0.0.1', 5000, 1);
+  const clients = new StartedClients((channel) => startClient(command, '127.0.0.1', channel, 5000), '127.0.0.1', 1);
   try {
     const first = await clients.take();
     t.not(first.first, undefined);
