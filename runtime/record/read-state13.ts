@@ -136,25 +136,28 @@ export class ReadState13 implements LoopVersion<Header13> {
       if (inner === undefined) return 'authentication';
     }
     if (recovery.inRow !== 0) recovery.opened();
-    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
+    const fromAhead = ahead !== undefined && inner === ahead.inner;
+    const seq = fromAhead ? ahead!.seq : cipher.openedSequenceNumber;
+    // A record opened ahead as application data is its content alone: the addon found its type at opening, before the
+    // application could write in the arena (opened-ahead.ts); a drop zeroes its whole plaintext there.
+    const knownAt = fromAhead ? ahead!.typeAt : -1;
+    const known = knownAt >= 0;
     const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
-    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
+    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old', known);
     if (cipher.epoch > epochs.newestAuthenticated) epochs.authenticated(cipher.epoch, now);
-    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
-      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
-      return this.dropOpened(inner, 'too-long');
+    const innerLength = fromAhead ? ahead!.plaintextLength : inner.length;
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && innerLength > this.receiveInnerLimit) {
+      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: innerLength };
+      return this.dropOpened(inner, 'too-long', known);
     }
-    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record). A
-    // record opened ahead in the arena had it read then, before the application could write there (opened-ahead.ts).
-    const knownAt = ahead !== undefined && inner === ahead.inner ? ahead.typeAt : -1;
-    const known = knownAt >= 0;
+    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record).
     let typeAt = known ? knownAt : inner.length - 1;
     if (!known) while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
-    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
-    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
+    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type', known);
+    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long', known);
     const type = known ? APPLICATION_DATA : inner[typeAt]!;
-    let content = inner.subarray(0, typeAt);
+    let content = known ? inner : inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
     if (arena !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
@@ -230,9 +233,13 @@ export class ReadState13 implements LoopVersion<Header13> {
     return this.dropCounts ?? NO_DROPS;
   }
 
-  /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */
-  private dropOpened(inner: Uint8Array, reason: DropReason): DropReason {
-    this.arena?.giveBack(inner);
+  /**
+   * A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed); `ahead`: it was
+   * handed out by the run as its content alone, and the run zeroes the whole plaintext.
+   */
+  private dropOpened(inner: Uint8Array, reason: DropReason, ahead = false): DropReason {
+    if (ahead) this.ahead!.zeroTaken();
+    else this.arena?.giveBack(inner);
     return reason;
   }
 }
