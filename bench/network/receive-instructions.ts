@@ -25,6 +25,7 @@ import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
 import { callgrindWindow } from '../callgrind-window.js';
+import { payloadFromEnv } from './payload.js';
 
 /** The server, in the process callgrind runs: its certificate from the first line of stdin, then `stats` lines. */
 async function serve(messageBuffers: MessageBuffers): Promise<void> {
@@ -98,7 +99,7 @@ async function measure(
     suite: 'tls_aes_128_gcm_sha256',
     mtu: 1400,
   });
-  const payload = new Uint8Array(1200).fill(0x61);
+  const payload = new Uint8Array(payloadFromEnv(process.env.BENCH_NET_PAYLOAD)).fill(0x61);
   const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
   let sending = true;
   const sender = (async () => {
