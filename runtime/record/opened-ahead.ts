@@ -1,5 +1,4 @@
 import {
-  isDetached,
   receiveBatch,
   receiveBatchId,
   type MessageArena,
@@ -9,6 +8,7 @@ import { APPLICATION_DATA } from './codec12.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 const MAX_AHEAD = 64;
+const EMPTY = new Uint8Array(0);
 /**
  * Numbers per record in a run's results (the addon's RUN_RESULT_STRIDE): the datagram's index in the pairs, the
  * plaintext's offset and length, the sequence number (-1 minus it: not authentic), the content's length and type (DTLS
@@ -77,8 +77,12 @@ export class OpenedAhead {
   private source: ReceiveBatchSource | undefined;
   /** The batch in which a run's ArrayBuffer was found detached (the rest of it opens alone). */
   private detachedIn = -1;
-  /** The arena's ArrayBuffer the plaintexts lie in, from `base` on. */
+  /**
+   * The arena's ArrayBuffer the plaintexts lie in, from `base` on, and a view of all of it: its length is 0 once the
+   * application detached the ArrayBuffer (a load the compiler inlines, where `byteLength` is a call).
+   */
   private out: ArrayBuffer | undefined;
+  private all: Uint8Array = EMPTY;
   private base = 0;
   /**
    * What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate); a
@@ -123,7 +127,7 @@ export class OpenedAhead {
     if (this.count === 0) return false;
     // The application transferred a message's buffer meanwhile: the plaintexts went with it. Each record is opened
     // again alone, and no new run starts in this batch (else an application transferring every message is quadratic).
-    if (isDetached(this.out!)) {
+    if (this.all.length === 0) {
       this.discard();
       this.detachedIn = receiveBatchId();
       return false;
@@ -206,6 +210,7 @@ export class OpenedAhead {
     OPENED_AHEAD.opened += count;
     this.count = count;
     this.out = out;
+    this.all = new Uint8Array(out);
     this.base = base;
     if (this.innerPlaintext) this.setAside(count);
     const last = RUN_STRIDE * (count - 1);
@@ -239,6 +244,7 @@ export class OpenedAhead {
     this.key = undefined;
     this.source = undefined;
     this.out = undefined;
+    this.all = EMPTY;
     this.giveBack();
   }
 
@@ -260,8 +266,9 @@ export class OpenedAhead {
 
   private zero(k: number): void {
     const r = this.scratch!.results;
-    // A detached ArrayBuffer (transferred by the application) has nothing left to zero.
+    // A detached ArrayBuffer (transferred by the application) has nothing left to zero: `all` is empty then.
     const i = RUN_STRIDE * k;
-    if (r[i + 3]! >= 0 && !isDetached(this.out!)) new Uint8Array(this.out!, this.base + r[i + 1]!, r[i + 2]!).fill(0);
+    const at = this.base + r[i + 1]!;
+    if (r[i + 3]! >= 0 && this.all.length !== 0) this.all.fill(0, at, at + r[i + 2]!);
   }
 }

@@ -99,7 +99,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     // batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
     const arena = this.arena;
-    const allocate = arena === undefined ? undefined : lendArena(arena, d.length);
     let ahead: OpenedAhead | undefined;
     const whole = at === 0 && h.end === d.length && !this.cidOptional;
     if (whole && arena !== undefined && OPEN_RUNS && cipher.protection.openRun !== undefined) {
@@ -116,6 +115,8 @@ export class ReadState13 implements LoopVersion<Header13> {
         else cipher.used++;
       }
     }
+    // The arena lent to the provider only for a record opened alone (a run's records are in it already).
+    const allocate = ahead !== undefined || arena === undefined ? undefined : lendArena(arena, d.length);
     let inner =
       ahead !== undefined
         ? ahead.inner
@@ -127,7 +128,8 @@ export class ReadState13 implements LoopVersion<Header13> {
       // budgets; it counts toward the key's integrity limit and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
+        const lent = arena === undefined ? undefined : lendArena(arena, d.length);
+        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, lent);
         if (inner === undefined) {
           arena?.failed();
           this.integrity.keyFailed(now, cipher);
