@@ -3,7 +3,7 @@
  * `npm run bench -- receive-instructions` (or `npx tsx bench/network/receive-instructions.ts
  * [1.3|1.2] [own|batch]` for one) runs a `listen()` server on the native provider under
  * valgrind's callgrind (instrumentation off), a `connect()` session of this process sending
- * 1,200-byte AES-128-GCM payloads in bursts of 32 until the server has delivered
+ * 1,200-byte AES-128-GCM payloads (BENCH_NET_PAYLOAD sets another size) in bursts of 32 until the server has delivered
  * `DTLS13_INSTR_WARM` (default 20,000), then counts for `DTLS13_INSTR_MS` (default 20,000) ms
  * and dumps. Under callgrind the server is far slower than the sender, so its socket stays
  * full and every receive batch is full: the bulk case. Prints the instructions per payload
