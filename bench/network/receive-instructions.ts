@@ -3,7 +3,7 @@
  * `npm run bench -- receive-instructions` (or `npx tsx bench/network/receive-instructions.ts
  * [1.3|1.2] [own|batch]` for one) runs a `listen()` server on the native provider under
  * valgrind's callgrind (instrumentation off), a `connect()` session of this process sending
- * 1,200-byte AES-128-GCM payloads in bursts of 32 until the server has delivered
+ * 1,200-byte AES-128-GCM payloads (BENCH_NET_PAYLOAD sets another size) in bursts of 32 until the server has delivered
  * `DTLS13_INSTR_WARM` (default 20,000), then counts for `DTLS13_INSTR_MS` (default 20,000) ms
  * and dumps. Under callgrind the server is far slower than the sender, so its socket stays
  * full and every receive batch is full: the bulk case. Prints the instructions per payload
@@ -25,6 +25,7 @@ import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
 import { callgrindWindow } from '../callgrind-window.js';
+import { payloadFromEnv } from './payload.js';
 
 /** The server, in the process callgrind runs: its certificate from the first line of stdin, then `stats` lines. */
 async function serve(messageBuffers: MessageBuffers): Promise<void> {
@@ -98,7 +99,7 @@ async function measure(
     suite: 'tls_aes_128_gcm_sha256',
     mtu: 1400,
   });
-  const payload = new Uint8Array(1200).fill(0x61);
+  const payload = new Uint8Array(payloadFromEnv(process.env.BENCH_NET_PAYLOAD)).fill(0x61);
   const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
   let sending = true;
   const sender = (async () => {

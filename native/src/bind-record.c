@@ -315,10 +315,13 @@ int record_run_arrays(call *c, size_t pairs_at, size_t results_at, int32_t count
  * to the rest of the datagram; 16 to 2^14 + 256 bytes of ciphertext) is
  * opened as recordOpen opens it, expecting what a replay window would then:
  * `expected`, or one past the newest record before it that authenticated
- * (replays and forgeries do not move it); its plaintext written after the previous one's in `out`; the others are skipped. For the
- * k-th record results[4k..4k+3] = the datagram's index in `pairs`, where its
- * plaintext starts in `out`, its length, and the sequence number (-1 minus it
- * when it does not authenticate: its plaintext then zeroed). It stops when `out`,
+ * (replays and forgeries do not move it); its plaintext written after the
+ * previous one's in `out`; the others are skipped. For the k-th record,
+ * RUN_RESULT_STRIDE numbers from results[6k] (bind-record.h): the datagram's
+ * index in `pairs`, where its plaintext starts in `out`, its length, the
+ * sequence number (-1 minus it when it does not authenticate: its plaintext
+ * then zeroed), and the DTLSInnerPlaintext's content length and content type
+ * (its last non-zero byte; -1 and 0 when there is none). It stops when `out`,
  * `results` or the records run out. `buffer` is not written to.
  */
 static napi_value record_open_run(napi_env env, napi_callback_info info) {
@@ -344,7 +347,7 @@ static napi_value record_open_run(napi_env env, napi_callback_info info) {
   int32_t k = 0;
   /* What the replay window will expect when the k-th record is taken: one past the newest that authenticated before it. */
   uint64_t next = expected;
-  for (int32_t i = 0; i < count && (size_t)(4 * (k + 1)) <= results_length; i++) {
+  for (int32_t i = 0; i < count && (size_t)(RUN_RESULT_STRIDE * (k + 1)) <= results_length; i++) {
     double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
     if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return call_fail(&c, "a datagram lies outside the buffer"), NULL;
     const uint8_t *d = buffer + (size_t)at_d;
@@ -362,10 +365,14 @@ static napi_value record_open_run(napi_env env, napi_callback_info info) {
     uint64_t seq = 0;
     int ok = record_open(&h->u.record, d, header, ciphertext, 1 + cid_length, seq16 ? 2 : 1, next, out + used, &seq) == 0;
     if (ok && seq >= next) next = seq + 1;
-    results[4 * k] = (double)i;
-    results[4 * k + 1] = (double)used;
-    results[4 * k + 2] = (double)plaintext;
-    results[4 * k + 3] = ok ? (double)seq : -1.0 - (double)seq;
+    long content = ok ? record_content_length(out + used, plaintext) : -1;
+    double *r = results + (size_t)RUN_RESULT_STRIDE * (size_t)k;
+    r[0] = (double)i;
+    r[1] = (double)used;
+    r[2] = (double)plaintext;
+    r[3] = ok ? (double)seq : -1.0 - (double)seq;
+    r[4] = (double)content;
+    r[5] = content >= 0 ? (double)out[used + (size_t)content] : 0.0;
     used += plaintext;
     k++;
   }

@@ -15,6 +15,14 @@
 #define RECORD_BATCH_STRIDE 6
 
 /*
+ * Numbers per record in a run's results (recordOpenRun, record12OpenRun): the datagram's index in the pairs, where the
+ * plaintext starts in `out`, its length, the sequence number (-1 minus it: not authentic, the plaintext zeroed), the
+ * content's length and the content type (DTLS 1.3: the DTLSInnerPlaintext's last non-zero byte and where it is, -1
+ * and 0 when there is none; DTLS 1.2: the plaintext's length and the header's type).
+ */
+#define RUN_RESULT_STRIDE 6
+
+/*
  * Argument i as a batch's layout (recordSealBatch's): a Float64Array holding at least `count` records of
  * RECORD_BATCH_STRIDE numbers; NULL, with the call failed, when it is not one.
  */

@@ -138,7 +138,8 @@ static int open12_args_read(call *c, open12_args *a) {
  * datagram that is one DTLSCiphertext of application_data, version 0xfefd,
  * the key's epoch and a length equal to the rest of the datagram (at most
  * 2^14 + 2048), with room for the explicit nonce and tag, is opened with the
- * sequence number of its header; results[4k..4k+3] as recordOpenRun's.
+ * sequence number of its header; RUN_RESULT_STRIDE results per record as
+ * recordOpenRun's, the content the whole plaintext, its type 23.
  */
 static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   call c;
@@ -158,7 +159,7 @@ static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   size_t overhead = (size_t)k->explicit_length + (size_t)k->aead.tag_length;
   size_t used = 0;
   int32_t n = 0;
-  for (int32_t i = 0; i < count && (size_t)(4 * (n + 1)) <= results_length; i++) {
+  for (int32_t i = 0; i < count && (size_t)(RUN_RESULT_STRIDE * (n + 1)) <= results_length; i++) {
     double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
     if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return call_fail(&c, "a datagram lies outside the buffer"), NULL;
     if (k->cid_length != 0) break;
@@ -174,10 +175,13 @@ static napi_value record12_open_run(napi_env env, napi_callback_info info) {
     uint64_t seq = 0;
     for (int b = 5; b < 11; b++) seq = (seq << 8) | d[b];
     long opened = record12_open(k, seq, 23, d + RECORD12_HEADER, fragment, out + used);
-    results[4 * n] = (double)i;
-    results[4 * n + 1] = (double)used;
-    results[4 * n + 2] = (double)plaintext;
-    results[4 * n + 3] = opened == (long)plaintext ? (double)seq : -1.0 - (double)seq;
+    double *r = results + (size_t)RUN_RESULT_STRIDE * (size_t)n;
+    r[0] = (double)i;
+    r[1] = (double)used;
+    r[2] = (double)plaintext;
+    r[3] = opened == (long)plaintext ? (double)seq : -1.0 - (double)seq;
+    r[4] = (double)plaintext;
+    r[5] = 23.0;
     if (opened != (long)plaintext) OPENSSL_cleanse(out + used, plaintext);
     used += plaintext;
     n++;

@@ -54,3 +54,9 @@ int record_open(record_key *k, const uint8_t *record, size_t header_length, size
   record_nonce(k->iv, *seq, nonce);
   return aead_open(&k->aead, nonce, aad, header_length, body, ciphertext_length - tag, out);
 }
+
+long record_content_length(const uint8_t *plaintext, size_t length) {
+  size_t i = length;
+  while (i > 0 && plaintext[i - 1] == 0) i--;
+  return (long)i - 1;
+}

@@ -40,4 +40,11 @@ int record_seal(record_key *k, uint64_t seq, uint8_t *record, size_t header_leng
 int record_open(record_key *k, const uint8_t *record, size_t header_length, size_t ciphertext_length, size_t sn_offset, int sn_bytes, uint64_t expected,
                 uint8_t *out, uint64_t *seq);
 
+/*
+ * Where a DTLSInnerPlaintext's content type is (RFC 9147 section 4: the last
+ * non-zero byte, zero padding after it), which is also the content's length;
+ * -1 when all `length` bytes are zero.
+ */
+long record_content_length(const uint8_t *plaintext, size_t length);
+
 #endif

@@ -120,7 +120,10 @@ export interface RecordProtection {
     expected: number,
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined;
-  /** Opens `count` datagrams' records in one call; `results[4k..4k+3]`: datagram, offset, length, sequence number. */
+  /**
+   * Opens `count` datagrams' records in one call; six results per record from `results[6k]` (RUN_STRIDE,
+   * runtime/record/opened-ahead.ts): datagram, offset, length, sequence number, content length, content type.
+   */
   openRun?(...args: OpenRunArguments): number;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;

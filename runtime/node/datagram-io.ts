@@ -55,7 +55,7 @@ export class DatagramIo {
   private readonly socket: Socket;
   private readonly binding: NativeBinding | undefined;
   /** node:dgram's internal state object, which holds the libuv handle (and its fd). */
-  private readonly state: object | undefined;
+  private readonly state: DgramState | undefined;
   private lastAddress = '';
   private lastIpv4 = -1;
   /** The batch being delivered, reused from read to read (a nested read makes its own). */
@@ -218,7 +218,7 @@ export class DatagramIo {
   /** Watches the socket's descriptor in place of libuv's reading; false, node:dgram reading on, when a step is refused. */
   private watch(deliver: Deliver, lend: boolean): boolean {
     const fd = this.fd();
-    const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
+    const handle: unknown = this.state?.handle;
     if (fd === undefined || this.watcher !== undefined || handle === null || typeof handle !== 'object') return false;
     const recvStop: unknown = Reflect.get(handle, 'recvStop');
     if (typeof recvStop !== 'function') return false;
@@ -267,7 +267,8 @@ export class DatagramIo {
     const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
     // fd() written out (one call less per wake-up); node:dgram's close() drops the handle at once.
-    const handle: unknown = Reflect.get(this.state, 'handle');
+    const state = this.state;
+    const handle: unknown = state.handle;
     const fd: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'fd') : undefined;
     if (typeof fd !== 'number' || fd < 0) {
       this.stopReading(); // closed: node:dgram would deliver nothing more either
@@ -278,7 +279,7 @@ export class DatagramIo {
     slabInUse = true;
     try {
       reading: while (taken < max) {
-        if (Reflect.get(this.state, 'handle') !== handle) break; // closed by a delivery
+        if (state.handle !== handle) break; // closed by a delivery
         const n = receiveSegments(fd, slab, RECEIVE_STRIDE, meta);
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n < 0) this.failed(n);
@@ -314,7 +315,7 @@ export class DatagramIo {
               if (coalesced) counts.groDatagrams++;
               if (!drained) counts.readDatagrams++;
               taken++;
-              if (Reflect.get(this.state, 'handle') !== handle) break reading; // closed by a delivery
+              if (state.handle !== handle) break reading; // closed by a delivery
               delivering.at = i;
               delivering.offset = off;
               delivering.current = lent ? d : undefined;
@@ -339,14 +340,14 @@ export class DatagramIo {
     } finally {
       slabInUse = nested;
     }
-    if (Reflect.get(this.state, 'handle') !== handle) this.stopReading();
+    if (state.handle !== handle) this.stopReading();
     return taken;
   }
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */
   private fd(): number | undefined {
     if (!this.enabled || this.state === undefined) return undefined;
-    const handle: unknown = Reflect.get(this.state, 'handle');
+    const handle: unknown = this.state.handle;
     if (handle === null || typeof handle !== 'object') return undefined;
     const fd: unknown = Reflect.get(handle, 'fd');
     return typeof fd === 'number' && fd >= 0 ? fd : undefined;
@@ -435,8 +436,13 @@ function receiveSlab(): Uint8Array {
   return RECEIVE_SLAB;
 }
 
+/** node:dgram's state object as read here: its libuv handle (null once the socket closed), a plain property load. */
+interface DgramState {
+  readonly handle?: unknown;
+}
+
 /** node:dgram keeps its libuv handle on a symbol-keyed state object (Node 20+); undefined where it does not, or for an IPv6 socket. */
-function internalState(socket: Socket): object | undefined {
+function internalState(socket: Socket): DgramState | undefined {
   const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   const state: unknown = key === undefined ? undefined : Reflect.get(socket, key);
   // IPv4 sockets only: the native calls take and report IPv4 addresses.

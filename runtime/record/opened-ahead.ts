@@ -1,15 +1,20 @@
 import {
-  isDetached,
   receiveBatch,
   receiveBatchId,
   type MessageArena,
   type ReceiveBatchSource,
 } from '../wire/message-arena.js';
 import { APPLICATION_DATA } from './codec12.js';
-import { contentTypeIndex } from './inner-plaintext.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 const MAX_AHEAD = 64;
+const EMPTY = new Uint8Array(0);
+/**
+ * Numbers per record in a run's results (the addon's RUN_RESULT_STRIDE): the datagram's index in the pairs, the
+ * plaintext's offset and length, the sequence number (-1 minus it: not authentic), the content's length and type (DTLS
+ * 1.3: the DTLSInnerPlaintext's last non-zero byte, found by the addon, and where it is; -1 and 0 when none).
+ */
+export const RUN_STRIDE = 6;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
 export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());
 /** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
@@ -28,10 +33,8 @@ export type OpenRun = (
 interface RunScratch {
   /** The batch's datagrams from the current one on, as `at, length` pairs. */
   readonly pairs: Float64Array;
-  /** openRun's results: per record its pair's index, plaintext offset, length and sequence number (negative: failed). */
+  /** openRun's results, {@link RUN_STRIDE} numbers per record. */
   readonly results: Float64Array;
-  /** Per record of the run: where its content type is in its plaintext (1.3's application data), or -1. */
-  readonly typeAts: Int32Array;
   /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
   readonly copies: (Uint8Array | undefined)[];
 }
@@ -44,8 +47,7 @@ function lend(): RunScratch {
   return (
     spare.pop() ?? {
       pairs: new Float64Array(2 * MAX_AHEAD),
-      results: new Float64Array(4 * MAX_AHEAD),
-      typeAts: new Int32Array(MAX_AHEAD),
+      results: new Float64Array(RUN_STRIDE * MAX_AHEAD),
       copies: [],
     }
   );
@@ -55,10 +57,11 @@ function lend(): RunScratch {
  * A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees.
  *
  * The application runs between the run's opening and the taking of its later records, and may write anywhere in the
- * ArrayBuffer its messages view. So what the library reads of a record is read when the run is opened: with
- * `innerPlaintext` (DTLS 1.3: content, type, zero padding) each record's content type, and a record that is not
- * application data is copied out and zeroed there at once (a 1.2 run holds only application data records, whose type
- * is in the header).
+ * ArrayBuffer its messages view. So what the library reads of a record is read when the run is opened: the addon
+ * finds each record's content type as it opens it (DTLS 1.3: the DTLSInnerPlaintext's last non-zero byte), and with
+ * `innerPlaintext` a record that is not application data is copied out and zeroed there at once (a 1.2 run holds only
+ * application data records, whose type is in the header). An application data record is handed out as one view of
+ * its content alone.
  */
 export class OpenedAhead {
   private readonly arena: MessageArena;
@@ -74,14 +77,23 @@ export class OpenedAhead {
   private source: ReceiveBatchSource | undefined;
   /** The batch in which a run's ArrayBuffer was found detached (the rest of it opens alone). */
   private detachedIn = -1;
-  /** The arena's ArrayBuffer the plaintexts lie in, from `base` on. */
+  /**
+   * The arena's ArrayBuffer the plaintexts lie in, from `base` on, and a view of all of it: its length is 0 once the
+   * application detached the ArrayBuffer (a load the compiler inlines, where `byteLength` is a call).
+   */
   private out: ArrayBuffer | undefined;
+  private all: Uint8Array = EMPTY;
   private base = 0;
-  /** What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate). */
+  /**
+   * What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate); a
+   * DTLS 1.3 application data record's content alone, its type and padding after it in the arena ({@link typeAt}).
+   */
   seq = 0;
   inner: Uint8Array | undefined;
-  /** Where the taken record's content type is in `inner` (DTLS 1.3, application data), found at opening; else -1. */
+  /** DTLS 1.3 application data: where the taken record's content type is (`inner`'s length), found at opening; else -1. */
   typeAt = -1;
+  /** The taken record's DTLSInnerPlaintext length (its record_size_limit check), content type and padding included. */
+  plaintextLength = 0;
 
   /** `innerPlaintext`: the records are DTLSInnerPlaintext (DTLS 1.3), their content type read at opening. */
   constructor(arena: MessageArena, innerPlaintext = false) {
@@ -115,7 +127,7 @@ export class OpenedAhead {
     if (this.count === 0) return false;
     // The application transferred a message's buffer meanwhile: the plaintexts went with it. Each record is opened
     // again alone, and no new run starts in this batch (else an application transferring every message is quadratic).
-    if (isDetached(this.out!)) {
+    if (this.all.length === 0) {
       this.discard();
       this.detachedIn = receiveBatchId();
       return false;
@@ -130,25 +142,42 @@ export class OpenedAhead {
     // The very datagram the socket reader lent, found by where it lies.
     if (source === undefined || source.current !== datagram) return false;
     const at = source.position;
-    const { results: r, pairs: p, copies, typeAts } = this.scratch!;
+    const { results: r, pairs: p, copies } = this.scratch!;
     let k = this.next;
-    while (k < this.count && p[2 * r[4 * k]!] !== at) k++;
-    if (k === this.count || p[2 * r[4 * k]! + 1] !== datagram.length) return false;
+    while (k < this.count && p[2 * r[RUN_STRIDE * k]!] !== at) k++;
+    if (k === this.count || p[2 * r[RUN_STRIDE * k]! + 1] !== datagram.length) return false;
     // The ones passed over were not delivered here (another connection's, or dropped before the record layer).
     for (let j = this.next; j < k; j++) this.zero(j);
     this.next = k + 1;
-    const s = r[4 * k + 3]!;
+    const i = RUN_STRIDE * k;
+    const s = r[i + 3]!;
     const seq = s >= 0 ? s : -1 - s;
     if (snBits !== 0 && reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) {
       this.zero(k);
       return false;
     }
     this.seq = seq;
+    this.plaintextLength = r[i + 2]!;
     const copy = copies[k];
-    this.typeAt = typeAts[k]!;
-    this.inner = s < 0 ? undefined : (copy ?? new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!));
+    if (s < 0) {
+      this.inner = undefined;
+      this.typeAt = -1;
+    } else if (copy !== undefined || !this.innerPlaintext) {
+      this.inner = copy ?? new Uint8Array(this.out!, this.base + r[i + 1]!, r[i + 2]!);
+      this.typeAt = -1;
+    } else {
+      // Application data (1.3): the content alone, its length the type's place the addon found.
+      const typeAt = r[i + 4]!;
+      this.inner = new Uint8Array(this.out!, this.base + r[i + 1]!, typeAt);
+      this.typeAt = typeAt;
+    }
     OPENED_AHEAD.taken++;
     return true;
+  }
+
+  /** The record {@link take} last handed out, dropped after all (a replay, too long): its whole plaintext zeroed. */
+  zeroTaken(): void {
+    if (this.next > 0 && this.count !== 0) this.zero(this.next - 1);
   }
 
   /** Opens `datagram` and the batch's records after it with `run` for {@link take}; false without a batch. */
@@ -181,9 +210,11 @@ export class OpenedAhead {
     OPENED_AHEAD.opened += count;
     this.count = count;
     this.out = out;
+    this.all = new Uint8Array(out);
     this.base = base;
-    if (this.innerPlaintext) this.readTypes(count);
-    arena.advance(r[4 * (count - 1) + 1]! + r[4 * (count - 1) + 2]!);
+    if (this.innerPlaintext) this.setAside(count);
+    const last = RUN_STRIDE * (count - 1);
+    arena.advance(r[last + 1]! + r[last + 2]!);
     this.next = 0;
     this.source = source;
     this.batch = receiveBatchId();
@@ -193,21 +224,16 @@ export class OpenedAhead {
   }
 
   /**
-   * Before the application runs: each opened record's content type (its last non-zero byte); one that is not
-   * application data (or has no type) is copied out of the arena, which it leaves zeroed.
+   * Before the application runs (DTLS 1.3): a record that is not application data (or has no content type), as the
+   * addon found its type, is copied out of the arena, which it leaves zeroed. No view is made for the others.
    */
-  private readTypes(count: number): void {
-    const { results: r, copies, typeAts } = this.scratch!;
-    for (let k = 0; k < count; k++) {
-      typeAts[k] = -1;
-      if (r[4 * k + 3]! < 0) continue;
-      const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
-      const typeAt = contentTypeIndex(plaintext);
-      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) typeAts[k] = typeAt;
-      else {
-        copies[k] = plaintext.slice();
-        plaintext.fill(0);
-      }
+  private setAside(count: number): void {
+    const { results: r, copies } = this.scratch!;
+    for (let i = 0; i < RUN_STRIDE * count; i += RUN_STRIDE) {
+      if (r[i + 3]! < 0 || (r[i + 4]! >= 0 && r[i + 5] === APPLICATION_DATA)) continue;
+      const plaintext = new Uint8Array(this.out!, this.base + r[i + 1]!, r[i + 2]!);
+      copies[i / RUN_STRIDE] = plaintext.slice();
+      plaintext.fill(0);
     }
   }
 
@@ -218,6 +244,7 @@ export class OpenedAhead {
     this.key = undefined;
     this.source = undefined;
     this.out = undefined;
+    this.all = EMPTY;
     this.giveBack();
   }
 
@@ -234,13 +261,14 @@ export class OpenedAhead {
 
   private lastPosition(): number {
     const { pairs, results } = this.scratch!;
-    return pairs[2 * results[4 * (this.count - 1)]!]!;
+    return pairs[2 * results[RUN_STRIDE * (this.count - 1)]!]!;
   }
 
   private zero(k: number): void {
     const r = this.scratch!.results;
-    // A detached ArrayBuffer (transferred by the application) has nothing left to zero.
-    if (r[4 * k + 3]! >= 0 && !isDetached(this.out!))
-      new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
+    // A detached ArrayBuffer (transferred by the application) has nothing left to zero: `all` is empty then.
+    const i = RUN_STRIDE * k;
+    const at = this.base + r[i + 1]!;
+    if (r[i + 3]! >= 0 && this.all.length !== 0) this.all.fill(0, at, at + r[i + 2]!);
   }
 }

@@ -99,7 +99,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     // batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
     const arena = this.arena;
-    const allocate = arena === undefined ? undefined : lendArena(arena, d.length);
     let ahead: OpenedAhead | undefined;
     const whole = at === 0 && h.end === d.length && !this.cidOptional;
     if (whole && arena !== undefined && OPEN_RUNS && cipher.protection.openRun !== undefined) {
@@ -116,6 +115,8 @@ export class ReadState13 implements LoopVersion<Header13> {
         else cipher.used++;
       }
     }
+    // The arena lent to the provider only for a record opened alone (a run's records are in it already).
+    const allocate = ahead !== undefined || arena === undefined ? undefined : lendArena(arena, d.length);
     let inner =
       ahead !== undefined
         ? ahead.inner
@@ -127,7 +128,8 @@ export class ReadState13 implements LoopVersion<Header13> {
       // budgets; it counts toward the key's integrity limit and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
+        const lent = arena === undefined ? undefined : lendArena(arena, d.length);
+        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, lent);
         if (inner === undefined) {
           arena?.failed();
           this.integrity.keyFailed(now, cipher);
@@ -136,25 +138,28 @@ export class ReadState13 implements LoopVersion<Header13> {
       if (inner === undefined) return 'authentication';
     }
     if (recovery.inRow !== 0) recovery.opened();
-    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
+    const fromAhead = ahead !== undefined && inner === ahead.inner;
+    const seq = fromAhead ? ahead!.seq : cipher.openedSequenceNumber;
+    // A record opened ahead as application data is its content alone: the addon found its type at opening, before the
+    // application could write in the arena (opened-ahead.ts); a drop zeroes its whole plaintext there.
+    const knownAt = fromAhead ? ahead!.typeAt : -1;
+    const known = knownAt >= 0;
     const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
-    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
+    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old', known);
     if (cipher.epoch > epochs.newestAuthenticated) epochs.authenticated(cipher.epoch, now);
-    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
-      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
-      return this.dropOpened(inner, 'too-long');
+    const innerLength = fromAhead ? ahead!.plaintextLength : inner.length;
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && innerLength > this.receiveInnerLimit) {
+      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: innerLength };
+      return this.dropOpened(inner, 'too-long', known);
     }
-    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record). A
-    // record opened ahead in the arena had it read then, before the application could write there (opened-ahead.ts).
-    const knownAt = ahead !== undefined && inner === ahead.inner ? ahead.typeAt : -1;
-    const known = knownAt >= 0;
+    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record).
     let typeAt = known ? knownAt : inner.length - 1;
     if (!known) while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
-    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
-    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
+    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type', known);
+    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long', known);
     const type = known ? APPLICATION_DATA : inner[typeAt]!;
-    let content = inner.subarray(0, typeAt);
+    let content = known ? inner : inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
     if (arena !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
@@ -230,9 +235,13 @@ export class ReadState13 implements LoopVersion<Header13> {
     return this.dropCounts ?? NO_DROPS;
   }
 
-  /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */
-  private dropOpened(inner: Uint8Array, reason: DropReason): DropReason {
-    this.arena?.giveBack(inner);
+  /**
+   * A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed); `ahead`: it was
+   * handed out by the run as its content alone, and the run zeroes the whole plaintext.
+   */
+  private dropOpened(inner: Uint8Array, reason: DropReason, ahead = false): DropReason {
+    if (ahead) this.ahead!.zeroTaken();
+    else this.arena?.giveBack(inner);
     return reason;
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import type { RecordProtection } from '../../runtime/crypto/provider.js';
 import { nativeRecord12, type NativeRecord12 } from '../../runtime/crypto/native/record12.js';
+import { RUN_STRIDE as S } from '../../runtime/record/opened-ahead.js';
 
 /**
  * The addon's recordOpenRun reads the framing of peer datagrams itself (RecordProtection.openRun): a run of
@@ -58,13 +59,40 @@ skip('a run of genuine records opens in one call, each with its sequence number 
   const records = [0, 1, 2, 3].map((i) => record(p, 10 + i, text(i)));
   const { buffer, pairs } = lay(records);
   const out = new Uint8Array(1000);
-  const results = new Float64Array(16);
+  const results = new Float64Array(4 * S);
   t.is(p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 10, out, results), 4);
   for (let k = 0; k < 4; k++) {
-    t.is(results[4 * k], k);
-    t.is(results[4 * k + 3], 10 + k);
-    t.deepEqual(out.subarray(results[4 * k + 1]!, results[4 * k + 1]! + results[4 * k + 2]!), text(k));
+    t.is(results[S * k], k);
+    t.is(results[S * k + 3], 10 + k);
+    t.deepEqual(out.subarray(results[S * k + 1]!, results[S * k + 1]! + results[S * k + 2]!), text(k));
   }
+});
+
+skip('each opened record comes with its content type and content length, found after its zero padding', (t) => {
+  const p = protection();
+  const inner = (content: string, type: number, padding: number): Uint8Array =>
+    Uint8Array.from([...new TextEncoder().encode(content), type, ...new Array<number>(padding).fill(0)]);
+  const plaintexts = [
+    inner('hello, this is application data', 23, 0),
+    inner('padded application data', 23, 40),
+    inner('a handshake message', 22, 3),
+    inner('', 21, 17), // an alert type with no content before it
+    new Uint8Array(24), // all zeros: no content type
+  ];
+  const forged = record(p, 5, inner('forged', 23, 10));
+  forged[forged.length - 1]! ^= 1;
+  const { buffer, pairs } = lay([...plaintexts.map((x, i) => record(p, i, x)), forged]);
+  const out = new Uint8Array(1000);
+  const results = new Float64Array(8 * S);
+  t.is(p.openRun!(buffer, pairs, 6, new Uint8Array(0), 3, 0, out, results), 6);
+  const found = (k: number): number[] => [results[S * k + 4]!, results[S * k + 5]!];
+  t.deepEqual(found(0), [31, 23]);
+  t.deepEqual(found(1), [23, 23]);
+  t.deepEqual(found(2), [19, 22]);
+  t.deepEqual(found(3), [0, 21]);
+  t.deepEqual(found(4), [-1, 0], 'none in an all-zero plaintext');
+  t.deepEqual(found(5), [-1, 0], 'none for a record that did not authenticate');
+  for (let k = 0; k < 5; k++) t.is(results[S * k + 2], plaintexts[k]!.length, 'the length is the whole plaintext');
 });
 
 skip('datagrams that are not one record of the epoch and CID asked for are skipped, a forged one reported and zeroed', (t) => {
@@ -90,32 +118,32 @@ skip('datagrams that are not one record of the epoch and CID asked for are skipp
   ];
   const { buffer, pairs } = lay(datagrams);
   const out = new Uint8Array(1000).fill(0xaa);
-  const results = new Float64Array(64);
+  const results = new Float64Array(16 * S);
   const n = p.openRun!(buffer, pairs, datagrams.length, cid, 3, 0, out, results);
-  const taken = Array.from({ length: n }, (_, k) => results[4 * k]);
+  const taken = Array.from({ length: n }, (_, k) => results[S * k]);
   // The random datagram is skipped unless it happens to look like a record of epoch 3 with our CID (then it fails).
   t.deepEqual(
     taken.filter((i) => i !== 9),
     [0, 6, 10],
   );
   const forgedAt = taken.indexOf(6);
-  t.is(results[4 * forgedAt + 3], -1 - 6, 'reported as failed, with its sequence number');
-  const start = results[4 * forgedAt + 1]!;
+  t.is(results[S * forgedAt + 3], -1 - 6, 'reported as failed, with its sequence number');
+  const start = results[S * forgedAt + 1]!;
   t.true(
-    out.subarray(start, start + results[4 * forgedAt + 2]!).every((b) => b === 0),
+    out.subarray(start, start + results[S * forgedAt + 2]!).every((b) => b === 0),
     'its plaintext zeroed',
   );
-  t.is(results[4 * taken.indexOf(10) + 3], 7);
+  t.is(results[S * taken.indexOf(10) + 3], 7);
 });
 
 skip('out of room it stops; pairs outside the buffer throw', (t) => {
   const p = protection();
   const records = [0, 1, 2].map((i) => record(p, i, text(i)));
   const { buffer, pairs } = lay(records);
-  const results = new Float64Array(16);
+  const results = new Float64Array(4 * S);
   t.is(p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(text(0).length * 2 + 5), results), 2);
   t.is(
-    p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(1000), new Float64Array(4)),
+    p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(1000), new Float64Array(S)),
     1,
     'room for one result',
   );
@@ -164,17 +192,18 @@ skip('DTLS 1.2: a run of application_data records opens; other types, versions, 
   ];
   const { buffer, pairs } = lay(datagrams);
   const out = new Uint8Array(1000);
-  const results = new Float64Array(64);
+  const results = new Float64Array(16 * S);
   const n = r.openRun(buffer, pairs, datagrams.length, out, results);
   t.deepEqual(
-    Array.from({ length: n }, (_, k) => results[4 * k]),
+    Array.from({ length: n }, (_, k) => results[S * k]),
     [0, 6, 8],
   );
   t.is(results[3], 0);
   t.deepEqual(out.subarray(results[1]!, results[1]! + results[2]!), text(0));
-  t.is(results[4 + 3], -1 - 7, 'the forged one reported, with its sequence number');
-  t.true(out.subarray(results[4 + 1]!, results[4 + 1]! + results[4 + 2]!).every((b) => b === 0));
-  t.is(results[8 + 3], 9);
+  t.deepEqual([results[4], results[5]], [text(0).length, 23], 'the content the whole plaintext, its type 23');
+  t.is(results[S + 3], -1 - 7, 'the forged one reported, with its sequence number');
+  t.true(out.subarray(results[S + 1]!, results[S + 1]! + results[S + 2]!).every((b) => b === 0));
+  t.is(results[2 * S + 3], 9);
   t.throws(() => r.openRun(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
   t.false(
     nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.opensRuns,
