@@ -167,6 +167,7 @@ const EVIDENCE = {
   'b, 7 seeds': 'iot-7-seeds',
   'b, 10 s window': 'iot-10s-window',
   'b, connection lookup': 'iot-lookup',
+  'b, 10 s window, connection lookup': 'iot-lookup-10s',
   c: '400g',
   'c, 1.1 s window': '400g-1.1s-window',
 } as const;
