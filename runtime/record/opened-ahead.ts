@@ -1,9 +1,4 @@
-import {
-  receiveBatch,
-  receiveBatchId,
-  type MessageArena,
-  type ReceiveBatchSource,
-} from '../wire/message-arena.js';
+import { receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
 import { APPLICATION_DATA } from './codec12.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
