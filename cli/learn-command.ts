@@ -22,6 +22,7 @@ import { LEARN_OPTIONS } from './learn-options.js';
 import { learnOwnPeer } from './learn-self.js';
 import { learnPlan } from './learn-plan.js';
 import { openPlanSul, readReport } from './learn-open.js';
+import { CliUsageError } from './usage-error.js';
 import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
@@ -67,6 +68,18 @@ function summary(r: LearnReport, target: string): string[] {
   return lines;
 }
 
+/** `--start`'s model, read before any peer is opened: CliUsageError for a report of another version or role. */
+function startModel(plan: LearnPlan, path: string): MealyMachine {
+  const { report, model } = readReport('--start', path);
+  const t = plan.target;
+  // A replayed model's version and role are its report's: the start model's inputs are checked against its inputs.
+  if (t.role !== 'replay' && (report.version !== plan.version || report.role !== t.role))
+    throw new CliUsageError(
+      `--start ${path}: a model of DTLS ${report.version}'s ${report.role}; this run learns DTLS ${plan.version}'s ${t.role}`,
+    );
+  return model;
+}
+
 /** Learns the plan's target (after our own peer, with `--reference self`) and makes the report. */
 async function learnTarget(
   plan: LearnPlan,
@@ -84,6 +97,7 @@ async function learnTarget(
       : plan.reference === 'self'
         ? await learnOwnPeer(plan, options)
         : readReport('--reference', plan.reference).model;
+  const start = plan.start === undefined ? undefined : startModel(plan, plan.start);
   let silent = 0;
   const sul = watch.wrap(
     await openPlanSul(plan, { onSilentStart: () => silent++, onStep: (step) => watch.read(step) }),
@@ -92,6 +106,7 @@ async function learnTarget(
   try {
     const result = await learn(sul, {
       ...options,
+      ...(start !== undefined ? { start } : {}),
       ...(plan.maxSeconds !== undefined ? { maxSeconds: plan.maxSeconds } : {}),
       onHypothesis: (p) => watch.hypothesis(p),
       onBatch: (p) => watch.batch(p),

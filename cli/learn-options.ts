@@ -86,6 +86,13 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'learning',
   },
   { name: 'parallel', type: 'string', value: 'N', help: 'sessions at once (default 4)', group: 'learning' },
+  {
+    name: 'start',
+    type: 'string',
+    value: 'FILE.json',
+    help: "start from a saved report's model: its words for 0 extra states are\nasked first (it only chooses words; the peer's answers make the model)",
+    group: 'learning',
+  },
   { name: 'seed', type: 'string', value: 'N', help: "the equivalence oracle's seed (default 1)", group: 'learning' },
   {
     name: 'budget',

@@ -49,6 +49,8 @@ export interface LearnPlan {
   /** `--inputs`: the alphabet to learn with, when not the mapper's whole one. */
   readonly inputs: readonly string[] | undefined;
   readonly parallel: number;
+  /** `--start`: a saved report whose model chooses the first words to ask (learner/start-model.ts). */
+  readonly start: string | undefined;
   readonly seed: number;
   readonly budget: number;
   /** `--extra-states`: the conformance test's k, or null for random tests only. */
@@ -147,6 +149,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     },
     inputs,
     parallel: count('parallel', stringValue(v.parallel), 4, 1),
+    start: stringValue(v.start),
     seed: count('seed', stringValue(v.seed), 1, 0),
     budget: count('budget', stringValue(v.budget), 1000, 0),
     extraStates: v['extra-states'] === 'none' ? null : count('extra-states', stringValue(v['extra-states']), 1, 0),

@@ -293,3 +293,40 @@ test("learn --own-client: dtls13's own client hosted in process, learned over re
   t.true(report.command?.includes('--own-client') ?? false, 'the report records the command that reproduces it');
   t.deepEqual(run(modelFromReport(report), flight), ['timeout', 'timeout', 'timeout', 'timeout', 'Finished']);
 });
+
+test("learn --start: the saved model's words are asked first, and the peer's answers make the model", async (t) => {
+  const saved = await savedReport('start', [['verify', 'Finished', 'ACK', 'connected']]);
+  const out = join(dir, 'started.json');
+  const r = await dtls13([
+    'learn',
+    '--replay',
+    saved,
+    '--start',
+    saved,
+    '--budget',
+    '0',
+    '--edits',
+    'none',
+    '--out',
+    out,
+  ]).done;
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /; start model; /);
+  const expected = modelFromReport(JSON.parse(readFileSync(saved, 'utf8')) as LearnReport);
+  t.is(distinguishingWord(modelFromReport(JSON.parse(readFileSync(out, 'utf8')) as LearnReport), expected), undefined);
+  // A start model the peer is not: it only chooses words, the peer's model comes out.
+  const other = await savedReport('start-other', []);
+  const again = await dtls13(['learn', '--replay', saved, '--start', other, '--budget', '0', '--out', out]).done;
+  t.is(again.code, 1, again.stderr);
+  t.is(distinguishingWord(modelFromReport(JSON.parse(readFileSync(out, 'utf8')) as LearnReport), expected), undefined);
+});
+
+test('learn --start: a report of another version or role, or no report, is a usage error before any peer opens', async (t) => {
+  const saved = await savedReport('start-13-server', []);
+  const other = await dtls13(['learn', '--connect', '127.0.0.1:9', '-dtls1_2', '--start', saved]).done;
+  t.is(other.code, 2, other.stderr);
+  t.regex(other.stderr, /--start .*: a model of DTLS 1\.3's server; this run learns DTLS 1\.2's server/);
+  const missing = await dtls13(['learn', '--connect', '127.0.0.1:9', '--start', join(dir, 'absent.json')]).done;
+  t.is(missing.code, 2, missing.stderr);
+  t.regex(missing.stderr, /--start .*absent\.json: ENOENT/);
+});
