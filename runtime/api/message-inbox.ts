@@ -6,24 +6,11 @@
 import { viewDetached } from '../wire/message-arena.js';
 
 /**
- * A Buffer over memory that exists already, made as node:buffer makes its own (a Uint8Array whose prototype chain
- * holds Buffer.prototype, `constructor` Buffer): `Buffer.isBuffer`, `instanceof Buffer`, every Buffer method and
- * `util.inspect` treat it as one. `Buffer.from(arrayBuffer, offset, length)` gives the same object but goes through
- * Buffer.from's dispatch on its argument's type, which the application's own calls make megamorphic: in a receiving
- * server it cost more per message than the rest of the message's hand-over (tests/api/message-buffer.test.ts).
- */
-class MessageBuffer extends Uint8Array {}
-Object.setPrototypeOf(MessageBuffer.prototype, Buffer.prototype);
-Object.defineProperty(MessageBuffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true });
-
-/**
  * `view` as the Buffer `onmessage` gets; undefined when the application detached its ArrayBuffer meanwhile
  * (`messageBuffers: 'batch'`, docs/security/buffers.md): dropped and counted, not thrown.
  */
 export function handedOver(view: Uint8Array): Buffer | undefined {
-  return viewDetached(view)
-    ? undefined
-    : (new MessageBuffer(view.buffer, view.byteOffset, view.byteLength) as unknown as Buffer);
+  return viewDetached(view) ? undefined : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
