@@ -21,11 +21,14 @@ const utf8 = new TextEncoder();
 const plain = (r: ReceivedRecord): string =>
   r.kind === 'record' ? `${r.sequenceNumber} ${r.contentType}:${Buffer.from(r.content).toString()}` : 'deferred';
 
-test('the run road takes what the one road would take from the run, and nothing else', (t) => {
-  if (nativeProvider === undefined || !OPEN_RUNS) return t.pass('no runs without the native addon (DTLS13_NATIVE=0)');
-  const { tx, rx } = recordPair({ sender: nativeProvider, suite, config: { messageBuffers: 'batch' } });
-  const alone = new RecordLayer({ provider: nativeProvider, messageBuffers: 'batch' });
-  alone.installReadKeys(3, suite, keysFor(nativeProvider, suite, 3), 0);
+const provider = nativeProvider;
+const title = 'the run road takes what the one road would take from the run, and nothing else';
+// No runs without the addon (DTLS13_NATIVE=0, or DTLS13_OPEN_RUN=0): every datagram takes the one road.
+(provider !== undefined && OPEN_RUNS ? test : test.skip)(title, (t) => {
+  if (provider === undefined) return;
+  const { tx, rx } = recordPair({ sender: provider, suite, config: { messageBuffers: 'batch' } });
+  const alone = new RecordLayer({ provider, messageBuffers: 'batch' });
+  alone.installReadKeys(3, suite, keysFor(provider, suite, 3), 0);
   const seal = (type: 'application_data' | 'handshake', text: string): Uint8Array =>
     tx.seal(type, utf8.encode(text)).bytes;
   const s = [0, 1, 2, 3].map((i) => seal('application_data', `data ${i}`));
