@@ -7,25 +7,18 @@
  * Serial: the run road's count (OPENED_AHEAD) is the thread's.
  */
 import test from 'ava';
-import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 import { pemIdentity } from '../api/fixtures.js';
+import { numbered, ownReading } from './support.js';
 
 const id = pemIdentity('localhost');
 /** Small enough that loopback's socket buffers hold the whole burst on a loaded machine. */
 const N = 48;
-const message = (i: number): Buffer => {
-  const b = Buffer.alloc(200, i);
-  b.writeUInt16BE(i, 0);
-  return b;
-};
+const message = (i: number): Buffer => numbered(i, 200);
 
-const reading =
-  nativeBinding?.udpReceiveStart !== undefined &&
-  process.platform === 'linux' &&
-  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+const reading = ownReading;
 
 for (const maxVersion of ['DTLSv1.3', 'DTLSv1.2'] as const)
   for (const messageBuffers of ['batch', 'own'] as const) {
