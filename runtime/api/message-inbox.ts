@@ -3,6 +3,7 @@
  * {@link WAITING_MESSAGES} and {@link WAITING_BYTES}; more are dropped and counted.
  */
 
+import { Buffer } from 'node:buffer';
 import { viewDetached } from '../wire/message-arena.js';
 
 /**

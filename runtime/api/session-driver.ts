@@ -300,6 +300,32 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     return authenticated;
   }
 
+  /**
+   * The run road (runtime/node/transport.ts): the datagram the receive batch is at (`at`, `length` in `buffer`), placed
+   * here by its address, handed to the connection without a view of it ({@link Connection.receiveNext}) when the session
+   * is live in a receive turn; then what {@link deliver} does after the connection read it. False, nothing done: the
+   * transport delivers it.
+   */
+  deliverNext(buffer: Uint8Array, at: number, length: number, path?: string): boolean {
+    const connection = this.rest.live;
+    const rest = this.rest;
+    if (this.ending !== undefined || this.io === undefined || connection?.receiveNext === undefined) return false;
+    const now = receiveTurnNow();
+    if (now === undefined || rest.frozen !== undefined || rest.parked) return false;
+    try {
+      if (!connection.receiveNext(buffer, at, length, now, path)) return false;
+    } catch (e) {
+      this.crash(e);
+      return true;
+    }
+    if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
+    if (this.turnPending || settleAtTurnEnd(this)) {
+      this.turnPending = true;
+      this.handOut();
+    } else this.pump();
+    return true;
+  }
+
   /** The receive turn that delivered to the session ended: what its datagrams left to send goes, the timer is set. */
   settleTurn(): void {
     this.turnPending = false;

@@ -96,6 +96,15 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private readonly deferred: HeldRecords;
   /** The newest epoch in which the peer has sent a record that authenticated. */
   private peerEpoch = 0;
+  /**
+   * The run road's memory of the record-rule table ({@link receiveNext}): the epoch (and the peer's epoch then) in which
+   * a connected application data record was last admitted as application data; the handler of the last row found
+   * (connected, epoch 3 on); the record the CID bookkeeping is told of, reused.
+   */
+  private dataEpoch = -1;
+  private dataPeerEpoch = -1;
+  private ruled: string | undefined;
+  private readonly seen = { epoch: 0, sequenceNumber: 0, connectionId: undefined };
   private readonly handlers: ContentRecords;
   private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts). */
@@ -254,6 +263,56 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       if (pass.length === 0 && this.deferredNow && (this.writer.writeEpoch ?? 0) >= 2) this.hooks.acks.ackSoon();
     }
     this.hooks.acks.schedule();
+  }
+
+  /**
+   * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`, from `path`), taken as
+   * {@link receive} would take it when it is the next application data record of the run the record layer opened
+   * ahead ('batch' mode: record-reader.ts `takeNext`), with no view of the datagram, no header object and no record
+   * object made; false, with nothing changed, for anything else (then {@link receive} reads it).
+   */
+  receiveNext(buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {
+    const { context, driver, reader } = this;
+    if (this.frozen || driver.session === undefined || this.facts.failure !== undefined || driver.kind === 'closed')
+      return false;
+    try {
+      context.clock.advanceTo(now);
+      reader.handleTimeout(now);
+    } catch (error) {
+      this.caught(error);
+    }
+    if (this.facts.failure !== undefined || driver.kind === 'closed') return true; // ended, as receive would be
+    const content = reader.takeNext(buffer, at, length);
+    if (content === undefined) return false;
+    this.counts.datagramsReceived++;
+    this.cid.arrived(path);
+    this.datagramBytes = length;
+    this.receivedAt = now;
+    this.counts.recordsReceived++;
+    const epoch = reader.takenEpoch;
+    const sequenceNumber = reader.takenSequence;
+    try {
+      if (epoch === this.dataEpoch && this.peerEpoch === this.dataPeerEpoch && this.confirmation?.answering !== true) {
+        // acceptRecord for application data its row admitted before in this epoch: nothing else it does applies.
+        this.facts.lastAuthenticatedReceive = now;
+        const seen = this.seen;
+        seen.epoch = epoch;
+        seen.sequenceNumber = sequenceNumber;
+        this.cid.observe(seen, length);
+        this.delivery.deliver(content);
+      } else {
+        const contentType = 'application_data';
+        this.acceptRecord({ kind: 'record', epoch, sequenceNumber, contentType, content, protected: true }, now);
+        if (this.ruled === 'applicationData') {
+          this.dataEpoch = epoch;
+          this.dataPeerEpoch = this.peerEpoch;
+        }
+      }
+    } catch (error) {
+      this.fail(toAlert(error));
+    }
+    this.hooks.acks.schedule();
+    return true;
   }
 
   /**
@@ -481,6 +540,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
         ? 'early-data'
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
+    this.ruled = typeof rule === 'string' || phase !== 'connected' || r.epoch < 3 ? undefined : rule.handler;
     if (typeof rule === 'string') this.delivery.ignore(rule);
     else if (rule.handler === 'applicationData') this.delivery.deliver(r.content);
     else this.handlers[rule.handler](r);

@@ -35,6 +35,10 @@ export class PeerConfirmation {
   private finalFlightOpen = false;
   /** What the server has yet to acknowledge, if anything; only {@link begin} and {@link confirm} move it. */
   waiting: ConfirmationWait | undefined;
+  /** Whether an authenticated record may still answer our final flight ({@link recordAuthenticated} has work). */
+  get answering(): boolean {
+    return this.finalFlightOpen;
+  }
   /** Datagrams received when the handshake completed: a record of that datagram (or one held from before) answers nothing. */
   private since = 0;
   /** Application data under epoch 3 came in a later datagram while the handshake's confirmation was due. */

@@ -292,6 +292,9 @@ export class DatagramIo {
         const delivering = nested ? new DeliveredBatch(meta, n, lend ? slab : undefined) : this.batch;
         delivering.count = n;
         delivering.buffer = lend ? slab : undefined;
+        delivering.reading = this;
+        delivering.handle = handle;
+        delivering.drained = drained;
         const outer = beginReceiveBatch(delivering);
         // The read is one receive turn (receive-turn.ts): its sessions settle before the batch's arenas are let go.
         const outerTurn = beginReceiveTurn();
@@ -320,12 +323,19 @@ export class DatagramIo {
               delivering.offset = off;
               delivering.current = lent ? d : undefined;
               delivering.position = at + off;
+              delivering.segment = coalesced ? segment : 0;
+              delivering.length = d.length;
               if (port !== 0) {
                 counts.datagramsIn++;
                 counts.bytesIn += d.length;
                 deliver(d, address, port, path);
               }
               if (segment === 0) break; // an empty datagram
+              // The rest of the GRO run taken by the delivery too ({@link DeliveredBatch.nextInRun}, counted there).
+              if (delivering.offset !== off) {
+                taken += (delivering.offset - off) / segment;
+                off = delivering.offset;
+              }
             }
           }
         } finally {
@@ -342,6 +352,11 @@ export class DatagramIo {
     }
     if (state.handle !== handle) this.stopReading();
     return taken;
+  }
+
+  /** Whether the socket still has `handle` (node:dgram's close() drops it at once): a read that began on it goes on. */
+  holds(handle: unknown): boolean {
+    return this.state?.handle === handle;
   }
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */
@@ -386,6 +401,13 @@ class DeliveredBatch implements ReceiveBatchSource {
   /** The datagram being delivered, when lent from {@link buffer}, and where it starts there. */
   current: Uint8Array | undefined;
   position = 0;
+  /** The GRO segment size of the buffer being delivered (0: not coalesced); the length of the datagram at {@link position}. */
+  segment = 0;
+  length = 0;
+  /** The reading that delivers this batch (its socket's handle and counts), and whether it is a drain. */
+  reading: DatagramIo | undefined;
+  handle: unknown;
+  drained = false;
 
   constructor(meta: Uint32Array, count: number, buffer?: Uint8Array) {
     this.meta = meta;
@@ -412,6 +434,41 @@ class DeliveredBatch implements ReceiveBatchSource {
       }
     }
     return n;
+  }
+
+  /**
+   * The next datagram of the GRO run being delivered (same buffer, so same sender), when it would be lent (a protected
+   * record) and `accept` takes it by its place in {@link buffer}: made the one being delivered, at {@link position},
+   * and counted as the read loop counts one; no view of it is made ({@link lendCurrent} makes one). Its length; -1 at
+   * the run's end, for a datagram that would be a copy, or once a delivery closed the socket. The read loop goes on
+   * after the last one taken.
+   */
+  nextInRun(accept: (buffer: Uint8Array, at: number, length: number) => boolean): number {
+    const { buffer, segment, reading } = this;
+    if (segment === 0 || buffer === undefined || reading === undefined || !reading.holds(this.handle)) return -1;
+    const i = this.at;
+    const length = this.meta[4 * i]!;
+    const off = this.offset + segment;
+    if (off >= length) return -1;
+    const at = i * RECEIVE_STRIDE + off;
+    const n = Math.min(segment, length - off);
+    const first = buffer[at]!;
+    if (((first & 0xe0) !== 0x20 && first !== 23) || !accept(buffer, at, n)) return -1;
+    this.offset = off;
+    this.current = undefined;
+    this.position = at;
+    this.length = n;
+    const counts = reading.counts;
+    counts.groDatagrams++;
+    if (!this.drained) counts.readDatagrams++;
+    counts.datagramsIn++;
+    counts.bytesIn += n;
+    return n;
+  }
+
+  /** The datagram {@link nextInRun} moved to, as a view of {@link buffer}: the one being delivered from now on. */
+  lendCurrent(): Uint8Array {
+    return (this.current = this.buffer!.subarray(this.position, this.position + this.length));
   }
 
   /** The bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */

@@ -2,12 +2,18 @@ import type { Socket } from 'node:dgram';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
 import { pathOf, type RemoteAddress } from './peer-paths.js';
+import { receiveBatch } from '../wire/message-arena.js';
 import type { SessionPlace } from './session-place.js';
 
 /** A session as the demux sees it (runtime/api/session-driver.ts, which sends through this file). */
 export interface Receiver {
   /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
+  /**
+   * The datagram the receive batch is at (`at`, `length` in `buffer`), placed by its address, taken without a view of
+   * it where the connection can (runtime/api/session-driver.ts); false, nothing done, and it is delivered instead.
+   */
+  deliverNext?(buffer: Uint8Array, at: number, length: number, path?: string): boolean;
   readonly remote: RemoteAddress;
   readonly isEnded: boolean;
   /** Its place in the demux (a listener's session: the listener places it). */
@@ -94,6 +100,11 @@ export class Transport<P extends Receiver = Receiver> {
   private named: { readonly path: string | undefined } | undefined;
   /** The sender of the last datagram routed by CID ({@link sender}). */
   private lastSender: RemoteAddress = { address: '', port: -1 };
+  /** Whether the demux hands the rest of a GRO run to the session its first datagram went to (no worker's route). */
+  private runs = false;
+  /** While a run is handed on: where its first datagram's CID lies in it (0: placed by address), and that datagram. */
+  private runCidAt = 0;
+  private runFirst: Uint8Array | undefined;
   /** Datagrams whose CID was no session's (or cut short). */
   unknownConnectionId = 0;
   /** Whether a CID is already one of this transport's sessions' (a connection never issues a duplicate). */
@@ -112,6 +123,7 @@ export class Transport<P extends Receiver = Receiver> {
     this.admitter = admitter;
     this.cidLength = options.cidLength;
     const taken = options.route;
+    this.runs = taken === undefined;
     this.io.receive(
       taken === undefined
         ? this.receive
@@ -137,6 +149,7 @@ export class Transport<P extends Receiver = Receiver> {
     if (serving) return;
     // A connected socket's datagrams come from its peer as the kernel names it (an IPv6 literal may be written otherwise).
     this.socket.on('connect', () => this.migrated(session, pathOf(this.socket.remoteAddress())));
+    this.runs = true;
     this.io.receive(this.receive, { lend });
   }
 
@@ -153,10 +166,16 @@ export class Transport<P extends Receiver = Receiver> {
     const at = this.cidAt(d);
     const cidLength = this.cidLength;
     if (at !== 0) {
-      const session = d.length < at + cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + cidLength)));
-      if (session !== undefined) return session.deliver(d, this.sender(address, port)) ? session : undefined;
-      this.unknownConnectionId++;
-      return undefined;
+      const cid = d.length < at + cidLength ? undefined : cidKey(d.subarray(at, at + cidLength));
+      const session = cid === undefined ? undefined : this.cids.get(cid);
+      if (session === undefined) {
+        this.unknownConnectionId++;
+        return undefined;
+      }
+      const from = this.sender(address, port);
+      const authenticated = session.deliver(d, from);
+      if (this.runs) this.handOnRun(session, d, at, cid, undefined, from, undefined);
+      return authenticated ? session : undefined;
     }
     // No CID of ours: to the sessions of its address and port, else to the admitter.
     const key = path ?? `${address}|${port}`;
@@ -170,12 +189,65 @@ export class Transport<P extends Receiver = Receiver> {
       const { primary, successor } = slot;
       primary?.deliver(d, undefined, over);
       successor?.deliver(d, undefined, over);
+      if (this.runs && primary !== undefined && successor === undefined && (admitter?.waiting.paths.size ?? 0) === 0)
+        this.handOnRun(primary, d, 0, undefined, slot, undefined, over);
       return undefined;
     }
     const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
     if (known !== undefined) known.deliver(d, undefined, over);
     else admitter?.unplaced(d, address, port, key, slot, hello);
     return undefined;
+  };
+
+  /**
+   * The rest of `first`'s GRO run (one sender's datagrams the kernel coalesced: datagram-io.ts), each to `session` at
+   * once, while the demux would place it there too: a datagram with `first`'s CID while that CID is still `session`'s
+   * (`cid`), or (placed by address: `slot`) one without a CID while `session` is still the slot's only session and no
+   * 0-RTT ClientHello of the address waits. The first that would go elsewhere ends the run, and the read loop hands it
+   * and the rest to the demux one by one.
+   */
+  private handOnRun(
+    session: P,
+    first: Uint8Array,
+    cidAt: number,
+    cid: string | undefined,
+    slot: Slot<P> | undefined,
+    from: RemoteAddress | undefined,
+    over: string | undefined,
+  ): void {
+    const batch = receiveBatch();
+    if (batch?.nextInRun === undefined || batch.current !== first) return;
+    this.runCidAt = cidAt;
+    this.runFirst = first;
+    const waiting = this.admitter?.waiting.paths;
+    try {
+      for (let n = batch.nextInRun(this.sameRoute); n >= 0; n = batch.nextInRun(this.sameRoute)) {
+        // By address: first without a view of it, where the session's connection can take it so.
+        if (from !== undefined || session.deliverNext?.(batch.buffer!, batch.position!, n, over) !== true)
+          session.deliver(batch.lendCurrent!(), from, over);
+        if (
+          slot !== undefined
+            ? slot.primary !== session || slot.successor !== undefined || (waiting?.size ?? 0) > 0
+            : this.cids.get(cid!) !== session
+        )
+          return;
+      }
+    } finally {
+      this.runFirst = undefined;
+    }
+  }
+
+  /** {@link handOnRun}'s test of the run's next datagram (at `at` in `buffer`): the demux would place it as the first. */
+  private readonly sameRoute = (buffer: Uint8Array, at: number, length: number): boolean => {
+    const cidAt = this.runCidAt;
+    const b0 = buffer[at]!;
+    const n = this.cidLength;
+    const withCid = n !== 0 && ((b0 & 0xe0) === 0x20 ? (b0 & 0x10) !== 0 : b0 === TLS12_CID);
+    if (cidAt === 0 || !withCid) return cidAt === 0 && !withCid;
+    if ((b0 === TLS12_CID ? TLS12_CID_AT : 1) !== cidAt || length < cidAt + n) return false;
+    const first = this.runFirst!;
+    for (let k = 0; k < n; k++) if (buffer[at + cidAt + k] !== first[cidAt + k]) return false;
+    return true;
   };
 
   /** The sender of a datagram routed by CID: the last one's object again while it is the same (none per datagram). */

@@ -12,8 +12,11 @@ const EMPTY = new Uint8Array(0);
 export const RUN_STRIDE = 6;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
 export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());
-/** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
-export const OPENED_AHEAD = { taken: 0, opened: 0 };
+/**
+ * Records whose result {@link OpenedAhead.take} handed out, in this thread, and of those how many on the run road
+ * ({@link OpenedAhead.takeFound}: no view of the datagram made); tests and benches read it.
+ */
+export const OPENED_AHEAD = { taken: 0, opened: 0, next: 0 };
 
 /** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: openRun's results, how many. */
 export type OpenRun = (
@@ -168,6 +171,37 @@ export class OpenedAhead {
     }
     OPENED_AHEAD.taken++;
     return true;
+  }
+
+  /**
+   * The run road's look (read-state13.ts `takeNext`): whether the run's next record is the datagram the receive batch
+   * is at now (`at`, `length` in its buffer: no view of it made), an authentic DTLS 1.3 application data record of
+   * `key`, in the sequence numbers the header's `snBits` give from `expected`. Nothing is taken: its sequence number
+   * and lengths are left in {@link seq}, {@link plaintextLength} and {@link typeAt}, for {@link takeFound}.
+   */
+  findNext(at: number, length: number, key: object, generation: number, snBits: 8 | 16, expected: number): boolean {
+    const k = this.next;
+    if (k >= this.count || this.key !== key || this.generation !== generation || this.all.length === 0) return false;
+    if (receiveBatch() !== this.source || this.batch !== receiveBatchId() || !this.innerPlaintext) return false;
+    const { results: r, pairs: p, copies } = this.scratch!;
+    const i = RUN_STRIDE * k;
+    if (p[2 * r[i]!] !== at || p[2 * r[i]! + 1] !== length) return false;
+    const seq = r[i + 3]!;
+    const typeAt = r[i + 4]!;
+    if (seq < 0 || typeAt < 0 || r[i + 5] !== APPLICATION_DATA || copies[k] !== undefined) return false;
+    if (reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) return false;
+    this.seq = seq;
+    this.plaintextLength = r[i + 2]!;
+    this.typeAt = typeAt;
+    return true;
+  }
+
+  /** The record {@link findNext} found, taken: its content in {@link inner}, as {@link take} hands it out. */
+  takeFound(): Uint8Array {
+    const i = RUN_STRIDE * this.next++;
+    OPENED_AHEAD.taken++;
+    OPENED_AHEAD.next++;
+    return (this.inner = new Uint8Array(this.out!, this.base + this.scratch!.results[i + 1]!, this.typeAt));
   }
 
   /** The record {@link take} last handed out, dropped after all (a replay, too long): its whole plaintext zeroed. */

@@ -171,6 +171,42 @@ export class ReadState13 implements LoopVersion<Header13> {
     return content;
   }
 
+  /**
+   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in `buffer`; no view
+   * of it made), taken as the next record of the run opened ahead, when {@link open} would take it from that run as an
+   * application data record and nothing else: its epoch held and the newest authenticated, no failed authentication
+   * pending in its budgets, fresh in the replay window, within our record_size_limit. Its content, its epoch and
+   * sequence number in {@link takenEpoch} and {@link takenSequence}; undefined, with nothing changed, for any other.
+   */
+  takeNext(buffer: Uint8Array, at: number, length: number): Uint8Array | undefined {
+    const ahead = this.ahead;
+    if (ahead === undefined || this.ours !== undefined || this.cidOptional) return undefined;
+    const b0 = buffer[at]!;
+    if ((b0 & 0xf0) !== 0x20) return undefined; // a unified header without a CID (the run's records share its form)
+    const epochs = this.epochs;
+    const epoch = epochs.slots[b0 & 3];
+    if (epoch === undefined) return undefined;
+    const { cipher, window, recovery } = epoch;
+    if (cipher.failed > cipher.limits.integrity || cipher.epoch > epochs.newestAuthenticated) return undefined;
+    if (this.integrity.failedInDatagram !== 0 || cipher.failureWindow !== undefined || recovery.inRow !== 0)
+      return undefined;
+    const bits = (b0 & 0x08) !== 0 ? 16 : 8;
+    if (!ahead.findNext(at, length, cipher, epochs.generation, bits, window.right + 1)) return undefined;
+    const seq = ahead.seq;
+    const limit = this.receiveInnerLimit;
+    if (!window.fresh(seq) || ahead.typeAt > MAX_PLAINTEXT) return undefined;
+    if (limit !== undefined && cipher.epoch >= 2 && ahead.plaintextLength > limit) return undefined;
+    window.accept(seq);
+    cipher.used++;
+    this.takenEpoch = cipher.epoch;
+    this.takenSequence = seq;
+    return ahead.takeFound();
+  }
+
+  /** The epoch and sequence number of the record {@link takeNext} last took. */
+  takenEpoch = 0;
+  takenSequence = 0;
+
   /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts), if the keys have one. */
   private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun | undefined {
     const protection = cipher.protection;

@@ -284,6 +284,23 @@ export class RecordReader {
   get drops(): Readonly<DropCounters> {
     return this.state.drops;
   }
+
+  /**
+   * The run road: the datagram the receive batch is at (`at`, `length` in `buffer`), taken as the next application
+   * data record of the run opened ahead, its content returned; undefined, nothing changed, when {@link read} must read
+   * it (read-state13.ts `takeNext`). Its epoch and sequence number in {@link takenEpoch} and {@link takenSequence}.
+   */
+  takeNext(buffer: Uint8Array, at: number, length: number): Uint8Array | undefined {
+    return this.state.takeNext(buffer, at, length);
+  }
+
+  get takenEpoch(): number {
+    return this.state.takenEpoch;
+  }
+
+  get takenSequence(): number {
+    return this.state.takenSequence;
+  }
 }
 
 /** The record the loop opened as handed up (epoch 0: DTLSPlaintext), its CID copied out of the datagram. */

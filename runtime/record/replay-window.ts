@@ -41,6 +41,15 @@ export class ReplayWindow {
   }
 
   /** Records `seq` as received (only once authentic: §4.5.1), answering as {@link check} would. */
+  /** Whether {@link accept} would answer 'new' for `seq` (nothing changed). */
+  fresh(seq: number): boolean {
+    if (seq > this.right) return true;
+    if (this.right - seq >= this.size) return false;
+    const slot = seq % this.size;
+    const w = (slot / WORD) | 0;
+    return (this.bits[w]! & (1 << (slot - w * WORD))) === 0;
+  }
+
   accept(seq: number): 'new' | 'duplicate' | 'too-old' {
     const size = this.size;
     const bits = this.bits;

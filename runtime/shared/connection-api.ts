@@ -126,6 +126,11 @@ export interface Connection {
   readonly protocolVersion: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
   connect(now: number): void;
   receive(datagram: Uint8Array, now: number, path?: string): void;
+  /**
+   * @internal The datagram the receive batch is at (`at`, `length` in `buffer`: runtime/wire/message-arena.ts), taken
+   * as `receive` would take it, without a view of it; false, with nothing changed, when `receive` must read it.
+   */
+  receiveNext?(buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean;
   pollTransmit(): Uint8Array | undefined;
   /** Every datagram `pollTransmit` would give now, appended to `out` in order; how many. */
   pollTransmitAll(out: Uint8Array[]): number;

@@ -16,6 +16,14 @@ export interface ReceiveBatchSource {
   readonly position?: number;
   /** The sender's datagrams of the batch from the current one on, as `at, length` pairs in {@link buffer}: how many. */
   datagramsAhead?(into: Float64Array): number;
+  /**
+   * The next datagram of the GRO run being delivered, if `accept` takes it by its place in {@link buffer}: it becomes
+   * the one being delivered, at {@link position}, no view of it made yet ({@link current} undefined); its length, or -1
+   * (runtime/node/datagram-io.ts). The caller delivers it at once.
+   */
+  nextInRun?(accept: (buffer: Uint8Array, at: number, length: number) => boolean): number;
+  /** The datagram {@link nextInRun} moved to, as a view lent from {@link buffer}: {@link current} from now on. */
+  lendCurrent?(): Uint8Array;
 }
 
 /** The largest arena: a batch of more than this from one sender fills several (the addon's pool serves up to this size). */

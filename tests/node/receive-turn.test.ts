@@ -1,5 +1,4 @@
 import test from 'ava';
-import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import {
@@ -10,6 +9,7 @@ import {
   settleAtTurnEnd,
 } from '../../runtime/node/receive-turn.js';
 import { pemIdentity } from '../api/fixtures.js';
+import { numbered, ownReading } from './support.js';
 
 /**
  * A receive turn (runtime/node/receive-turn.ts) over real UDP sockets: a client's burst leaves in one GSO send and
@@ -22,16 +22,9 @@ import { pemIdentity } from '../api/fixtures.js';
 const id = pemIdentity('localhost');
 /** Small enough that loopback's socket buffers hold the whole burst on a loaded machine. */
 const N = 48;
-const message = (i: number): Buffer => {
-  const b = Buffer.alloc(300, i);
-  b.writeUInt16BE(i, 0);
-  return b;
-};
+const message = (i: number): Buffer => numbered(i, 300);
 
-const reading =
-  nativeBinding?.udpReceiveStart !== undefined &&
-  process.platform === 'linux' &&
-  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+const reading = ownReading;
 
 interface Served {
   readonly got: number[];

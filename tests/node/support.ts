@@ -3,6 +3,20 @@ import { createSocket, type Socket } from 'node:dgram';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import type { Identity } from '../support/pki-fixtures.js';
+import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+
+/** Whether a socket here is read by the native addon (recvmmsg, GRO runs): Linux, the addon built, batching not off. */
+export const ownReading =
+  nativeBinding?.udpReceiveStart !== undefined &&
+  process.platform === 'linux' &&
+  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+
+/** Burst message `i` of `size` bytes: `i` in its first two bytes, the rest filled with it (a changed byte shows). */
+export function numbered(i: number, size: number): Buffer {
+  const b = Buffer.alloc(size, i);
+  b.writeUInt16BE(i, 0);
+  return b;
+}
 
 /** Waits until `done()` holds, checking every 20 ms, for `limitMs` at most (the assertion after it says whether it did). */
 export async function until(done: () => boolean, limitMs = 15_000): Promise<void> {

@@ -4,8 +4,9 @@ import { defaultProvider } from '../../runtime/crypto.js';
 import { padToMultipleOf } from '../../runtime/record/inner-plaintext.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
-import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../../runtime/wire/message-arena.js';
+import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
 import { recordPair } from '../support/record-pair.js';
+import { Batch } from '../support/receive-batch.js';
 
 /**
  * A 'batch' receiver opens the records of a receive batch in one addon call (runtime/record/opened-ahead.ts), and the
@@ -20,48 +21,6 @@ import { recordPair } from '../support/record-pair.js';
 const provider = nativeProvider ?? defaultProvider();
 const runs = nativeProvider !== undefined && OPEN_RUNS;
 const utf8 = new TextEncoder();
-
-/** The datagrams laid out in one buffer, 32 bytes apart, as a receive batch whose datagrams are all one sender's. */
-class Batch implements ReceiveBatchSource {
-  readonly buffer: Uint8Array;
-  readonly views: Uint8Array[] = [];
-  private readonly starts: number[] = [];
-  current: Uint8Array | undefined;
-  position = 0;
-  private index = 0;
-
-  constructor(datagrams: readonly Uint8Array[]) {
-    this.buffer = new Uint8Array(datagrams.reduce((n, d) => n + d.length + 32, 0));
-    let at = 0;
-    for (const d of datagrams) {
-      this.buffer.set(d, at);
-      this.starts.push(at);
-      this.views.push(this.buffer.subarray(at, at + d.length));
-      at += d.length + 32;
-    }
-  }
-
-  /** The `i`-th datagram is the one being delivered. */
-  deliver(i: number): Uint8Array {
-    this.index = i;
-    this.current = this.views[i];
-    this.position = this.starts[i]!;
-    return this.views[i]!;
-  }
-
-  bytesAhead(): number {
-    return this.views.slice(this.index).reduce((n, v) => n + v.length, 0);
-  }
-
-  datagramsAhead(into: Float64Array): number {
-    let n = 0;
-    for (let i = this.index; i < this.views.length && 2 * n < into.length; i++, n++) {
-      into[2 * n] = this.starts[i]!;
-      into[2 * n + 1] = this.views[i]!.length;
-    }
-    return n;
-  }
-}
 
 const plain = (r: ReceivedRecord): string =>
   r.kind === 'record' ? `${r.contentType}:${Buffer.from(r.content).toString('hex')}` : 'deferred';

@@ -1,0 +1,79 @@
+/**
+ * The run road (runtime/record/read-state13.ts `takeNext`): a datagram of a receive batch taken as the next record of
+ * the run opened ahead, with no view of it made, only when the one road (`receive`) would take it from that run as
+ * application data. A batch holding a replayed record, a forged one and the genuine record after it, a handshake
+ * record and records out of order is read with the run road tried first for each datagram after the first, and gives
+ * the records, drop counts and sequence numbers of a receiver reading every datagram alone on the one road; the run
+ * road takes exactly the genuine, fresh application data records that follow no failed authentication. What it hands
+ * up survives the receive buffer's reuse.
+ */
+import test from 'ava';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
+import { RecordLayer } from '../../runtime/record/record-layer.js';
+import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
+import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
+import { keysFor, recordPair } from '../support/record-pair.js';
+import { Batch } from '../support/receive-batch.js';
+
+const suite = 'tls_aes_128_gcm_sha256';
+const utf8 = new TextEncoder();
+const plain = (r: ReceivedRecord): string =>
+  r.kind === 'record' ? `${r.sequenceNumber} ${r.contentType}:${Buffer.from(r.content).toString()}` : 'deferred';
+
+const provider = nativeProvider;
+const title = 'the run road takes what the one road would take from the run, and nothing else';
+// No runs without the addon (DTLS13_NATIVE=0, or DTLS13_OPEN_RUN=0): every datagram takes the one road.
+(provider !== undefined && OPEN_RUNS ? test : test.skip)(title, (t) => {
+  if (provider === undefined) return;
+  const { tx, rx } = recordPair({ sender: provider, suite, config: { messageBuffers: 'batch' } });
+  const alone = new RecordLayer({ provider, messageBuffers: 'batch' });
+  alone.installReadKeys(3, suite, keysFor(provider, suite, 3), 0);
+  const seal = (type: 'application_data' | 'handshake', text: string): Uint8Array =>
+    tx.seal(type, utf8.encode(text)).bytes;
+  const s = [0, 1, 2, 3].map((i) => seal('application_data', `data ${i}`));
+  const hs = seal('handshake', 'a handshake message');
+  const [s5, s6, s7] = [5, 6, 7].map((i) => seal('application_data', `data ${i}`));
+  const forged = s[3]!.slice();
+  forged[forged.length - 1]! ^= 1;
+  // 0 opens the run; 2 replays 1; 4 is 3 forged, 5 the genuine 3; 6 a handshake record; 8 comes before 7.
+  const datagrams = [s[0]!, s[1]!, s[1]!.slice(), s[2]!, forged, s[3]!, hs, s5!, s7!, s6!];
+  const batch = new Batch(datagrams);
+  const before = OPENED_AHEAD.next;
+  const byRun: number[] = [];
+  const received: ReceivedRecord[] = [];
+  const outer = beginReceiveBatch(batch);
+  try {
+    received.push(...rx.receive(batch.deliver(0), 0));
+    for (let i = 1; i < datagrams.length; i++) {
+      batch.reach(i);
+      const content = rx.reader.takeNext(batch.buffer, batch.start(i), datagrams[i]!.length);
+      if (content === undefined) {
+        received.push(...rx.receive(batch.deliver(i), 0));
+        continue;
+      }
+      byRun.push(i);
+      const epoch = rx.reader.takenEpoch;
+      const sequenceNumber = rx.reader.takenSequence;
+      received.push({
+        kind: 'record',
+        epoch,
+        sequenceNumber,
+        contentType: 'application_data',
+        content,
+        protected: true,
+      });
+    }
+  } finally {
+    endReceiveBatch(outer);
+  }
+  const one = datagrams.flatMap((d) => alone.receive(d.slice(), 0));
+  t.deepEqual(received.map(plain), one.map(plain));
+  t.deepEqual(rx.drops, alone.drops);
+  t.is(rx.drops.replay, 1);
+  t.is(rx.drops.authentication, 1);
+  t.deepEqual(byRun, [1, 3, 7, 8, 9], 'genuine, fresh application data after no failed authentication');
+  t.is(OPENED_AHEAD.next - before, byRun.length);
+  batch.buffer.fill(0xee); // the next read's bytes
+  t.deepEqual(received.map(plain), one.map(plain));
+});
