@@ -9,7 +9,7 @@
  * `socket`: its socket's, `connection`: a client's connection's).
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
-import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
+import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config-options.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, described } from '../config-error.js';
 import type { ConnectionOptions } from '../connection/connection.js';
-import { DATAGRAM_SIZE } from '../shared/config.js';
+import { DATAGRAM_SIZE } from '../shared/config-options.js';
 import type { ServerCredentials, SniOption } from '../shared/sni-selection.js';
 import {
   credentialContext,

@@ -8,7 +8,7 @@ import type { ConnectionEvent } from './events.js';
 import type { DropCounters } from '../record/drops.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FatalReason } from './alert-mapping.js';
-import type { DtlsConfig } from './config.js';
+import type { DtlsConfig } from './config-options.js';
 import type { DatagramObserver } from './datagram-observer.js';
 import type { DeadlineOptions } from './deadlines.js';
 import type { FrozenSession } from './hibernation.js';

@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DATAGRAM_SIZE } from '../../runtime/shared/config.js';
+import { DATAGRAM_SIZE } from '../../runtime/shared/config-options.js';
 import { MAX_SERVER_CONNECTIONS } from '../../runtime/node/connection-limits.js';
 import { listen } from '../../runtime/api/listener.js';
 import {

@@ -1,0 +1,79 @@
+/**
+ * An option's row in a declarative option table: its type, its kind or range and default, the side that takes it. The
+ * tables (shared/config-options.ts: the connection's; api/option-names.ts: listen's and connect's) type their options
+ * from their rows ({@link OptionTypes}; a row's comment documents its option) and check them by them
+ * ({@link checkRow}, {@link rowInteger}), so an option is named once, in its row, and where it is read.
+ */
+import { ConfigError, described, integerOption } from './config-error.js';
+
+/** One option's row. `type` is never set: it only types the option ({@link option}). */
+export interface OptionRow<T = unknown> {
+  readonly type?: T;
+  /** Only this side takes it: the other side's value (but `false`) is a ConfigError. */
+  readonly side?: 'client' | 'server';
+  /** Checked to be of this kind when given; a `function`'s `shape` is said in the error. */
+  readonly kind?: 'boolean' | 'string' | 'function';
+  readonly shape?: string;
+  /** One of these strings. */
+  readonly oneOf?: readonly string[];
+  /** An integer in `min..max`, `default` when not given, `zero` for 0 when 0 means "no limit". */
+  readonly min?: number;
+  readonly max?: number;
+  readonly default?: number;
+  readonly zero?: number;
+  /** An option read, not passed on under its own name: what it becomes, or who reads it (api/option-names.ts). */
+  readonly to?: string;
+}
+
+/** An integer option's row: its range, and its default when it has one. */
+export interface IntegerRow extends OptionRow<number> {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A row typing its option `T`, with the checks `row` names. */
+export function option<T>(row: Omit<OptionRow<T>, 'type'> = {}): OptionRow<T> {
+  return row;
+}
+
+/** An integer option's row: `min..max`, and `default` (`zero`, `side`, `to`) as `row` says. */
+export function integer<const R extends Omit<IntegerRow, 'type'>>(row: R): R & IntegerRow {
+  return row;
+}
+
+/** The options a table types: each optional, of its row's type, documented by its row's comment. */
+export type OptionTypes<Table> = {
+  readonly [K in keyof Table]?: Table[K] extends OptionRow<infer T> ? T : never;
+};
+
+/** The integer options of a table, each documented by its row's comment. */
+export type IntegerOptions<Table> = { readonly [K in keyof Table as Table[K] extends IntegerRow ? K : never]?: number };
+
+/** `value` of the integer option `name`, checked against its `row`: its default when undefined, `zero` for 0. */
+export function rowInteger(name: string, row: OptionRow, value: unknown): number {
+  const n = integerOption(name, value ?? row.default, row.min ?? 0, row.max ?? Number.MAX_SAFE_INTEGER);
+  return n === 0 && row.zero !== undefined ? row.zero : n;
+}
+
+/**
+ * Throws a ConfigError naming `name`, what its row takes and what was given, when `value` is not of its row's kind or
+ * choices, or, for `role`, is the other side's (`false` passes). Undefined is no option. Ranges are the reader's
+ * ({@link rowInteger}), where the default is known.
+ */
+export function checkRow(name: string, row: OptionRow, value: unknown, role?: 'client' | 'server'): void {
+  if (value === undefined) return;
+  if (row.oneOf !== undefined) {
+    if (typeof value !== 'string' || !row.oneOf.includes(value))
+      throw new ConfigError(name, `must be ${row.oneOf.map((v) => `'${v}'`).join(' or ')}, got ${described(value)}`);
+  } else if (row.kind !== undefined && typeof value !== row.kind) {
+    const shape = row.shape !== undefined ? ` ${row.shape}` : '';
+    throw new ConfigError(name, `must be a ${row.kind}${shape}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+  }
+  if (role !== undefined && row.side !== undefined && row.side !== role && value !== false)
+    throw new ConfigError(name, `is a ${row.side} option`);
+}
+
+/** {@link checkRow} for every option of `o` that `table` has a row for, in the table's order. */
+export function checkRows(table: Readonly<Record<string, OptionRow>>, o: object, role?: 'client' | 'server'): void {
+  for (const name in table) checkRow(name, table[name]!, o[name as keyof typeof o], role);
+}
