@@ -19,7 +19,7 @@ export interface OptionRow<T = unknown> {
   /** An integer in `min..max`, `default` when not given, `zero` for 0 when 0 means "no limit". */
   readonly min?: number;
   readonly max?: number;
-  readonly default?: number;
+  readonly default?: T;
   readonly zero?: number;
   /** An option read, not passed on under its own name: what it becomes, or who reads it (api/option-names.ts). */
   readonly to?: string;
@@ -64,7 +64,7 @@ export function checkRow(name: string, row: OptionRow, value: unknown, role?: 'c
   if (value === undefined) return;
   if (row.oneOf !== undefined) {
     if (typeof value !== 'string' || !row.oneOf.includes(value))
-      throw new ConfigError(name, `must be ${row.oneOf.map((v) => `'${v}'`).join(' or ')}, got ${described(value)}`);
+      throw new ConfigError(name, `must be ${listed(row.oneOf)}, got ${described(value)}`);
   } else if (row.kind !== undefined && typeof value !== row.kind) {
     const shape = row.shape !== undefined ? ` ${row.shape}` : '';
     throw new ConfigError(name, `must be a ${row.kind}${shape}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
@@ -76,4 +76,32 @@ export function checkRow(name: string, row: OptionRow, value: unknown, role?: 'c
 /** {@link checkRow} for every option of `o` that `table` has a row for, in the table's order. */
 export function checkRows(table: Readonly<Record<string, OptionRow>>, o: object, role?: 'client' | 'server'): void {
   for (const name in table) checkRow(name, table[name]!, o[name as keyof typeof o], role);
+}
+
+/** Every option of `table` from `given`, each checked by its row and its default when not given; `prefix` names them. */
+export function resolveRows<Table extends Readonly<Record<string, OptionRow>>>(
+  table: Table,
+  given: object,
+  prefix = '',
+): Resolved<Table> {
+  const resolved: Record<string, unknown> = {};
+  for (const name in table) {
+    const row = table[name]!;
+    const value: unknown = given[name as keyof typeof given];
+    if (row.min !== undefined) resolved[name] = rowInteger(prefix + name, row, value);
+    else {
+      checkRow(prefix + name, row, value);
+      resolved[name] = value ?? row.default;
+    }
+  }
+  return resolved as Resolved<Table>;
+}
+
+/** The options of a table resolved: each of its row's type. */
+export type Resolved<Table> = { readonly [K in keyof Table]-?: Table[K] extends OptionRow<infer T> ? T : never };
+
+/** `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`. */
+function listed(choices: readonly string[]): string {
+  const quoted = choices.map((v) => `'${v}'`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
 }
