@@ -156,4 +156,4 @@ export const CONFIG_OPTIONS = {
 };
 
 /** Options of a DTLS 1.3 connection (client or server): the rows of {@link CONFIG_OPTIONS}. */
-export interface DtlsConfig extends OptionTypes<typeof CONFIG_OPTIONS> {}
+export type DtlsConfig = OptionTypes<typeof CONFIG_OPTIONS>;
