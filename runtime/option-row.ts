@@ -31,6 +31,11 @@ export interface IntegerRow extends OptionRow<number> {
   readonly max: number;
 }
 
+/** What types a row's option `T` in a table kept `as const` (whose `to` must stay literal): `{ ...of<T>(), to: 'x' }`. */
+export function of<T>(): { readonly type?: T } {
+  return {};
+}
+
 /** A row typing its option `T`, with the checks `row` names. */
 export function option<T>(row: Omit<OptionRow<T>, 'type'> = {}): OptionRow<T> {
   return row;
@@ -41,13 +46,18 @@ export function integer<const R extends Omit<IntegerRow, 'type'>>(row: R): R & I
   return row;
 }
 
-/** The options a table types: each optional, of its row's type, documented by its row's comment. */
-export type OptionTypes<Table> = {
-  readonly [K in keyof Table]?: Table[K] extends OptionRow<infer T> ? T : never;
-};
+/** The type a row gives its option. */
+export type RowType<Row> = Row extends OptionRow<infer T> ? T : never;
 
-/** The integer options of a table, each documented by its row's comment. */
-export type IntegerOptions<Table> = { readonly [K in keyof Table as Table[K] extends IntegerRow ? K : never]?: number };
+/** The options a table types: each optional, of its row's type, documented by its row's comment. */
+export type OptionTypes<Table> = { readonly [K in keyof Table]?: RowType<Table[K]> };
+
+/** The options of a table whose rows type them (not `true`, nor a row of unknown type), each documented by its row. */
+export type TypedOptions<Table> = {
+  readonly [
+    K in keyof Table as Table[K] extends OptionRow<infer T> ? (unknown extends T ? never : K) : never
+  ]?: Table[K] extends OptionRow<infer T> ? T : never;
+};
 
 /** `value` of the integer option `name`, checked against its `row`: its default when undefined, `zero` for 0. */
 export function rowInteger(name: string, row: OptionRow, value: unknown): number {
@@ -98,7 +108,7 @@ export function resolveRows<Table extends Readonly<Record<string, OptionRow>>>(
 }
 
 /** The options of a table resolved: each of its row's type. */
-export type Resolved<Table> = { readonly [K in keyof Table]-?: Table[K] extends OptionRow<infer T> ? T : never };
+export type Resolved<Table> = { readonly [K in keyof Table]-?: RowType<Table[K]> };
 
 /** `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`. */
 function listed(choices: readonly string[]): string {

@@ -8,7 +8,7 @@ import type { ConnectionIdOption, RrcProcedure } from '../cid/cid-options.js';
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
-import { integer, option, type OptionTypes } from '../option-row.js';
+import { integer, option, type RowType } from '../option-row.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
 import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ServerAlpnOption } from '../session/alpn.js';
@@ -19,6 +19,8 @@ import { MESSAGE_BUFFERS, type MessageBuffers } from '../wire/message-arena.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { RawPublicKeyOption } from './raw-public-key-option.js';
 import type { SniOption } from './sni-selection.js';
+import type { DatagramObserver } from './datagram-observer.js';
+import type { StatelessRetry } from './stateless-retry.js';
 
 /** `maxDatagramSize` bounds in bytes (node:dtls's `mtu`; max: the largest UDP payload over IPv4). */
 export const DATAGRAM_SIZE = { min: 256, max: 65_507, default: 1200 } as const;
@@ -156,4 +158,31 @@ export const CONFIG_OPTIONS = {
 };
 
 /** Options of a DTLS 1.3 connection (client or server): the rows of {@link CONFIG_OPTIONS}. */
-export type DtlsConfig = OptionTypes<typeof CONFIG_OPTIONS>;
+export type DtlsConfig = { readonly [K in keyof typeof CONFIG_OPTIONS]?: RowType<(typeof CONFIG_OPTIONS)[K]> };
+
+/**
+ * Every option of a connection (connection-api.ts's `ConnectionOptions`): the protocol's and these beside it, and
+ * `inspect`, declared there as a method.
+ */
+export const CONNECTION_OPTIONS = {
+  ...CONFIG_OPTIONS,
+  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. */
+  wallClock: option<() => number>(),
+  /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
+  statelessRetry: option<StatelessRetry | undefined>(),
+  /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
+  onDatagram: option<DatagramObserver>(),
+  /** Server: whether a CID is already another connection's, so a new one is never a duplicate. */
+  connectionIdTaken: option<(cid: Uint8Array) => boolean>(),
+  /**
+   * Server: the client's IP address. Tickets record it, and 0-RTT is taken only with a ticket that records the same
+   * address (RFC 9147 §5.1; runtime/session/ticket-address.ts). Omitted: tickets record none.
+   */
+  peerAddress: option<string>(),
+  /**
+   * Server: until the peer's address is validated, send it at most 3x the bytes it sent (RFC 9147 §5.1;
+   * runtime/shared/amplification-limit.ts). Default true. `false` only where the address is known to be the
+   * peer's already (ICE established it, an in-memory link): `listen` has no such option.
+   */
+  amplificationLimit: option<boolean>(),
+};

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config-error.js';
-import { integer, option, resolveRows, type Resolved } from '../option-row.js';
+import { integer, option, resolveRows, type RowType } from '../option-row.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS } from '../record/integrity-monitor.js';
 import {
   DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
@@ -54,7 +54,7 @@ export const LIMIT_OPTIONS = {
 };
 
 /** What one connection may hold for its peer at most: every row of {@link LIMIT_OPTIONS}, resolved. */
-export type ConnectionLimits = Resolved<typeof LIMIT_OPTIONS>;
+export type ConnectionLimits = { readonly [K in keyof typeof LIMIT_OPTIONS]-?: RowType<(typeof LIMIT_OPTIONS)[K]> };
 
 /** Every limit at its row's default. */
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = resolveRows(LIMIT_OPTIONS, {});
