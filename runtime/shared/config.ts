@@ -3,11 +3,10 @@ import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../cr
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { ConfigError, described } from '../config-error.js';
-import { checkRows, rowInteger } from '../option-row.js';
+import { checkRows, rowInteger, type Resolved, type RowType } from '../option-row.js';
 import { CONFIG_OPTIONS, type DtlsConfig } from './config-options.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
-import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
 import type { AeadLimits } from '../record/limits.js';
 import { decodeClientSession, type ClientSession } from '../session/client-session.js';
@@ -22,8 +21,7 @@ import {
 } from '../session/external-psk.js';
 import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
-import type { MessageBuffers } from '../wire/message-arena.js';
-import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
+import { processAntiReplay } from '../session/anti-replay.js';
 import { alpnNames, serverAlpnSelector, type AlpnSelector } from '../session/alpn.js';
 import { sniSelector, type SniSelector } from './sni-selection.js';
 import { recordSizeLimitOption } from './record-size-limit.js';
@@ -40,24 +38,48 @@ export interface Offer12Session {
   readonly extensions: readonly ClientHelloExtension[];
 }
 
-export interface ResolvedConfig {
-  readonly provider: CryptoProvider;
-  readonly cipherSuites: readonly SupportedCipherSuite[];
-  readonly groups: readonly KeyExchangeGroup[];
-  readonly signatureAlgorithms: readonly SignatureAlgorithm[];
-  readonly certificate: DtlsConfig['certificate'];
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly serverName: string | undefined;
+/** The options resolved as their rows type them: given, or their default. */
+type AsGiven = Resolved<
+  Pick<
+    typeof CONFIG_OPTIONS,
+    | 'provider'
+    | 'cipherSuites'
+    | 'groups'
+    | 'signatureAlgorithms'
+    | 'trustAnchors'
+    | 'clientAuthentication'
+    | 'maxDatagramSize'
+    | 'retransmission'
+    | 'replayWindow'
+    | 'messageBuffers'
+    | 'tickets'
+    | 'ticketLifetime'
+    | 'postHandshakeAuth'
+    | 'maxEarlyData'
+    | 'antiReplay'
+    | 'echoLegacySessionId'
+  >
+>;
+
+/** The options resolved as their rows type them, undefined when not given. */
+type WhenGiven = {
+  readonly [
+    K in
+      | 'certificate'
+      | 'serverName'
+      | 'verifyPeer'
+      | 'keyLog'
+      | 'earlyData'
+      | 'recordSizeLimit'
+      | 'signatureAlgorithmsCert'
+  ]: RowType<(typeof CONFIG_OPTIONS)[K]> | undefined;
+};
+
+/** A connection's options checked, defaulted and made ready to read, for both versions. */
+export interface ResolvedConfig extends AsGiven, WhenGiven {
   /** What the server certificate is checked against; undefined only when the check is off. */
   readonly serverIdentity: string | undefined;
-  readonly verifyPeer: CertificateVerifier | undefined;
   readonly rawPublicKey: ResolvedRawPublicKey | undefined;
-  readonly clientAuthentication: 'none' | 'optional' | 'required';
-  readonly maxDatagramSize: number;
-  readonly retransmission: FlightTimerConfig;
-  readonly replayWindow: number;
-  readonly messageBuffers: MessageBuffers;
-  readonly keyLog: ((line: string) => void) | undefined;
   readonly limits: ConnectionLimits;
   readonly pskModes: readonly PskKeyExchangeModeName[];
   /** Client: the external PSK to offer for a server name. */
@@ -66,22 +88,13 @@ export interface ResolvedConfig {
   readonly serverPsk: ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined;
   readonly session: ClientSession | undefined;
   readonly ticketKeys: TicketKeys | undefined;
-  readonly tickets: number;
-  readonly ticketLifetime: number;
-  readonly postHandshakeAuth: boolean;
-  readonly earlyData: Uint8Array | undefined;
-  readonly maxEarlyData: number;
-  readonly antiReplay: SyncAntiReplay;
-  readonly echoLegacySessionId: boolean;
   readonly connectionIds: ResolvedConnectionIds | undefined;
   /** Client: the names offered. */
   readonly alpnOffer: readonly string[] | undefined;
   /** Server: how to pick. */
   readonly alpnSelect: AlpnSelector | undefined;
   readonly sni: SniSelector | undefined;
-  readonly recordSizeLimit: number | undefined;
   readonly srtp: readonly SrtpProfileName[] | undefined;
-  readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
   readonly versions: VersionRange;
   /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2 (set by runtime/connection/version-configs.ts). */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;

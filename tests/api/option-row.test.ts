@@ -4,10 +4,16 @@
  * default and what 0 becomes; resolveRows fills a whole table, naming each option under its prefix.
  */
 import test from 'ava';
-import { ConfigError } from '../../runtime/config-error.js';
+import { ConfigError, type ConfigErrorCode } from '../../runtime/config-error.js';
 import { checkRow, checkRows, integer, option, resolveRows, rowInteger } from '../../runtime/option-row.js';
 
-function refused(t: import('ava').ExecutionContext, run: () => unknown, option: string, reason: string, code: string) {
+function refused(
+  t: import('ava').ExecutionContext,
+  run: () => unknown,
+  option: string,
+  reason: string,
+  code: ConfigErrorCode,
+) {
   const e = t.throws(run, { instanceOf: ConfigError });
   t.is(e?.option, option);
   t.is(e?.reason, reason);

@@ -4,7 +4,7 @@
  * value resolved; the limits' rows (connection-limits.ts) alike. DtlsConfig names exactly the table's options.
  */
 import test from 'ava';
-import { ConfigError } from '../../runtime/config-error.js';
+import { ConfigError, type ConfigErrorCode } from '../../runtime/config-error.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/shared/config.js';
 import { CONFIG_OPTIONS, type DtlsConfig } from '../../runtime/shared/config-options.js';
 import { DEFAULT_CONNECTION_LIMITS, LIMIT_OPTIONS, resolveLimits } from '../../runtime/shared/connection-limits.js';
@@ -29,7 +29,7 @@ function resolve(role: 'client' | 'server', o: Record<string, unknown>): Resolve
   return resolveConfig(role, { ...base[role], ...o } as DtlsConfig);
 }
 
-function refused(t: import('ava').ExecutionContext, run: () => unknown, option: string, code: string): void {
+function refused(t: import('ava').ExecutionContext, run: () => unknown, option: string, code: ConfigErrorCode): void {
   const e = t.throws(run, { instanceOf: ConfigError }, option);
   t.is(e?.option, option);
   t.is(e?.code, code, e?.message);
@@ -92,7 +92,7 @@ test('every integer row: its default is the value resolved, its bounds taken, on
 
 test('every limit row: its default in DEFAULT_CONNECTION_LIMITS, its bounds, and an error naming limits.<name>', (t) => {
   for (const [name, row] of Object.entries(LIMIT_OPTIONS) as [keyof typeof LIMIT_OPTIONS, OptionRow][]) {
-    t.is(DEFAULT_CONNECTION_LIMITS[name], row.default, name);
+    t.is(DEFAULT_CONNECTION_LIMITS[name] as unknown, row.default, name);
     if (row.min === undefined || row.max === undefined) {
       refused(t, () => resolveLimits({ [name]: 'stall' }), `limits.${name}`, 'ERR_INVALID_ARG_VALUE');
       continue;
