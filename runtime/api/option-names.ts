@@ -13,6 +13,8 @@ import { ConfigError } from '../config-error.js';
 import { CONNECTION_OPTIONS, DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config-options.js';
 import type { ConnectionOptions } from '../shared/connection-api.js';
 import type { ServerAlpnOption } from '../session/alpn.js';
+import type { AntiReplayStore } from '../session/anti-replay.js';
+import type { AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
@@ -145,7 +147,13 @@ export const LISTEN_OPTION_NAMES = {
   handshakeTimeout: integer({ ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'limits.handshakeMs' }),
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
   idleTimeout: integer({ ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' }),
-  antiReplayWait: true,
+  /**
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
+   * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.
+   */
+  antiReplay: { ...of<AntiReplayStore>() },
+  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
+  antiReplayWait: { ...of<AntiReplayWaitOptions>() },
   /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
   cookies: { ...of<boolean>(), ...BOOLEAN },
   /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
@@ -156,8 +164,10 @@ export const LISTEN_OPTION_NAMES = {
   hostId: integer({ min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' }),
   /** Close a session after this many ms without an authenticated record (default 300,000; 0: never). */
   idleTimeoutMs: integer({ ...IDLE_TIMEOUT, default: 300_000 }),
-  ipv4HostPrefix: true,
-  ipv6HostPrefix: true,
+  /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
+  ipv4HostPrefix: { ...of<number>() },
+  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
+  ipv6HostPrefix: { ...of<number>() },
   inspect: { kind: 'function', shape: 'receiving inspection events' },
   /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
   ipv6Only: { ...of<boolean>(), ...BOOLEAN, to: 'ipv6Only' },
