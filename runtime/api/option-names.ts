@@ -13,6 +13,7 @@ import { ConfigError } from '../config-error.js';
 import { CONNECTION_OPTIONS, DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config-options.js';
 import type { ConnectionOptions } from '../shared/connection-api.js';
 import type { ServerAlpnOption } from '../session/alpn.js';
+import type { CredentialInput } from '../pki/credential-input.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
 import {
@@ -121,10 +122,12 @@ const SHARED_OPTION_NAMES = {
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   mtu: integer({ ...DATAGRAM_SIZE, to: 'maxDatagramSize' }),
   passphrase: { to: 'certificate, rawPublicKey' },
-  peerPublicKey: { to: 'rawPublicKey' },
+  /** The peer keys accepted (PEM `PUBLIC KEY` text, or SubjectPublicKeyInfo DER), one or a list. */
+  peerPublicKey: { ...of<CredentialInput>(), to: 'rawPublicKey' },
   /** 'rfc7925': also speak what RFC 7925 IoT devices speak, first (the CCM_8 suites, a plain PSK); profile-option.ts. */
   profile: { ...of<ProfileName>(), oneOf: ['rfc7925'], to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
-  rawPublicKey: { ...BOOLEAN, to: 'rawPublicKey' },
+  /** RFC 7250: present `key` as a raw public key, and take the peer's, checked by `peerPublicKey` or `fingerprint`. */
+  rawPublicKey: { ...of<boolean>(), ...BOOLEAN, to: 'rawPublicKey' },
   rejectUnauthorized: { ...BOOLEAN, to: 'verifyPeer' },
   secureContext: { to: 'certificate, trustAnchors' },
   /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */

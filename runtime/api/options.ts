@@ -25,7 +25,7 @@ import {
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import { withProfile } from './profile-option.js';
-import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
+import { rawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint } from './fingerprint-options.js';
 import type { TypedOptions } from '../option-row.js';
 
@@ -37,7 +37,6 @@ export interface ListenOptions
   extends
     PassedOptions<typeof LISTEN_OPTION_NAMES, UdpServerOptions>,
     CredentialOptions,
-    RawPublicKeyOptions,
     TypedOptions<typeof LISTEN_OPTION_NAMES> {}
 
 /** Options of {@link connect}: the rows of its table (option-names.ts), typed and documented there or by the option passed on. */
@@ -45,7 +44,6 @@ export interface ConnectOptions
   extends
     PassedOptions<typeof CONNECT_OPTION_NAMES, ConnectionOptions>,
     CredentialOptions,
-    RawPublicKeyOptions,
     TypedOptions<typeof CONNECT_OPTION_NAMES> {}
 
 /** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
