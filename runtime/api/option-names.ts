@@ -254,7 +254,8 @@ export const SECURE_CONTEXT_OPTION_NAMES = {
   cert: true,
   key: true,
   passphrase: true,
-  isServer: BOOLEAN,
+  /** A context for `listen` (true) or for `connect` (false); left out, for either. */
+  isServer: { ...of<boolean>(), ...BOOLEAN },
 } as const;
 
 /** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
