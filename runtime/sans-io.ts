@@ -10,7 +10,7 @@ export {
   type DtlsOptions,
 } from './connection/connection.js';
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
-export type { DtlsConfig } from './shared/config.js';
+export type { DtlsConfig } from './shared/config-options.js';
 export type {
   ConnectionEvent,
   NegotiatedParameters,

@@ -15,7 +15,7 @@ import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listene
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../pki/raw-public-key.js';
-import { DATAGRAM_SIZE } from '../shared/config.js';
+import { DATAGRAM_SIZE } from '../shared/config-options.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export type { DtlsListenerStats } from './listener-stats.js';

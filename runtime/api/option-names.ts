@@ -1,56 +1,69 @@
 /**
  * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
- * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0 ({@link
- * IntegerRow}; docs/node-dtls.md's figures are checked against it), types its option ({@link IntegerOptions}) and
- * documents it (its comment); a boolean's, string's, function's or choice's row its kind ({@link KindRow}), checked
- * for every call by {@link checkOptions}. {@link ListedExactly} keeps it complete. `true` passes an option on to the
- * connection (or UDP server) under its own name, checked there; a row with `to` is read, not passed on ({@link
- * passedOn}), into what `to` names: an integer's `part.field` by {@link integersInto} (`limits`: the listener's,
- * `socket`: its socket's, `connection`: a client's connection's).
+ * is a ConfigError, never silently ignored. A row (runtime/option-row.ts) types its option and documents it (its
+ * comment; {@link TypedOptions}), says its kind, choices or range and default (docs/node-dtls.md's figures are checked
+ * against it), checked for every call by {@link checkOptions}, and `to`: what it is read into. `true` passes an option
+ * on to the connection (or UDP server) under its own name, typed, documented and checked there (the connection's rows,
+ * shared/config-options.ts, are passed on but for the few node:dtls names otherwise: {@link passedNames}); a row with
+ * `to` is read, not passed on ({@link passedOn}), into what `to` names: an integer's `part.field` by
+ * {@link integersInto} (`limits`: the listener's, `socket`: its socket's, `connection`: a client's connection's).
+ * {@link ListedExactly} keeps it complete.
  */
-import { ConfigError, described, integerOption } from '../config-error.js';
-import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
+import { ConfigError } from '../config-error.js';
+import { CONNECTION_OPTIONS, DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config-options.js';
+import type { ConnectionOptions } from '../shared/connection-api.js';
+import type { ServerAlpnOption } from '../session/alpn.js';
+import type { CredentialInput } from '../pki/credential-input.js';
+import type { AntiReplayStore } from '../session/anti-replay.js';
+import type { AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
 } from '../dtls13/hello-retry-reassembly.js';
 import { DEFAULT_SESSION_CACHE_SIZE } from '../dtls12/session.js';
 import { nearestName } from '../near-name.js';
+import {
+  checkRow,
+  integer,
+  of,
+  rowInteger,
+  type IntegerRow,
+  type OptionRow,
+  type TypedOptions,
+} from '../option-row.js';
 import { MAX_SERVER_CONNECTIONS } from '../node/connection-limits.js';
 import { MAX_OWNERS } from '../cid/cid-owner.js';
+import type { FingerprintOptionValue } from './fingerprint-options.js';
+import type { ProfileName } from './profile-option.js';
+import type { ListenSniOption } from './sni-option.js';
+import type { DatagramTransport } from './transport.js';
+import type { FleetOptions } from './workers/fleet-options.js';
 
 /** `Listed` as a table naming exactly the keys of `Options`: a missing or extra name fails to compile. */
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
     ? K extends keyof Listed
-      ? true | IntegerRow | ReadRow | KindRow
+      ? true | OptionRow
       : 'missing'
     : 'not an option';
 };
 
-/** An integer option: `min..max`, its default when not given, and what `0` ("no limit") becomes, when it means that. */
-export interface IntegerRow {
-  readonly min: number;
-  readonly max: number;
-  readonly default?: number;
-  readonly zero?: number;
-  readonly to?: string;
-}
-
-/** An option read, not passed on: `to` names what it becomes (the connection's, server's, socket's option) or who reads it. */
-export interface ReadRow {
-  readonly to: string;
-}
-
 /**
- * An option of one kind, checked by {@link checkOptions} when given: a `boolean`, a `string`, a `function` (of
- * `shape`, said in the error), or one of the strings `oneOf`; `to` as a {@link ReadRow}'s, else passed on.
+ * The options of `Options` a table passes on under their own names, typed and documented there: its rows that neither
+ * say `to` nor type the option themselves (`true`, or a kind's row checking it first).
  */
-export type KindRow = (
-  | { readonly kind: 'boolean' | 'string' }
-  | { readonly kind: 'function'; readonly shape: string }
-  | { readonly oneOf: readonly string[] }
-) & { readonly to?: string };
+export type PassedOptions<Table, Options> = Pick<
+  Options,
+  {
+    [K in keyof Options]: K extends keyof Table
+      ? Table[K] extends { readonly to: string }
+        ? never
+        : K extends keyof TypedOptions<Table>
+          ? never
+          : K
+      : never;
+  }[keyof Options]
+>;
 
 const BOOLEAN = { kind: 'boolean' } as const;
 
@@ -65,145 +78,174 @@ const HANDSHAKE_TIMEOUT = { min: 0, max: LONGEST_HANDSHAKE_MS, zero: LONGEST_HAN
 const IDLE_TIMEOUT = { min: 0, max: DAY_MS } as const;
 /** `maxSessions`, `maxSessionsPerHost`: 0 is no limit, which is the most either takes (connection-limits.ts). */
 const SESSIONS = { min: 0, max: MAX_SERVER_CONNECTIONS, zero: MAX_SERVER_CONNECTIONS } as const;
-const MTU = { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_SIZE.default } as const;
 
-/** The options `listen` and `connect` both take. */
+/** The connection's options neither call takes under its own name: node:dtls's names them, or the call sets them. */
+const NOT_PASSED = [
+  'certificate',
+  'trustAnchors',
+  'serverName',
+  'checkServerIdentity',
+  'maxDatagramSize',
+  'amplificationLimit',
+] as const;
+
+/** The connection's options a call passes on (a `true` row each): all but `not`, and `inspect`. */
+function passedNames<const N extends keyof typeof CONNECTION_OPTIONS>(
+  not: readonly N[],
+): { readonly [K in Exclude<keyof typeof CONNECTION_OPTIONS, N> | 'inspect']: true } {
+  const names: Record<string, true> = { inspect: true };
+  for (const name in CONNECTION_OPTIONS) if (!(not as readonly string[]).includes(name)) names[name] = true;
+  return names as { readonly [K in Exclude<keyof typeof CONNECTION_OPTIONS, N> | 'inspect']: true };
+}
+
+/** The values `extendedMasterSecret` takes. */
+export type ExtendedMasterSecretOption = 'required' | 'preferred';
+
+/** The options `listen` and `connect` both take under node:dtls's names, or read themselves. */
 const SHARED_OPTION_NAMES = {
-  allowCcm8: true,
   alpn: { to: 'alpn' },
-  antiReplay: true,
   ca: { to: 'trustAnchors' },
   cert: { to: 'certificate' },
-  cid: true,
-  ciphers: { to: 'cipherSuites, cipherSuites12' },
-  cipherSuites: true,
-  connectionIdTaken: true,
-  earlyData: true,
-  echoLegacySessionId: true,
-  extendedMasterSecret: { oneOf: ['required', 'preferred'], to: 'requireExtendedMasterSecret' },
+  /**
+   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
+   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
+   */
+  ciphers: { ...of<string>(), to: 'cipherSuites, cipherSuites12' },
+  /** DTLS 1.2: 'required' (default) refuses a peer without extended_master_secret (RFC 7627); 'preferred' lets it in. */
+  extendedMasterSecret: {
+    ...of<ExtendedMasterSecretOption>(),
+    oneOf: ['required', 'preferred'],
+    to: 'requireExtendedMasterSecret',
+  },
   fingerprint: { to: 'verifyPeer, rawPublicKey' },
-  groups: true,
-  inspect: true,
   key: { to: 'certificate, rawPublicKey' },
-  limits: true,
-  maxEarlyData: true,
-  maxVersion: true,
-  messageBuffers: true,
-  minVersion: true,
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
-  mtu: { ...MTU, to: 'maxDatagramSize' },
-  onDatagram: true,
+  mtu: integer({ ...DATAGRAM_SIZE, to: 'maxDatagramSize' }),
   passphrase: { to: 'certificate, rawPublicKey' },
-  peerAddress: true,
-  peerPublicKey: { to: 'rawPublicKey' },
-  postHandshakeAuth: true,
-  profile: { oneOf: ['rfc7925'], to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
-  provider: true,
-  psk: true,
-  pskKeyExchangeModes: true,
-  rawPublicKey: { ...BOOLEAN, to: 'rawPublicKey' },
-  recordSizeLimit: true,
+  /** The peer keys accepted (PEM `PUBLIC KEY` text, or SubjectPublicKeyInfo DER), one or a list. */
+  peerPublicKey: { ...of<CredentialInput>(), to: 'rawPublicKey' },
+  /** 'rfc7925': also speak what RFC 7925 IoT devices speak, first (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  profile: { ...of<ProfileName>(), oneOf: ['rfc7925'], to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
+  /** RFC 7250: present `key` as a raw public key, and take the peer's, checked by `peerPublicKey` or `fingerprint`. */
+  rawPublicKey: { ...of<boolean>(), ...BOOLEAN, to: 'rawPublicKey' },
   rejectUnauthorized: { ...BOOLEAN, to: 'verifyPeer' },
-  replayWindow: true,
-  retransmission: true,
-  rrc: true,
-  rrcTimeoutMs: true,
   secureContext: { to: 'certificate, trustAnchors' },
-  session: true,
-  signatureAlgorithms: true,
-  signatureAlgorithmsCert: true,
-  sni: true,
-  srtp: true,
-  statelessRetry: true,
-  ticketKeys: true,
-  ticketLifetime: true,
-  tickets: true,
-  transport: { to: 'transport' },
-  wallClock: true,
+  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */
+  transport: { ...of<DatagramTransport>(), to: 'transport' },
 } as const;
 
 /** Every option of `listen` (ListenOptions, options.ts). */
 export const LISTEN_OPTION_NAMES = {
+  ...passedNames([...NOT_PASSED, 'clientAuthentication']),
   ...SHARED_OPTION_NAMES,
-  rejectUnauthorized: { ...BOOLEAN, to: 'clientAuthentication' },
-  sni: { to: 'sni' },
+  /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
+  alpn: { ...of<readonly string[] | ServerAlpnOption | Uint8Array>(), to: 'alpn' },
+  /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
+  rejectUnauthorized: { ...of<boolean>(), ...BOOLEAN, to: 'clientAuthentication' },
+  /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
+  sni: { ...of<ListenSniOption>(), to: 'sni' },
+  /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
+  fingerprint: { ...of<FingerprintOptionValue>(), to: 'verifyPeer, rawPublicKey' },
   /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'limits.handshakeMs' },
+  handshakeTimeout: integer({ ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'limits.handshakeMs' }),
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
-  idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
-  antiReplayWait: true,
-  cookies: BOOLEAN,
-  fleet: { to: 'the workers' },
-  host: { to: 'host' },
+  idleTimeout: integer({ ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' }),
+  /**
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
+   * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.
+   */
+  antiReplay: { ...of<AntiReplayStore>() },
+  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
+  antiReplayWait: { ...of<AntiReplayWaitOptions>() },
+  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
+  cookies: { ...of<boolean>(), ...BOOLEAN },
+  /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
+  fleet: { ...of<FleetOptions>(), to: 'the workers' },
+  /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
+  host: { ...of<string>(), to: 'host' },
   /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
-  hostId: { min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' },
+  hostId: integer({ min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' }),
   /** Close a session after this many ms without an authenticated record (default 300,000; 0: never). */
-  idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
-  ipv4HostPrefix: true,
-  ipv6HostPrefix: true,
+  idleTimeoutMs: integer({ ...IDLE_TIMEOUT, default: 300_000 }),
+  /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
+  ipv4HostPrefix: { ...of<number>() },
+  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
+  ipv6HostPrefix: { ...of<number>() },
   inspect: { kind: 'function', shape: 'receiving inspection events' },
-  ipv6Only: { ...BOOLEAN, to: 'ipv6Only' },
+  /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
+  ipv6Only: { ...of<boolean>(), ...BOOLEAN, to: 'ipv6Only' },
   keyLog: { kind: 'function', shape: KEY_LOG_SHAPE },
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
-  maxClientHelloLength: {
+  maxClientHelloLength: integer({
     min: 64,
     max: 16_372,
     default: DEFAULT_MAX_CLIENT_HELLO_LENGTH,
     to: 'limits.clientHelloLength',
-  },
+  }),
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
-  maxHandshakes: { min: 1, max: 1_000_000, default: 1_000, to: 'limits.handshakes' },
+  maxHandshakes: integer({ min: 1, max: 1_000_000, default: 1_000, to: 'limits.handshakes' }),
   /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
-  maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10, to: 'limits.handshakesPerHost' },
+  maxHandshakesPerHost: integer({ min: 1, max: 1_000_000, default: 10, to: 'limits.handshakesPerHost' }),
   /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
-  maxPendingClientHellos: {
+  maxPendingClientHellos: integer({
     min: 0,
     max: 1_000_000,
     default: DEFAULT_MAX_PENDING_CLIENT_HELLOS,
     to: 'limits.pendingClientHellos',
-  },
+  }),
   /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
-  maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE, to: 'limits.sessionIds12' },
+  maxSessionIds12: integer({ min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE, to: 'limits.sessionIds12' }),
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
-  maxSessions: { ...SESSIONS, default: 10_000, to: 'limits.connections' },
+  maxSessions: integer({ ...SESSIONS, default: 10_000, to: 'limits.connections' }),
   /**
    * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
    * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
    */
-  maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'limits.connectionsPerHost' },
+  maxSessionsPerHost: integer({ ...SESSIONS, default: 100, to: 'limits.connectionsPerHost' }),
   /**
    * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
    * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
    * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
    */
-  parkAfterMs: { min: 0, max: DAY_MS, default: 30_000, to: 'limits.parkMs' },
+  parkAfterMs: integer({ min: 0, max: DAY_MS, default: 30_000, to: 'limits.parkMs' }),
   /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
-  port: { min: 0, max: 65_535, default: 0, to: 'socket.port' },
-  requestCert: { ...BOOLEAN, to: 'clientAuthentication' },
-  reusePort: { ...BOOLEAN, to: 'reusePort' },
-  ticketKeyFile: { to: 'the workers' },
+  port: integer({ min: 0, max: 65_535, default: 0, to: 'socket.port' }),
+  /** Ask each client for a certificate, verified against `ca` (default false). */
+  requestCert: { ...of<boolean>(), ...BOOLEAN, to: 'clientAuthentication' },
+  /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
+  reusePort: { ...of<boolean>(), ...BOOLEAN, to: 'reusePort' },
+  /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
+  ticketKeyFile: { ...of<string>(), to: 'the workers' },
   /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.recvBufferSize' },
+  udpReceiveBufferSize: integer({ min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.recvBufferSize' }),
   /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
-  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.sendBufferSize' },
+  udpSendBufferSize: integer({ min: 1, max: MAX_SOCKET_BUFFER, to: 'socket.sendBufferSize' }),
   /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
-  udpTTL: { min: 1, max: 255, to: 'socket.ttl' },
-  verifyPeer: true,
-  workers: { to: 'the workers' },
+  udpTTL: integer({ min: 1, max: 255, to: 'socket.ttl' }),
+  /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
+  workers: { ...of<number | 'auto'>(), to: 'the workers' },
 } as const;
 
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
+  ...passedNames([...NOT_PASSED, 'verifyPeer', 'keyLog']),
   ...SHARED_OPTION_NAMES,
+  /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
+  alpn: { ...of<ConnectionOptions['alpn'] | Uint8Array>(), to: 'alpn' },
+  /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
+  rejectUnauthorized: { ...of<boolean>(), ...BOOLEAN, to: 'verifyPeer' },
+  /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
+  fingerprint: { ...of<FingerprintOptionValue>(), to: 'verifyPeer, rawPublicKey' },
   /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'connection.handshakeTimeoutMs' },
+  handshakeTimeout: integer({ ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'connection.handshakeTimeoutMs' }),
   /** End the session after this many ms with nothing authentic from the server (default 0: never). */
-  idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'connection.idleTimeoutMs' },
-  bindHost: { to: 'bindHost' },
+  idleTimeout: integer({ ...IDLE_TIMEOUT, default: 0, to: 'connection.idleTimeoutMs' }),
+  /** Local address to bind (default: any, same family as the server's). */
+  bindHost: { ...of<string>(), to: 'bindHost' },
   /** Local port to bind (default 0: any free port). */
-  bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
-  clientAuthentication: true,
-  servername: { kind: 'string', to: 'serverName' },
+  bindPort: integer({ min: 0, max: 65_535, default: 0, to: 'bindPort' }),
+  /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
+  servername: { ...of<string>(), kind: 'string', to: 'serverName' },
 } as const;
 
 /** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
@@ -212,7 +254,8 @@ export const SECURE_CONTEXT_OPTION_NAMES = {
   cert: true,
   key: true,
   passphrase: true,
-  isServer: BOOLEAN,
+  /** A context for `listen` (true) or for `connect` (false); left out, for either. */
+  isServer: { ...of<boolean>(), ...BOOLEAN },
 } as const;
 
 /** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
@@ -251,7 +294,7 @@ const RENAMED: Readonly<Record<string, string>> = {
 type Call = 'listen' | 'connect' | 'createSecureContext';
 
 /** A table's rows by option name. */
-type Row = Readonly<Record<string, true | IntegerRow | ReadRow | KindRow>>;
+type Row = Readonly<Record<string, true | OptionRow>>;
 
 const KNOWN: Readonly<Record<Call, Row>> = {
   listen: LISTEN_OPTION_NAMES,
@@ -278,18 +321,7 @@ export function checkOptions(call: Call, options: unknown): asserts options is o
     if (value === undefined) continue;
     if (!Object.hasOwn(known, name)) throw new ConfigError(name, unknownReason(call, name));
     const row = known[name]!;
-    if (typeof row === 'object' && ('kind' in row || 'oneOf' in row)) checkKind(name, row, value);
-  }
-}
-
-/** Throws a ConfigError naming `name`, what its row takes and what was given, when `value` is not of its kind. */
-function checkKind(name: string, row: KindRow, value: unknown): void {
-  if ('oneOf' in row) {
-    if (typeof value !== 'string' || !row.oneOf.includes(value))
-      throw new ConfigError(name, `must be ${row.oneOf.map((v) => `'${v}'`).join(' or ')}, got ${described(value)}`);
-  } else if (typeof value !== row.kind) {
-    const shape = row.kind === 'function' ? ` ${row.shape}` : '';
-    throw new ConfigError(name, `must be a ${row.kind}${shape}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+    if (row !== true) checkRow(name, row, value);
   }
 }
 
@@ -316,9 +348,6 @@ function unknownReason(call: Call, name: string): string {
 /** The integer options of `call`'s table. */
 type IntegerName<Table> = { [K in keyof Table]: Table[K] extends IntegerRow ? K : never }[keyof Table];
 
-/** The integer options of a table as option types: each row's range and default check it, its comment documents it. */
-export type IntegerOptions<Table> = { readonly [K in keyof Table as Table[K] extends IntegerRow ? K : never]?: number };
-
 /** The integer options of listen, of connect. */
 export type ListenIntegerOption = IntegerName<typeof LISTEN_OPTION_NAMES>;
 export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
@@ -328,12 +357,6 @@ export function integerFrom(call: 'listen', name: ListenIntegerOption, value: un
 export function integerFrom(call: 'connect', name: ConnectIntegerOption, value: unknown): number;
 export function integerFrom(call: 'listen' | 'connect', name: string, value: unknown): number {
   return rowInteger(name, KNOWN[call][name] as IntegerRow, value);
-}
-
-/** `value` of the integer option `name`, checked against its `row`; its default when undefined, `zero` for 0. */
-function rowInteger(name: string, row: IntegerRow, value: unknown): number {
-  const n = integerOption(name, value ?? row.default, row.min, row.max);
-  return n === 0 && row.zero !== undefined ? row.zero : n;
 }
 
 /** The fields the integer rows of `Table` fill in `part` (their `to` is `part.field`), each one's value always there. */
@@ -371,7 +394,7 @@ export function integersInto(
 export function integersInto(call: 'listen' | 'connect', part: string, o: object): Record<string, number> {
   const filled: Record<string, number> = {};
   for (const [name, row] of Object.entries(KNOWN[call])) {
-    if (typeof row !== 'object' || !('min' in row) || row.to?.startsWith(`${part}.`) !== true) continue;
+    if (row === true || row.min === undefined || row.to?.startsWith(`${part}.`) !== true) continue;
     const value: unknown = o[name as keyof typeof o];
     if (value !== undefined || row.default !== undefined)
       filled[row.to.slice(part.length + 1)] = rowInteger(name, row, value);
@@ -380,12 +403,12 @@ export function integersInto(call: 'listen' | 'connect', part: string, o: object
 }
 
 /** The options of a table that are read (their rows have `to`), not passed on. */
-type ReadName<Table> = { [K in keyof Table]: Table[K] extends ReadRow ? K : never }[keyof Table];
+type ReadName<Table> = { [K in keyof Table]: Table[K] extends { readonly to: string } ? K : never }[keyof Table];
 
 /** The options of `o` passed on under their own names: all but those `table` reads (an option it lacks passes). */
 export function passedOn<Table extends Row, O extends object>(table: Table, o: O): Omit<O, ReadName<Table>> {
   const rest: Record<string, unknown> = {};
   for (const name of Object.keys(o))
-    if ((table[name] as Partial<ReadRow> | undefined)?.to === undefined) rest[name] = o[name as keyof O];
+    if ((table[name] as OptionRow | undefined)?.to === undefined) rest[name] = o[name as keyof O];
   return rest as Omit<O, ReadName<Table>>;
 }

@@ -2,21 +2,14 @@
 import { isIP } from 'node:net';
 import { ConfigError, described } from '../config-error.js';
 import type { ConnectionOptions } from '../connection/connection.js';
-import { DATAGRAM_SIZE } from '../shared/config.js';
-import type { ServerCredentials, SniOption } from '../shared/sni-selection.js';
-import {
-  credentialContext,
-  SecureContext,
-  type CredentialOptions,
-  type SecureContextOptions,
-} from '../pki/secure-context.js';
+import { DATAGRAM_SIZE } from '../shared/config-options.js';
+import { credentialContext, type CredentialOptions } from '../pki/secure-context.js';
 import { systemRootsVerifier } from '../pki/system-trust-anchors.js';
 import { validateServerOptions, type UdpServerOptions } from './server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../pki/server-name.js';
-import { BytesLru } from '../pki/bytes-lru.js';
 import { clientCredentialContext } from './client-credentials.js';
-import { contentKey } from './content-key.js';
+import { sniOption } from './sni-option.js';
 import { ciphersOption } from './cipher-option.js';
 import { isDatagramTransport, type DatagramTransport } from './transport.js';
 import {
@@ -26,112 +19,32 @@ import {
   integersInto,
   LISTEN_OPTION_NAMES,
   passedOn,
-  type IntegerOptions,
+  type ExtendedMasterSecretOption,
   type ListedExactly,
+  type PassedOptions,
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
-import type { FleetOptions } from './workers/fleet-options.js';
-import { withProfile, type ProfileName } from './profile-option.js';
-import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
-import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
-
-/** The values `extendedMasterSecret` takes (its row in option-names.ts checks them). */
-export type ExtendedMasterSecretOption = 'required' | 'preferred';
+import { withProfile } from './profile-option.js';
+import { rawPublicKeyOptions } from './raw-public-key-options.js';
+import { clientFingerprint, serverFingerprint } from './fingerprint-options.js';
+import type { TypedOptions } from '../option-row.js';
 
 /** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = DATAGRAM_SIZE.default;
 
-/** The connection's options both calls take under node:dtls's names instead (or set themselves). */
-type RenamedOptions =
-  | 'alpn'
-  | 'rawPublicKey'
-  | 'certificate'
-  | 'trustAnchors'
-  | 'maxDatagramSize'
-  | 'serverName'
-  | 'checkServerIdentity'
-  | InternalOptions;
-
-/** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
-type InternalOptions = 'cipherSuites12' | 'requireExtendedMasterSecret' | 'amplificationLimit';
-
-/** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
-export type SniCredentials = SecureContext | SecureContextOptions;
-
-/** What a name maps to in `sni`: one identity, or several (ECDSA and RSA): the client's best fit is presented. */
-export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
-
-/**
- * `sni` of {@link listen}: host name → credentials (a Map or an object; `'*.example.com'` wildcards, `'*'` the
- * fallback), or a function of the requested name. A name nothing matches is refused with unrecognized_name.
- */
-export type ListenSniOption =
-  | ReadonlyMap<string, SniEntryCredentials>
-  | { readonly [servername: string]: SniEntryCredentials }
-  | ((servername: string) => SniEntryCredentials | undefined);
-
-/** The options of {@link listen} and {@link connect} that mean the same to both. */
-export interface SharedOptions extends CredentialOptions, RawPublicKeyOptions {
-  /**
-   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
-   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
-   */
-  readonly ciphers?: string;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */
-  readonly transport?: DatagramTransport;
-  /** 'rfc7925': also speak what RFC 7925 IoT devices speak, first (the CCM_8 suites, a plain PSK); profile-option.ts. */
-  readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a peer without extended_master_secret (RFC 7627); 'preferred' lets it in. */
-  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
-}
-
-/** Options of {@link listen}. */
+/** Options of {@link listen}: the rows of its table (option-names.ts), typed and documented there or by the option passed on. */
 export interface ListenOptions
   extends
-    Omit<UdpServerOptions, RenamedOptions | 'handshakeTimeoutMs' | 'clientAuthentication' | 'sni' | 'idleTimeoutMs'>,
-    SharedOptions,
-    IntegerOptions<typeof LISTEN_OPTION_NAMES> {
-  /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
-  readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
-  /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
-  readonly sni?: ListenSniOption;
-  /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
-  readonly host?: string;
-  /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
-  readonly workers?: number | 'auto';
-  /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
-  readonly ticketKeyFile?: string;
-  /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
-  readonly fleet?: FleetOptions;
-  /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
-  readonly reusePort?: boolean;
-  /** Ask each client for a certificate, verified against `ca` (default false). */
-  readonly requestCert?: boolean;
-  /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
-  readonly rejectUnauthorized?: boolean;
-  /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
-  readonly ipv6Only?: boolean;
-  /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
-  readonly fingerprint?: FingerprintOptionValue;
-}
+    PassedOptions<typeof LISTEN_OPTION_NAMES, UdpServerOptions>,
+    CredentialOptions,
+    TypedOptions<typeof LISTEN_OPTION_NAMES> {}
 
-/** Options of {@link connect}. */
+/** Options of {@link connect}: the rows of its table (option-names.ts), typed and documented there or by the option passed on. */
 export interface ConnectOptions
   extends
-    Omit<ConnectionOptions, RenamedOptions | 'verifyPeer' | 'keyLog'>,
-    SharedOptions,
-    IntegerOptions<typeof CONNECT_OPTION_NAMES> {
-  /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
-  readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
-  /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
-  readonly servername?: string;
-  /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
-  readonly rejectUnauthorized?: boolean;
-  /** Local address to bind (default: any, same family as the server's). */
-  readonly bindHost?: string;
-  /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
-  readonly fingerprint?: FingerprintOptionValue;
-}
+    PassedOptions<typeof CONNECT_OPTION_NAMES, ConnectionOptions>,
+    CredentialOptions,
+    TypedOptions<typeof CONNECT_OPTION_NAMES> {}
 
 /** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
 export function dgramHasReusePort(version = process.versions.node): boolean {
@@ -343,58 +256,4 @@ export function clientOptions(host: string, given: ConnectOptions, authorization
 /** `extendedMasterSecret` as the 1.2 connection's `requireExtendedMasterSecret` (why: dtls12/hello-checks.ts). */
 function requireExtendedMasterSecret(value: ExtendedMasterSecretOption | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'required';
-}
-
-/** The certificate of one `sni` entry; a ConfigError names the entry. */
-function sniCredentials(option: string, entry: SniCredentials): ServerCredentials {
-  if (typeof entry !== 'object' || entry === null)
-    throw new ConfigError(option, 'must be a secure context or { cert, key }');
-  let certificate: ServerCredentials | undefined;
-  try {
-    certificate = entry instanceof SecureContext ? entry.certificate : credentialContext(entry).certificate;
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.reason);
-    throw e;
-  }
-  if (!certificate)
-    throw new ConfigError(option, 'needs a certificate: cert and key, or a secure context made with them');
-  return certificate;
-}
-
-/** One `sni` entry (one identity or a list, each named in errors as `option[i]`) → the connection's. */
-function sniEntry(option: string, entry: SniEntryCredentials): ServerCredentials | readonly ServerCredentials[] {
-  if (!Array.isArray(entry)) return sniCredentials(option, entry as SniCredentials);
-  if (entry.length === 0) throw new ConfigError(option, 'must hold at least one secure context or { cert, key }');
-  return entry.map((e: SniCredentials, i) => sniCredentials(`${option}[${i}]`, e));
-}
-
-/** Distinct `sni` function results remembered by content (a server with more names re-reads the least recent). */
-const SNI_CONTENT_ENTRIES = 64;
-
-/** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
-export function sniOption(sni: ListenSniOption): SniOption {
-  if (typeof sni === 'function') {
-    // Remembered by object and by content: else every (even spoofed) ClientHello naming a host parses the PEM again.
-    const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
-    const byContent = new BytesLru<ServerCredentials | readonly ServerCredentials[]>(SNI_CONTENT_ENTRIES);
-    return (servername: string) => {
-      const entry = sni(servername);
-      if (entry === undefined) return undefined;
-      let c = made.get(entry);
-      if (!c) {
-        const key = contentKey(entry);
-        c = key === undefined ? undefined : byContent.get(key);
-        if (!c) {
-          c = sniEntry(`sni('${servername}')`, entry);
-          if (key !== undefined) byContent.set(key, c);
-        }
-        made.set(entry, c);
-      }
-      return c;
-    };
-  }
-  if (typeof sni !== 'object' || sni === null) throw new ConfigError('sni', 'must be a Map, an object or a function');
-  const entries: [string, SniEntryCredentials][] =
-    sni instanceof Map ? [...(sni as ReadonlyMap<string, SniEntryCredentials>)] : Object.entries(sni);
-  return new Map(entries.map(([name, entry]) => [name, sniEntry(`sni['${name}']`, entry)]));
 }

@@ -15,15 +15,10 @@ import {
 } from '../pki/raw-public-key.js';
 import type { FingerprintOptionValue } from './fingerprint-options.js';
 
-/** The node:dtls options read here. */
-export interface RawPublicKeyOptions {
-  /** RFC 7250: present `key` as a raw public key, and take the peer's, checked by `peerPublicKey` or `fingerprint`. */
+/** The node:dtls options read here (their rows in option-names.ts type and document them). */
+interface Related {
   readonly rawPublicKey?: boolean;
-  /** The peer keys accepted (PEM `PUBLIC KEY` text, or SubjectPublicKeyInfo DER), one or a list. */
   readonly peerPublicKey?: CredentialInput;
-}
-
-interface Related extends RawPublicKeyOptions {
   readonly profile?: string;
   readonly fingerprint?: FingerprintOptionValue;
   readonly key?: CredentialInput;

@@ -9,12 +9,11 @@ import {
   type SecureContextOptions,
 } from '../pki/secure-context.js';
 import { checkOptions, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
+import type { TypedOptions } from '../option-row.js';
 
-/** The options of {@link createSecureContext}. */
-export interface DtlsSecureContextOptions extends SecureContextOptions {
-  /** A context for `listen` (true) or for `connect` (false); left out, for either. */
-  readonly isServer?: boolean;
-}
+/** The options of {@link createSecureContext}: node:tls's credentials, and `isServer` (its row in option-names.ts). */
+export interface DtlsSecureContextOptions
+  extends SecureContextOptions, TypedOptions<typeof SECURE_CONTEXT_OPTION_NAMES> {}
 
 /** option-names.ts lists exactly the options of createSecureContext: a missing or extra name fails to compile here. */
 export const LISTED_SECURE_CONTEXT_NAMES: ListedExactly<typeof SECURE_CONTEXT_OPTION_NAMES, DtlsSecureContextOptions> =

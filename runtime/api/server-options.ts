@@ -2,32 +2,26 @@ import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import type { ConnectionOptions } from '../connection/connection.js';
 import { DtlsConnection } from '../connection/connection.js';
 import { ConfigError } from '../config-error.js';
-import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import { antiReplayWaitLimits, type AntiReplayWaitOptions } from '../node/anti-replay-wait.js';
+import { antiReplayWaitLimits } from '../node/anti-replay-wait.js';
+import type { TypedOptions } from '../option-row.js';
 import { hostPrefixes } from '../node/host-key.js';
 import { LISTEN_OPTION_NAMES, type Filled } from './option-names.js';
 
-export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
-  /**
-   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
-   * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.
-   */
-  readonly antiReplay?: AntiReplayStore;
-  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
-  readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
-  readonly cookies?: boolean;
-  readonly idleTimeoutMs?: number;
-  /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
-  readonly ipv4HostPrefix?: number;
-  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
-  readonly ipv6HostPrefix?: number;
+/** The listener's own options (their rows in option-names.ts) beside the connection's, and what `listen` sets. */
+export interface UdpServerOptions
+  extends
+    Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'>,
+    TypedOptions<Pick<typeof LISTEN_OPTION_NAMES, ServerOwnOption>> {
   /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
 }
+
+/** The listener's own options, passed on by `listen` under their names. */
+type ServerOwnOption =
+  'antiReplay' | 'antiReplayWait' | 'cookies' | 'idleTimeoutMs' | 'ipv4HostPrefix' | 'ipv6HostPrefix';
 
 /** The limits listen's option table fills (option-names.ts, rows with `to: 'limits.field'`), checked by serverOptions. */
 export type TableLimits = Filled<typeof LISTEN_OPTION_NAMES, 'limits'>;

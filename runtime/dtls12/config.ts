@@ -4,7 +4,8 @@
  * secret, the HelloVerifyRequest cookie and session resumption (RFC 5246 §7.3 session IDs, RFC 5077 tickets).
  */
 import { ConfigError } from '../config-error.js';
-import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../shared/config.js';
+import { resolveConfig, type ResolvedConfig } from '../shared/config.js';
+import type { DtlsConfig } from '../shared/config-options.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { clientGroups12, GROUPS_12 } from '../versions/groups12.js';
 import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk.js';

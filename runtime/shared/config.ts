@@ -1,16 +1,12 @@
-import {
-  resolveConnectionIds,
-  type ConnectionIdOption,
-  type ResolvedConnectionIds,
-  type RrcProcedure,
-} from '../cid/cid-options.js';
+import { resolveConnectionIds, type ResolvedConnectionIds } from '../cid/cid-options.js';
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { booleanOption, ConfigError, functionOption, integerOption, described } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
+import { checkRows, rowInteger, type Resolved, type RowType } from '../option-row.js';
+import { CONFIG_OPTIONS, type DtlsConfig } from './config-options.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
-import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
 import type { AeadLimits } from '../record/limits.js';
 import { decodeClientSession, type ClientSession } from '../session/client-session.js';
@@ -25,144 +21,16 @@ import {
 } from '../session/external-psk.js';
 import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
-import { MESSAGE_BUFFERS, type MessageBuffers } from '../wire/message-arena.js';
-import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
-import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption } from '../session/alpn.js';
-import { sniSelector, type SniOption, type SniSelector } from './sni-selection.js';
+import { processAntiReplay } from '../session/anti-replay.js';
+import { alpnNames, serverAlpnSelector, type AlpnSelector } from '../session/alpn.js';
+import { sniSelector, type SniSelector } from './sni-selection.js';
 import { recordSizeLimitOption } from './record-size-limit.js';
 import { srtpOption, type SrtpProfileName } from './srtp.js';
 import { resolveServerName } from '../pki/server-name.js';
-import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../versions/versions.js';
+import { resolveVersionRange, type VersionRange } from '../versions/versions.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import type { ClientHelloExtension } from '../../generated/wire/client-hello.js';
-import { resolveRawPublicKey, type RawPublicKeyOption, type ResolvedRawPublicKey } from './raw-public-key-option.js';
-
-/** Options of a DTLS 1.3 connection (client or server). */
-export interface DtlsConfig {
-  /** Crypto provider (default: native when its addon is built, else node; `DTLS13_NATIVE=0` keeps node). */
-  readonly provider?: CryptoProvider;
-  /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
-  readonly cipherSuites?: readonly SupportedCipherSuite[];
-  /**
-   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false). Its 8-byte tag lets anyone on the path end the
-   * session with 2^7 forged records (RFC 9147 §4.5.3, Appendix B.3). For constrained links where that is accepted.
-   */
-  readonly allowCcm8?: boolean;
-  /** Key exchange groups in preference order; a client sends a key share for the first (default: x25519, secp256r1, secp384r1). */
-  readonly groups?: readonly KeyExchangeGroup[];
-  /** Signature schemes accepted from the peer, in preference order. */
-  readonly signatureAlgorithms?: readonly SignatureAlgorithm[];
-  /** Our certificate chain (DER, leaf first) and the leaf's private key (PKCS#8 DER). Required for a server. */
-  readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
-  /** Trust anchors (DER) for the peer's chain. */
-  readonly trustAnchors?: readonly Uint8Array[];
-  /**
-   * Client: the server's DNS name (sent as server_name) or IP address, which its certificate must match (RFC 9525 §6).
-   * Required with the built-in verification, unless `checkServerIdentity` is false.
-   */
-  readonly serverName?: string;
-  /** Client: check the server certificate against `serverName` (default true; false: any name the anchors vouch for). */
-  readonly checkServerIdentity?: boolean;
-  /** Replaces the built-in chain verification. */
-  readonly verifyPeer?: CertificateVerifier;
-  /**
-   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, offered before X.509 (a `certificate` given too must
-   * hold the same key). `verifyPeer`: the peer must present a raw key, and this checks it.
-   */
-  readonly rawPublicKey?: RawPublicKeyOption;
-  /** Server: whether to ask for a client certificate (default 'none'). */
-  readonly clientAuthentication?: 'none' | 'optional' | 'required';
-  /** Largest datagram to send (default 1,200 bytes). */
-  readonly maxDatagramSize?: number;
-  readonly retransmission?: FlightTimerConfig;
-  /** Anti-replay window in records (default 64). */
-  readonly replayWindow?: number;
-  /**
-   * How received application data is held (docs/security/buffers.md): 'batch' (default), each message a view of one
-   * untransferable ArrayBuffer per session and receive batch, as Node's pooled Buffers are; 'own', an ArrayBuffer per
-   * message, for an application that transfers or writes outside its messages.
-   */
-  readonly messageBuffers?: MessageBuffers;
-  /** Receives one line per secret in the NSS key log format (SSLKEYLOGFILE). Secrets leave the process: debugging only. */
-  readonly keyLog?: (line: string) => void;
-  /** What one connection may hold for its peer at most (defaults in connection-limits.ts). */
-  readonly limits?: Partial<ConnectionLimits>;
-  /**
-   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }` or a function of the server name. Server:
-   * identity → key as a Map, object or synchronous function; with no certificate it takes PSK clients only.
-   */
-  readonly psk?: ClientPskOption | ServerPskOption;
-  /** PSK key exchange modes (RFC 8446 §4.2.9), default `['psk_dhe_ke']`; `psk_ke` (no forward secrecy) only when listed. */
-  readonly pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
-  /** Client: a session from an earlier connection's `sessionTicket` event, to resume (RFC 8446 §2.2). */
-  readonly session?: Uint8Array | ClientSession;
-  /**
-   * Server: ticket sealing keys, 32 bytes each (one Uint8Array of 32 × N bytes, or an array), the first current. Servers
-   * sharing them resume each other's sessions (docs/security/tickets.md). Default: random, per options object.
-   */
-  readonly ticketKeys?: Uint8Array | readonly Uint8Array[];
-  /** Server: NewSessionTickets sent after each handshake (default 1; 0 sends none). */
-  readonly tickets?: number;
-  /** Server: ticket_lifetime in seconds (default 7200; at most 604800, RFC 8446 §4.6.1). */
-  readonly ticketLifetime?: number;
-  /** Client: offer post_handshake_auth, so the server may ask for our certificate after the handshake (RFC 8446 §4.6.2). */
-  readonly postHandshakeAuth?: boolean;
-  /**
-   * Client: 0-RTT data sent with a resumed ClientHello (RFC 8446 §4.2.10). An attacker can replay it: idempotent
-   * requests only. The `earlyData` event says whether the server took it.
-   */
-  readonly earlyData?: Uint8Array;
-  /** Server: the most 0-RTT data a ticket allows (its max_early_data_size; default 0: no 0-RTT). */
-  readonly maxEarlyData?: number;
-  /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
-  readonly antiReplay?: SyncAntiReplay;
-  /**
-   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20), or an object with `generate`, `spares` and caps.
-   * Used when both sides offer the extension.
-   */
-  readonly cid?: number | ConnectionIdOption;
-  /**
-   * Return routability checks (RFC 9853) before moving a session to a new address: true or 'basic' (the default with
-   * `cid`), 'enhanced' (ask the old address first), false (none: RFC 9146 §6's rule moves the session).
-   */
-  readonly rrc?: boolean | RrcProcedure;
-  /** The check's timer T (RFC 9853 §5.5; default 1000 ms). */
-  readonly rrcTimeoutMs?: number;
-  /**
-   * Server, for wolfSSL 5.7.2 clients only: echo legacy_session_id, which RFC 9147 §5 forbids (default false); without
-   * it wolfSSL cannot resume.
-   */
-  readonly echoLegacySessionId?: boolean;
-  /**
-   * ALPN (RFC 7301): names preferred first, or (server) a function of the offered names and server name; none in common
-   * is no_application_protocol. The choice is `alpnProtocol`.
-   */
-  readonly alpn?: readonly string[] | ServerAlpnOption;
-  /**
-   * Server: certificates by server_name (RFC 6066): host name → `{ chain, privateKey }` (or several: the first the
-   * client's signature_algorithms fit) as a Map or object (`'*.example.com'`, `'*'` for any other), or a function. No
-   * entry: unrecognized_name; no name sent: `certificate`, else `'*'`. Names compare case-insensitively.
-   */
-  readonly sni?: SniOption;
-  /**
-   * record_size_limit (RFC 8449) we advertise: the largest DTLSInnerPlaintext we take, 64..16385 (larger is
-   * record_overflow). Client default: not sent; a server answers one with this (default 16385).
-   */
-  readonly recordSizeLimit?: number;
-  /**
-   * DTLS-SRTP (RFC 5764): protection profiles preferred first, as an array or colon-separated string; none in common
-   * means no SRTP. The choice is `srtpProfile`; `srtpKeyingMaterial` derives the keys.
-   */
-  readonly srtp?: readonly string[] | string;
-  /**
-   * signature_algorithms_cert (RFC 8446 §4.2.3): schemes we accept in the peer's certificates (else
-   * unsupported_certificate). Default: not sent; signature_algorithms governs certificates too.
-   */
-  readonly signatureAlgorithmsCert?: readonly SignatureAlgorithm[];
-  /** The versions to negotiate, as `session.protocol` reports them: 'DTLSv1.2' (default min) to 'DTLSv1.3' (default max). */
-  readonly minVersion?: DtlsVersionName;
-  readonly maxVersion?: DtlsVersionName;
-}
+import { resolveRawPublicKey, type ResolvedRawPublicKey } from './raw-public-key-option.js';
 
 /** What a ClientHello offering 1.3 and 1.2 carries of a 1.2 session (ResolvedConfig.offer12Session). */
 export interface Offer12Session {
@@ -170,24 +38,48 @@ export interface Offer12Session {
   readonly extensions: readonly ClientHelloExtension[];
 }
 
-export interface ResolvedConfig {
-  readonly provider: CryptoProvider;
-  readonly cipherSuites: readonly SupportedCipherSuite[];
-  readonly groups: readonly KeyExchangeGroup[];
-  readonly signatureAlgorithms: readonly SignatureAlgorithm[];
-  readonly certificate: DtlsConfig['certificate'];
-  readonly trustAnchors: readonly Uint8Array[];
-  readonly serverName: string | undefined;
+/** The options resolved as their rows type them: given, or their default. */
+type AsGiven = Resolved<
+  Pick<
+    typeof CONFIG_OPTIONS,
+    | 'provider'
+    | 'cipherSuites'
+    | 'groups'
+    | 'signatureAlgorithms'
+    | 'trustAnchors'
+    | 'clientAuthentication'
+    | 'maxDatagramSize'
+    | 'retransmission'
+    | 'replayWindow'
+    | 'messageBuffers'
+    | 'tickets'
+    | 'ticketLifetime'
+    | 'postHandshakeAuth'
+    | 'maxEarlyData'
+    | 'antiReplay'
+    | 'echoLegacySessionId'
+  >
+>;
+
+/** The options resolved as their rows type them, undefined when not given. */
+type WhenGiven = {
+  readonly [
+    K in
+      | 'certificate'
+      | 'serverName'
+      | 'verifyPeer'
+      | 'keyLog'
+      | 'earlyData'
+      | 'recordSizeLimit'
+      | 'signatureAlgorithmsCert'
+  ]: RowType<(typeof CONFIG_OPTIONS)[K]> | undefined;
+};
+
+/** A connection's options checked, defaulted and made ready to read, for both versions. */
+export interface ResolvedConfig extends AsGiven, WhenGiven {
   /** What the server certificate is checked against; undefined only when the check is off. */
   readonly serverIdentity: string | undefined;
-  readonly verifyPeer: CertificateVerifier | undefined;
   readonly rawPublicKey: ResolvedRawPublicKey | undefined;
-  readonly clientAuthentication: 'none' | 'optional' | 'required';
-  readonly maxDatagramSize: number;
-  readonly retransmission: FlightTimerConfig;
-  readonly replayWindow: number;
-  readonly messageBuffers: MessageBuffers;
-  readonly keyLog: ((line: string) => void) | undefined;
   readonly limits: ConnectionLimits;
   readonly pskModes: readonly PskKeyExchangeModeName[];
   /** Client: the external PSK to offer for a server name. */
@@ -196,22 +88,13 @@ export interface ResolvedConfig {
   readonly serverPsk: ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined;
   readonly session: ClientSession | undefined;
   readonly ticketKeys: TicketKeys | undefined;
-  readonly tickets: number;
-  readonly ticketLifetime: number;
-  readonly postHandshakeAuth: boolean;
-  readonly earlyData: Uint8Array | undefined;
-  readonly maxEarlyData: number;
-  readonly antiReplay: SyncAntiReplay;
-  readonly echoLegacySessionId: boolean;
   readonly connectionIds: ResolvedConnectionIds | undefined;
   /** Client: the names offered. */
   readonly alpnOffer: readonly string[] | undefined;
   /** Server: how to pick. */
   readonly alpnSelect: AlpnSelector | undefined;
   readonly sni: SniSelector | undefined;
-  readonly recordSizeLimit: number | undefined;
   readonly srtp: readonly SrtpProfileName[] | undefined;
-  readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
   readonly versions: VersionRange;
   /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2 (set by runtime/connection/version-configs.ts). */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
@@ -223,9 +106,6 @@ export interface ResolvedConfig {
   /** @internal Key usage limits other than RFC 9147 §4.5.3's (no option: tests lower them to reach a KeyUpdate). */
   readonly aeadLimits?: AeadLimits | undefined;
 }
-
-/** `maxDatagramSize` bounds in bytes (node:dtls's `mtu`; max: the largest UDP payload over IPv4). */
-export const DATAGRAM_SIZE = { min: 256, max: 65_507, default: 1200 } as const;
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
   'ecdsa_secp256r1_sha256',
@@ -274,9 +154,6 @@ function nonEmpty<T>(
   return v;
 }
 
-/** What `keyLog` is called with, as its ConfigError says it. */
-export const KEY_LOG_SHAPE = '(line: string) => void, called with each NSS key log line';
-
 /**
  * Validates options up front; every problem is a ConfigError naming the option. Connections read their options
  * afresh (costly derivations are cached by value); a UDP server resolves them once, at listen. `owner`: the object the
@@ -298,7 +175,8 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     DEFAULT_CIPHER_SUITES,
     (s) => s in CIPHER_SUITES,
   );
-  if (booleanOption('allowCcm8', o.allowCcm8) !== true && cipherSuites.includes('tls_aes_128_ccm_8_sha256')) {
+  checkRows(CONFIG_OPTIONS, o, role);
+  if (o.allowCcm8 !== true && cipherSuites.includes('tls_aes_128_ccm_8_sha256')) {
     throw new ConfigError(
       'cipherSuites',
       'names tls_aes_128_ccm_8_sha256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
@@ -313,7 +191,6 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     defaultSignatures(provider),
     (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
-  checkSide(role, o);
   const rawPublicKey = resolveRawPublicKey(o.rawPublicKey, o.certificate);
   if (
     role === 'server' &&
@@ -334,7 +211,6 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
       'clientAuthentication',
       `must be none, optional or required, got ${described(clientAuthentication)}`,
     );
-  booleanOption('checkServerIdentity', o.checkServerIdentity);
   const serverName = o.serverName === undefined ? undefined : resolveServerName(o.serverName);
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
   const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
@@ -345,7 +221,6 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     );
   }
   const session = role === 'client' ? resumptionSession(o.session, serverName) : undefined;
-  const tickets = role === 'server' ? integerOption('tickets', o.tickets ?? 1, 0, 16) : 0;
   checkIdentityOptions(provider, {
     ...(o.certificate ? { certificate: o.certificate } : {}),
     ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}),
@@ -362,27 +237,22 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     verifyPeer: o.verifyPeer,
     rawPublicKey,
     clientAuthentication,
-    maxDatagramSize: integerOption(
-      'maxDatagramSize',
-      o.maxDatagramSize ?? DATAGRAM_SIZE.default,
-      DATAGRAM_SIZE.min,
-      DATAGRAM_SIZE.max,
-    ),
+    maxDatagramSize: rowInteger('maxDatagramSize', CONFIG_OPTIONS.maxDatagramSize, o.maxDatagramSize),
     retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,
-    replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
-    messageBuffers: messageBuffersOption(o.messageBuffers),
-    keyLog: functionOption('keyLog', o.keyLog, KEY_LOG_SHAPE),
+    replayWindow: rowInteger('replayWindow', CONFIG_OPTIONS.replayWindow, o.replayWindow),
+    messageBuffers: o.messageBuffers ?? 'batch',
+    keyLog: o.keyLog,
     limits: resolveLimits(o.limits),
     pskModes: pskModesOption(o.pskKeyExchangeModes),
     clientPsk: role === 'client' ? clientPskSource(o.psk as ClientPskOption | undefined) : undefined,
     serverPsk: role === 'server' ? serverPskLookup(o.psk as ServerPskOption | undefined) : undefined,
     session,
     ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys, owner) : undefined,
-    tickets,
-    ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
+    tickets: role === 'server' ? rowInteger('tickets', CONFIG_OPTIONS.tickets, o.tickets) : 0,
+    ticketLifetime: rowInteger('ticketLifetime', CONFIG_OPTIONS.ticketLifetime, o.ticketLifetime),
     postHandshakeAuth: o.postHandshakeAuth === true,
     earlyData: earlyDataOption(role, o.earlyData),
-    maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
+    maxEarlyData: role === 'server' ? rowInteger('maxEarlyData', CONFIG_OPTIONS.maxEarlyData, o.maxEarlyData) : 0,
     antiReplay: o.antiReplay ?? processAntiReplay(),
     echoLegacySessionId: o.echoLegacySessionId === true,
     connectionIds: resolveConnectionIds(o.cid, o.rrc, o.rrcTimeoutMs),
@@ -417,27 +287,10 @@ function signatureSchemesOption(
 }
 
 function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array | undefined {
-  if (data === undefined || role !== 'client') return undefined; // on a server: refused by checkSide
+  if (data === undefined || role !== 'client') return undefined; // on a server: refused by its row
   if (!(data instanceof Uint8Array) || data.length === 0)
     throw new ConfigError('earlyData', 'must be a non-empty Uint8Array');
   return data;
-}
-
-/** The options of one side only, by side; a boolean one set to false is no option. */
-const ONE_SIDE = {
-  server: ['sni', 'ticketKeys', 'tickets', 'echoLegacySessionId'],
-  client: ['session', 'earlyData', 'postHandshakeAuth'],
-} as const satisfies Record<'client' | 'server', readonly (keyof DtlsConfig)[]>;
-
-/** A ConfigError for the first option of `o` that is the other side's, or a boolean of one side that is no boolean. */
-function checkSide(role: 'client' | 'server', o: DtlsConfig): void {
-  booleanOption('postHandshakeAuth', o.postHandshakeAuth);
-  booleanOption('echoLegacySessionId', o.echoLegacySessionId);
-  const side = role === 'client' ? 'server' : 'client';
-  for (const option of ONE_SIDE[side]) {
-    const value = o[option];
-    if (value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
-  }
 }
 
 /**
@@ -495,12 +348,4 @@ function storedServerName(name: string | undefined): string | undefined {
     if (e instanceof ConfigError) return name;
     throw e;
   }
-}
-
-/** `messageBuffers`: 'batch' (default) or 'own'. @throws ConfigError for anything else. */
-export function messageBuffersOption(value: MessageBuffers | undefined): MessageBuffers {
-  if (value === undefined) return 'batch';
-  if (!MESSAGE_BUFFERS.includes(value))
-    throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${described(value)}`);
-  return value;
 }

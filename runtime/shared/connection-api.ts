@@ -8,42 +8,22 @@ import type { ConnectionEvent } from './events.js';
 import type { DropCounters } from '../record/drops.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FatalReason } from './alert-mapping.js';
-import type { DtlsConfig } from './config.js';
-import type { DatagramObserver } from './datagram-observer.js';
+import type { CONNECTION_OPTIONS } from './config-options.js';
+import type { OptionTypes } from '../option-row.js';
 import type { DeadlineOptions } from './deadlines.js';
 import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
-import type { StatelessRetry } from './stateless-retry.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { DatagramLimit } from './datagram-limit.js';
 import type { ConnectionFacts, ConnectionIds, VersionFacts } from './connection-facts.js';
 
 export type { ConnectionIds, VersionFacts } from './connection-facts.js';
 
-/** Options of a connection beyond the protocol configuration. */
-export interface ConnectionOptions extends DtlsConfig {
-  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. */
-  readonly wallClock?: () => number;
+/** Options of a connection: the rows of `CONNECTION_OPTIONS` (config-options.ts), and `inspect`. */
+export interface ConnectionOptions extends OptionTypes<typeof CONNECTION_OPTIONS> {
   /** Receives the chart actor's inspection events (XState's `inspect`). */
   // A method, so a callback typed with xstate's own InspectionEvent fits (parameters of methods are checked both ways).
   inspect?(event: ChartInspectionEvent): void;
-  /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
-  readonly statelessRetry?: StatelessRetry | undefined;
-  /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
-  readonly onDatagram?: DatagramObserver;
-  /** Server: whether a CID is already another connection's, so a new one is never a duplicate. */
-  readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
-  /**
-   * Server: the client's IP address. Tickets record it, and 0-RTT is taken only with a ticket that records the same
-   * address (RFC 9147 §5.1; runtime/session/ticket-address.ts). Omitted: tickets record none.
-   */
-  readonly peerAddress?: string;
-  /**
-   * Server: until the peer's address is validated, send it at most 3x the bytes it sent (RFC 9147 §5.1;
-   * runtime/shared/amplification-limit.ts). Default true. `false` only where the address is known to be the
-   * peer's already (ICE established it, an in-memory link): `listen` has no such option.
-   */
-  readonly amplificationLimit?: boolean;
 }
 
 /** What a connection holds for its peer now, against the caps of `limits`. */

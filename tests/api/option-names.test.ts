@@ -6,8 +6,10 @@
  * checked for every call, naming the option, what it takes and what it got.
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DATAGRAM_SIZE } from '../../runtime/shared/config.js';
+import { DATAGRAM_SIZE } from '../../runtime/shared/config-options.js';
 import { MAX_SERVER_CONNECTIONS } from '../../runtime/node/connection-limits.js';
 import { listen } from '../../runtime/api/listener.js';
 import {
@@ -131,4 +133,15 @@ test("a kind's row: anything but its kind is a ConfigError naming the option, wh
     t.notThrows(() =>
       checkOptions('connect', { extendedMasterSecret: value, profile: 'rfc7925', rawPublicKey: false }),
     );
+});
+
+test("listen's and connect's options are exactly those of tests/api/option-names.txt: adding or dropping one is deliberate", (t) => {
+  // The option types are the tables' own, so the compile-time check (ListedExactly) cannot see an option lost from
+  // both at once; this list can.
+  const listed = readFileSync(join(import.meta.dirname, 'option-names.txt'), 'utf8')
+    .trim()
+    .split('\n');
+  const names = (call: string, table: object): string[] => Object.keys(table).map((name) => `${call} ${name}`);
+  const tables = [...names('listen', LISTEN_OPTION_NAMES), ...names('connect', CONNECT_OPTION_NAMES)];
+  t.deepEqual([...tables].sort(), [...listed].sort());
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { sniOption } from '../../runtime/api/options.js';
+import { sniOption } from '../../runtime/api/sni-option.js';
 import { pemIdentity } from './fixtures.js';
 
 // listen's `sni` as a function that builds a new { cert, key } on every call (as handlers that read a table often

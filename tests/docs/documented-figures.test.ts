@@ -41,6 +41,7 @@ import {
 import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import { RECORD_TEXT } from '../../cli/line-input.js';
 import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/api/option-names.js';
+import { CONFIG_OPTIONS } from '../../runtime/shared/config-options.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -169,9 +170,7 @@ checkSection('docs/security/buffers.md', '## Per connection', () => {
     1,
     Math.floor((ccm8 * (1 - INTEGRITY_RATE_THRESHOLD)) / DEFAULT_CONNECTION_LIMITS.integrityBudgetSeconds),
   );
-  const replay = /replayWindow \?\? (\d+), (\d+), 1 << (\d+)\)/.exec(
-    readFileSync(join(ROOT, 'runtime/shared/config.ts'), 'utf8'),
-  );
+  const replay = CONFIG_OPTIONS.replayWindow;
   return [
     limitClaim('maxReassemblyBytes', 4_096, 16_777_216),
     limitClaim('maxDeferredBytes', 0, 16_777_216),
@@ -182,7 +181,7 @@ checkSection('docs/security/buffers.md', '## Per connection', () => {
     `${limitClaim('integrityBudgetSeconds', 0, 86_400)}, 0: none)`,
     `at least 1: ${rated} for AES-128-CCM-8 (limit ${pow2(ccm8)})`,
     `(${pow2(gcm)}, ${pow2(ccm)})`,
-    `\`replayWindow\` (${replay?.[1]} records; ${replay?.[2]}..${n(2 ** Number(replay?.[3]))})`,
+    `\`replayWindow\` (${replay.default} records; ${replay.min}..${n(replay.max)})`,
     `| ${MAX_WAITING_FLIGHTS}, fixed |`,
     `plus ${RANGE_OVERHEAD} for each extra gap`,
     `At most ${DEFAULT_MAX_MESSAGES_AHEAD} messages past the next`,

@@ -13,7 +13,8 @@ import {
   type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
 import { X509_TYPES } from '../../runtime/shared/certificate-types.js';
-import { resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import type { DtlsConfig } from '../../runtime/shared/config-options.js';
 import {
   applyServerAnswers,
   clientOfferedMore,

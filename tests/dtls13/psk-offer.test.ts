@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/index.js';
-import { resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import type { DtlsConfig } from '../../runtime/shared/config-options.js';
 import { clientHelloBody } from '../../runtime/shared/messages.js';
 import { binderFor } from '../../runtime/shared/psk-binder.js';
 import {

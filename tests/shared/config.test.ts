@@ -5,7 +5,8 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DATAGRAM_SIZE, resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import { DATAGRAM_SIZE, type DtlsConfig } from '../../runtime/shared/config-options.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config.js';
 import { connect } from '../../runtime/index.js';
 import { DtlsConnection, encodeResumptionTicket, type ResumptionTicket } from '../../runtime/sans-io.js';

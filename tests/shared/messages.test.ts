@@ -19,7 +19,8 @@ import {
   decodeServerHello,
   type ClientHello,
 } from '../../generated/wire/index.js';
-import { resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import type { DtlsConfig } from '../../runtime/shared/config-options.js';
 import {
   HELLO_RETRY_RANDOM,
   certificateBody,

@@ -8,7 +8,8 @@
  * so it is part of that policy.
  */
 import test from 'ava';
-import { resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import type { DtlsConfig } from '../../runtime/shared/config-options.js';
 import { grantFor } from '../../runtime/shared/ticket-grant.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
