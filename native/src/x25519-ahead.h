@@ -1,13 +1,14 @@
 /*
- * X25519 shares made ahead (RFC 7748 section 5): a fresh share
- * (x25519_create with no private key, x25519_answer) is one made before it
- * was asked for, when one is ready, so a server's base-point multiplication
- * is not on the path of the ClientHello it answers. At most X25519_AHEAD_MAX shares are held, process-wide (the
- * addon's environments share them under a lock): each a 32-byte private key
- * and its public value, the private key cleansed in the held slot when the
- * share is taken, and each share taken once. Only where the shares use
- * OpenSSL's X25519 functions directly (x25519_direct): a share in an
- * EVP_PKEY is not held ahead.
+ * X25519 shares made ahead (RFC 7748 section 5): a fresh share (x25519_create
+ * with no private key, x25519_answer) is one made before it was asked for,
+ * when one is ready, so a server's base-point multiplication is not on the
+ * path of the ClientHello it answers. At most X25519_AHEAD_MAX shares are
+ * held, process-wide (the addon's environments share them under a lock):
+ * each a 32-byte private key and its public value, the held slot cleansed
+ * when the share is taken (and every held one when an environment of the
+ * addon is torn down: bind-keys.c), each share taken once. Only where the
+ * shares use OpenSSL's X25519 functions directly (x25519_direct): a share in
+ * an EVP_PKEY is not held ahead.
  */
 #ifndef DTLS13_NATIVE_X25519_AHEAD_H
 #define DTLS13_NATIVE_X25519_AHEAD_H
