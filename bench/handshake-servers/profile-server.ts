@@ -1,14 +1,10 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
-import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
+import { fileURLToPath } from 'node:url';
 import { envInt } from '../scale-out.js';
 import { cHandshakes, findCClient } from '../scale-out/c-client.js';
-import { wolfClient12 } from './servers.js';
+import { identityFiles, wolfClient12 } from './servers.js';
 
 /**
  * One dtls13 server of `bench -- handshake-servers` (dtls13-server.ts, the same flags) under the same C client, alone,
@@ -27,12 +23,7 @@ const built = findCClient(say);
 if (built === undefined) throw new Error('no C client (wolfSSL could not be built)');
 const client = flags.includes('--dtls12') ? wolfClient12(built.build, say) : built;
 if (client === undefined) throw new Error('no DTLS 1.2 C client');
-const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'profile-server CA', kind: 'p256' });
-const dir = mkdtempSync(join(tmpdir(), 'dtls13-hs-profile-'));
-const files = { ca: join(dir, 'ca.pem'), chain: join(dir, 'chain.pem'), key: join(dir, 'key.pem') };
-writeFileSync(files.ca, certificateToPem(id.caDer));
-writeFileSync(files.chain, id.chain.map((c) => certificateToPem(c)).join(''));
-writeFileSync(files.key, privateKeyToPem(id.privateKey));
+const { dir, files } = identityFiles('profile-server CA');
 const server = fork(fileURLToPath(new URL('./dtls13-server.ts', import.meta.url)), [files.chain, files.key, ...flags], {
   stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
   execArgv: [...process.execArgv, ...nodeFlags],

@@ -69,7 +69,8 @@ static napi_value x25519_answer_js(napi_env env, napi_callback_info info) {
 
 /*
  * x25519Ahead(target, most) -> the number made: shares made until `target` (at most X25519_AHEAD_MAX) are held ahead
- * for x25519Answer and a fresh x25519Create, at most `most` in this call; x25519AheadCount() -> how many are held; x25519AheadDrain() -> how many were cleansed and dropped.
+ * for x25519Answer and a fresh x25519Create, at most `most` in this call. x25519AheadCount() -> how many are held;
+ * x25519AheadDrain() -> how many were cleansed and dropped.
  */
 static napi_value x25519_ahead_js(napi_env env, napi_callback_info info) {
   call c;

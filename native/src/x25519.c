@@ -81,7 +81,7 @@ static int create_key(x25519_key *key, const uint8_t *private_key, uint8_t publi
 }
 
 int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]) {
-  /* A fresh share: one made ahead (x25519-ahead.h) when one is held (only direct shares are: a raw key, no EVP_PKEY). */
+  /* A fresh share: one made ahead (x25519-ahead.h) when one is held (only direct shares are: a raw key, no pkey). */
   if (private_key == NULL && x25519_direct() && x25519_ahead_take(key->raw, public_key)) {
     key->pkey = NULL;
     return 0;
@@ -89,7 +89,9 @@ int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_ke
   return create_key(key, private_key, public_key);
 }
 
-int x25519_create_fresh(x25519_key *key, uint8_t public_key[X25519_LENGTH]) { return create_key(key, NULL, public_key); }
+int x25519_create_fresh(x25519_key *key, uint8_t public_key[X25519_LENGTH]) {
+  return create_key(key, NULL, public_key);
+}
 
 int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]) {
   if (key->pkey == NULL) {
