@@ -147,14 +147,19 @@ static napi_value ecdsa_sign_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* An environment torn down (the process or a worker ending): the shares held ahead are cleansed (others refill). */
+/*
+ * An environment torn down (the process or a worker ending): the shares held ahead are cleansed (others refill). The
+ * hook's argument is a byte of its own per registration: node refuses a second hook with the same function and argument
+ * in one environment, and the addon may be loaded twice into one (a test runner reloading modules).
+ */
 static void drain_ahead(void *arg) {
-  (void)arg;
+  free(arg);
   x25519_ahead_drain();
 }
 
 int key_bindings_register(napi_env env, napi_value exports) {
-  napi_add_env_cleanup_hook(env, drain_ahead, NULL);
+  void *mark = malloc(1);
+  if (mark != NULL && napi_add_env_cleanup_hook(env, drain_ahead, mark) != napi_ok) free(mark);
   static const call_export functions[] = {
       {"x25519Answer", x25519_answer_js}, {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js},
       {"x25519Ahead", x25519_ahead_js}, {"x25519AheadCount", x25519_ahead_count_js},
