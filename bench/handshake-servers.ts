@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
-import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import {
+  identityFiles,
   opensslServer,
   startCServer,
   serverTakesDtls12,
@@ -75,12 +73,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     say('skipped: no C client (wolfSSL could not be built, see above)');
     return;
   }
-  const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'handshake-servers CA', kind: 'p256' });
-  const dir = mkdtempSync(join(tmpdir(), 'dtls13-hs-servers-'));
-  const files = { ca: join(dir, 'ca.pem'), chain: join(dir, 'chain.pem'), key: join(dir, 'key.pem') };
-  writeFileSync(files.ca, certificateToPem(id.caDer));
-  writeFileSync(files.chain, id.chain.map((c) => certificateToPem(c)).join(''));
-  writeFileSync(files.key, privateKeyToPem(id.privateKey));
+  const { dir, files, chainLength } = identityFiles('handshake-servers CA');
 
   const ours = await startDtls13Server(files.chain, files.key);
   // The same server without the cookie exchange (no HelloRetryRequest).
@@ -131,7 +124,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   if (client12 !== undefined)
     say(`DTLS 1.2 client: bench/scale-out/c-client.c with -DDTLS12 on the same build, ${inFlight} threads`);
   say(
-    `certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`,
+    `certificates: ECDSA P-256 leaf (a chain of ${chainLength}), X25519, AES-128-GCM, no client certificate, no resumption`,
   );
   say(`dtls13: listen() in its own process, no workers, provider ${servers[0]!.note.replace('provider=', '')}`);
   say(

@@ -9,11 +9,13 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
+import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { compileCClient, wolfssl, type CClient, type WolfsslBuild } from '../scale-out/c-client.js';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./c-server.c', import.meta.url));
@@ -182,4 +184,19 @@ export function startDtls13Server(
   const name = `${checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`}${dtls12 ? ' DTLS 1.2' : ''}${noCookies ? ', cookies: false' : ''}`;
   const flags = [...(noCookies ? ['--no-cookies'] : []), ...(dtls12 ? ['--dtls12'] : [])];
   return attach(name, fork(module, [chain, key, ...flags], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
+}
+
+/** The servers' identity as PEM files in a new temporary directory: an ECDSA P-256 leaf for "localhost" and its CA. */
+export function identityFiles(caName: string): {
+  readonly dir: string;
+  readonly files: { readonly ca: string; readonly chain: string; readonly key: string };
+  readonly chainLength: number;
+} {
+  const id = createThrowawayIdentity({ serverName: 'localhost', caName, kind: 'p256' });
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-hs-servers-'));
+  const files = { ca: join(dir, 'ca.pem'), chain: join(dir, 'chain.pem'), key: join(dir, 'key.pem') };
+  writeFileSync(files.ca, certificateToPem(id.caDer));
+  writeFileSync(files.chain, id.chain.map((c) => certificateToPem(c)).join(''));
+  writeFileSync(files.key, privateKeyToPem(id.privateKey));
+  return { dir, files, chainLength: id.chain.length };
 }

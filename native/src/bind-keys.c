@@ -9,6 +9,7 @@
 #include "external-tag.h"
 #include "napi-handles.h"
 #include "x25519.h"
+#include "x25519-ahead.h"
 
 /* x25519Create(privateKey, publicOut): a share from a 32-byte private key, or a fresh one for an empty array; its public value into publicOut (32 bytes). */
 static napi_value x25519_create_js(napi_env env, napi_callback_info info) {
@@ -66,6 +67,37 @@ static napi_value x25519_answer_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * x25519Ahead(target, most) -> the number made: shares made until `target` (at most X25519_AHEAD_MAX) are held ahead
+ * for x25519Answer and a fresh x25519Create, at most `most` in this call. x25519AheadCount() -> how many are held;
+ * x25519AheadDrain() -> how many were cleansed and dropped.
+ */
+static napi_value x25519_ahead_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!call_begin(&c, env, info, "x25519Ahead", 2)) return NULL;
+  int32_t target = call_int(&c, 0);
+  int32_t most = call_int(&c, 1);
+  if (c.failed) return NULL;
+  if (target > X25519_AHEAD_MAX) return call_fail(&c, "at most 64 shares are held ahead"), NULL;
+  napi_create_uint32(env, (uint32_t)x25519_ahead_fill((size_t)target, (size_t)most), &result);
+  return result;
+}
+
+static napi_value x25519_ahead_count_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result = NULL;
+  napi_create_uint32(env, (uint32_t)x25519_ahead_count(), &result);
+  return result;
+}
+
+static napi_value x25519_ahead_drain_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result = NULL;
+  napi_create_uint32(env, (uint32_t)x25519_ahead_drain(), &result);
+  return result;
+}
+
 /* An ECDSA key's external is collected (or its environment torn down): its key freed and cleansed. */
 static void ecdsa_finalize(napi_env env, void *data, void *hint) {
   (void)env;
@@ -115,9 +147,23 @@ static napi_value ecdsa_sign_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * An environment torn down (the process or a worker ending): the shares held ahead are cleansed (others refill). The
+ * hook's argument is a byte of its own per registration: node refuses a second hook with the same function and argument
+ * in one environment, and the addon may be loaded twice into one (a test runner reloading modules).
+ */
+static void drain_ahead(void *arg) {
+  free(arg);
+  x25519_ahead_drain();
+}
+
 int key_bindings_register(napi_env env, napi_value exports) {
+  void *mark = malloc(1);
+  if (mark != NULL && napi_add_env_cleanup_hook(env, drain_ahead, mark) != napi_ok) free(mark);
   static const call_export functions[] = {
       {"x25519Answer", x25519_answer_js}, {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js},
+      {"x25519Ahead", x25519_ahead_js}, {"x25519AheadCount", x25519_ahead_count_js},
+      {"x25519AheadDrain", x25519_ahead_drain_js},
       {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js},
   };
   return call_export_all(env, exports, functions, sizeof functions / sizeof functions[0]);

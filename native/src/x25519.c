@@ -2,6 +2,7 @@
 #include "x25519.h"
 
 #include "hex.h"
+#include "x25519-ahead.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -48,7 +49,8 @@ int x25519_direct(void) {
   return direct_x25519 != NULL;
 }
 
-int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]) {
+/* A share from `private_key`, or a new one from the random generator when it is NULL (never one made ahead). */
+static int create_key(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]) {
   uint8_t fresh[X25519_LENGTH];
   const uint8_t *raw = private_key;
   key->pkey = NULL;
@@ -76,6 +78,19 @@ int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_ke
   }
   key->pkey = pkey;
   return 0;
+}
+
+int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]) {
+  /* A fresh share: one made ahead (x25519-ahead.h) when one is held (only direct shares are: a raw key, no pkey). */
+  if (private_key == NULL && x25519_direct() && x25519_ahead_take(key->raw, public_key)) {
+    key->pkey = NULL;
+    return 0;
+  }
+  return create_key(key, private_key, public_key);
+}
+
+int x25519_create_fresh(x25519_key *key, uint8_t public_key[X25519_LENGTH]) {
+  return create_key(key, NULL, public_key);
 }
 
 int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]) {

@@ -25,12 +25,16 @@ typedef struct {
 } x25519_key;
 
 /*
- * A share from a 32-byte private key, or a fresh one from OpenSSL's private
- * random generator when `private_key` is NULL; its public value goes to
+ * A share from a 32-byte private key, or a fresh one when `private_key` is
+ * NULL: one made ahead when one is held (x25519-ahead.h), else one from
+ * OpenSSL's private random generator; its public value goes to
  * `public_key`. 0 on success; -1 when OpenSSL refused (the error queue is
  * cleared, nothing is held).
  */
 int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]);
+
+/* A new share from OpenSSL's private random generator, never one made ahead; as x25519_create otherwise. */
+int x25519_create_fresh(x25519_key *key, uint8_t public_key[X25519_LENGTH]);
 
 /*
  * The shared secret with the peer's 32-byte public value. 0 on success; -1
@@ -40,7 +44,8 @@ int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_ke
 int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]);
 
 /*
- * A fresh share used once: its public value into `public_key` and its
+ * A share used once, one made ahead when one is held (x25519-ahead.h),
+ * else a fresh one: its public value into `public_key` and its
  * shared secret with `peer` into `secret`, the private key cleansed before
  * returning (a server's answer to a ClientHello's share, RFC 8446 section
  * 4.2.8). 0 on success; -1 as x25519_create or x25519_derive refuse.

@@ -224,10 +224,16 @@ export interface CryptoProvider {
   /**
    * Optional: a fresh share used once, as a server answers a ClientHello's (RFC 8446 §4.2.8): its public value and its
    * shared secret with `peerPublicKey`, the private key gone when this returns; what {@link generateKeyShare}, then
-   * deriveSecret and release give, in one call. Undefined for a group it does not answer this way. Throws
+   * deriveSecret and release give, in one call (`native`: X25519, from the shares it holds ahead when it holds one). Undefined for a group it does not answer this way. Throws
    * {@link CryptoError} for an invalid peer value.
    */
   answerKeyShare?(group: KeyExchangeGroup, peerPublicKey: Uint8Array): KeyShareAnswer | undefined;
+  /**
+   * Optional: a fresh share for a server's key exchange (DTLS 1.2's ServerKeyExchange), as {@link generateKeyShare}
+   * gives, where the provider holds shares made ahead for servers (`native`, X25519: native/src/x25519-ahead.h).
+   * Undefined for a group it does not make this way.
+   */
+  serverKeyShare?(group: KeyExchangeGroup): KeyShare | undefined;
 
   importPublicKey(spki: Uint8Array): PublicKeyHandle;
   importPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle;

@@ -367,7 +367,8 @@ function serverFlightAfterHello12(
     key,
     findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
-  const share = provider.generateKeyShare(group);
+  // A share made ahead where the provider holds them for servers (native, X25519).
+  const share = provider.serverKeyShare?.(group) ?? provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);

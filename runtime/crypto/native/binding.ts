@@ -135,9 +135,19 @@ export interface NativeBinding {
   ): number;
   /** P_hash (RFC 5246 §5) inside `scratch`: the secret, the seed, then `length` bytes of output. */
   pHashIn?(hash: number, scratch: Uint8Array, secretLength: number, seedLength: number, length: number): void;
-  /** A fresh X25519 share used once, no handle: its public value and its secret with `peer`; false when refused. */
+  /** A fresh X25519 share (one held ahead if any) used once, no handle: its public value and its secret with `peer`; false when refused. */
   x25519Answer?(peer: Uint8Array, publicOut: Uint8Array, secretOut: Uint8Array): boolean;
-  /** An X25519 share from a 32-byte private key (empty: fresh); its public value into `publicOut`. */
+  /**
+   * Makes X25519 shares until `target` (at most 64) are held ahead, at most `most` in this call; the number made (0
+   * where shares go through EVP_PKEY). A fresh share (`x25519Answer`, `x25519Create` with an empty key) takes one held
+   * ahead when there is one (native/src/x25519-ahead.h).
+   */
+  x25519Ahead?(target: number, most: number): number;
+  /** How many X25519 shares are held ahead now. */
+  x25519AheadCount?(): number;
+  /** Cleanses and drops every X25519 share held ahead; how many there were. */
+  x25519AheadDrain?(): number;
+  /** An X25519 share from a 32-byte private key (empty: fresh, one held ahead if any); its public value into `publicOut`. */
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret into `out`; false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;

@@ -50,7 +50,13 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   });
   return {
     ...base,
-    ...(native ? { hkdfExpandMany: native.kdf.hkdfExpandMany, answerKeyShare: native.keyExchange.answerKeyShare } : {}),
+    ...(native
+      ? {
+          hkdfExpandMany: native.kdf.hkdfExpandMany,
+          answerKeyShare: native.keyExchange.answerKeyShare,
+          serverKeyShare: native.keyExchange.serverKeyShare,
+        }
+      : {}),
     ...(native?.kdf.pHash ? { pHash: native.kdf.pHash } : {}),
     recordProtection: (aead, mask, key, iv, snKey, transient) =>
       nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient),
