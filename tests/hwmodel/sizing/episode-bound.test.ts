@@ -19,6 +19,7 @@ import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import {
   dropEvidence,
   episodeBound,
+  episodesAtLeast,
   isAssumed,
   largestEpisodes,
   NONE_SEEN,
@@ -36,16 +37,32 @@ const targets = asicTargets();
 const traffic = checkTraffic({ openGbps: 10, sealGbps: 10, mix: IMIX, handshakesPerSecond: 1000, sessions: 1000 });
 const costs = deviceCosts(asicEngine, targets, traffic);
 const slos = defaultSlos;
+const none = episodesAtLeast([]);
 
-/** `r` with each seed's steady window replaced by `figures` (records offered, dropped, episodes, the largest). */
+/**
+ * `r` with each seed's steady window replaced by `figures` (records offered, dropped, episodes, the largest): one
+ * episode the largest, the others sharing the rest of the drops as evenly as whole records go.
+ */
 function withSteady(r: Replicated, figures: readonly (readonly [number, number, number, number])[]): Replicated {
   return {
     ...r,
     runs: r.runs.map((x, i) => {
       const [offered, dropped, episodes, largestEpisode] = figures[i]!;
+      const rest = Array.from({ length: Math.max(0, episodes - 1) }, (_, j) =>
+        Math.floor((dropped - largestEpisode + j) / (episodes - 1)),
+      );
+      const sizes = episodes === 0 ? [] : [largestEpisode, ...rest];
       return {
         ...x,
-        steady: { ...x.steady, offered, dropped, dropProbability: dropped / offered, episodes, largestEpisode },
+        steady: {
+          ...x.steady,
+          offered,
+          dropped,
+          dropProbability: dropped / offered,
+          episodes,
+          largestEpisode,
+          episodesAtLeast: episodesAtLeast(sizes),
+        },
       };
     }),
   };
@@ -127,7 +144,10 @@ test('the flow model counts a burst that overflows the ring as one episode a see
   t.true(
     Math.abs(b.upper - Math.min(1, clopperPearsonUpper(burst.episodes, burst.records, 0.95) * b.perEpisode)) < 1e-15,
   );
-  t.is(b.lower, clopperPearsonLower(burst.episodes, burst.records, 0.95));
+  // The lower end: the layers of the episodes' sizes, each Clopper-Pearson at 1 − 5% / 16; at least 1 record each.
+  t.deepEqual(burst.episodesAtLeast.slice(0, 2), [burst.episodes, burst.episodes]);
+  t.true(b.lower > clopperPearsonLower(burst.episodes, burst.records, 1 - 0.05 / 16) * 2);
+  t.true(b.lower <= burst.dropped / burst.records);
 });
 
 test('an unseen episode is as large as the largest the search saw: a clean 3.1 M records no longer meet 1e-6', (t) => {
@@ -164,9 +184,12 @@ test('an unseen episode is as large as the largest the search saw: a clean 3.1 M
   t.is(ownRow.perEpisode, 600);
   t.is(ownRow.perEpisodeSource, 'the largest these runs saw');
   t.deepEqual(largestEpisodes(own.runs, { steady: 455, burst: 7 }), { steady: 600, burst: 7 });
-  t.throws(() => episodeBound({ records: 10, dropped: 0, episodes: 0, largestEpisode: 0 }, 0.95, 0), {
-    instanceOf: RangeError,
-  });
+  t.throws(
+    () => episodeBound({ records: 10, dropped: 0, episodes: 0, largestEpisode: 0, episodesAtLeast: none }, 0.95, 0),
+    {
+      instanceOf: RangeError,
+    },
+  );
 });
 
 test('a clean steady window sized by the one-record assumption says so, and its bound at the bursts’ episode', (t) => {
@@ -258,12 +281,22 @@ test('the acceptance needs records in proportion to the unseen episode; past the
 });
 
 test('evidence that does not hold its drops is refused', (t) => {
-  t.throws(() => episodeBound({ records: 100, dropped: 5, episodes: 0, largestEpisode: 0 }, 0.95), {
-    instanceOf: RangeError,
-  });
-  t.throws(() => episodeBound({ records: 100, dropped: 5, episodes: 2, largestEpisode: 6 }, 0.95), {
-    instanceOf: RangeError,
-  });
+  t.throws(
+    () => episodeBound({ records: 100, dropped: 5, episodes: 0, largestEpisode: 0, episodesAtLeast: none }, 0.95),
+    {
+      instanceOf: RangeError,
+    },
+  );
+  t.throws(
+    () =>
+      episodeBound(
+        { records: 100, dropped: 5, episodes: 2, largestEpisode: 6, episodesAtLeast: episodesAtLeast([6, 1]) },
+        0.95,
+      ),
+    {
+      instanceOf: RangeError,
+    },
+  );
 });
 
 test('the records a row needs grow with the episodes seen: the least n whose bound at k episodes is within the limit', (t) => {
