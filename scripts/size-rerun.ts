@@ -8,7 +8,8 @@
  * accepts, an episode these runs do not see taken as large as the one the
  * answer's search took; the binomial bound over the records beside it), and whether
  * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
- * the lower bound past it) or not resolved (too few records to tell). A steady window with no episode whose answer
+ * the lower end, from the episodes' sizes and printed when there are episodes, past it) or not resolved (too few
+ * records to tell). A steady window with no episode whose answer
  * took an unseen one to lose one record (none seen anywhere: an assumption) also prints the bound at the bursts'
  * largest episode (the answer's unseen burst episode, or these runs' largest), as the SLO row does. Last, what held
  * the intake's head when the drops fell (the flow model's charge, summed over the seeds) and the units' busy fractions
@@ -66,7 +67,7 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   process.stdout.write(
     `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered} in ${x.episodes} episodes`).join(', ')} dropped; ` +
       `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}; ${runs.filter((x) => x.episodes > 0).length} of ${runs.length} seeds with one): per-episode bound ${b.upper.toExponential(2)} at ${b.perEpisode} records an episode (unseen: ${unseen.source})` +
-      `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})${assumed}\n`,
+      `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)}${e.episodes === 0 ? '' : `; lower end from the episodes' sizes ${b.lower.toExponential(2)}`})${assumed}\n`,
   );
 };
 process.stdout.write(

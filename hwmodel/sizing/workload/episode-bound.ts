@@ -163,18 +163,25 @@ function checkSizes(e: DropEvidence): void {
 }
 
 /**
- * The lower end of the drop probability from the episodes' sizes (the module's comment): Σ_i (q_i − q_{i−1}) × the
- * Clopper-Pearson lower bound on the episodes of at least q_i records per record, each at 1 − (1 − confidence) / m over
- * the m sizes of EPISODE_SIZES.
+ * Each size's lower bound on the episodes of at least that many records per record offered, all of them at once at
+ * `confidence`: Clopper-Pearson at 1 − (1 − confidence) / m over the m sizes of EPISODE_SIZES (Bonferroni).
  */
-export function episodeSizeLower(e: DropEvidence, confidence: number): number {
+export function episodeRateLowers(e: DropEvidence, confidence: number): number[] {
   checkSizes(e);
   const each = 1 - (1 - confidence) / EPISODE_SIZES.length;
-  let lower = 0;
-  for (let i = 0; i < EPISODE_SIZES.length && e.episodesAtLeast[i]! > 0; i++)
-    lower +=
-      (EPISODE_SIZES[i]! - (EPISODE_SIZES[i - 1] ?? 0)) * clopperPearsonLower(e.episodesAtLeast[i]!, e.records, each);
-  return Math.min(1, lower);
+  return e.episodesAtLeast.map((k) => clopperPearsonLower(k, e.records, each));
+}
+
+/**
+ * The lower end of the drop probability from the episodes' sizes (the module's comment): Σ_i (q_i − q_{i−1}) × size
+ * q_i's lower bound of episodeRateLowers, at `confidence`.
+ */
+export function episodeSizeLower(e: DropEvidence, confidence: number): number {
+  const lowers = episodeRateLowers(e, confidence);
+  return Math.min(
+    1,
+    lowers.reduce((s, r, i) => s + (EPISODE_SIZES[i]! - (EPISODE_SIZES[i - 1] ?? 0)) * r, 0),
+  );
 }
 
 /**
