@@ -47,19 +47,13 @@ const costs = deviceCosts(asicEngine, targets, traffic);
 const slos = defaultSlos;
 const none = episodesAtLeast([]);
 
-/**
- * `r` with each seed's steady window replaced by `figures` (records offered, dropped, episodes, the largest): one
- * episode the largest, the others sharing the rest of the drops as evenly as whole records go.
- */
-function withSteady(r: Replicated, figures: readonly (readonly [number, number, number, number])[]): Replicated {
+/** `r` with each seed's steady window replaced by `seeds` (records offered, and each episode's records lost). */
+function withEpisodes(r: Replicated, seeds: readonly (readonly [number, readonly number[]])[]): Replicated {
   return {
     ...r,
     runs: r.runs.map((x, i) => {
-      const [offered, dropped, episodes, largestEpisode] = figures[i]!;
-      const rest = Array.from({ length: Math.max(0, episodes - 1) }, (_, j) =>
-        Math.floor((dropped - largestEpisode + j) / (episodes - 1)),
-      );
-      const sizes = episodes === 0 ? [] : [largestEpisode, ...rest];
+      const [offered, sizes] = seeds[i]!;
+      const dropped = sizes.reduce((a, b) => a + b, 0);
       return {
         ...x,
         steady: {
@@ -67,13 +61,32 @@ function withSteady(r: Replicated, figures: readonly (readonly [number, number, 
           offered,
           dropped,
           dropProbability: dropped / offered,
-          episodes,
-          largestEpisode,
+          episodes: sizes.length,
+          largestEpisode: Math.max(0, ...sizes),
           episodesAtLeast: episodesAtLeast(sizes),
         },
       };
     }),
   };
+}
+
+/**
+ * `r` with each seed's steady window replaced by `figures` (records offered, dropped, episodes, the largest): one
+ * episode the largest, the others sharing the rest of the drops as evenly as whole records go.
+ */
+function withSteady(r: Replicated, figures: readonly (readonly [number, number, number, number])[]): Replicated {
+  return withEpisodes(
+    r,
+    figures.map(([offered, dropped, episodes, largest]) => [
+      offered,
+      episodes === 0
+        ? []
+        : [
+            largest,
+            ...Array.from({ length: episodes - 1 }, (_, j) => Math.floor((dropped - largest + j) / (episodes - 1))),
+          ],
+    ]),
+  );
 }
 
 test('one episode of 145 drops in 2e8 records: the binomial bound accepts it, the per-episode bound does not', (t) => {
@@ -322,29 +335,6 @@ test('the records a row needs grow with the episodes seen: the least n whose bou
     message: /episodes: a whole count ≥ 0 expected, got 1.5/,
   });
 });
-
-/** `r` with each seed's steady window replaced by `seeds` (records offered, and each episode's records lost). */
-function withEpisodes(r: Replicated, seeds: readonly (readonly [number, readonly number[]])[]): Replicated {
-  return {
-    ...r,
-    runs: r.runs.map((x, i) => {
-      const [offered, sizes] = seeds[i]!;
-      const dropped = sizes.reduce((a, b) => a + b, 0);
-      return {
-        ...x,
-        steady: {
-          ...x.steady,
-          offered,
-          dropped,
-          dropProbability: dropped / offered,
-          episodes: sizes.length,
-          largestEpisode: Math.max(0, ...sizes),
-          episodesAtLeast: episodesAtLeast(sizes),
-        },
-      };
-    }),
-  };
-}
 
 test('many episodes of tens of records are not met, where one record an episode left them not resolved', (t) => {
   const base = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 50, replications: 3, seed: 1 });
