@@ -35,9 +35,12 @@
  * size. An episode cut by the window's end or a phase's boundary counts
  * what it lost inside, which only lowers the counts. What it assumes is
  * the upper end's: episodes independent, one a record at most; it holds
- * as far as EPISODE_GAP_US outlasts a backlog (below).
+ * as far as EPISODE_GAP_US outlasts a backlog (below). The seeds are
+ * independent runs, so seedSpread checks it across them: given the
+ * episodes over every seed, under the assumption each seed's count is
+ * binomial in its share of the records.
  */
-import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
+import { clopperPearsonLower, clopperPearsonUpper, incompleteBeta, recordsToResolve } from './binomial-bound.js';
 
 /**
  * Drops less than this apart (µs, in one run) are one episode: a queue
@@ -225,6 +228,37 @@ export function assumedEpisodeText(a: AssumedEpisode, limit: number): string {
     (a.bound <= limit ? '' : ` (${a.recordsNeeded!.toLocaleString('en-US')} records needed)`) +
     ', and a steady episode may be larger still: no run bounds the size of an episode it has not seen'
   );
+}
+
+/** How a phase's episodes fall over the seeds, against the bound's assumption (seedSpread). */
+export interface SeedSpread {
+  /** The episodes of each seed, in seed order. */
+  readonly episodes: readonly number[];
+  /** The seed (its index) whose count is the least likely that high. */
+  readonly seed: number;
+  /** P(a seed's count ≥ its count | the total) at that seed, × the seeds (Bonferroni), at most 1. */
+  readonly p: number;
+  /** Whether p ≥ 1 − confidence: no seed holds more episodes than independent ones would at `confidence`. */
+  readonly consistent: boolean;
+}
+
+/**
+ * A check of the per-episode bound's assumption across the seeds, each an independent run: if every record offered
+ * opens an episode with the same probability, independently, then given the K episodes of all the seeds, seed s's
+ * count is Binomial(K, n_s / N), n_s its records of the N. A seed with improbably many (the upper tail, Bonferroni
+ * over the seeds) says the episodes come clustered in runs in a bad state, which the bound takes as independent. It
+ * sees clustering between seeds only, not within one run.
+ */
+export function seedSpread(seeds: readonly { offered: number; episodes: number }[], confidence: number): SeedSpread {
+  const total = seeds.reduce((s, x) => s + x.episodes, 0);
+  const records = seeds.reduce((s, x) => s + x.offered, 0);
+  // P(X ≥ k) for X ~ Binomial(total, share) is I_share(k, total − k + 1).
+  const tail = seeds.map((x) =>
+    x.episodes === 0 ? 1 : incompleteBeta(x.offered / records, x.episodes, total - x.episodes + 1),
+  );
+  const seed = tail.reduce((m, p, i) => (p < tail[m]! ? i : m), 0);
+  const p = Math.min(1, tail[seed]! * seeds.length);
+  return { episodes: seeds.map((x) => x.episodes), seed, p, consistent: p >= 1 - confidence };
 }
 
 /** The evidence of `phases` (one a seed), summed. */

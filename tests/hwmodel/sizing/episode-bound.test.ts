@@ -11,7 +11,8 @@
  * met", uses the episodes' sizes: many episodes of tens of records are not
  * met where one record an episode left them open, a few small ones near
  * the limit stay open, and the bound covers at 95% on 2,000 draws of a
- * known episode process.
+ * known episode process. Across seeds, each an independent run, episodes
+ * that cluster in one are told from those spread as independent ones fall.
  */
 import test from 'ava';
 import {
@@ -33,6 +34,7 @@ import {
   NONE_SEEN,
   recordsToResolveEpisodes,
   SEARCH_EPISODES,
+  seedSpread,
   unseenEpisode,
 } from '../../../hwmodel/sizing/workload/episode-bound.js';
 import { replicate, type Replicated } from '../../../hwmodel/sizing/workload/replicate.js';
@@ -430,4 +432,61 @@ test('the lower end covers: 2,000 draws of a known episode process, above the tr
   t.true(anySize / draws <= 0.065, `some size's bound above its rate in ${anySize} of ${draws}`);
   // And a bound worth having: on average more than a third of the truth here (one record an episode: 1 / 37).
   t.true(sum / draws > truth / 3, `mean lower end ${sum / draws} against ${truth}`);
+});
+
+test('across seeds: episodes all in one of three seeds are clustered; spread as independent ones fall, they are not', (t) => {
+  // As (a)'s knobs before the intake rule over 3 × 1.32 s: 6 episodes, all in one of three seeds of the same records:
+  // P = (1/3)^6 for that seed, × 3.
+  const one = seedSpread(
+    [
+      { offered: 1e6, episodes: 0 },
+      { offered: 1e6, episodes: 6 },
+      { offered: 1e6, episodes: 0 },
+    ],
+    0.95,
+  );
+  t.is(one.seed, 1);
+  t.true(Math.abs(one.p - 3 / 3 ** 6) < 1e-12, `p ${one.p}`);
+  t.false(one.consistent);
+  const even = seedSpread(
+    [
+      { offered: 1e6, episodes: 28 },
+      { offered: 1e6, episodes: 29 },
+      { offered: 1e6, episodes: 28 },
+    ],
+    0.95,
+  );
+  t.true(even.consistent);
+  t.is(even.seed, 1);
+  // No episode: nothing to say against the assumption.
+  t.deepEqual(
+    seedSpread(
+      [
+        { offered: 10, episodes: 0 },
+        { offered: 20, episodes: 0 },
+      ],
+      0.95,
+    ).p,
+    1,
+  );
+  // Its false alarms, by simulation: three seeds of 1e5 records, each opening an episode with probability 3e-4; and its
+  // power: a seed in a bad state one time in three, its probability ten times.
+  const rnd = new SeededRandom(11);
+  const count = (n: number, r: number): number => {
+    let k = 0;
+    for (let at = 1 + Math.floor(Math.log(1 - rnd.next()) / Math.log1p(-r)); at <= n; k++)
+      at += 1 + Math.floor(Math.log(1 - rnd.next()) / Math.log1p(-r));
+    return k;
+  };
+  let alarms = 0;
+  let found = 0;
+  for (let d = 0; d < 2000; d++) {
+    const fair = [0, 1, 2].map(() => ({ offered: 1e5, episodes: count(1e5, 3e-4) }));
+    if (!seedSpread(fair, 0.95).consistent) alarms++;
+    const bad = [0, 1, 2].map(() => ({ offered: 1e5, episodes: count(1e5, rnd.next() < 1 / 3 ? 3e-3 : 3e-4) }));
+    if (!seedSpread(bad, 0.95).consistent) found++;
+  }
+  t.log(`${alarms} false alarms, ${found} clustered draws found, in 2,000`);
+  t.true(alarms / 2000 <= 0.065, `${alarms} false alarms in 2,000`);
+  t.true(found / 2000 >= 0.5, `${found} clustered draws found in 2,000`);
 });
