@@ -428,6 +428,7 @@ test('the lower end covers: 2,000 draws of a known episode process, above the tr
   }
   // The slack: 1.5 points, three standard deviations of a 5% share over 2,000 draws. q × the point estimate, or the
   // drops over the records, are above the truth in a third to a half of the draws.
+  t.log(`the lower end above the truth in ${above}, some size's bound above its rate in ${anySize}, of ${draws}`);
   t.true(above / draws <= 0.065, `the lower end above the truth in ${above} of ${draws}`);
   t.true(anySize / draws <= 0.065, `some size's bound above its rate in ${anySize} of ${draws}`);
   // And a bound worth having: on average more than a third of the truth here (one record an episode: 1 / 37).
