@@ -8,7 +8,9 @@
  * accepts, an episode these runs do not see taken as large as the one the
  * answer's search took; the binomial bound over the records beside it), and whether
  * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
- * the lower bound past it) or not resolved (too few records to tell). A steady window with no episode whose answer
+ * the lower end, from the episodes' sizes and printed when there are episodes, past it) or not resolved (too few
+ * records to tell); with episodes on two seeds or more, whether they fall over the seeds as independent ones would
+ * (episode-bound.ts seedSpread). A steady window with no episode whose answer
  * took an unseen one to lose one record (none seen anywhere: an assumption) also prints the bound at the bursts'
  * largest episode (the answer's unseen burst episode, or these runs' largest), as the SLO row does. Last, what held
  * the intake's head when the drops fell (the flow model's charge, summed over the seeds) and the units' busy fractions
@@ -27,6 +29,7 @@ import {
   episodeBound,
   isAssumed,
   NONE_SEEN,
+  seedSpread,
 } from '../hwmodel/sizing/workload/episode-bound.js';
 import { KNOBS } from '../hwmodel/sizing/workload/device.js';
 import { replicate } from '../hwmodel/sizing/workload/replicate.js';
@@ -39,13 +42,23 @@ if (file === undefined) throw new Error('usage: npx tsx scripts/size-rerun.ts AN
 const { a, knobs, costs } = readAnswer(file);
 const seeds = Number(seedsText ?? 3);
 const windowUs = Number(windowText ?? 10_000);
+const first = Number(seedText ?? 101);
 const load = scaleTraffic(a.traffic, 1 + a.slos.margin);
 const r = replicate(load, knobs, costs, {
   warmupUs: a.run.warmupUs ?? 50,
   windowUs,
   replications: seeds,
-  seed: Number(seedText ?? 101),
+  seed: first,
 });
+/** The episodes over the seeds against the bound's assumption (episode-bound.ts seedSpread). */
+const spreadText = (runs: readonly { offered: number; episodes: number }[]): string => {
+  if (runs.length < 2) return '';
+  const s = seedSpread(runs, SLO_CONFIDENCE);
+  const of = `${s.episodes[s.seed]} of ${s.episodes.reduce((x, y) => x + y, 0)} episodes`;
+  return s.consistent
+    ? `; over the seeds, as independent episodes would fall (seed ${first + s.seed}: ${of}, p ${s.p.toPrecision(2)})`
+    : `; over the seeds, clustered: seed ${first + s.seed} has ${of} (p ${s.p.toExponential(2)}, Bonferroni over ${runs.length} seeds)`;
+};
 const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const runs = r.runs.map((x) => x[phase]).filter((x) => x !== undefined);
   if (runs.length === 0) return;
@@ -66,7 +79,7 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   process.stdout.write(
     `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered} in ${x.episodes} episodes`).join(', ')} dropped; ` +
       `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}; ${runs.filter((x) => x.episodes > 0).length} of ${runs.length} seeds with one): per-episode bound ${b.upper.toExponential(2)} at ${b.perEpisode} records an episode (unseen: ${unseen.source})` +
-      `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})${assumed}\n`,
+      `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})${e.episodes === 0 ? '' : `; lower end from the episodes' sizes ${b.lower.toExponential(2)}${spreadText(runs)}`}${assumed}\n`,
   );
 };
 process.stdout.write(

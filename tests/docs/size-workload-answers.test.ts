@@ -170,6 +170,7 @@ const EVIDENCE = {
   'b, 10 s window, connection lookup': 'iot-lookup-10s',
   c: '400g',
   'c, 1.1 s window': '400g-1.1s-window',
+  'c, 1.19 s window, connection lookup': '400g-1.19s-lookup',
 } as const;
 
 /**

@@ -14,10 +14,33 @@
  * none seen anywhere, one record, an assumption the row states, with what
  * the bound then means (the episode rate's) and what it would be at the
  * bursts' largest episode (AssumedEpisode). The runs
- * an acceptance needs scale with it (run-plan.ts). The lower end (for
- * "not met"): the episodes' lower bound times one record each.
+ * an acceptance needs scale with it (run-plan.ts).
+ *
+ * The lower end (for "not met") uses the episodes' sizes. The evidence
+ * carries, for each size q of EPISODE_SIZES (1, 2, 4, ... 32,768, fixed
+ * in advance), the episodes that lost at least q records (a histogram,
+ * summed over seeds). Under the same assumption, each record offered opens
+ * an episode that reaches q records with some probability r_q, the same
+ * for every record and independent of the others, so those counts are
+ * Binomial(n, r_q). A drop is the j-th of its episode for one j, so the
+ * drop probability is p = Σ_{j ≥ 1} r_j exactly; r_j falls with j, so for
+ * the sizes q_0 = 1 < q_1 < ... < q_m, p ≥ Σ_i (q_i − q_{i−1}) r_{q_i}
+ * (q_{−1} = 0): the layers under the tail, a lower Riemann sum. Each
+ * r_{q_i} is bounded below by Clopper-Pearson at 1 − (1 − confidence) /
+ * (m + 1) (Bonferroni over the fixed sizes), so all hold at once with
+ * probability at least `confidence`, and then so does their layered sum:
+ * the lower end is exact at its stated confidence, whatever the sizes'
+ * distribution. It is at least q × the q-th count's bound for every q of
+ * the set (the counts fall with q), so it is never below the best single
+ * size. An episode cut by the window's end or a phase's boundary counts
+ * what it lost inside, which only lowers the counts. What it assumes is
+ * the upper end's: episodes independent, one a record at most; it holds
+ * as far as EPISODE_GAP_US outlasts a backlog (below). The seeds are
+ * independent runs, so seedSpread checks it across them: given the
+ * episodes over every seed, under the assumption each seed's count is
+ * binomial in its share of the records.
  */
-import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
+import { clopperPearsonLower, clopperPearsonUpper, incompleteBeta, recordsToResolve } from './binomial-bound.js';
 
 /**
  * Drops less than this apart (µs, in one run) are one episode: a queue
@@ -30,12 +53,29 @@ import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './bi
  */
 export const EPISODE_GAP_US = 100;
 
+/** The episode sizes the lower end counts (records lost, at least), fixed before any run: 1, 2, 4, ... 32,768. */
+export const EPISODE_SIZES: readonly number[] = Array.from({ length: 16 }, (_, i) => 2 ** i);
+
+/** The index of `drops` in EPISODE_SIZES, or −1: an episode's count grows past a size when its drops reach it. */
+export function episodeSizeIndex(drops: number): number {
+  return drops >= 1 && drops <= EPISODE_SIZES[EPISODE_SIZES.length - 1]! && (drops & (drops - 1)) === 0
+    ? Math.log2(drops)
+    : -1;
+}
+
+/** The episodes of `sizes` (records each lost) that lost at least each of EPISODE_SIZES. */
+export function episodesAtLeast(sizes: readonly number[]): number[] {
+  return EPISODE_SIZES.map((q) => sizes.filter((x) => x >= q).length);
+}
+
 /** What a phase's runs show of its drops, summed (the largest: over every seed). */
 export interface DropEvidence {
   readonly records: number;
   readonly dropped: number;
   readonly episodes: number;
   readonly largestEpisode: number;
+  /** The episodes that lost at least each of EPISODE_SIZES' records (the first: every episode). */
+  readonly episodesAtLeast: readonly number[];
 }
 
 export interface EpisodeBound {
@@ -103,9 +143,48 @@ export function episodeBound(e: DropEvidence, confidence: number, unseen = 1): E
   const perEpisode = Math.max(unseen, e.largestEpisode);
   return {
     upper: Math.min(1, clopperPearsonUpper(e.episodes, e.records, confidence) * perEpisode),
-    lower: clopperPearsonLower(e.episodes, e.records, confidence),
+    lower: episodeSizeLower(e, confidence),
     perEpisode,
   };
+}
+
+/** Whether `e`'s counts are a histogram of its episodes: every episode at least 1, falling with q, within the drops. */
+function checkSizes(e: DropEvidence): void {
+  const a = e.episodesAtLeast;
+  const layered = a.reduce((s, k, i) => s + (EPISODE_SIZES[i]! - (EPISODE_SIZES[i - 1] ?? 0)) * k, 0);
+  const top = EPISODE_SIZES.filter((q) => q <= e.largestEpisode).length;
+  const ok =
+    a.length === EPISODE_SIZES.length &&
+    a[0] === e.episodes &&
+    a.every((k, i) => Number.isInteger(k) && k >= 0 && (i === 0 || k <= a[i - 1]!) && k > 0 === i < top) &&
+    layered <= e.dropped;
+  if (!ok)
+    throw new RangeError(
+      `episode sizes must hold the episodes: ${e.episodes} episodes, the largest ${e.largestEpisode}, ` +
+        `${e.dropped} dropped, at least 1, 2, 4, ...: ${a.join(', ')}`,
+    );
+}
+
+/**
+ * Each size's lower bound on the episodes of at least that many records per record offered, all of them at once at
+ * `confidence`: Clopper-Pearson at 1 − (1 − confidence) / m over the m sizes of EPISODE_SIZES (Bonferroni).
+ */
+export function episodeRateLowers(e: DropEvidence, confidence: number): number[] {
+  checkSizes(e);
+  const each = 1 - (1 - confidence) / EPISODE_SIZES.length;
+  return e.episodesAtLeast.map((k) => clopperPearsonLower(k, e.records, each));
+}
+
+/**
+ * The lower end of the drop probability from the episodes' sizes (the module's comment): Σ_i (q_i − q_{i−1}) × size
+ * q_i's lower bound of episodeRateLowers, at `confidence`.
+ */
+export function episodeSizeLower(e: DropEvidence, confidence: number): number {
+  const lowers = episodeRateLowers(e, confidence);
+  return Math.min(
+    1,
+    lowers.reduce((s, r, i) => s + (EPISODE_SIZES[i]! - (EPISODE_SIZES[i - 1] ?? 0)) * r, 0),
+  );
 }
 
 /**
@@ -151,15 +230,53 @@ export function assumedEpisodeText(a: AssumedEpisode, limit: number): string {
   );
 }
 
+/** How a phase's episodes fall over the seeds, against the bound's assumption (seedSpread). */
+export interface SeedSpread {
+  /** The episodes of each seed, in seed order. */
+  readonly episodes: readonly number[];
+  /** The seed (its index) whose count is the least likely that high. */
+  readonly seed: number;
+  /** P(a seed's count ≥ its count | the total) at that seed, × the seeds (Bonferroni), at most 1. */
+  readonly p: number;
+  /** Whether p ≥ 1 − confidence: no seed holds more episodes than independent ones would at `confidence`. */
+  readonly consistent: boolean;
+}
+
+/**
+ * A check of the per-episode bound's assumption across the seeds, each an independent run: if every record offered
+ * opens an episode with the same probability, independently, then given the K episodes of all the seeds, seed s's
+ * count is Binomial(K, n_s / N), n_s its records of the N. A seed with improbably many (the upper tail, Bonferroni
+ * over the seeds) says the episodes come clustered in runs in a bad state, which the bound takes as independent. It
+ * sees clustering between seeds only, not within one run.
+ */
+export function seedSpread(seeds: readonly { offered: number; episodes: number }[], confidence: number): SeedSpread {
+  const total = seeds.reduce((s, x) => s + x.episodes, 0);
+  const records = seeds.reduce((s, x) => s + x.offered, 0);
+  // P(X ≥ k) for X ~ Binomial(total, share) is I_share(k, total − k + 1).
+  const tail = seeds.map((x) =>
+    x.episodes === 0 ? 1 : incompleteBeta(x.offered / records, x.episodes, total - x.episodes + 1),
+  );
+  const seed = tail.reduce((m, p, i) => (p < tail[m]! ? i : m), 0);
+  const p = Math.min(1, tail[seed]! * seeds.length);
+  return { episodes: seeds.map((x) => x.episodes), seed, p, consistent: p >= 1 - confidence };
+}
+
 /** The evidence of `phases` (one a seed), summed. */
 export function dropEvidence(
-  phases: readonly { offered: number; dropped: number; episodes: number; largestEpisode: number }[],
+  phases: readonly {
+    offered: number;
+    dropped: number;
+    episodes: number;
+    largestEpisode: number;
+    episodesAtLeast: readonly number[];
+  }[],
 ): DropEvidence {
   return {
     records: phases.reduce((s, x) => s + x.offered, 0),
     dropped: phases.reduce((s, x) => s + x.dropped, 0),
     episodes: phases.reduce((s, x) => s + x.episodes, 0),
     largestEpisode: phases.reduce((m, x) => Math.max(m, x.largestEpisode), 0),
+    episodesAtLeast: EPISODE_SIZES.map((_, i) => phases.reduce((s, x) => s + x.episodesAtLeast[i]!, 0)),
   };
 }
 

@@ -52,7 +52,7 @@ import { SlotLru } from './slot-lru.js';
 import { geometric, zipfTable } from './sampling.js';
 import { KNOBS, RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
-import { EPISODE_GAP_US } from './episode-bound.js';
+import { EPISODE_GAP_US, EPISODE_SIZES, episodeSizeIndex } from './episode-bound.js';
 import { KEY_UPDATE_BYTES } from './protocol-events.js';
 
 import type { EventCounts, FlowObserver, FlowRun, PhaseFigures, RunPlan } from './flow-run.js';
@@ -164,6 +164,7 @@ export function runFlow(
   // Drop episodes by the phase they opened in, and the one open: its phase, its drops and its last drop's time.
   const episodes = new Float64Array(PHASES);
   const largestEpisode = new Float64Array(PHASES);
+  const atLeast = EPISODE_SIZES.map(() => new Float64Array(PHASES)); // episodes of at least each size, by phase
   const episode = { phase: 0, drops: 0, lastNs: -Infinity };
   const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const wire = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
@@ -292,6 +293,8 @@ export function runFlow(
       }
       episode.lastNs = sim.now;
       largestEpisode[episode.phase] = Math.max(largestEpisode[episode.phase]!, ++episode.drops);
+      const size = episodeSizeIndex(episode.drops);
+      if (size >= 0) atLeast[size]![episode.phase]! += 1;
       if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
       const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
       if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
@@ -648,6 +651,7 @@ export function runFlow(
       wireLost,
       episodes: sum(episodes),
       largestEpisode: Math.max(...phases.map((p) => largestEpisode[p]!)),
+      episodesAtLeast: atLeast.map(sum),
     };
   };
   const windowNs = steadyEnd - steadyStart;

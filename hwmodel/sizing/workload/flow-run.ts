@@ -47,6 +47,8 @@ export interface PhaseFigures {
   /** Drop episodes that opened in the phase (drops less than EPISODE_GAP_US apart are one episode) and the most drops in one. */
   readonly episodes: number;
   readonly largestEpisode: number;
+  /** The episodes that lost at least each of EPISODE_SIZES' records (1, 2, 4, ...), by the phase they opened in. */
+  readonly episodesAtLeast: readonly number[];
 }
 
 export interface FlowRun {

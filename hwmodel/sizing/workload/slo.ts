@@ -8,7 +8,7 @@
  * records the row needs scaled with it; a steady row resting on the
  * one-record assumption says its bound is the episode rate's, and gives
  * the bound at the bursts' largest episode): met when the upper bound is within the limit, not met
- * when even the lower bound is past it, else "not resolved" (the run was
+ * when even the lower end, from the episodes' sizes, is past it (said in the method), else "not resolved" (the run was
  * too short to tell, never met). A latency percentile (p99, p99.9, to the
  * wire) is bounded by an order statistic of every seed's records pooled
  * (quantile-bound.ts: the rank that covers the quantile at 95%, whatever
@@ -27,6 +27,7 @@ import {
   dropEvidence,
   episodeBound,
   EPISODE_GAP_US,
+  EPISODE_SIZES,
   isAssumed,
   NONE_SEEN,
   recordsToResolveEpisodes,
@@ -162,7 +163,9 @@ export function evaluateSlos(
       e.largestEpisode >= prior.records && e.episodes > 0 ? 'the largest these runs saw' : `unseen: ${prior.source}`;
     const bound = screen ? (n === 0 ? 0 : k / n) : eb.upper;
     const met = bound <= limit;
-    const status = met ? 'met' : screen || eb.lower > limit ? 'not met' : 'not resolved';
+    // Not met when even the lower end, from the episodes' sizes, is past the limit (episode-bound.ts).
+    const sized = !screen && !met && eb.lower > limit;
+    const status = met ? 'met' : screen || sized ? 'not met' : 'not resolved';
     // No episode here, none anywhere to size one: the one record is an assumption; the bursts' episodes say otherwise.
     const bursts = unseen.burst;
     const burstEpisode = Math.max(
@@ -185,7 +188,8 @@ export function evaluateSlos(
       method: screen
         ? 'screening: drops / records offered (point estimate)'
         : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${source}); ${num(k)} dropped` +
-          (assumed === undefined ? '' : `; ${assumedEpisodeText(assumed, limit)}`),
+          (assumed === undefined ? '' : `; ${assumedEpisodeText(assumed, limit)}`) +
+          (sized ? `; ${lowerEndText(eb.lower, pct)}` : ''),
       records: n,
       recordsNeeded: needed,
       episodes: e.episodes,
@@ -259,6 +263,15 @@ export function evaluateSlos(
   const limiting = rows.reduce((a, b) => (b.severity > a.severity ? b : a));
   const failing = [limiting, ...rows.filter((x) => x !== limiting)].filter((x) => !x.met).map((x) => x.metric);
   return { rows, met: rows.every((x) => x.met), limiting, failing };
+}
+
+/** A drop row's lower end past its limit, said with how it was made. */
+function lowerEndText(lower: number, pct: string): string {
+  const last = num(EPISODE_SIZES[EPISODE_SIZES.length - 1]!);
+  return (
+    `lower end ${lower.toExponential(2)} from the episodes' sizes (Clopper-Pearson one-sided on the episodes of at ` +
+    `least 1, 2, 4, ... ${last} records, ${pct} split among the ${EPISODE_SIZES.length} sizes), past the limit`
+  );
 }
 
 /** Whether a smaller value of `metric` is better. */
