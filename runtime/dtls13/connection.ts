@@ -4,6 +4,7 @@ import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordWriter } from '../record/record-writer.js';
 import type { EpochCipher } from '../record/epoch-cipher.js';
+import type { TakenRecord } from '../record/read-state13.js';
 import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord, type RecordReader } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
@@ -60,6 +61,16 @@ export interface ReadBeforeHello {
 }
 
 /**
+ * The run road's record taken ({@link Dtls13Connection.receiveNext}): one for every connection, written by the record
+ * layer and read at once (the CID bookkeeping reads it and keeps nothing), so no session holds a field for it.
+ */
+const TAKEN: TakenRecord & { readonly connectionId: undefined } = {
+  epoch: 0,
+  sequenceNumber: 0,
+  connectionId: undefined,
+};
+
+/**
  * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection, sans-I/O: datagrams and the caller's time
  * in; datagrams, the next timer deadline and events out. The handshake is the machine generated from the dtls13-client
  * or dtls13-server chart; every record the peer sends is handled under one catch, mapped to an alert by `toAlert`.
@@ -97,14 +108,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /** The newest epoch in which the peer has sent a record that authenticated. */
   private peerEpoch = 0;
   /**
-   * The run road's memory of the record-rule table ({@link receiveNext}): the epoch (and the peer's epoch then) in which
-   * a connected application data record was last admitted as application data; the handler of the last row found
-   * (connected, epoch 3 on); the record the CID bookkeeping is told of, reused.
+   * The run road's memory of the record-rule table ({@link receiveNext}): the epoch in which a connected application
+   * data record was last admitted as application data by its row, forgotten (-1) when the peer's epoch moves.
    */
   private dataEpoch = -1;
-  private dataPeerEpoch = -1;
-  private ruled: string | undefined;
-  private readonly seen = { epoch: 0, sequenceNumber: 0, connectionId: undefined };
   private readonly handlers: ContentRecords;
   private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts). */
@@ -282,31 +289,30 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       this.caught(error);
     }
     if (this.facts.failure !== undefined || driver.kind === 'closed') return true; // ended, as receive would be
-    const content = reader.takeNext(buffer, at, length);
+    const content = reader.takeNext(buffer, at, length, TAKEN);
     if (content === undefined) return false;
     this.counts.datagramsReceived++;
     this.cid.arrived(path);
     this.datagramBytes = length;
     this.receivedAt = now;
     this.counts.recordsReceived++;
-    const epoch = reader.takenEpoch;
-    const sequenceNumber = reader.takenSequence;
+    const { epoch, sequenceNumber } = TAKEN;
     try {
-      if (epoch === this.dataEpoch && this.peerEpoch === this.dataPeerEpoch && this.confirmation?.answering !== true) {
+      if (epoch === this.dataEpoch && this.confirmation?.answering !== true) {
         // acceptRecord for application data its row admitted before in this epoch: nothing else it does applies.
         this.facts.lastAuthenticatedReceive = now;
-        const seen = this.seen;
-        seen.epoch = epoch;
-        seen.sequenceNumber = sequenceNumber;
-        this.cid.observe(seen, length);
+        this.cid.observe(TAKEN, length);
         this.delivery.deliver(content);
       } else {
-        const contentType = 'application_data';
-        this.acceptRecord({ kind: 'record', epoch, sequenceNumber, contentType, content, protected: true }, now);
-        if (this.ruled === 'applicationData') {
-          this.dataEpoch = epoch;
-          this.dataPeerEpoch = this.peerEpoch;
-        }
+        const record: InboundRecord = {
+          kind: 'record',
+          epoch,
+          sequenceNumber,
+          contentType: 'application_data',
+          content,
+          protected: true,
+        };
+        if (this.acceptRecord(record, now)) this.dataEpoch = epoch;
       }
     } catch (error) {
       this.fail(toAlert(error));
@@ -526,7 +532,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   // ── inbound, one record at a time ──────────────────────────────────────
 
   /** A delivered record: what its authentication proves, then its row of RECORD_RULES and that row's handler. */
-  private acceptRecord(r: InboundRecord, now: number): void {
+  private acceptRecord(r: InboundRecord, now: number): boolean {
     const driver = this.driver;
     if (r.protected) {
       this.facts.lastAuthenticatedReceive = now;
@@ -540,10 +546,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
         ? 'early-data'
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
-    this.ruled = typeof rule === 'string' || phase !== 'connected' || r.epoch < 3 ? undefined : rule.handler;
     if (typeof rule === 'string') this.delivery.ignore(rule);
     else if (rule.handler === 'applicationData') this.delivery.deliver(r.content);
     else this.handlers[rule.handler](r);
+    return typeof rule !== 'string' && rule.handler === 'applicationData' && phase === 'connected' && r.epoch >= 3;
   }
 
   /** @internal The record loop hands each opened record here, under the one catch. False once ended. */
@@ -597,6 +603,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /** The peer proved it holds newer `epoch` keys: plaintext ends (RFC 9147 §6.1). */
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
+    this.dataEpoch = -1;
     if (epoch < 2) return;
     this.reader.setAcceptPlaintext(false);
     // Handshake keys come from our ServerHello: the peer reads what we send to its address (0-RTT's epoch 1 a replay carries).
@@ -622,7 +629,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   inject(what: InboundRecord | { readonly msgType: number; readonly body: Uint8Array; readonly epoch: number }): void {
     if (this.ended) return;
     this.guard(() => {
-      if ('kind' in what) return this.acceptRecord(what, this.context.clock.now);
+      if ('kind' in what) {
+        this.acceptRecord(what, this.context.clock.now);
+        return;
+      }
       if (this.handshake.admit(handshakeTypeFromNumber(what.msgType), what.epoch, true))
         this.handshake.message(what.msgType, what.body, what.epoch, true);
     });

@@ -26,6 +26,15 @@ export interface RecordOverflow {
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
 }
 
+/**
+ * Where the run road's {@link ReadState13.takeNext} writes the epoch and sequence number of the record it took: the
+ * caller's (one shared by every connection: a session keeps no field for it).
+ */
+export interface TakenRecord {
+  epoch: number;
+  sequenceNumber: number;
+}
+
 /** DTLS 1.3's read side for the record loop: the codec, a record's opening, the generic decoder, the drop counters. */
 export class ReadState13 implements LoopVersion<Header13> {
   readonly codec = CODEC13;
@@ -176,9 +185,9 @@ export class ReadState13 implements LoopVersion<Header13> {
    * of it made), taken as the next record of the run opened ahead, when {@link open} would take it from that run as an
    * application data record and nothing else: its epoch held and the newest authenticated, no failed authentication
    * pending in its budgets, fresh in the replay window, within our record_size_limit. Its content, its epoch and
-   * sequence number in {@link takenEpoch} and {@link takenSequence}; undefined, with nothing changed, for any other.
+   * sequence number written to `taken`; undefined, with nothing changed, for any other.
    */
-  takeNext(buffer: Uint8Array, at: number, length: number): Uint8Array | undefined {
+  takeNext(buffer: Uint8Array, at: number, length: number, taken: TakenRecord): Uint8Array | undefined {
     const ahead = this.ahead;
     if (ahead === undefined || this.ours !== undefined || this.cidOptional) return undefined;
     const b0 = buffer[at]!;
@@ -198,14 +207,10 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (limit !== undefined && cipher.epoch >= 2 && ahead.plaintextLength > limit) return undefined;
     window.accept(seq);
     cipher.used++;
-    this.takenEpoch = cipher.epoch;
-    this.takenSequence = seq;
+    taken.epoch = cipher.epoch;
+    taken.sequenceNumber = seq;
     return ahead.takeFound();
   }
-
-  /** The epoch and sequence number of the record {@link takeNext} last took. */
-  takenEpoch = 0;
-  takenSequence = 0;
 
   /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts), if the keys have one. */
   private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun | undefined {

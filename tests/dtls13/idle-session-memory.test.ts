@@ -117,7 +117,9 @@ test('a session whose client offered post_handshake_auth keeps the transcript (w
 
 // 'own' measured 5,440 bytes in 68 objects here; the default 'batch' adds the session's MessageArena and the record reader's
 // fields for it (208 bytes, 2 objects): its scratch for runs of records is lent per batch (runtime/record/opened-ahead.ts).
-test('an idle server session reaches at most 5.75 KiB of objects of its own (estimated; native keys not counted)', (t) => {
+// The run road adds one field, the epoch its row last admitted application data in (8 bytes): the record it took is
+// written to one object all connections share, so no session keeps a field for it.
+test("an idle server session reaches at most 5.75 KiB and the run road's 8 bytes of objects of its own (estimated; native keys not counted)", (t) => {
   const s = serverSession(true);
   const r = retained(s, serverSession(true));
   t.log(
@@ -127,7 +129,7 @@ test('an idle server session reaches at most 5.75 KiB of objects of its own (est
       .map(([p, b]) => `${p} ${b}`)
       .join(', ')}`,
   );
-  t.true(r.bytes <= 5.75 * 1024, `${r.bytes} bytes`);
+  t.true(r.bytes <= 5.75 * 1024 + 8, `${r.bytes} bytes`);
 });
 
 test('until its last flight is acknowledged the session keeps it (what the first test checks is gone)', (t) => {

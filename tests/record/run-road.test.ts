@@ -47,14 +47,14 @@ const title = 'the run road takes what the one road would take from the run, and
     received.push(...rx.receive(batch.deliver(0), 0));
     for (let i = 1; i < datagrams.length; i++) {
       batch.reach(i);
-      const content = rx.reader.takeNext(batch.buffer, batch.start(i), datagrams[i]!.length);
+      const taken = { epoch: -1, sequenceNumber: -1 };
+      const content = rx.reader.takeNext(batch.buffer, batch.start(i), datagrams[i]!.length, taken);
       if (content === undefined) {
         received.push(...rx.receive(batch.deliver(i), 0));
         continue;
       }
       byRun.push(i);
-      const epoch = rx.reader.takenEpoch;
-      const sequenceNumber = rx.reader.takenSequence;
+      const { epoch, sequenceNumber } = taken;
       received.push({
         kind: 'record',
         epoch,
