@@ -31,6 +31,7 @@ import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session.js';
+import type { SessionAddress } from './session-types.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
@@ -63,6 +64,17 @@ export interface AdmissionSide {
   callbackFailed(error: Error, driver: Driver, duringHandshake: boolean): void;
   /** The session has settled its promises. */
   sessionEnded(driver: Driver): void;
+  /** Ends every session not ended yet at once (the listener's `destroy`). */
+  destroyAll(reason: Error): void;
+}
+
+/** What a listener serving here binds: its checked options, and a socket to serve on when given one (`io`). */
+export interface ServedHere {
+  readonly options: UdpServerOptions;
+  readonly limits: UdpServerLimits;
+  readonly udp: ListenerUdpOptions;
+  /** A bound socket (a transport's, a worker's) and what takes its datagrams first (a worker's route). */
+  readonly io: { readonly socket: Socket; readonly route?: DatagramRoute } | undefined;
 }
 
 /**
@@ -120,9 +132,28 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private configs!: VersionConfigs;
 
-  /** The admission of a listener whose sessions part is `side`; it serves once {@link bind} resolves. */
-  constructor(side: AdmissionSide) {
+  /** The address before the bind, when it is known then (a given port, a given socket). */
+  readonly early: SessionAddress | undefined;
+  private readonly served$: ServedHere;
+
+  /** The admission of a listener (a `ListenerServing`) whose sessions part is `side`; it serves once bound. */
+  constructor(side: AdmissionSide, served: ServedHere) {
     this.side = side;
+    this.served$ = served;
+    const { io, udp } = served;
+    // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
+    if (io !== undefined) this.early = addressOf(io.socket);
+    else if (udp.port !== 0)
+      this.early = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
+  }
+
+  /** The bind failed: a socket given is closed (a transport's is free for another endpoint). */
+  abandon(): void {
+    this.served$.io?.socket.close();
+  }
+
+  destroyAll(reason: Error): void {
+    this.side.destroyAll(reason);
   }
 
   /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
@@ -191,15 +222,11 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   }
 
   /**
-   * Makes the socket (or takes `adopted`'s, bound) and every part over it, binds it, sets `udp`'s options on it, and
-   * resolves once it is listening.
+   * Makes the socket (or takes the one given, bound) and every part over it, binds it, sets `udp`'s options on it, and
+   * resolves with its address once it is listening.
    */
-  async bind(
-    options: UdpServerOptions,
-    limits: UdpServerLimits,
-    udp: ListenerUdpOptions,
-    adopted?: { readonly socket: Socket; readonly route?: DatagramRoute },
-  ): Promise<Socket> {
+  async listen(): Promise<SessionAddress> {
+    const { options, limits, udp, io: adopted } = this.served$;
     const { host, port, reusePort, ipv6Only } = udp;
     const socket =
       adopted?.socket ??
@@ -225,7 +252,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
       if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
     });
     this.served = true;
-    return socket;
+    return addressOf(socket);
   }
 
   /** Sessions, handshaking or open (a restarting client briefly has two): `stats.sessions`. */
@@ -549,6 +576,11 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 }
 
 const NO_CALLBACK = (): void => {};
+
+function addressOf(socket: Socket): SessionAddress {
+  const a = socket.address();
+  return { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
+}
 
 /** What the server refused or ended by itself (`listener.stats` reads it). */
 export type UdpServerStats = NonNullable<ListenerAdmission['serverStats']>;
