@@ -11,7 +11,7 @@ import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors
 import { DtlsListener, type Served } from './dtls-listener.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, sessionKeyLog, type SessionLocal } from './session.js';
-import { ListenerCounts, listenerStats } from './listener-stats.js';
+import { ListenerCounts, listenerStats, servedHereStats } from './listener-stats.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../pki/raw-public-key.js';
 import { DATAGRAM_SIZE } from '../shared/config-options.js';
@@ -50,13 +50,7 @@ function servedHere(
     const io =
       socket === undefined ? undefined : { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) };
     const admission = new ListenerAdmission(sessions, { options, limits, udp, io });
-    const stats = listenerStats({
-      counts: listener.counts,
-      serverStats: () => admission.serverStats,
-      openSessions: () => admission.openSessions,
-      datagramCounts: () => (admission.served ? admission.transport.datagrams.counts : undefined),
-    });
-    return { admission, stats };
+    return { admission, stats: listenerStats(servedHereStats(admission, listener.counts)) };
   };
 }
 
