@@ -15,7 +15,7 @@ import { hostKey } from '../node/host-key.js';
 import type { ClientHelloPeek } from '../node/client-hello-peek.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import type { DtlsSession } from './session.js';
-import { SessionDriver, sessionNow, type SessionOwner } from './session-driver.js';
+import { SessionDriver, sessionNow, type SessionOwner, type SessionSide } from './session-driver.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
 import { AntiReplayWait } from '../node/anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../shared/psk-selection.js';
@@ -51,7 +51,7 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 type Driver = SessionDriver<DtlsSession>;
 
 /** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
-export interface AdmissionSide {
+export interface AdmissionSide extends SessionSide<DtlsSession> {
   /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
   makeSession(driver: Driver): void;
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
@@ -60,10 +60,6 @@ export interface AdmissionSide {
   refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void;
   /** A session's handshake failed with a fatal alert of ours (not a callback's nor a timeout's). */
   handshakeFailed(): void;
-  /** An application callback ended a session (`duringHandshake`: before it opened). */
-  callbackFailed(error: Error, driver: Driver, duringHandshake: boolean): void;
-  /** The session has settled its promises. */
-  sessionEnded(driver: Driver): void;
   /** Ends every session not ended yet at once (the listener's `destroy`). */
   destroyAll(reason: Error): void;
 }
@@ -91,7 +87,8 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   served = false;
   transport!: Transport<Driver>;
-  private readonly side: AdmissionSide;
+  /** The listener's sessions part: it makes the sessions and hands them out. */
+  readonly side: AdmissionSide;
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
@@ -520,14 +517,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
       const c = session.connection;
       if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.side.handshakeFailed();
     }
-  }
-
-  callbackFailed(error: Error, session: Driver, duringHandshake: boolean): void {
-    this.side.callbackFailed(error, session, duringHandshake);
-  }
-
-  sessionEnded(session: Driver): void {
-    this.side.sessionEnded(session);
   }
 
   private established(session: Driver): void {

@@ -126,7 +126,6 @@ export class WorkerAdmission implements ListenerServing {
   private ending: ToWorker = { type: 'close' };
   private closing: Promise<void> | undefined;
   private readonly replay = new SharedAntiReplay();
-  private readonly ready: Promise<{ address: string; family: string; port: number }>[] = [];
   private shutting = false;
   private unwatch: (() => void) | undefined;
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
@@ -162,12 +161,6 @@ export class WorkerAdmission implements ListenerServing {
     this.busy$ = busy;
     const message: ToWorker = { type: 'busy', busy };
     for (const t of this.threads) if (!this.exited.has(t)) t.postMessage(message);
-  }
-
-  async listen(): Promise<SessionAddress> {
-    const bound = await this.start(this.plan, this.options);
-    this.served = true;
-    return bound;
   }
 
   /** Every thread ended, every descriptor of the port closed. */
@@ -235,7 +228,9 @@ export class WorkerAdmission implements ListenerServing {
     return keys;
   }
 
-  private async start(plan: WorkerPlan, options: WorkerListenOptions): Promise<SessionAddress> {
+  /** Starts the workers on their sockets; resolves once every one is listening. */
+  async listen(): Promise<SessionAddress> {
+    const { plan, options } = this;
     const { module, workers: count, hostId, cid, fleet, given, socketKind } = plan;
     const host = options.host ?? '0.0.0.0';
     const family = isIP(host) === 6 ? 'udp6' : 'udp4';
@@ -281,6 +276,7 @@ export class WorkerAdmission implements ListenerServing {
       throw e;
     }
     const fds = this.held !== undefined ? copies! : sockets?.fds;
+    const ready: Promise<{ address: string; family: string; port: number }>[] = [];
     try {
       for (let i = 0; i < count; i++) {
         const socket: WorkerSocket =
@@ -301,16 +297,17 @@ export class WorkerAdmission implements ListenerServing {
           fleet,
           directory,
         };
-        const ready = this.spawn(
+        const started = this.spawn(
           entry,
           init,
           peers[i]!.filter((p): p is MessagePort => p !== undefined),
         );
-        this.ready.push(ready);
+        ready.push(started);
         // Without the addon a worker binds its own socket: the first picks the port, the others join it.
-        if (sockets === undefined) port = (await ready).port;
+        if (sockets === undefined) port = (await started).port;
       }
-      const [first] = await Promise.all(this.ready);
+      const [first] = await Promise.all(ready);
+      this.served = true;
       return { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
     } catch (e) {
       if (fds !== undefined) closeNativeSockets(fds.slice(this.threads.length));
