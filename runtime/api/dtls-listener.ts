@@ -36,12 +36,18 @@ export interface ListenerServing {
  * (`listen`), or on N worker threads (`listenWorkers`: {@link DtlsWorkerListener}, this listener over N workers).
  */
 export class DtlsListener<A extends ListenerServing = ListenerAdmission> {
-  /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
+  /**
+   * Resolves with the bound address once listening (on workers: every one); rejects with the first failure (the
+   * bind's system error, `EADDRINUSE`; a worker module that did not load). Never unhandled.
+   */
   readonly listening: Promise<SessionAddress>;
-  /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
+  /**
+   * Resolves when the endpoint has closed (on workers: every thread ended, every descriptor of the port closed);
+   * rejects with the bind error when it never opened, or a worker's when one died that none replaced. Never unhandled.
+   */
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
-  /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
+  /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback (on workers, a worker's), and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /**
    * @internal What serves it: the socket, its demux, the cookie exchange, admission and resting (listener-admission.ts),

@@ -52,6 +52,8 @@ type Driver = SessionDriver<DtlsSession>;
 
 /** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
 export interface AdmissionSide extends SessionSide<DtlsSession> {
+  /** The sessions not yet ended. */
+  readonly open: ReadonlySet<DtlsSession>;
   /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
   makeSession(driver: Driver): void;
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */

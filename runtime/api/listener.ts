@@ -28,8 +28,11 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 /** What `listen` returns: a {@link DtlsListener}, or with a module (deprecated) a {@link DtlsWorkerListener}. */
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
-/** A listener served here, on one socket: its sessions part and admission over `options` (`adopted`: a worker's socket). */
-function servedHere(
+/**
+ * A listener served here, on one socket: its sessions part and admission over `options`; `adopted`: a socket a worker
+ * thread bound, after `route` has taken what another worker or host holds.
+ */
+export function servedHere(
   onsession: SessionHandler,
   listenerOptions: ListenerOptions,
   adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
@@ -82,16 +85,6 @@ export function listen(
   return new DtlsListener(servedHere(onsession, serverOptions(options)));
 }
 
-/** @internal `listen` on a socket a worker thread bound, after `route` has taken what another worker or host holds. */
-export function listenAdopted(
-  onsession: (session: DtlsSession<DtlsListener>) => void,
-  options: ListenOptions,
-  socket: Socket,
-  route: DatagramRoute,
-): DtlsListener {
-  return new DtlsListener(servedHere(onsession, serverOptions(options), { socket, route }));
-}
-
 /**
  * The sessions a listener hands the application, the part of a DtlsListener its admission (listener-admission.ts)
  * tells of them: it makes each session over the driver the admission made, hands it to `onsession`, routes key log
@@ -103,8 +96,8 @@ export class ListenerSessions<
 > implements AdmissionSide {
   /** What the listener counts itself (`stats` reads them with its server's counts). */
   readonly counts: ListenerCounts;
-  /** The sessions not yet ended: those the listener's `destroy` ends. */
-  private readonly open = new Set<DtlsSession>();
+  /** The sessions not yet ended: those the listener's `destroy` ends (and a worker that dies). */
+  readonly open = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is its driver's `place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */

@@ -11,14 +11,22 @@ import { rotateTicketKeys } from '../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../crypto/native/binding.js';
 import { Transport, type DatagramRoute } from '../../node/transport.js';
 import { boundSocket } from '../../node/socket-bind.js';
-import { listenAdopted, type DtlsListener } from '../listener.js';
+import { DtlsListener, servedHere } from '../listener.js';
+import { serverOptions } from '../options.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
 import { FleetLink, LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import { CidDirectory } from './cid-directory.js';
 import { publishConnectionIds } from './published-cids.js';
-import { onThreadExit, onThreadFailure, sendQueueDrained, WorkerSessions, type EndedSession } from './worker-death.js';
+import {
+  failAll,
+  onThreadExit,
+  onThreadFailure,
+  peersOf,
+  sendQueueDrained,
+  type EndedSession,
+} from './worker-death.js';
 import type { Forwarded, ForwardedBatch, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { COLUMN, STATS_FLUSH_MS, statsRow, type WorkerStatName } from './worker-stats.js';
 import { listenerValues, servedHereStats } from '../listener-stats.js';
@@ -197,8 +205,9 @@ async function main(): Promise<void> {
     return true;
   };
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
-  const sessions = new WorkerSessions();
-  const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
+  const listener = new DtlsListener(servedHere(parts.onsession, serverOptions(options), { socket, route }));
+  /** Its sessions not ended yet: those a worker that dies ends with an alert, and names. */
+  const sessions = listener.admission.side.open;
   listener.busy = init.busy;
   // The worker's socket and demux, made by its server (synchronously, on an adopted socket), asked what it holds.
   const transport = Transport.of(socket);
@@ -273,7 +282,7 @@ async function main(): Promise<void> {
     })());
   let closedPeers: EndedSession[] = [];
   const closeTelling = (): Promise<void> => {
-    if (closing === undefined) closedPeers = sessions.peers();
+    if (closing === undefined) closedPeers = peersOf(sessions);
     return close();
   };
   port.on('message', (m: ToWorker) => {
@@ -297,14 +306,14 @@ async function main(): Promise<void> {
   await listener.listening;
   // A throw out of this thread's event loop: its sessions end with an alert, the primary learns which, then the thread ends.
   onThreadFailure((error) => {
-    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
+    tell({ type: 'dying', message: error.message, sessions: failAll(sessions, error) });
     void sendQueueDrained(socket).then(() => process.exit(1));
   });
   // process.exit() in the thread (the module's, or a library's it uses): no timer runs again, but the alerts leave now.
   onThreadExit(() => {
     if (closing !== undefined) return;
     const error = new Error('the worker thread called process.exit()');
-    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
+    tell({ type: 'dying', message: error.message, sessions: failAll(sessions, error) });
   });
   flushAll();
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
