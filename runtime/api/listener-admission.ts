@@ -15,7 +15,7 @@ import { hostKey } from '../node/host-key.js';
 import type { ClientHelloPeek } from '../node/client-hello-peek.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import type { DtlsSession } from './session.js';
-import { SessionDriver, sessionNow, type SessionOwner } from './session-driver.js';
+import { SessionDriver, sessionNow, type SessionOwner, type SessionSide } from './session-driver.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
 import { AntiReplayWait } from '../node/anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../shared/psk-selection.js';
@@ -31,6 +31,7 @@ import type { RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session.js';
+import type { SessionAddress } from './session-types.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
@@ -50,7 +51,9 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 type Driver = SessionDriver<DtlsSession>;
 
 /** What the admission tells the listener's sessions part (listener.ts) of the sessions it makes and ends. */
-export interface AdmissionSide {
+export interface AdmissionSide extends SessionSide<DtlsSession> {
+  /** The sessions not yet ended. */
+  readonly open: ReadonlySet<DtlsSession>;
   /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
   makeSession(driver: Driver): void;
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
@@ -59,10 +62,17 @@ export interface AdmissionSide {
   refused(remote: RemoteAddress, alert: string, reason: string, thrown: unknown): void;
   /** A session's handshake failed with a fatal alert of ours (not a callback's nor a timeout's). */
   handshakeFailed(): void;
-  /** An application callback ended a session (`duringHandshake`: before it opened). */
-  callbackFailed(error: Error, driver: Driver, duringHandshake: boolean): void;
-  /** The session has settled its promises. */
-  sessionEnded(driver: Driver): void;
+  /** Ends every session not ended yet at once (the listener's `destroy`). */
+  destroyAll(reason: Error): void;
+}
+
+/** What a listener serving here binds: its checked options, and a socket to serve on when given one (`io`). */
+export interface ServedHere {
+  readonly options: UdpServerOptions;
+  readonly limits: UdpServerLimits;
+  readonly udp: ListenerUdpOptions;
+  /** A bound socket (a transport's, a worker's) and what takes its datagrams first (a worker's route). */
+  readonly io: { readonly socket: Socket; readonly route?: DatagramRoute } | undefined;
 }
 
 /**
@@ -79,7 +89,8 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   served = false;
   transport!: Transport<Driver>;
-  private readonly side: AdmissionSide;
+  /** The listener's sessions part: it makes the sessions and hands them out. */
+  readonly side: AdmissionSide;
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
@@ -120,9 +131,28 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private configs!: VersionConfigs;
 
-  /** The admission of a listener whose sessions part is `side`; it serves once {@link bind} resolves. */
-  constructor(side: AdmissionSide) {
+  /** The address before the bind, when it is known then (a given port, a given socket). */
+  readonly early: SessionAddress | undefined;
+  private readonly served$: ServedHere;
+
+  /** The admission of a listener (a `ListenerServing`) whose sessions part is `side`; it serves once bound. */
+  constructor(side: AdmissionSide, served: ServedHere) {
     this.side = side;
+    this.served$ = served;
+    const { io, udp } = served;
+    // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
+    if (io !== undefined) this.early = addressOf(io.socket);
+    else if (udp.port !== 0)
+      this.early = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
+  }
+
+  /** The bind failed: a socket given is closed (a transport's is free for another endpoint). */
+  abandon(): void {
+    this.served$.io?.socket.close();
+  }
+
+  destroyAll(reason: Error): void {
+    this.side.destroyAll(reason);
   }
 
   /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
@@ -191,15 +221,11 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   }
 
   /**
-   * Makes the socket (or takes `adopted`'s, bound) and every part over it, binds it, sets `udp`'s options on it, and
-   * resolves once it is listening.
+   * Makes the socket (or takes the one given, bound) and every part over it, binds it, sets `udp`'s options on it, and
+   * resolves with its address once it is listening.
    */
-  async bind(
-    options: UdpServerOptions,
-    limits: UdpServerLimits,
-    udp: ListenerUdpOptions,
-    adopted?: { readonly socket: Socket; readonly route?: DatagramRoute },
-  ): Promise<Socket> {
+  async listen(): Promise<SessionAddress> {
+    const { options, limits, udp, io: adopted } = this.served$;
     const { host, port, reusePort, ipv6Only } = udp;
     const socket =
       adopted?.socket ??
@@ -225,7 +251,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
       if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
     });
     this.served = true;
-    return socket;
+    return addressOf(socket);
   }
 
   /** Sessions, handshaking or open (a restarting client briefly has two): `stats.sessions`. */
@@ -495,14 +521,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     }
   }
 
-  callbackFailed(error: Error, session: Driver, duringHandshake: boolean): void {
-    this.side.callbackFailed(error, session, duringHandshake);
-  }
-
-  sessionEnded(session: Driver): void {
-    this.side.sessionEnded(session);
-  }
-
   private established(session: Driver): void {
     const place = session.place;
     if (!place.handshaking) return;
@@ -549,6 +567,11 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 }
 
 const NO_CALLBACK = (): void => {};
+
+function addressOf(socket: Socket): SessionAddress {
+  const a = socket.address();
+  return { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
+}
 
 /** What the server refused or ended by itself (`listener.stats` reads it). */
 export type UdpServerStats = NonNullable<ListenerAdmission['serverStats']>;

@@ -1,6 +1,6 @@
 import type { AntiReplayWaitStats } from '../node/anti-replay-wait.js';
 import type { DatagramIo } from '../node/datagram-io.js';
-import type { UdpServerStats } from './listener-admission.js';
+import type { ListenerAdmission, UdpServerStats } from './listener-admission.js';
 import { liveStats, type LiveStats } from './plain-stats.js';
 
 /** What a listener counts itself; the rest comes from its UDP server. */
@@ -100,3 +100,25 @@ export const listenerStats: (source: ListenerStatsSource) => DtlsListenerStats =
   'DtlsListenerStats',
   LISTENER_STATS,
 );
+
+/** The names of a listener's `stats`, in order. */
+export const LISTENER_STAT_NAMES = Object.keys(LISTENER_STATS) as readonly (keyof typeof LISTENER_STATS)[];
+
+/** What the stats of a listener served here read: its counts, and what its admission counts once bound. */
+export function servedHereStats(admission: ListenerAdmission, counts: ListenerCounts): ListenerStatsSource {
+  return {
+    counts,
+    serverStats: () => admission.serverStats,
+    openSessions: () => admission.openSessions,
+    datagramCounts: () => (admission.served ? admission.transport.datagrams.counts : undefined),
+  };
+}
+
+/** Every value of a listener's stats now, its server's counts read once (a worker writes them after each read). */
+export function listenerValues(source: ListenerStatsSource): Omit<DtlsListenerStats, 'toJSON'> {
+  const server = source.serverStats();
+  const once: ListenerStatsSource = { ...source, serverStats: () => server };
+  const out: Record<string, unknown> = {};
+  for (const name of LISTENER_STAT_NAMES) out[name] = LISTENER_STATS[name](once);
+  return out as Omit<DtlsListenerStats, 'toJSON'>;
+}

@@ -1,5 +1,4 @@
 import { ConfigError } from '../config-error.js';
-import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
 import { thrownError } from '../handshake/callback-error.js';
 import type { RemoteAddress } from '../node/peer-paths.js';
@@ -9,16 +8,17 @@ import type { SessionDriver } from './session-driver.js';
 import { attachTransport } from './transport.js';
 import { tell } from './application-callback.js';
 import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
+import { DtlsListener, type Served } from './dtls-listener.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import { DtlsSession, sessionKeyLog, type SessionAddress, type SessionLocal } from './session.js';
-import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
-import { inspect } from 'node:util';
+import { DtlsSession, sessionKeyLog, type SessionLocal } from './session.js';
+import { ListenerCounts, listenerStats, servedHereStats } from './listener-stats.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../pki/raw-public-key.js';
 import { DATAGRAM_SIZE } from '../shared/config-options.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export type { DtlsListenerStats } from './listener-stats.js';
+export { DtlsListener, type ListenerServing } from './dtls-listener.js';
 
 /** `listen`'s first argument: called with each new session, before its handshake completes (await `session.opened`). */
 export type SessionHandler = (session: DtlsSession<DtlsListener>) => void;
@@ -28,55 +28,20 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 /** What `listen` returns: a {@link DtlsListener}, or with a module (deprecated) a {@link DtlsWorkerListener}. */
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
-/** A DTLS 1.3/1.2 server on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
-export class DtlsListener {
-  /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
-  readonly listening: Promise<SessionAddress>;
-  /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
-  readonly closed: Promise<void>;
-  readonly stats: DtlsListenerStats;
-  /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
-  onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** The sessions it hands out: made, given to `onsession`, told their key log lines, counted ({@link ListenerSessions}). */
-  private readonly sessions: ListenerSessions<DtlsListener>;
-  /**
-   * @internal The socket, its demux, the cookie exchange, admission and resting: what no session takes
-   * (listener-admission.ts; tests, benches and a worker read its counts and demux).
-   */
-  readonly admission: ListenerAdmission;
-  private bound: SessionAddress | undefined;
-  private closing: Promise<void> | undefined;
-  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
-
-  /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
-  constructor(
-    onsession: SessionHandler,
-    listenerOptions: ListenerOptions,
-    adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
-  ) {
+/**
+ * A listener served here, on one socket: its sessions part and admission over `options`; `adopted`: a socket a worker
+ * thread bound, after `route` has taken what another worker or host holds.
+ */
+export function servedHere(
+  onsession: SessionHandler,
+  listenerOptions: ListenerOptions,
+  adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
+): (listener: DtlsListener) => Served<ListenerAdmission> {
+  return (listener) => {
     const { udp, transport, server: options, limits } = listenerOptions;
     const mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
-    const sessions = new ListenerSessions<DtlsListener>(this, onsession, mtu, { certificate: localEntry(options) });
-    const admission = new ListenerAdmission(sessions);
-    this.sessions = sessions;
-    this.admission = admission;
-    const counts = sessions.counts;
-    this.stats = listenerStats({
-      counts,
-      serverStats: () => admission.serverStats,
-      openSessions: () => admission.openSessions,
-      datagramCounts: () => (admission.served ? admission.transport.datagrams.counts : undefined),
-    });
-    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
-    this.closed.catch(() => {});
-    const socket = adopted?.socket ?? (transport === undefined ? undefined : attachTransport(transport));
-    if (socket !== undefined) {
-      const a = socket.address();
-      this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-    } else if (udp.port !== 0) {
-      // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
-      this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
-    }
+    const local = { certificate: localEntry(options) };
+    const sessions = new ListenerSessions<DtlsListener>(listener, onsession, mtu, local, listener.counts);
     // Key log lines (named by ClientHello.random) go to `keyLog` and `onkeylog`; none is formatted unless asked.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
@@ -84,84 +49,12 @@ export class DtlsListener {
       sessions.keyLogged(line);
     };
     options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || sessions.keyLogWanted });
+    const socket = adopted?.socket ?? (transport === undefined ? undefined : attachTransport(transport));
     const io =
       socket === undefined ? undefined : { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) };
-    this.listening = admission.bind(options, limits, udp, io).then((bound) => {
-      const a = bound.address();
-      this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-      return this.bound;
-    });
-    this.listening.catch((e: unknown) => {
-      this.bound = undefined;
-      socket?.close(); // a transport's, free for another endpoint
-      counts.destroyedAt = Date.now();
-      this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
-    });
-  }
-
-  /** The local address, family and port: at once when `port` or `transport` was given, else once bound. */
-  get address(): SessionAddress | undefined {
-    return this.bound;
-  }
-
-  /** Whether the endpoint has closed. */
-  get destroyed(): boolean {
-    return this.sessions.counts.destroyedAt !== undefined;
-  }
-
-  /** node:dtls's `endpoint.busy`: while true, new peers' ClientHellos are dropped (`stats.serverBusyCount`). */
-  get busy(): boolean {
-    return this.admission.busy;
-  }
-
-  set busy(busy: boolean) {
-    this.admission.busy = busy === true;
-  }
-
-  /** @internal A datagram handed to the server as if read from its socket (benches); dropped before the bind. */
-  receive(datagram: Uint8Array, address: string, port: number): void {
-    if (this.admission.served) this.admission.transport.receive(datagram, address, port);
-  }
-
-  /** @internal `console.log(listener)`: where it listens, its state and its counts, not its insides. */
-  [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
-    const state = this.destroyed ? 'closed' : this.admission.served ? 'listening' : 'binding';
-    const a = this.bound;
-    return `DtlsListener ${show({ address: a ? `${a.address}:${a.port}` : undefined, state, busy: this.busy, stats: this.stats.toJSON() }, options)}`;
-  }
-
-  /** Closes every session with close_notify, then the socket; resolves when closed. */
-  close(): Promise<void> {
-    this.closing ??= this.admission.served
-      ? this.shut()
-      : this.listening.then(
-          () => this.shut(),
-          () => {},
-        );
-    return this.closing;
-  }
-
-  /** Ends every session at once, without close_notify (their `closed` rejects with `error`, or `ERR_DTLS_ENDPOINT_DESTROYED`), and closes the socket. */
-  destroy(error?: Error): void {
-    const reason =
-      error ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed');
-    this.sessions.destroyAll(reason);
-    void this.close();
-  }
-
-  /** `await using endpoint = listen(...)`: closes it. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  private async shut(): Promise<void> {
-    const counts = this.sessions.counts;
-    if (this.admission.served && counts.destroyedAt === undefined) {
-      await this.admission.closeAll();
-      counts.destroyedAt = Date.now();
-      this.settleClosed.resolve();
-    }
-  }
+    const admission = new ListenerAdmission(sessions, { options, limits, udp, io });
+    return { admission, stats: listenerStats(servedHereStats(admission, listener.counts)) };
+  };
 }
 
 /**
@@ -189,17 +82,7 @@ export function listen(
   }
   if (typeof onsession !== 'function')
     throw new ConfigError('onsession', 'must be a function receiving each new session');
-  return new DtlsListener(onsession, serverOptions(options));
-}
-
-/** @internal `listen` on a socket a worker thread bound, after `route` has taken what another worker or host holds. */
-export function listenAdopted(
-  onsession: (session: DtlsSession<DtlsListener>) => void,
-  options: ListenOptions,
-  socket: Socket,
-  route: DatagramRoute,
-): DtlsListener {
-  return new DtlsListener(onsession, serverOptions(options), { socket, route });
+  return new DtlsListener(servedHere(onsession, serverOptions(options)));
 }
 
 /**
@@ -212,9 +95,9 @@ export class ListenerSessions<
   L extends { readonly onhandshakeerror: HandshakeErrorHandler | null },
 > implements AdmissionSide {
   /** What the listener counts itself (`stats` reads them with its server's counts). */
-  readonly counts = new ListenerCounts();
-  /** The sessions not yet ended: those the listener's `destroy` ends. */
-  private readonly open = new Set<DtlsSession>();
+  readonly counts: ListenerCounts;
+  /** The sessions not yet ended: those the listener's `destroy` ends (and a worker that dies). */
+  readonly open = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is its driver's `place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
@@ -225,8 +108,15 @@ export class ListenerSessions<
   /** This end as each of its sessions shows it: the leaf certificate. */
   private readonly local: SessionLocal;
 
-  constructor(listener: L, onsession: (session: DtlsSession<L>) => void, mtu: number, local: SessionLocal) {
+  constructor(
+    listener: L,
+    onsession: (session: DtlsSession<L>) => void,
+    mtu: number,
+    local: SessionLocal,
+    counts = new ListenerCounts(),
+  ) {
     this.listener = listener;
+    this.counts = counts;
     this.onsession = onsession;
     this.mtu = mtu;
     this.local = local;

@@ -28,6 +28,14 @@ function tellWaiters(waiters: readonly SentWaiter[], refused: Error | undefined)
 /** Where a session's peer is before it is known (a client's name not resolved yet). */
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
+/** What a server session tells the part of its listener that handed it out. */
+export interface SessionSide<S> {
+  /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
+  sessionEnded(driver: SessionDriver<S>): void;
+  /** An application callback ended the session (`duringHandshake`: before it opened). */
+  callbackFailed(error: Error, driver: SessionDriver<S>, duringHandshake: boolean): void;
+}
+
 /**
  * What a server session tells its listener (`S`: the session the driver drives, a parameter so this file imports none
  * of it): one owner for all the listener's sessions, each call naming the session's driver. A client's session has none.
@@ -37,10 +45,8 @@ export interface SessionOwner<S> {
   sessionEvent(driver: SessionDriver<S>, e: ConnectionEvent): void;
   /** The session's connection ended (closed, failed, aborted; `crashed`: by what it threw): out of the demux, admission and resting. */
   connectionEnded(driver: SessionDriver<S>, crashed: boolean): void;
-  /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
-  sessionEnded(driver: SessionDriver<S>): void;
-  /** An application callback ended the session (`duringHandshake`: before it opened). */
-  callbackFailed(error: Error, driver: SessionDriver<S>, duringHandshake: boolean): void;
+  /** The listener's part that hands its sessions out, told of them by the session itself. */
+  readonly side: SessionSide<S>;
   /** A parked session ({@link SessionDriver.park}) took an authenticated record: it is awake again. */
   sessionWoke(driver: SessionDriver<S>): void;
   /** Makes a connection again of a session it hibernated (on the configuration it was made with). */

@@ -233,7 +233,7 @@ export class DtlsSession<L extends object = object> {
     if (ending === undefined) return;
     this.endReason = driver.failedWith ? 'failed' : ending.reason;
     const thrown = ending.callbackError;
-    if (thrown !== undefined) driver.owner?.callbackFailed(thrownError(thrown), driver, this.openedPending);
+    if (thrown !== undefined) driver.owner?.side.callbackFailed(thrownError(thrown), driver, this.openedPending);
     // The error (a function making it, or failedWith) is made once, when something reads it (sessionFailure).
     this.finish(driver.failedWith ?? sessionFailure(driver.current, ending));
   }
@@ -603,7 +603,7 @@ export class DtlsSession<L extends object = object> {
       this.openedPending = false;
       this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
     }
-    this.driver.owner?.sessionEnded(this.driver);
+    this.driver.owner?.side.sessionEnded(this.driver);
     if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
     callUnguarded(() => this.onerror?.(error())); // the application's own exception, as from any Node event handler

@@ -98,7 +98,7 @@ test('DTLSv1.3: a datagram that does not authenticate is screened at a hibernate
   const parked = udp.parked;
   // A forged application-data record from the client's address: a unified header of epoch 3, a record number and junk.
   const forged = Uint8Array.from([0x2f, 0x00, 0x07, 0x00, 0x20, ...new Array<number>(32).fill(0x5a)]);
-  server.receive(forged, at.address, at.port);
+  server.admission.transport.receive(forged, at.address, at.port);
   t.is(server.stats.thawed, 0, 'not thawed: no record of it authenticated');
   t.is(server.admission.serverStats?.parked, parked, 'not woken (not parked again)');
   t.is(sessions[0]!.stats.datagramsReceived, received + 1, 'counted in the hibernated session');

@@ -12,35 +12,21 @@ export interface EndedSession {
   readonly port: number;
 }
 
-/** The sessions a worker serves, kept so that a worker that dies can end them with an alert and name them. */
-export class WorkerSessions {
-  private readonly live = new Set<DtlsSession>();
-
-  /** `onsession`, with each session kept until it ends. */
-  track(onsession: (session: DtlsSession) => void): (session: DtlsSession) => void {
-    return (session) => {
-      this.live.add(session);
-      const forget = (): void => void this.live.delete(session);
-      session.closed.then(forget, forget);
-      onsession(session);
-    };
+/** The peers of `sessions` (a worker's listener's open sessions). */
+export function peersOf(sessions: Iterable<DtlsSession>): EndedSession[] {
+  const out: EndedSession[] = [];
+  for (const s of sessions) {
+    const remote = s.remoteAddress;
+    if (remote !== undefined) out.push({ address: remote.address, port: remote.port });
   }
+  return out;
+}
 
-  peers(): EndedSession[] {
-    const out: EndedSession[] = [];
-    for (const s of this.live) {
-      const remote = s.remoteAddress;
-      if (remote !== undefined) out.push({ address: remote.address, port: remote.port });
-    }
-    return out;
-  }
-
-  /** Ends every session with internal_error (an alert to its peer) and `error`; returns their peers. */
-  failAll(error: Error): EndedSession[] {
-    const ended = this.peers();
-    for (const s of [...this.live]) s.callbackFailed('onsession', error);
-    return ended;
-  }
+/** Ends every one of `sessions` with internal_error (an alert to its peer) and `error`; returns their peers. */
+export function failAll(sessions: Iterable<DtlsSession>, error: Error): EndedSession[] {
+  const ended = peersOf(sessions);
+  for (const s of [...sessions]) s.callbackFailed('onsession', error);
+  return ended;
 }
 
 /** Whether this thread died of a throw (and told so): its own process.exit() then adds nothing. */

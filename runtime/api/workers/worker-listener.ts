@@ -9,8 +9,10 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../config-error.js';
-import { DtlsSessionError, type HandshakeErrorHandler } from '../errors.js';
+import type { HandshakeErrorHandler } from '../errors.js';
 import { tell } from '../application-callback.js';
+import { DtlsListener, type ListenerServing } from '../dtls-listener.js';
+import type { ListenerCounts } from '../listener-stats.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../session/ticket-keys.js';
@@ -30,8 +32,10 @@ import { cidDirectoryInit, directorySlots } from './cid-directory.js';
 import { fleetOption } from './fleet-options.js';
 import { integerFrom } from '../option-names.js';
 import { ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
-import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
+import { statsBuffer, workerListenerStats, type DtlsWorkerListenerStats } from './worker-stats.js';
 import type { EndedSession } from './worker-death.js';
+
+export type { DtlsWorkerListenerStats } from './worker-stats.js';
 
 /** Options of `listenWorkers(module, options)` (`dtls13/workers`). */
 export interface WorkerListenOptions extends ListenOptions {
@@ -66,43 +70,6 @@ const PRIMARY_OPTIONS = [
   'ticketKeyFile',
 ];
 
-/** `endpoint.stats` of a server on workers: every worker's counts summed (at most 100 ms old), and each worker's in `workers`. */
-export type DtlsWorkerListenerStats = WorkerStats & {
-  readonly createdAt: number;
-  readonly destroyedAt: number | undefined;
-  /** Whether the endpoint is still open. */
-  readonly isConnected: boolean;
-  /** Whether the kernel steers CID records to their worker (the native addon's program); else they are forwarded between workers. */
-  readonly steered: boolean;
-  /** Each worker's counts, by worker number. */
-  readonly workers: readonly WorkerStats[];
-};
-
-/** What a worker listener's stats read: its own counts, the rows its workers write, whether the kernel steers. */
-interface WorkerStatsSource {
-  readonly workers: number;
-  readonly counts: { readonly createdAt: number; readonly destroyedAt: number | undefined };
-  readonly rows: SharedArrayBuffer;
-  steered(): boolean;
-}
-
-/** The live stats object of a worker listener (every read current), over what it hands in. */
-function workerListenerStats(source: WorkerStatsSource): DtlsWorkerListenerStats {
-  const { workers, counts } = source;
-  const rows = (): WorkerStats[] => Array.from({ length: workers }, (_, i) => readRow(source.rows, i));
-  const stats = {};
-  const getters: Record<string, () => unknown> = {
-    createdAt: () => counts.createdAt,
-    destroyedAt: () => counts.destroyedAt,
-    isConnected: () => counts.destroyedAt === undefined,
-    steered: () => source.steered(),
-    workers: rows,
-  };
-  for (const name of WORKER_STAT_NAMES) getters[name] = () => rows().reduce((sum, row) => sum + row[name], 0);
-  for (const [name, get] of Object.entries(getters)) Object.defineProperty(stats, name, { enumerable: true, get });
-  return stats as DtlsWorkerListenerStats;
-}
-
 /** What `onworkerexit` is told when a worker died. */
 export interface WorkerExit {
   /** The worker that died. */
@@ -117,23 +84,31 @@ export interface WorkerExit {
   readonly closed: readonly EndedSession[];
 }
 
-/** A server endpoint on several worker threads (see {@link listenWorkers}). */
-export class DtlsWorkerListener {
-  /** Resolves with the bound address once every worker is listening; rejects with the first failure (the bind's system error, a worker module that did not load). */
-  readonly listening: Promise<SessionAddress>;
-  /** Settles once every worker thread has ended and every descriptor of the port is closed: resolves after close(); rejects when the endpoint never opened, or a worker died that could not be replaced. Never unhandled. */
-  readonly closed: Promise<void>;
+/** What the workers' admission tells its listener of: handshakes a worker refused, a worker's death, the end. */
+interface WorkersHolder {
+  readonly onhandshakeerror: HandshakeErrorHandler | null;
+  readonly onworkerexit?: ((exit: WorkerExit) => void) | null;
+  readonly counts: ListenerCounts;
+  end(error?: Error): void;
+}
+
+/**
+ * A listener's admission on N worker threads (the primary's part): each worker a `listen()` of its own on its own
+ * SO_REUSEPORT socket of the port (worker-main.ts); ticket keys, anti-replay and statistics shared; a worker that dies
+ * replaced on a copy of its socket.
+ */
+export class WorkerAdmission implements ListenerServing {
+  readonly early = undefined;
   readonly stats: DtlsWorkerListenerStats;
-  /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
-  onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** Told when a worker died: its sessions ended, and whether a new worker took its place ({@link WorkerExit}). */
-  onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
   readonly workers: number;
-  private readonly counts = { createdAt: Date.now(), destroyedAt: undefined as number | undefined };
+  private readonly listener: WorkersHolder;
+  private readonly plan: WorkerPlan;
+  private readonly options: WorkerListenOptions;
   /** The statistics rows the workers write (worker-stats.ts), one per worker. */
-  private readonly stats$: SharedArrayBuffer;
+  private readonly rows: SharedArrayBuffer;
   private steered = false;
+  private busy$ = false;
   /** The thread of each worker, by worker number (a replacement takes its dead one's place). */
   private readonly threads: Worker[] = [];
   /** The threads that said they were ready: one that dies before is not replaced (its module cannot start). */
@@ -145,11 +120,12 @@ export class DtlsWorkerListener {
   /** The ticket keys the workers hold now (as given, or as last rotated). */
   private keys: Uint8Array | readonly Uint8Array[] = [];
   private entry: URL | undefined;
-  private bound: SessionAddress | undefined;
+  /** Listening: every worker said it was ready. */
+  served = false;
+  /** How the workers are told to close: with close_notify, or (destroy) at once. */
+  private ending: ToWorker = { type: 'close' };
   private closing: Promise<void> | undefined;
-  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
   private readonly replay = new SharedAntiReplay();
-  private readonly ready: Promise<{ address: string; family: string; port: number }>[] = [];
   private shutting = false;
   private unwatch: (() => void) | undefined;
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
@@ -159,63 +135,48 @@ export class DtlsWorkerListener {
   private readonly handed = new Map<Worker, HandedDescriptor>();
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
+  /** Whether the workers' ticketKeys option is a list they can rotate. */
+  private ticketKeysRotate = false;
 
-  /** @internal Use {@link listenWorkers}, which checks the options and makes the plan. */
-  constructor(plan: WorkerPlan, options: WorkerListenOptions) {
-    const count = plan.workers;
-    this.workers = count;
-    this.stats$ = statsBuffer(count);
+  constructor(plan: WorkerPlan, options: WorkerListenOptions, listener: WorkersHolder) {
+    this.plan = plan;
+    this.options = options;
+    this.listener = listener;
+    this.workers = plan.workers;
+    this.rows = statsBuffer(plan.workers);
     this.stats = workerListenerStats({
-      workers: count,
-      counts: this.counts,
-      rows: this.stats$,
+      workers: plan.workers,
+      counts: listener.counts,
+      rows: this.rows,
       steered: () => this.steered,
     });
-    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
-    this.closed.catch(() => {});
-    this.listening = this.start(plan, options);
-    this.listening.catch(async (e: unknown) => {
-      this.bound = undefined;
-      this.shutting = true;
-      this.counts.destroyedAt = Date.now();
-      // `closed` settles once every thread has ended and every descriptor of the port is closed.
-      await Promise.all(this.threads.map((t) => t.terminate()));
-      this.releaseSockets();
-      this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
-    });
   }
 
-  /** The bound address once listening (undefined before, and when the bind failed). */
-  get address(): SessionAddress | undefined {
-    return this.bound;
+  get busy(): boolean {
+    return this.busy$;
   }
 
-  get destroyed(): boolean {
-    return this.counts.destroyedAt !== undefined;
+  /** Every worker's `busy` (and a replacement's from its start). */
+  set busy(busy: boolean) {
+    this.busy$ = busy;
+    const message: ToWorker = { type: 'busy', busy };
+    for (const t of this.threads) if (!this.exited.has(t)) t.postMessage(message);
   }
 
-  /** Closes every worker's sessions (close_notify) and sockets; resolves when all have closed. */
-  close(): Promise<void> {
-    this.closing ??= this.listening.then(
-      () => this.shut({ type: 'close' }),
-      () => {},
-    );
-    return this.closing;
+  /** Every thread ended, every descriptor of the port closed. */
+  async abandon(): Promise<void> {
+    this.shutting = true;
+    await Promise.all(this.threads.map((t) => t.terminate()));
+    this.releaseSockets();
   }
 
-  /** Ends every session at once, without close_notify, and closes the workers. */
-  destroy(error?: Error): void {
-    const message =
-      error?.message ??
-      new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed').message;
-    this.closing ??= this.listening.then(
-      () => this.shut({ type: 'destroy', message }),
-      () => {},
-    );
+  destroyAll(reason: Error): void {
+    this.ending = { type: 'destroy', message: reason.message };
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+  /** Closes every worker's sessions and sockets (close_notify, or at once after `destroyAll`); once, however asked. */
+  closeAll(): Promise<void> {
+    return (this.closing ??= this.shut(this.ending));
   }
 
   /** Rotates every worker's ticket keys (the new current one first, then the previous), as `ticketKeyFile` does. */
@@ -236,9 +197,6 @@ export class DtlsWorkerListener {
     for (const t of this.threads) t.postMessage(message);
   }
 
-  /** Whether the workers' ticketKeys option is a list they can rotate. */
-  private ticketKeysRotate = false;
-
   private async shut(message: ToWorker): Promise<void> {
     this.shutting = true;
     this.unwatch?.();
@@ -249,10 +207,6 @@ export class DtlsWorkerListener {
     for (const t of this.threads) t.postMessage(message);
     await Promise.all(exits);
     this.releaseSockets();
-    if (this.counts.destroyedAt === undefined) {
-      this.counts.destroyedAt = Date.now();
-      this.settleClosed.resolve();
-    }
   }
 
   /** The keys every worker starts with: given, from the file (watched from now on), or random (one list: rotatable with setTicketKeys). */
@@ -262,7 +216,7 @@ export class DtlsWorkerListener {
       this.unwatch = watchTicketKeyFile(
         file,
         (keys) => this.setTicketKeys(keys),
-        (error) => tell(this.onhandshakeerror, error, { address: '', port: 0 }),
+        (error) => tell(this.listener.onhandshakeerror, error, { address: '', port: 0 }),
       );
     }
     const keys =
@@ -274,7 +228,9 @@ export class DtlsWorkerListener {
     return keys;
   }
 
-  private async start(plan: WorkerPlan, options: WorkerListenOptions): Promise<SessionAddress> {
+  /** Starts the workers on their sockets; resolves once every one is listening. */
+  async listen(): Promise<SessionAddress> {
+    const { plan, options } = this;
     const { module, workers: count, hostId, cid, fleet, given, socketKind } = plan;
     const host = options.host ?? '0.0.0.0';
     const family = isIP(host) === 6 ? 'udp6' : 'udp4';
@@ -320,6 +276,7 @@ export class DtlsWorkerListener {
       throw e;
     }
     const fds = this.held !== undefined ? copies! : sockets?.fds;
+    const ready: Promise<{ address: string; family: string; port: number }>[] = [];
     try {
       for (let i = 0; i < count; i++) {
         const socket: WorkerSocket =
@@ -332,25 +289,26 @@ export class DtlsWorkerListener {
           socket,
           options: shared,
           cid,
-          stats: this.stats$,
+          stats: this.rows,
+          busy: this.busy$,
           peers: peers[i]!,
           sharedAntiReplay: options.antiReplay === undefined,
           antiReplayGeneration: this.replay.store.generation,
           fleet,
           directory,
         };
-        const ready = this.spawn(
+        const started = this.spawn(
           entry,
           init,
           peers[i]!.filter((p): p is MessagePort => p !== undefined),
         );
-        this.ready.push(ready);
+        ready.push(started);
         // Without the addon a worker binds its own socket: the first picks the port, the others join it.
-        if (sockets === undefined) port = (await ready).port;
+        if (sockets === undefined) port = (await started).port;
       }
-      const [first] = await Promise.all(this.ready);
-      this.bound = { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
-      return this.bound;
+      const [first] = await Promise.all(ready);
+      this.served = true;
+      return { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
     } catch (e) {
       if (fds !== undefined) closeNativeSockets(fds.slice(this.threads.length));
       throw e;
@@ -390,7 +348,7 @@ export class DtlsWorkerListener {
           );
         else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
         else if (m.type === 'handshakeError')
-          tell(this.onhandshakeerror, Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), {
+          tell(this.listener.onhandshakeerror, Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), {
             address: m.address,
             port: m.port,
           });
@@ -454,6 +412,7 @@ export class DtlsWorkerListener {
       socket: { ...before.socket, fd },
       peers,
       options: { ...before.options, ticketKeys: this.keys },
+      busy: this.busy$,
     };
     this.spawn(
       this.entry,
@@ -468,27 +427,53 @@ export class DtlsWorkerListener {
    * endpoint ends (the others close with close_notify) and `closed` rejects with that error.
    */
   private died(error: Error, worker: number, thread: Worker): void {
-    if (this.counts.destroyedAt !== undefined || this.shutting) return;
+    const listener = this.listener;
+    if (listener.counts.destroyedAt !== undefined || this.shutting) return;
     const failed = this.dying.get(worker)?.sessions;
     this.dying.delete(worker);
-    if (this.bound !== undefined && this.readyThreads.has(thread) && this.replace(worker)) {
-      tell(this.onworkerexit, { worker, error, failed, replaced: true, closed: [] });
+    if (this.served && this.readyThreads.has(thread) && this.replace(worker)) {
+      tell(listener.onworkerexit ?? null, { worker, error, failed, replaced: true, closed: [] });
       return;
     }
-    this.counts.destroyedAt = Date.now();
-    // `closed` rejects once the other workers have closed and every descriptor of the port is closed (when the
-    // endpoint never listened, the failed `listening` settles it).
-    void this.listening.then(
-      async () => {
-        await this.shut({ type: 'close' });
-        const closed = [...this.closedSessions.entries()]
-          .filter(([w]) => w !== worker)
-          .flatMap(([, sessions]) => sessions);
-        tell(this.onworkerexit, { worker, error, failed, replaced: false, closed });
-        this.settleClosed.reject(error);
-      },
-      () => {},
-    );
+    // When the endpoint never listened, the failed `listening` settles `closed`.
+    if (!this.served) return;
+    listener.counts.destroyedAt = Date.now();
+    // `closed` rejects once the other workers have closed and every descriptor of the port is closed.
+    void this.closeAll().then(() => {
+      const closed = [...this.closedSessions.entries()]
+        .filter(([w]) => w !== worker)
+        .flatMap(([, sessions]) => sessions);
+      tell(listener.onworkerexit ?? null, { worker, error, failed, replaced: false, closed });
+      listener.end(error);
+    });
+  }
+}
+
+/**
+ * A DTLS server on several worker threads (see {@link listenWorkers}): a {@link DtlsListener} whose admission is N
+ * workers, with what only they have: their number, `onworkerexit`, `setTicketKeys`, and each worker's stats.
+ */
+export class DtlsWorkerListener extends DtlsListener<WorkerAdmission> {
+  declare readonly stats: DtlsWorkerListenerStats;
+  /** Told when a worker died: its sessions ended, and whether a new worker took its place ({@link WorkerExit}). */
+  onworkerexit: ((exit: WorkerExit) => void) | null = null;
+
+  /** @internal Use {@link listenWorkers}, which checks the options and makes the plan. */
+  constructor(plan: WorkerPlan, options: WorkerListenOptions) {
+    super((listener) => {
+      const admission = new WorkerAdmission(plan, options, listener);
+      return { admission, stats: admission.stats };
+    });
+  }
+
+  /** The number of workers. */
+  get workers(): number {
+    return this.admission.workers;
+  }
+
+  /** Rotates every worker's ticket keys (the new current one first, then the previous), as `ticketKeyFile` does. */
+  setTicketKeys(keys: readonly Uint8Array[]): void {
+    this.admission.setTicketKeys(keys);
   }
 }
 

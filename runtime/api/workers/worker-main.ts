@@ -11,16 +11,25 @@ import { rotateTicketKeys } from '../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../crypto/native/binding.js';
 import { Transport, type DatagramRoute } from '../../node/transport.js';
 import { boundSocket } from '../../node/socket-bind.js';
-import { listenAdopted, type DtlsListener } from '../listener.js';
+import { DtlsListener, servedHere } from '../listener.js';
+import { serverOptions } from '../options.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
 import { FleetLink, LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import { CidDirectory } from './cid-directory.js';
 import { publishConnectionIds } from './published-cids.js';
-import { onThreadExit, onThreadFailure, sendQueueDrained, WorkerSessions, type EndedSession } from './worker-death.js';
+import {
+  failAll,
+  onThreadExit,
+  onThreadFailure,
+  peersOf,
+  sendQueueDrained,
+  type EndedSession,
+} from './worker-death.js';
 import type { Forwarded, ForwardedBatch, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
-import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
+import { COLUMN, STATS_FLUSH_MS, statsRow, type WorkerStatName } from './worker-stats.js';
+import { listenerValues, servedHereStats } from '../listener-stats.js';
 
 /** What a worker module exports: the session callback, and options that cannot cross threads (functions, stores, contexts). */
 interface WorkerModule {
@@ -196,8 +205,10 @@ async function main(): Promise<void> {
     return true;
   };
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
-  const sessions = new WorkerSessions();
-  const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
+  const listener = new DtlsListener(servedHere(parts.onsession, serverOptions(options), { socket, route }));
+  /** Its sessions not ended yet: those a worker that dies ends with an alert, and names. */
+  const sessions = listener.admission.side.open;
+  listener.busy = init.busy;
   // The worker's socket and demux, made by its server (synchronously, on an adopted socket), asked what it holds.
   const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
@@ -271,7 +282,7 @@ async function main(): Promise<void> {
     })());
   let closedPeers: EndedSession[] = [];
   const closeTelling = (): Promise<void> => {
-    if (closing === undefined) closedPeers = sessions.peers();
+    if (closing === undefined) closedPeers = peersOf(sessions);
     return close();
   };
   port.on('message', (m: ToWorker) => {
@@ -283,6 +294,7 @@ async function main(): Promise<void> {
       if (closing === undefined) attachPeer(m.port);
       else m.port.close();
     } else if (m.type === 'close') void closeTelling();
+    else if (m.type === 'busy') listener.busy = m.busy;
     else if (m.type === 'ticketKeys') {
       const option = init.options.ticketKeys;
       if (typeof option === 'object' && option !== null) rotateTicketKeys(option, m.keys);
@@ -294,14 +306,14 @@ async function main(): Promise<void> {
   await listener.listening;
   // A throw out of this thread's event loop: its sessions end with an alert, the primary learns which, then the thread ends.
   onThreadFailure((error) => {
-    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
+    tell({ type: 'dying', message: error.message, sessions: failAll(sessions, error) });
     void sendQueueDrained(socket).then(() => process.exit(1));
   });
   // process.exit() in the thread (the module's, or a library's it uses): no timer runs again, but the alerts leave now.
   onThreadExit(() => {
     if (closing !== undefined) return;
     const error = new Error('the worker thread called process.exit()');
-    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
+    tell({ type: 'dying', message: error.message, sessions: failAll(sessions, error) });
   });
   flushAll();
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
@@ -309,31 +321,21 @@ async function main(): Promise<void> {
 
 const NO_LINK = new LinkCounts();
 
-const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
-
 /** Writes the worker's statistics row in place after every read; the thread's CPU time only with `cpu`. */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
-  const s = listener.stats;
-  const server = listener.admission.serverStats; // read once: each of the listener's getters would build it again
-  for (const [name, value] of Object.entries(counts) as [WorkerStatName, number][]) row[AT[name]] = value;
-  for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][])
-    row[AT[name]] = value;
-  row[AT.serverSessions] = s.serverSessions;
-  row[AT.sessions] = s.sessions;
-  row[AT.handshakeErrors] = s.handshakeErrors;
-  row[AT.callbackErrors] = s.callbackErrors;
-  row[AT.handshaking] = server?.handshaking ?? 0;
-  row[AT.serverRefusedCount] = server?.refused ?? 0;
-  row[AT.handshakeTimeouts] = server?.handshakeTimeouts ?? 0;
-  row[AT.idleClosed] = server?.idleClosed ?? 0;
-  row[AT.parked] = server?.parked ?? 0;
-  row[AT.hibernated] = server?.hibernated ?? 0;
-  row[AT.thawed] = server?.thawed ?? 0;
-  row[AT.restarts] = server?.restarts ?? 0;
-  row[AT.migrations] = server?.migrations ?? 0;
+  // Every value of the listener's stats, read with one look at its server's counts (each getter would build it again).
+  const values = listenerValues(servedHereStats(listener.admission, listener.counts));
+  for (const [name, value] of Object.entries(values)) {
+    const at = COLUMN[name];
+    if (at !== undefined && typeof value === 'number') row[at] = value;
+  }
+  for (const [name, value] of Object.entries(values.antiReplay ?? {})) row[COLUMN[`antiReplay.${name}`]!] = value;
+  // The worker's own counts: what reached its socket (what it forwards too), its link's, its forwarding.
+  for (const [name, value] of Object.entries(counts)) row[COLUMN[name]!] = value;
+  for (const [name, value] of Object.entries(link?.counts ?? NO_LINK)) row[COLUMN[name]!] = value;
   // The server's unknown CIDs, and those naming another worker dropped here before crossing (cid-directory.ts).
-  row[AT.unknownConnectionId] = (server?.unknownConnectionId ?? 0) + counts.unknownConnectionId;
-  if (cpu) row[AT.threadCpuMs] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
+  row[COLUMN.unknownConnectionId!] = values.unknownConnectionId + counts.unknownConnectionId;
+  if (cpu) row[COLUMN.threadCpuMs!] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
 }
 
 /** Runs this thread as a worker of its listener (called by worker-thread.ts); importing this module runs nothing. */

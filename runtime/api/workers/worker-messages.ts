@@ -29,6 +29,8 @@ export interface WorkerInit {
   /** The CID length (0: none) and the rest of the `cid` option. */
   readonly cid: { readonly length: number; readonly rest: Readonly<Record<string, unknown>> } | undefined;
   readonly stats: SharedArrayBuffer;
+  /** The listener's `busy` when the worker starts. */
+  readonly busy: boolean;
   /** Ports to the other workers, by worker number (undefined at its own). */
   readonly peers: readonly (MessagePort | undefined)[];
   /** Whether the anti-replay store is the primary's (no `antiReplay` from the module). */
@@ -67,6 +69,7 @@ export type ToWorker =
   | { readonly type: 'close' }
   | { readonly type: 'destroy'; readonly message: string | undefined }
   | { readonly type: 'ticketKeys'; readonly keys: readonly Uint8Array[] }
+  | { readonly type: 'busy'; readonly busy: boolean }
   /** Worker `worker` died and a new one took its place: `port` reaches the new one (the old port is closed). */
   | { readonly type: 'peer'; readonly worker: number; readonly port: MessagePort }
   | AdmitAnswer;

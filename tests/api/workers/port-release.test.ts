@@ -14,9 +14,9 @@ import type { DtlsWorkerListener, WorkerExit } from '../../../runtime/api/worker
 import { sleep } from '../fixtures.js';
 import { exchange, id, workersServer } from './support.js';
 
-/** The primary's threads, by worker number (a replacement in its dead one's place). */
+/** The primary's threads (its admission's), by worker number (a replacement in its dead one's place). */
 const threadsOf = (server: DtlsWorkerListener): readonly Worker[] =>
-  (server as unknown as { readonly threads: readonly Worker[] }).threads;
+  (server.admission as unknown as { readonly threads: readonly Worker[] }).threads;
 
 /** Binds a plain UDP socket to 127.0.0.1:`port` and closes it; rejects with the bind's error. */
 async function plainBind(port: number): Promise<void> {

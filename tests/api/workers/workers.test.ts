@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { captureLoopback } from '../../dissect/tcpdump.js';
 import { udpDatagrams } from '../../support/pcap-udp.js';
 import { createSocket } from 'node:dgram';
-import { ConfigError, connect, listen } from '../../../runtime/index.js';
+import { ConfigError, DtlsListener, connect, listen } from '../../../runtime/index.js';
 import { DtlsWorkerListener, listenWorkers } from '../../../runtime/workers.js';
 import { ECHO_WORKER, clientOn, exchange, hashedWorker, id, until, workerOf, workersServer } from './support.js';
 
@@ -238,4 +238,30 @@ test('a worker module that does not load: listening and closed reject with why',
   });
   await t.throwsAsync(server.listening, { message: /no-such-module/ });
   await t.throwsAsync(server.closed);
+});
+
+test('a listener on workers is a DtlsListener: busy reaches every worker, its stats have every name a listener has', async (t) => {
+  const server = workersServer(t);
+  const { port } = await server.listening;
+  t.true(server instanceof DtlsListener);
+  const one = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  t.teardown(() => one.close());
+  const names = Object.keys(server.stats.toJSON());
+  t.deepEqual(
+    Object.keys(one.stats.toJSON()).filter((n) => !names.includes(n)),
+    [],
+    "every name of a listener's stats",
+  );
+  server.busy = true;
+  t.true(server.busy);
+  const waiting = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => waiting.destroy());
+  await until(() => server.stats.serverBusyCount > 0);
+  t.true(server.stats.serverBusyCount > 0, 'a worker dropped the ClientHello, and counted it');
+  t.is(server.stats.serverSessions, 0);
+  server.busy = false;
+  await waiting.opened; // its ClientHello again, taken
+  t.regex(await exchange(waiting, 'served'), /^[01]: served$/);
+  await until(() => server.stats.serverSessions === 1); // the workers' rows: written after each read of their socket
+  t.is(server.stats.serverSessions, 1);
 });
