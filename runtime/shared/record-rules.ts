@@ -1,26 +1,26 @@
 import type { ContentType, ContentTypeName } from '../../generated/wire/enums.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
-/** Why an accepted record's content was set aside without failing the connection. */
-export type IgnoreReason =
-  | 'unauthenticated-violation'
-  | 'reassembly-refused'
-  | 'deferred-cap'
-  | 'early-data-cap'
-  | 'early-data-refused'
-  | 'stale-alert'
-  | 'ack-epoch';
+/**
+ * Why an accepted record's content was set aside without failing the connection. The order is the frozen form's
+ * (hibernation.ts): a new reason goes at the end.
+ */
+export const IGNORE_REASONS = [
+  'unauthenticated-violation',
+  'reassembly-refused',
+  'deferred-cap',
+  'early-data-refused',
+  'early-data-cap',
+  'stale-alert',
+  'ack-epoch',
+] as const;
+
+export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 
 /** No record set aside for any reason (frozen: a 1.2 connection hands it out until it sets one aside). */
-export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
-  'unauthenticated-violation': 0,
-  'reassembly-refused': 0,
-  'deferred-cap': 0,
-  'early-data-refused': 0,
-  'early-data-cap': 0,
-  'stale-alert': 0,
-  'ack-epoch': 0,
-});
+export const NONE_IGNORED = Object.freeze(Object.fromEntries(IGNORE_REASONS.map((r) => [r, 0]))) as Readonly<
+  Record<IgnoreReason, number>
+>;
 
 /** Where a DTLS 1.3 connection is, for which records it takes (`early-data`: a server while epoch 1 is readable). */
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
