@@ -87,17 +87,11 @@ export type ServerState =
   | { readonly kind: 'failed' };
 
 /** What the server makes of a ClientHello (hello-plan.ts) before the event is dispatched, so guards have no side effects. */
-export interface HelloPlan {
-  readonly psk: SelectedPsk | undefined;
+export interface HelloPlan extends Pick<
+  AcceptedHello,
+  'psk' | 'earlyData' | 'alpn' | 'servername' | 'credentials' | 'extensions'
+> {
   readonly choice: ServerChoice;
-  readonly earlyData: AcceptedHello['earlyData'];
-  readonly alpn: string | undefined;
-  /** server_name's host name, normalized (RFC 6066). */
-  readonly servername: string | undefined;
-  /** The certificate and key this ClientHello gets; undefined for a PSK-only server. */
-  readonly credentials: SelectedCredentials | undefined;
-  /** record_size_limit and use_srtp, as the server settled them. */
-  readonly extensions: ServerExtensionChoices;
 }
 
 /** The chart's events that come from a handshake message. */
