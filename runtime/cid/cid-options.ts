@@ -22,12 +22,7 @@ export interface ConnectionIdOption {
 export type RrcProcedure = 'basic' | 'enhanced';
 
 /** The `cid`, `rrc` and `rrcTimeoutMs` options, checked. */
-export interface ResolvedConnectionIds {
-  readonly length: number;
-  readonly generate: (length: number) => Uint8Array;
-  readonly spares: number;
-  readonly maxIssued: number;
-  readonly maxPeer: number;
+export interface ResolvedConnectionIds extends Required<ConnectionIdOption> {
   /** Offer/accept the rrc extension, and the procedure when it is negotiated; undefined: no RRC. */
   readonly rrc: RrcProcedure | undefined;
   /** The path check's timer T (RFC 9853 §5.5: 1 s without an RTT estimate). */

@@ -20,18 +20,23 @@ export interface PathStats {
   readonly heldDropped: number;
 }
 
+/** The counters in the frozen form's order (runtime/shared/hibernation.ts): a new one goes at the end. */
+export const PATH_STATS = [
+  'checks',
+  'validated',
+  'abandoned',
+  'unvalidatedBytesSent',
+  'unvalidatedBytesReceived',
+  'migrations',
+  'challengesAnswered',
+  'answersIgnored',
+  'probesDropped',
+  'copiesDetected',
+  'datagramsHeld',
+  'heldDropped',
+] as const satisfies readonly (keyof PathStats)[];
+
 /** A session's path counters before anything happened on a path (and those of a session without connection IDs once hibernated). */
-export const NO_PATH_STATS: PathStats = Object.freeze({
-  checks: 0,
-  validated: 0,
-  abandoned: 0,
-  unvalidatedBytesSent: 0,
-  unvalidatedBytesReceived: 0,
-  migrations: 0,
-  challengesAnswered: 0,
-  answersIgnored: 0,
-  probesDropped: 0,
-  copiesDetected: 0,
-  datagramsHeld: 0,
-  heldDropped: 0,
-});
+const zeros = {} as Record<(typeof PATH_STATS)[number], number>;
+for (const k of PATH_STATS) zeros[k] = 0;
+export const NO_PATH_STATS: PathStats = Object.freeze(zeros);

@@ -25,17 +25,12 @@ export interface PathValidationHost {
   forwarderFound(candidate: string): void;
 }
 
-interface Check {
+/** The check: the candidate's challenges (as a {@link Probe}'s: cookies, bytes received and sent, its timer), and more. */
+interface Check extends Omit<Probe, 'path' | 'until'> {
   readonly old: string;
   readonly candidate: string;
   /** Probing the old path first (enhanced), or the candidate. */
   phase: 'old' | 'new';
-  readonly cookies: Uint8Array[];
-  /** Bytes received from and sent to the candidate while it is unvalidated. */
-  received: number;
-  sent: number;
-  challenges: number;
-  timer: number | undefined;
   /** Copies of the peer's records came over both paths: the old path is (or was) probed before the candidate may win. */
   contested: boolean;
   /** Further candidates probed in parallel with the candidate, in the new-path phase (see {@link PathValidation.also}). */

@@ -198,34 +198,20 @@ function applyHelloVerifyRequest(
   return { ...s, hello: { ...s.hello, legacyCookie: hvr.cookie }, helloVerifyRequest: true };
 }
 
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitResumedNewSessionTicketOrChangeCipherSpec',
-): At<'resumingSession'>;
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitPskServerKeyExchange',
-): At<'waitPskServerKeyExchange'>;
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitCertificate',
-): At<'waitCertificate'>;
-function applyServerHello(
+/** The states a ServerHello leads to, by the chart's target: a resumption is checked in `resumingSession` first. */
+interface AfterServerHello {
+  readonly waitResumedNewSessionTicketOrChangeCipherSpec: At<'resumingSession'>;
+  readonly waitPskServerKeyExchange: At<'waitPskServerKeyExchange'>;
+  readonly waitCertificate: At<'waitCertificate'>;
+}
+
+function applyServerHello<T extends keyof AfterServerHello>(
   c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'ServerHello'>,
   _p: undefined,
-  to: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
-): At<'resumingSession'> | At<'waitPskServerKeyExchange'> | At<'waitCertificate'> {
+  to: T,
+): AfterServerHello[T] {
   const sh = e.payload;
   checkDowngradeSentinel(sh.random, 'DTLSv1.2', c.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
   const outcome = checkServerHello12(sh, {
@@ -250,10 +236,14 @@ function applyServerHello(
     extensions,
     certificateTypes: acceptCertificateTypes(c.config.base, sh.extensions),
   };
-  if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec')
-    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
   // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
-  return to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
+  const next: AfterServerHello[keyof AfterServerHello] =
+    to === 'waitResumedNewSessionTicketOrChangeCipherSpec'
+      ? { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite }
+      : to === 'waitPskServerKeyExchange'
+        ? { kind: 'waitPskServerKeyExchange', hs }
+        : { kind: 'waitCertificate', hs };
+  return next as AfterServerHello[T]; // the state `to` names
 }
 
 /** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */

@@ -8,13 +8,11 @@
 import type { AlertDescriptionName, HandshakeType } from '../../generated/wire/enums.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { FatalReason } from '../shared/alert-mapping.js';
+import type { HandshakeMessage } from '../handshake/handshake-message.js';
 import type { ClientHelloPlan12 } from './client-hello-plan.js';
 
 /** A whole handshake message as received: the transcript takes these exact bytes. */
-export interface Message12 {
-  readonly msgType: HandshakeType;
-  readonly messageSeq: number;
-  readonly body: Uint8Array;
+export interface Message12 extends HandshakeMessage {
   readonly recordSequenceNumber: number;
 }
 

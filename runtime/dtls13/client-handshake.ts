@@ -112,27 +112,13 @@ function clientSteps() {
   };
 
   // EncryptedExtensions leads where the chart's guards sent it: waitFinished when the server accepted our PSK (and maybe our 0-RTT data), else the certificate.
-  function applyEncryptedExtensions(
-    c: ClientContext,
-    s: At<'waitEncryptedExtensions'>,
-    event: On<'EncryptedExtensions'>,
-    p: undefined,
-    to: 'waitFinished',
-  ): At<'waitFinished'>;
-  function applyEncryptedExtensions(
-    c: ClientContext,
-    s: At<'waitEncryptedExtensions'>,
-    event: On<'EncryptedExtensions'>,
-    p: undefined,
-    to: 'waitCertificateOrCertificateRequest',
-  ): At<'waitCertificateOrCertificateRequest'>;
-  function applyEncryptedExtensions(
+  function applyEncryptedExtensions<T extends 'waitFinished' | 'waitCertificateOrCertificateRequest'>(
     c: ClientContext,
     s: At<'waitEncryptedExtensions'>,
     event: On<'EncryptedExtensions'>,
     _p: undefined,
-    to: 'waitFinished' | 'waitCertificateOrCertificateRequest',
-  ): At<'waitFinished'> | At<'waitCertificateOrCertificateRequest'> {
+    to: T,
+  ): At<T> {
     const ee = event.payload;
     const offered = s.earlyData === 'offered';
     // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
@@ -164,9 +150,11 @@ function clientSteps() {
     if (s.earlyData !== 'not sent' && c.config.earlyData)
       c.events.push({ type: 'earlyData', accepted, data: c.config.earlyData });
     // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2): the chart's pskAccepted and earlyDataAccepted.
-    if (to === 'waitFinished')
-      return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
-    return { kind: 'waitCertificateOrCertificateRequest', keys };
+    const next: At<'waitFinished' | 'waitCertificateOrCertificateRequest'> =
+      to === 'waitFinished'
+        ? { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined }
+        : { kind: 'waitCertificateOrCertificateRequest', keys };
+    return next as At<T>; // the variant `to` names
   }
 
   return {

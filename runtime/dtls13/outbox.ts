@@ -1,21 +1,17 @@
 import { allocate } from '../wire/slab.js';
 import type { DtlsHandshake } from '../../generated/wire/index.js';
-import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
-import { DTLS_HANDSHAKE_HEADER_LENGTH } from '../handshake/handshake-message.js';
+import { DTLS_HANDSHAKE_HEADER_LENGTH, type HandshakeMessage } from '../handshake/handshake-message.js';
 import { HEADER12 } from '../record/codec12.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { SealedRecord } from '../record/record-number.js';
 import type { DatagramLimit } from '../shared/datagram-limit.js';
 
 /** A handshake message of the current flight, as sent (and re-sent) in `epoch`. */
-export interface OutMessage {
+export interface OutMessage extends HandshakeMessage {
   /** Position in its flight (what ACK bookkeeping refers to). */
   readonly index: number;
   readonly epoch: number;
-  readonly msgType: HandshakeType;
-  readonly messageSeq: number;
-  readonly body: Uint8Array;
 }
 
 /**

@@ -59,27 +59,13 @@ const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.ms
  */
 function serverSteps() {
   // The server's flight; it asks for the client's certificate when the chart's guards sent it to waitClientCertificate (clientAuthentication, no PSK).
-  function sendServerFlight(
-    c: ServerContext,
-    s: At<'negotiated'>,
-    e: unknown,
-    p: undefined,
-    to: 'waitClientCertificate',
-  ): At<'waitClientCertificate'>;
-  function sendServerFlight(
-    c: ServerContext,
-    s: At<'negotiated'>,
-    e: unknown,
-    p: undefined,
-    to: 'waitClientFinished',
-  ): At<'waitClientFinished'>;
-  function sendServerFlight(
+  function sendServerFlight<T extends 'waitClientCertificate' | 'waitClientFinished'>(
     c: ServerContext,
     s: At<'negotiated'>,
     _e: unknown,
     _p: undefined,
-    to: 'waitClientCertificate' | 'waitClientFinished',
-  ): At<'waitClientCertificate'> | At<'waitClientFinished'> {
+    to: T,
+  ): At<T> {
     const h = s.hello;
     let shared: Uint8Array | undefined;
     let share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined;
@@ -193,14 +179,17 @@ function serverSteps() {
       grant,
       ticketsUntil,
     };
-    if (to === 'waitClientCertificate') return { kind: 'waitClientCertificate', sent };
-    return {
-      kind: 'waitClientFinished',
-      sent,
-      peer: undefined,
-      clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false,
-      ...(h.earlyData.status === 'accepted' ? { earlyDataOpen: true } : {}),
-    };
+    const next: At<'waitClientCertificate' | 'waitClientFinished'> =
+      to === 'waitClientCertificate'
+        ? { kind: 'waitClientCertificate', sent }
+        : {
+            kind: 'waitClientFinished',
+            sent,
+            peer: undefined,
+            clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false,
+            ...(h.earlyData.status === 'accepted' ? { earlyDataOpen: true } : {}),
+          };
+    return next as At<T>; // the variant `to` names
   }
 
   return {

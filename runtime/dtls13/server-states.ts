@@ -21,25 +21,20 @@ export interface RetryChoice {
 }
 
 /** A ClientHello the server accepted: what it answers with (RFC 8446 §4.1.1). */
-export interface AcceptedHello {
-  readonly suite: SupportedCipherSuite;
+export interface AcceptedHello extends Pick<
+  HandshakeKeys,
+  'suite' | 'transcript' | 'clientRandom' | 'helloRetried' | 'alpn' | 'servername'
+> {
   /** The group and the client's share; undefined for psk_ke. */
   readonly keyExchange: { readonly group: KeyExchangeGroup; readonly peerShare: Uint8Array } | undefined;
   /** The scheme to sign with; undefined when a PSK authenticates us. */
   readonly signature: SignatureAlgorithm | undefined;
   /** The PSK accepted (binder verified), if any. */
   readonly psk: SelectedPsk | undefined;
-  readonly transcript: Transcript;
-  readonly clientRandom: Uint8Array;
-  readonly helloRetried: boolean;
   /** The client's server_name, bound into the tickets of this session. */
   readonly serverName: string | undefined;
   /** The client offered post_handshake_auth. */
   readonly postHandshakeAuth: boolean;
-  /** The application protocol chosen (RFC 7301), if the client offered ALPN and the server speaks one. */
-  readonly alpn: string | undefined;
-  /** server_name's host name, normalized (RFC 6066), reported as `servername`. */
-  readonly servername: string | undefined;
   /** The certificate chain and key to authenticate with; undefined for a PSK-only server. */
   readonly credentials: SelectedCredentials | undefined;
   /** record_size_limit and use_srtp, as settled from the ClientHello. */
@@ -87,17 +82,11 @@ export type ServerState =
   | { readonly kind: 'failed' };
 
 /** What the server makes of a ClientHello (hello-plan.ts) before the event is dispatched, so guards have no side effects. */
-export interface HelloPlan {
-  readonly psk: SelectedPsk | undefined;
+export interface HelloPlan extends Pick<
+  AcceptedHello,
+  'psk' | 'earlyData' | 'alpn' | 'servername' | 'credentials' | 'extensions'
+> {
   readonly choice: ServerChoice;
-  readonly earlyData: AcceptedHello['earlyData'];
-  readonly alpn: string | undefined;
-  /** server_name's host name, normalized (RFC 6066). */
-  readonly servername: string | undefined;
-  /** The certificate and key this ClientHello gets; undefined for a PSK-only server. */
-  readonly credentials: SelectedCredentials | undefined;
-  /** record_size_limit and use_srtp, as the server settled them. */
-  readonly extensions: ServerExtensionChoices;
 }
 
 /** The chart's events that come from a handshake message. */

@@ -1,7 +1,7 @@
 import { writeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { Writer } from '../wire/writer.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
-import { DTLS_HANDSHAKE_HEADER_LENGTH, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
+import { MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
 
 /** Splits a handshake message into contiguous fragments viewing its body (RFC 9147 §5.5). @throws RangeError. */
 export function fragmentMessage(
@@ -23,16 +23,6 @@ export function fragmentMessage(
     fragments.push({ msgType, length, messageSeq, fragmentOffset, fragment: body.subarray(fragmentOffset, end) });
   }
   return fragments;
-}
-
-/** The largest fragment body that fits `recordPayloadBudget` (less the 12-byte header). @throws RangeError. */
-export function maxFragmentBodyFor(recordPayloadBudget: number): number {
-  if (!Number.isInteger(recordPayloadBudget) || recordPayloadBudget <= DTLS_HANDSHAKE_HEADER_LENGTH) {
-    throw new RangeError(
-      `record payload budget must be an integer above the ${DTLS_HANDSHAKE_HEADER_LENGTH}-byte handshake header, got ${String(recordPayloadBudget)}`,
-    );
-  }
-  return Math.min(recordPayloadBudget - DTLS_HANDSHAKE_HEADER_LENGTH, MAX_UINT24);
 }
 
 /** Where {@link encodeFragmentView} writes: one buffer for every connection. */

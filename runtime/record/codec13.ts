@@ -54,11 +54,6 @@ export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: He
   return true;
 }
 
-/** The length of a unified header with a `cidLength`-byte CID (0: none), a 16- or 8-bit sequence number, a length or not. */
-export function headerLength13(cidLength: number, seq16: boolean, withLength: boolean): number {
-  return 1 + cidLength + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
-}
-
 /**
  * Writes the unified header of a record at the start of `out`: `h`'s epoch (its low bits), sequence number (its low
  * bits, in clear: the mask goes on when sealed), S and L bits and length, and `cid`; returns its length.

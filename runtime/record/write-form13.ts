@@ -46,7 +46,7 @@ class WriteForm13 implements WriteForm<EpochCipher> {
     const tag = cipher.suite.tagLength;
     const innerLength = content.length + 1 + paddingFor(content.length, type, tag, shape);
     const { seq16, withLength, cid } = shape;
-    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
+    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // the unified header
     // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const record = allocate(headerLength + innerLength + tag);
     const h = this.header;

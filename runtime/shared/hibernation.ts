@@ -2,9 +2,9 @@ import type { RestingKind } from '../handshake/flight-steps.js';
 import { DROP_REASONS, emptyDropCounters, type DropReason } from '../record/drops.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from '../record/hibernated-records.js';
 import type { NegotiatedParameters } from './events.js';
-import type { IgnoreReason } from './record-rules.js';
+import { IGNORE_REASONS, type IgnoreReason } from './record-rules.js';
 import type { HibernatedCids } from '../cid/hibernated-cids.js';
-import type { PathStats } from '../cid/cid-context.js';
+import { PATH_STATS, type PathStats } from '../cid/path-stats.js';
 import { freezeForm, FrozenFormError, thawForm, type FieldKind, type Schema, type Unnamed } from './frozen-form.js';
 import { freezeReads, freezeTally, thawReads, thawTally } from './frozen-reads.js';
 import {
@@ -132,31 +132,6 @@ const COUNTS = [
   ['handshakeMessagesReceived', 'uint'],
 ] as const satisfies Schema<HibernatedCounts>;
 
-const IGNORED = [
-  'unauthenticated-violation',
-  'reassembly-refused',
-  'deferred-cap',
-  'early-data-refused',
-  'early-data-cap',
-  'stale-alert',
-  'ack-epoch',
-] as const satisfies readonly IgnoreReason[];
-
-const PATH_STATS = [
-  'checks',
-  'validated',
-  'abandoned',
-  'unvalidatedBytesSent',
-  'unvalidatedBytesReceived',
-  'migrations',
-  'challengesAnswered',
-  'answersIgnored',
-  'probesDropped',
-  'copiesDetected',
-  'datagramsHeld',
-  'heldDropped',
-] as const satisfies readonly (keyof PathStats)[];
-
 const CIDS = [
   [
     'issued',
@@ -212,7 +187,7 @@ const SESSION = [
   ['authenticatedAt', optional('float')],
   ['clock', 'float'],
   ['counts', { record: COUNTS }],
-  ['ignored', optional(counters(IGNORED))],
+  ['ignored', optional(counters(IGNORE_REASONS))],
   ['path', optional('text')],
   ['cids', optional({ record: CIDS })],
 ] as const satisfies Schema<HibernatedSession>;
@@ -226,11 +201,10 @@ const complete: [
   Unnamed<HibernatedRecords, typeof RECORDS>,
   Exclude<Unnamed<HibernatedReadEpoch, typeof READ_EPOCH>, AtRest>,
   Unnamed<HibernatedCounts, typeof COUNTS>,
-  Exclude<IgnoreReason, (typeof IGNORED)[number]>,
   Exclude<DropReason, (typeof DROP_REASONS)[number]>,
   Unnamed<HibernatedCids, typeof CIDS>,
   Exclude<keyof PathStats, (typeof PATH_STATS)[number]>,
-] extends [never, never, never, never, never, never, never, never, never, never, never]
+] extends [never, never, never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void complete;

@@ -38,13 +38,7 @@ export interface SelectedPsk {
   readonly binder: Uint8Array;
 }
 
-interface Candidate {
-  readonly kind: 'external' | 'resumption';
-  readonly key: Uint8Array;
-  readonly hash: HashAlgorithm;
-  readonly ticket: TicketContents | undefined;
-  readonly ticketAgeSkewMs: number | undefined;
-}
+type Candidate = Pick<SelectedPsk, 'kind' | 'key' | 'hash' | 'ticket' | 'ticketAgeSkewMs'>;
 
 /**
  * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it knows whose hash fits a common suite, under

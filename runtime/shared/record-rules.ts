@@ -1,26 +1,26 @@
 import type { ContentType, ContentTypeName } from '../../generated/wire/enums.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
-/** Why an accepted record's content was set aside without failing the connection. */
-export type IgnoreReason =
-  | 'unauthenticated-violation'
-  | 'reassembly-refused'
-  | 'deferred-cap'
-  | 'early-data-cap'
-  | 'early-data-refused'
-  | 'stale-alert'
-  | 'ack-epoch';
+/**
+ * Why an accepted record's content was set aside without failing the connection. The order is the frozen form's
+ * (hibernation.ts): a new reason goes at the end.
+ */
+export const IGNORE_REASONS = [
+  'unauthenticated-violation',
+  'reassembly-refused',
+  'deferred-cap',
+  'early-data-refused',
+  'early-data-cap',
+  'stale-alert',
+  'ack-epoch',
+] as const;
+
+export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 
 /** No record set aside for any reason (frozen: a 1.2 connection hands it out until it sets one aside). */
-export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
-  'unauthenticated-violation': 0,
-  'reassembly-refused': 0,
-  'deferred-cap': 0,
-  'early-data-refused': 0,
-  'early-data-cap': 0,
-  'stale-alert': 0,
-  'ack-epoch': 0,
-});
+export const NONE_IGNORED = Object.freeze(Object.fromEntries(IGNORE_REASONS.map((r) => [r, 0]))) as Readonly<
+  Record<IgnoreReason, number>
+>;
 
 /** Where a DTLS 1.3 connection is, for which records it takes (`early-data`: a server while epoch 1 is readable). */
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
@@ -81,6 +81,22 @@ const ANY_PHASE_12: readonly RecordPhase12[] = [
   'after-change-cipher-spec',
   'connected',
 ];
+const SWITCHED_12: readonly RecordPhase12[] = ['after-change-cipher-spec', 'connected'];
+
+/**
+ * A row, its columns in the order of {@link RecordRule}: content type, epochs, protected only, phases, handler, and
+ * what a refused record of the type counts as (`unauthenticated-violation` unless named).
+ */
+function row<P extends string, H extends string>(
+  contentType: ContentTypeName,
+  epochs: RecordRule['epochs'],
+  protectedOnly: boolean,
+  phases: readonly P[],
+  handler: H,
+  refused: IgnoreReason = 'unauthenticated-violation',
+): RecordRule<P, H> {
+  return { contentType, epochs, protectedOnly, phases, handler, refused };
+}
 
 /**
  * The one table of inbound records, by version (after aioquic's frame-handler table): what each version admits in each
@@ -90,115 +106,31 @@ const ANY_PHASE_12: readonly RecordPhase12[] = [
 export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
   'DTLSv1.3': [
     // Hellos in plaintext, the rest under keys: HANDSHAKE_HANDLERS decides per message.
-    {
-      contentType: 'handshake',
-      epochs: { min: 0 },
-      protectedOnly: false,
-      phases: ANY_PHASE,
-      handler: 'handshake',
-      refused: 'unauthenticated-violation',
-    },
+    row('handshake', { min: 0 }, false, ANY_PHASE, 'handshake'),
     // RFC 9147 §7: ACKs only under keys; a plaintext ACK could be anyone's.
-    {
-      contentType: 'ack',
-      epochs: { min: 1 },
-      protectedOnly: true,
-      phases: ANY_PHASE,
-      handler: 'ack',
-      refused: 'unauthenticated-violation',
-    },
+    row('ack', { min: 1 }, true, ANY_PHASE, 'ack'),
     // RFC 9147 §4.5.2: an alert older than the epoch the peer has already moved to is stale or forged.
-    {
-      contentType: 'alert',
-      epochs: { min: 'peer' },
-      protectedOnly: false,
-      phases: ANY_PHASE,
-      handler: 'alert',
-      refused: 'stale-alert',
-    },
+    row('alert', { min: 'peer' }, false, ANY_PHASE, 'alert', 'stale-alert'),
     // 0-RTT data (RFC 8446 §4.2.10) while the server takes it.
-    {
-      contentType: 'application_data',
-      epochs: { min: 1, max: 1 },
-      protectedOnly: true,
-      phases: ['early-data'],
-      handler: 'earlyData',
-      refused: 'unauthenticated-violation',
-    },
+    row('application_data', { min: 1, max: 1 }, true, ['early-data'], 'earlyData'),
     // RFC 9147 §6.1: application data only under application keys (epoch 3 and later); under handshake keys it is dropped.
-    {
-      contentType: 'application_data',
-      epochs: { min: 3 },
-      protectedOnly: true,
-      phases: ['connected'],
-      handler: 'applicationData',
-      refused: 'unauthenticated-violation',
-    },
+    row('application_data', { min: 3 }, true, ['connected'], 'applicationData'),
     // The peer finished before we did (our Finished check is still to come): held, within limits.maxDeferredBytes, until we are connected.
-    {
-      contentType: 'application_data',
-      epochs: { min: 3 },
-      protectedOnly: true,
-      phases: BEFORE_CONNECTED,
-      handler: 'heldApplicationData',
-      refused: 'unauthenticated-violation',
-    },
+    row('application_data', { min: 3 }, true, BEFORE_CONNECTED, 'heldApplicationData'),
     // RFC 9853 §4: return routability only under application keys, once connected.
-    {
-      contentType: 'return_routability_check',
-      epochs: { min: 3 },
-      protectedOnly: true,
-      phases: ['connected'],
-      handler: 'returnRoutabilityCheck',
-      refused: 'unauthenticated-violation',
-    },
+    row('return_routability_check', { min: 3 }, true, ['connected'], 'returnRoutabilityCheck'),
   ],
   'DTLSv1.2': [
     // Hellos to ClientKeyExchange in plaintext, Finished (and a refused renegotiation) under epoch 1: the handler decides per message.
-    {
-      contentType: 'handshake',
-      epochs: { min: 0, max: 1 },
-      protectedOnly: false,
-      phases: ANY_PHASE_12,
-      handler: 'handshake',
-      refused: 'unauthenticated-violation',
-    },
+    row('handshake', { min: 0, max: 1 }, false, ANY_PHASE_12, 'handshake'),
     // RFC 5246 §7.1: the peer's ChangeCipherSpec, in plaintext, only where its state takes it; anywhere else it could be anyone's.
-    {
-      contentType: 'change_cipher_spec',
-      epochs: { min: 0, max: 0 },
-      protectedOnly: false,
-      phases: ['change-cipher-spec'],
-      handler: 'changeCipherSpec',
-      refused: 'unauthenticated-violation',
-    },
+    row('change_cipher_spec', { min: 0, max: 0 }, false, ['change-cipher-spec'], 'changeCipherSpec'),
     // The same again after it switched the keys: the peer resent its flight (ours was lost); the flight's other records say so.
-    {
-      contentType: 'change_cipher_spec',
-      epochs: { min: 0, max: 0 },
-      protectedOnly: false,
-      phases: ['after-change-cipher-spec', 'connected'],
-      handler: 'changeCipherSpecAgain',
-      refused: 'unauthenticated-violation',
-    },
+    row('change_cipher_spec', { min: 0, max: 0 }, false, SWITCHED_12, 'changeCipherSpecAgain'),
     // Once the peer's epoch-1 keys read, a plaintext alert could be anyone's (an off-path sender could end the session).
-    {
-      contentType: 'alert',
-      epochs: { min: 'peer' },
-      protectedOnly: false,
-      phases: ANY_PHASE_12,
-      handler: 'alert',
-      refused: 'stale-alert',
-    },
+    row('alert', { min: 'peer' }, false, ANY_PHASE_12, 'alert', 'stale-alert'),
     // Application data only under epoch 1 and once connected (RFC 5246 §7.1: after Finished).
-    {
-      contentType: 'application_data',
-      epochs: { min: 1, max: 1 },
-      protectedOnly: true,
-      phases: ['connected'],
-      handler: 'applicationData',
-      refused: 'unauthenticated-violation',
-    },
+    row('application_data', { min: 1, max: 1 }, true, ['connected'], 'applicationData'),
   ],
 };
 

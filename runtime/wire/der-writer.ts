@@ -149,13 +149,6 @@ export function derUtf8String(text: string): Uint8Array {
   return derTlv(DER_TAG.utf8String, new TextEncoder().encode(text));
 }
 
-/** PrintableString (X.680 §41.4: letters, digits, space and `'()+,-./:=?`). */
-export function derPrintableString(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text))
-    throw new EncodeError('PrintableString', `'${text}' has characters outside the PrintableString set`);
-  return derTlv(DER_TAG.printableString, new TextEncoder().encode(text));
-}
-
 /** IA5String (X.680 §41: 7-bit ASCII), the type of a dNSName (RFC 5280 §4.2.1.6). */
 export function derIa5String(text: string): Uint8Array {
   // eslint-disable-next-line no-control-regex -- IA5String is exactly the 7-bit range, NUL included

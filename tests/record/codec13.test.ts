@@ -2,14 +2,7 @@ import test from 'ava';
 import { concatBytes } from '../../runtime/wire/bytes.js';
 import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import {
-  CODEC13,
-  Header13,
-  headerLength13,
-  MAX_CIPHERTEXT_13,
-  readHeader13,
-  writeHeader13,
-} from '../../runtime/record/codec13.js';
+import { CODEC13, Header13, MAX_CIPHERTEXT_13, readHeader13, writeHeader13 } from '../../runtime/record/codec13.js';
 import { framed } from '../../runtime/record/record-codec.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
@@ -26,6 +19,11 @@ import { keysFor, recordPair } from '../support/record-pair.js';
 const provider = nodeProvider;
 const suite = 'tls_aes_128_gcm_sha256';
 const cid = Uint8Array.of(0xc1, 0xd0, 0xc2);
+
+/** A unified header's length: a `cidLength`-byte CID (0: none), a 16- or 8-bit sequence number, a length or not. */
+function headerLength13(cidLength: number, seq16: boolean, withLength: boolean): number {
+  return 1 + cidLength + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
+}
 
 function records(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind: 'record' }>[] {
   return out.filter((r): r is Extract<ReceivedRecord, { kind: 'record' }> => r.kind === 'record');
