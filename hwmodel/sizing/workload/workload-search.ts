@@ -48,7 +48,8 @@ import {
   type DeviceKnobs,
   type KnobName,
 } from './device.js';
-import { replicate, type Replicated, type RunSettings } from './replicate.js';
+import { replicate as replicateWith, type Replicated, type RunSettings } from './replicate.js';
+import type { FlowRunner } from './flow-runner.js';
 import { estimateSensitivity, type EstimateContext, type EstimateRow } from './estimate-sensitivity.js';
 import { EPISODE_GAP_US, largestEpisodes, SEARCH_EPISODES, unseenEpisode } from './episode-bound.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
@@ -82,6 +83,8 @@ export interface WorkloadSizingOptions {
   /** The fewest bursts (a seed each) an acceptance with a held burst runs (default run-plan.ts BURSTS_TO_SEE, 29). */
   readonly minBursts?: number;
   readonly onStep?: (s: SearchStep) => void;
+  /** What makes the flow-model runs (default: one after another in this thread): flow-pool.ts, run-cache.ts. */
+  readonly runner?: FlowRunner;
 }
 
 /** One configuration the search ran, and what it did next. */
@@ -178,6 +181,8 @@ export function sizeWorkload(
   options: WorkloadSizingOptions = {},
 ): WorkloadSizing {
   const run: RunSettings = { ...RUN_DEFAULTS, ...options.run };
+  const replicate = (t: Traffic, k: DeviceKnobs, c: DeviceCosts, s: RunSettings): Replicated =>
+    replicateWith(t, k, c, s, options.runner);
   const costs = deviceCosts(engine, targets, traffic);
   const load = scaleTraffic(traffic, 1 + slos.margin);
   const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
@@ -452,7 +457,7 @@ export function sizeWorkload(
   const sensitivity =
     options.sensitivity === false
       ? []
-      : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
+      : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales), replicate);
   const pricing = answerPricing({ engine, targets, traffic, knobs: met.knobs, utilization, maxRecord });
   const estimates =
     options.sensitivity === false
@@ -467,6 +472,7 @@ export function sizeWorkload(
           slos,
           run,
           nominalMet: true,
+          ...(options.runner === undefined ? {} : { runner: options.runner }),
           ...pricing,
         });
   return {
@@ -623,6 +629,7 @@ function sensitivityTable(
   load: Traffic,
   run: RunSettings,
   costsAt: (s: CostScales) => DeviceCosts,
+  replicate: (t: Traffic, k: DeviceKnobs, c: DeviceCosts, s: RunSettings) => Replicated,
 ): SensitivityRow[] {
   const base = costsAt(UNIT_SCALES);
   const point = (label: string, r: Replicated): SensitivityPoint => ({
