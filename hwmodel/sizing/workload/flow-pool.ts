@@ -1,8 +1,9 @@
 /**
  * Flow-model runs on worker threads (`dtls13 size --jobs N`): a
- * configuration's seeds are independent runs, so each goes to a worker of
- * the pool, and the search, which is synchronous, waits for them all on a
- * shared counter (Atomics.wait) and reads their answers off the workers'
+ * configuration's seeds, and the configurations a proof or the sensitivity
+ * table grows, are independent runs, so each goes to a free worker of the
+ * pool, and the search, which is synchronous, waits on a shared counter of
+ * the runs done (Atomics.wait) and reads their answers off the workers'
  * ports (receiveMessageOnPort). A run is a function of its inputs: the
  * runs are the same to the bit as in this thread (run-encoding.ts carries
  * them), only sooner when cores are free. A batch of one run, or a pool of
@@ -11,19 +12,13 @@
  */
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { DeviceCosts, DeviceKnobs } from './device.js';
-import type { FlowRun, RunPlan } from './flow-run.js';
-import { sequentialRunner, type FlowRunner } from './flow-runner.js';
+import type { FlowRun } from './flow-run.js';
+import { sequentialRunner, type FlowRunner, type RunJob } from './flow-runner.js';
 import { runOf, type RunData } from './run-encoding.js';
-import type { Traffic } from './traffic.js';
 
 /** A run asked of a worker: the batch's `i`-th. */
-export interface FlowJob {
+export interface FlowJob extends RunJob {
   readonly i: number;
-  readonly traffic: Traffic;
-  readonly knobs: DeviceKnobs;
-  readonly costs: DeviceCosts;
-  readonly plan: RunPlan;
 }
 
 /** A worker's answer: the run as data, or the error it threw. */
@@ -46,22 +41,38 @@ export class FlowPool implements FlowRunner {
     this.size = size;
   }
 
-  runs(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plans: readonly RunPlan[]): FlowRun[] {
-    if (this.size === 1 || plans.length <= 1) return sequentialRunner.runs(traffic, knobs, costs, plans);
-    const n = Math.min(this.size, plans.length);
+  runs(jobs: readonly RunJob[]): FlowRun[] {
+    if (this.size === 1 || jobs.length <= 1) return sequentialRunner.runs(jobs);
+    const n = Math.min(this.size, jobs.length);
     while (this.#threads.length < n) this.#threads.push(this.#start());
-    Atomics.store(this.#done, 0, 0);
-    plans.forEach((plan, i) => this.#threads[i % n]!.worker.postMessage({ i, traffic, knobs, costs, plan }));
-    for (let c = Atomics.load(this.#done, 0); c < plans.length; c = Atomics.load(this.#done, 0))
-      Atomics.wait(this.#done, 0, c);
+    const threads = this.#threads.slice(0, n);
+    // Each worker one job at a time, the next to the first that answers (runs of several configurations differ in length).
     const out: FlowRun[] = [];
     const errors: string[] = [];
-    for (const t of this.#threads.slice(0, n))
-      for (let m = receiveMessageOnPort(t.answers); m !== undefined; m = receiveMessageOnPort(t.answers)) {
+    let next = 0;
+    let answered = 0;
+    const busy = new Set<Thread>();
+    const give = (t: Thread): void => {
+      if (next >= jobs.length) return;
+      t.worker.postMessage({ i: next, ...jobs[next++]! });
+      busy.add(t);
+    };
+    Atomics.store(this.#done, 0, 0);
+    for (const t of threads) give(t);
+    while (answered < jobs.length) {
+      Atomics.wait(this.#done, 0, answered);
+      for (const t of [...busy]) {
+        const m = receiveMessageOnPort(t.answers);
+        if (m === undefined) continue;
         const r = m.message as FlowJobResult;
+        answered++;
+        busy.delete(t);
         if ('error' in r) errors.push(r.error);
         else out[r.i] = runOf(r.run);
+        if (errors.length === 0) give(t);
       }
+      if (errors.length > 0 && busy.size === 0) break;
+    }
     if (errors.length > 0) throw new Error(`a flow run failed on a worker thread: ${errors[0]}`);
     return out;
   }

@@ -1,22 +1,30 @@
 /**
- * What makes a configuration's flow-model runs (replicate.ts asks for a
- * configuration's seeds at once): one after another in this thread
- * (`sequentialRunner`), on worker threads (flow-pool.ts), or replayed from
- * a run cache and made only when missing (run-cache.ts). A run is a
- * function of its traffic, knobs, costs and plan, so every runner gives the
- * same runs, in the plans' order.
+ * What makes the flow-model runs a search asks for (replicate.ts asks for a
+ * configuration's seeds, or several configurations' at once): one after
+ * another in this thread (`sequentialRunner`), on worker threads
+ * (flow-pool.ts), or replayed from a run cache and made only when missing
+ * (run-cache.ts). A run is a function of its traffic, knobs, costs and
+ * plan, so every runner gives the same runs, in the jobs' order.
  */
 import type { DeviceCosts, DeviceKnobs } from './device.js';
 import { runFlow } from './flow-model.js';
 import type { FlowRun, RunPlan } from './flow-run.js';
 import type { Traffic } from './traffic.js';
 
+/** One run: `knobs` under `traffic` with `costs`, for `plan`. */
+export interface RunJob {
+  readonly traffic: Traffic;
+  readonly knobs: DeviceKnobs;
+  readonly costs: DeviceCosts;
+  readonly plan: RunPlan;
+}
+
 export interface FlowRunner {
-  /** The runs of `knobs` under `traffic` with `costs`, one a plan, in the plans' order. */
-  runs(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plans: readonly RunPlan[]): FlowRun[];
+  /** The jobs' runs, in their order. */
+  runs(jobs: readonly RunJob[]): FlowRun[];
 }
 
 /** Each run in this thread, one after another. */
 export const sequentialRunner: FlowRunner = {
-  runs: (traffic, knobs, costs, plans) => plans.map((p) => runFlow(traffic, knobs, costs, p)),
+  runs: (jobs) => jobs.map((j) => runFlow(j.traffic, j.knobs, j.costs, j.plan)),
 };

@@ -61,17 +61,32 @@ export function replicate(
   s: RunSettings,
   runner: FlowRunner = sequentialRunner,
 ): Replicated {
-  const plans = Array.from({ length: s.replications }, (_, i) => ({
-    warmupUs: s.warmupUs,
-    windowUs: s.windowUs,
-    seed: s.seed + i,
-  }));
-  const runs = runner.runs(traffic, knobs, costs, plans);
-  const per = runs.map((r) => metricsOf(r, traffic));
-  const names: MetricName[] = ['dropProbability', 'p99Us', 'p999Us', 'handshakesPerSecond', 'burstDropProbability'];
-  const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<
-    MetricName,
-    Interval
-  >;
-  return { knobs, runs, metrics };
+  return replicateAll([{ traffic, knobs, costs, s }], runner)[0]!;
+}
+
+/** Several configurations replicated, their runs asked of `runner` at once (so that a pool may run them side by side). */
+export function replicateAll(
+  items: readonly { traffic: Traffic; knobs: DeviceKnobs; costs: DeviceCosts; s: RunSettings }[],
+  runner: FlowRunner = sequentialRunner,
+): Replicated[] {
+  const jobs = items.flatMap(({ traffic, knobs, costs, s }) =>
+    Array.from({ length: s.replications }, (_, i) => ({
+      traffic,
+      knobs,
+      costs,
+      plan: { warmupUs: s.warmupUs, windowUs: s.windowUs, seed: s.seed + i },
+    })),
+  );
+  const all = runner.runs(jobs);
+  let at = 0;
+  return items.map(({ traffic, knobs, s }) => {
+    const runs = all.slice(at, (at += s.replications));
+    const per = runs.map((r) => metricsOf(r, traffic));
+    const names: MetricName[] = ['dropProbability', 'p99Us', 'p999Us', 'handshakesPerSecond', 'burstDropProbability'];
+    const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<
+      MetricName,
+      Interval
+    >;
+    return { knobs, runs, metrics };
+  });
 }

@@ -124,17 +124,12 @@ export class RunCache {
 /** `inner`'s runs, each replayed from `cache` when stored there, else made (by `inner`, the missing ones at once) and stored. */
 export function cachedRunner(cache: RunCache, inner: FlowRunner): FlowRunner {
   return {
-    runs(traffic, knobs, costs, plans) {
-      const keys = plans.map((p) => runKey(traffic, knobs, costs, p));
+    runs(jobs) {
+      const keys = jobs.map((j) => runKey(j.traffic, j.knobs, j.costs, j.plan));
       const out = keys.map((k) => cache.get(k));
-      const missing = plans.flatMap((p, i) => (out[i] === undefined ? [i] : []));
+      const missing = jobs.flatMap((_, i) => (out[i] === undefined ? [i] : []));
       if (missing.length > 0) {
-        const made = inner.runs(
-          traffic,
-          knobs,
-          costs,
-          missing.map((i) => plans[i]!),
-        );
+        const made = inner.runs(missing.map((i) => jobs[i]!));
         missing.forEach((i, j) => {
           cache.put(keys[i]!, made[j]!);
           out[i] = made[j]!;

@@ -13,7 +13,7 @@ import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/
 import { FlowPool } from '../../../hwmodel/sizing/workload/flow-pool.js';
 import type { RunPlan } from '../../../hwmodel/sizing/workload/flow-run.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
-import { sequentialRunner, type FlowRunner } from '../../../hwmodel/sizing/workload/flow-runner.js';
+import { sequentialRunner, type FlowRunner, type RunJob } from '../../../hwmodel/sizing/workload/flow-runner.js';
 import { cachedRunner, modelModules, RunCache, runKey } from '../../../hwmodel/sizing/workload/run-cache.js';
 import { decodeRun, encodeRun } from '../../../hwmodel/sizing/workload/run-encoding.js';
 import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
@@ -32,6 +32,7 @@ const costs = deviceCosts(asicEngine, asicTargets(), traffic);
 // A device that drops in the burst (episodes, a histogram with records at +∞ beside it).
 const tight: DeviceKnobs = { ...roomy, lanes: 2, rxRingDepth: 16, pipelineDepth: 16 };
 const plan: RunPlan = { warmupUs: 10, windowUs: 40, seed: 3 };
+const job = (knobs: DeviceKnobs, p: RunPlan): RunJob => ({ traffic, knobs, costs, plan: p });
 
 function tempDir(t: { teardown(f: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-run-cache-'));
@@ -44,7 +45,7 @@ function counting(inner: FlowRunner): FlowRunner & { made: number } {
   const r = {
     made: 0,
     runs: (...a: Parameters<FlowRunner['runs']>) => {
-      r.made += a[3].length;
+      r.made += a[0].length;
       return inner.runs(...a);
     },
   };
@@ -75,11 +76,11 @@ test('the key: every input and the model code decide it; a changed seed, window,
   const cache = new RunCache(dir);
   const inner = counting(sequentialRunner);
   const runner = cachedRunner(cache, inner);
-  runner.runs(traffic, tight, costs, [plan]);
-  runner.runs(traffic, tight, costs, [plan]);
+  runner.runs([job(tight, plan)]);
+  runner.runs([job(tight, plan)]);
   t.is(inner.made, 1, 'the second asks no run');
-  runner.runs(traffic, tight, costs, [{ ...plan, seed: 4 }]);
-  runner.runs(traffic, { ...tight, lanes: 3 }, costs, [plan]);
+  runner.runs([job(tight, { ...plan, seed: 4 })]);
+  runner.runs([job({ ...tight, lanes: 3 }, plan)]);
   t.is(inner.made, 3, 'a changed seed or knob runs');
   // The code the key hashes: the model and what it runs, not the search around it.
   const paths = modelModules().map(([p]) => p);
@@ -128,7 +129,7 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
     t.is(cache.problems.at(-1)?.file, file);
     // Through the runner: run again, the same run, stored anew and then replayed.
     const inner = counting(sequentialRunner);
-    const [again] = cachedRunner(cache, inner).runs(traffic, tight, costs, [plan]);
+    const [again] = cachedRunner(cache, inner).runs([job(tight, plan)]);
     t.is(inner.made, 1);
     t.deepEqual(again, fresh);
     t.deepEqual(cache.get(key), fresh);
@@ -141,14 +142,18 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
   );
 });
 
-test('the pool runs a configuration’s seeds on worker threads, the same runs to the bit as in this thread', async (t) => {
+test('the pool runs jobs on worker threads, each to the next free worker: the same runs, in order, as in this thread', async (t) => {
   const pool = new FlowPool(2);
   t.teardown(() => pool.close());
-  const plans = [1, 2, 3].map((seed) => ({ ...plan, seed }));
-  const pooled = pool.runs(traffic, tight, costs, plans);
-  t.deepEqual(pooled, sequentialRunner.runs(traffic, tight, costs, plans));
+  // Two configurations' seeds at once, of different lengths.
+  const jobs = [1, 2, 3].flatMap((seed) => [
+    job(tight, { ...plan, seed }),
+    job(roomy, { ...plan, windowUs: 60 + 20 * seed, seed }),
+  ]);
+  const pooled = pool.runs(jobs);
+  t.deepEqual(pooled, sequentialRunner.runs(jobs));
   // Again on the same workers, in another order.
-  t.deepEqual(pool.runs(traffic, tight, costs, [plans[2]!, plans[0]!]), [pooled[2], pooled[0]]);
+  t.deepEqual(pool.runs([jobs[5]!, jobs[0]!]), [pooled[5], pooled[0]]);
   await pool.close();
 });
 
