@@ -16,18 +16,10 @@ import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { sequentialRunner, type FlowRunner, type RunJob } from '../../../hwmodel/sizing/workload/flow-runner.js';
 import { cachedRunner, modelModules, RunCache, runKey } from '../../../hwmodel/sizing/workload/run-cache.js';
 import { decodeRun, encodeRun, runData } from '../../../hwmodel/sizing/workload/run-encoding.js';
-import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
-import { asicEngine, asicTargets, roomy } from './workload-fixtures.js';
+import { checkTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
+import { asicEngine, asicTargets, roomy, TWENTY_GBPS } from './workload-fixtures.js';
 
-const traffic = checkTraffic({
-  openGbps: 20,
-  sealGbps: 20,
-  mix: IMIX,
-  handshakesPerSecond: 20_000,
-  sessions: 10_000,
-  burstFactor: 1.5,
-  burstUs: 20,
-});
+const traffic = checkTraffic({ ...TWENTY_GBPS, burstFactor: 1.5, burstUs: 20 });
 const costs = deviceCosts(asicEngine, asicTargets(), traffic);
 // A device that drops in the burst (episodes, a histogram with records at +∞ beside it).
 const tight: DeviceKnobs = { ...roomy, lanes: 2, rxRingDepth: 16, pipelineDepth: 16 };

@@ -20,7 +20,7 @@ import {
   parseMix,
   recordsPerSecond,
 } from '../../../hwmodel/sizing/workload/traffic.js';
-import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
+import { asicEngine, asicTargets, defaultSlos, roomy, TWENTY_GBPS } from './workload-fixtures.js';
 
 const engine = asicEngine;
 const targets = asicTargets();
@@ -84,13 +84,7 @@ test('key slots: least recently used evicted first; a touch keeps a slot', (t) =
 });
 
 test('a run is its seed: the same seed the same figures, another seed others', (t) => {
-  const traffic = checkTraffic({
-    openGbps: 20,
-    sealGbps: 20,
-    mix: IMIX,
-    handshakesPerSecond: 20_000,
-    sessions: 10_000,
-  });
+  const traffic = checkTraffic(TWENTY_GBPS);
   const costs = deviceCosts(engine, targets, traffic);
   const plan = { warmupUs: 20, windowUs: 100, seed: 7 };
   const a = runFlow(traffic, roomy, costs, plan);
