@@ -25,6 +25,9 @@ export interface FlowJob extends RunJob {
 export type FlowJobResult =
   { readonly i: number; readonly run: RunData } | { readonly i: number; readonly error: string };
 
+/** How long a batch waits for its workers to start (ms): loading the model takes seconds, more on a loaded machine. */
+const START_MS = 300_000;
+
 interface Thread {
   readonly worker: Worker;
   readonly answers: MessagePort;
@@ -33,7 +36,8 @@ interface Thread {
 export class FlowPool implements FlowRunner {
   readonly size: number;
   readonly #threads: Thread[] = [];
-  readonly #done = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: the runs of the batch answered; [1]: the workers started (each counts itself once its module is loaded). */
+  readonly #done = new Int32Array(new SharedArrayBuffer(8));
 
   /** A pool of `size` workers (1 or more), started when a batch first needs them. */
   constructor(size: number) {
@@ -46,6 +50,13 @@ export class FlowPool implements FlowRunner {
     const n = Math.min(this.size, jobs.length);
     while (this.#threads.length < n) this.#threads.push(this.#start());
     const threads = this.#threads.slice(0, n);
+    // A worker whose module failed to load would never answer: wait for each to say it started, 5 minutes at most.
+    const by = Date.now() + START_MS;
+    for (let c = Atomics.load(this.#done, 1); c < n; c = Atomics.load(this.#done, 1)) {
+      if (Date.now() >= by)
+        throw new Error(`${n - c} of ${n} flow-model worker threads did not start in ${START_MS} ms`);
+      Atomics.wait(this.#done, 1, c, by - Date.now());
+    }
     // Each worker one job at a time, the next to the first that answers (runs of several configurations differ in length).
     const out: FlowRun[] = [];
     const errors: string[] = [];
@@ -80,6 +91,7 @@ export class FlowPool implements FlowRunner {
   /** Ends the workers (the pool starts new ones if asked again). */
   async close(): Promise<void> {
     const threads = this.#threads.splice(0);
+    Atomics.store(this.#done, 1, 0);
     await Promise.all(threads.map((t) => t.worker.terminate()));
     for (const t of threads) t.answers.close();
   }

@@ -1,8 +1,8 @@
 /**
- * A worker thread of flow-pool.ts: runs the flow model for each job the
- * pool posts it, and answers on its own port, then counts the job done on
- * the shared counter the pool waits on (so the pool, blocked, can read the
- * answer as soon as it wakes).
+ * A worker thread of flow-pool.ts: counts itself started, then runs the
+ * flow model for each job the pool posts it, answers on its own port and
+ * counts the job done on the shared counter the pool waits on (so the
+ * pool, blocked, can read the answer as soon as it wakes).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { runFlow } from './flow-model.js';
@@ -22,3 +22,6 @@ parentPort?.on('message', (job: FlowJob) => {
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
 });
+// Started: the pool waits for this before it waits for answers (flow-pool.ts).
+Atomics.add(done, 1, 1);
+Atomics.notify(done, 1);

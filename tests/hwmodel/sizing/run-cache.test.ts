@@ -148,6 +148,9 @@ test('the pool runs jobs on worker threads, each to the next free worker: the sa
   t.deepEqual(pooled, sequentialRunner.runs(jobs).map(runData));
   // Again on the same workers, in another order.
   t.deepEqual(pool.runs([jobs[5]!, jobs[0]!]).map(runData), [pooled[5], pooled[0]]);
+  // Closed, it starts workers again when asked.
+  await pool.close();
+  t.deepEqual(pool.runs([jobs[1]!, jobs[2]!]).map(runData), [pooled[1], pooled[2]]);
   await pool.close();
 });
 
