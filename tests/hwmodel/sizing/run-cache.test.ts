@@ -5,7 +5,8 @@
  * the same to the bit; the pool's runs are the sequential ones.
  */
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSize } from '../../../cli/size-command.js';
@@ -17,6 +18,7 @@ import { sequentialRunner, type FlowRunner, type RunJob } from '../../../hwmodel
 import { cachedRunner, modelModules, RunCache, runKey } from '../../../hwmodel/sizing/workload/run-cache.js';
 import { decodeRun, encodeRun, runData } from '../../../hwmodel/sizing/workload/run-encoding.js';
 import { checkTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
+import { MAIN } from '../../cli/cli-process.js';
 import { asicEngine, asicTargets, roomy, TWENTY_GBPS } from './workload-fixtures.js';
 
 const traffic = checkTraffic({ ...TWENTY_GBPS, burstFactor: 1.5, burstUs: 20 });
@@ -199,4 +201,29 @@ test('a search run twice with a run cache writes the same output and CSV, the se
   );
   t.is(body(bare.out), body(first.out));
   t.is(bare.err, '');
+});
+
+test('a search killed mid-way and started again with its cache prints what it prints uninterrupted', async (t) => {
+  const dir = tempDir(t);
+  const cache = join(dir, 'runs');
+  const args = [
+    ...['--import=tsx', MAIN, 'size', '--gbps', '5', '--handshakes', '2000', '--sessions', '5000', '--window', '40'],
+    ...['--slo-drop', '1e-2', '--seed', '3', '--warmup', '20', '--replications', '2', '--max-steps', '8'],
+  ];
+  const whole = spawnSync(process.execPath, [...args, '--jobs', '1'], { encoding: 'utf8' });
+  t.is(whole.status, 0, whole.stderr);
+  // Killed (SIGKILL: nothing of it runs after) once its first runs are stored.
+  const child = spawn(process.execPath, [...args, '--run-cache', cache], { stdio: 'ignore' });
+  const ended = new Promise<string | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
+  while (!existsSync(cache) || readdirSync(cache).filter((f) => f.endsWith('.run')).length === 0)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  child.kill('SIGKILL');
+  t.is(await ended, 'SIGKILL', 'stopped before it ended');
+  const stored = readdirSync(cache).filter((f) => f.endsWith('.run')).length;
+  const again = spawnSync(process.execPath, [...args, '--run-cache', cache], { encoding: 'utf8' });
+  t.is(again.status, 0, again.stderr);
+  t.is(again.stdout, whole.stdout);
+  const replayed = /: (\d+) runs replayed, (\d+) run and stored, 0 not trusted\n$/.exec(again.stderr);
+  t.truthy(replayed, again.stderr);
+  t.true(Number(replayed![1]) >= stored, `${stored} runs stored before the stop, all replayed`);
 });
