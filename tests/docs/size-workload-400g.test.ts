@@ -202,3 +202,53 @@ test("section 10: (c)'s devices chosen by hand, their reruns and their prices as
   );
   t.true(prose.includes("(c)'s smallest device is at most 28,717 kGE"));
 });
+
+test('section 10: (c) at --max-window 1461057 with a run cache: its lines as printed, its acceptance from the cache', (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1461057` with a run cache'));
+  const lines = (f: string): string[] => readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8').split('\n');
+  const run = lines('size-search-400g-1.46s-cache.txt');
+  t.true(run[0]!.includes(' --max-window 1461057 ') && run[0]!.includes(' --run-cache '), run[0]);
+  const n = run.length - 2; // after the command, before the last newline
+  t.deepEqual(run.slice(1, n + 1), lines('size-search-400g-1.19s-lookup.txt').slice(1, n + 1));
+  t.true(
+    para.includes(`its ${n} lines, byte for byte the 1.19 s search's first ${n}, end with the pipeline grown to 1,024`),
+  );
+  t.regex(run[n - 1]!, /pipelineDepth → 1024 \(proven/);
+  const cache = lines('size-cache-400g-1.46s.txt');
+  t.is(cache[0], '$ npx tsx scripts/size-run-cache.ts /tmp/size-c/run-cache 3');
+  const seeds = cache.slice(1, 4).map((l) => {
+    const m =
+      /: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes \(largest (\d+)\); memory ([\d.]+%), DMA ([\d.]+%) busy$/.exec(
+        l,
+      );
+    if (m === null) throw new Error(l);
+    return m;
+  });
+  const num = (x: string): number => Number(x.replace(/,/g, ''));
+  const total =
+    /^3 of (\d+) entries: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes \(largest (\d+)\)$/.exec(
+      cache[4]!,
+    );
+  if (total === null) return t.fail(cache[4]);
+  t.is(
+    num(total[2]!),
+    seeds.reduce((s, m) => s + num(m[1]!), 0),
+  );
+  // Each seed of the acceptance: 3 × 1,461,057 µs offer what the drop row needs (1,413,985,632), none of the screen's.
+  t.true(seeds.every((m) => num(m[1]!) > 4.9e8));
+  t.true(num(total[2]!) >= 1_413_985_632);
+  t.true(
+    para.includes(
+      `dropped ${total[3]!} of ${total[2]!} records in ${total[4]!} episodes, the largest ${total[5]!}, on every seed (${seeds
+        .map((m) => m[3])
+        .join(', ')
+        .replace(
+          /, (\d+)$/,
+          ' and $1',
+        )} episodes), the memory channels ${seeds[0]![5]!} and the DMA channels ${seeds[0]![6]!} busy`,
+    ),
+  );
+  t.true(para.includes(`replayed the ${total[1]!} runs`));
+  t.true(Number(total[5]) > 472 && para.includes('past the 472 records the acceptance was sized for'));
+  t.true(para.includes(`some ${(num(total[3]!) / num(total[2]!)).toExponential(0)} of the records`));
+});
