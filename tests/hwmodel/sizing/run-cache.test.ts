@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runSize } from '../../../cli/size-command.js';
 import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
 import { FlowPool } from '../../../hwmodel/sizing/workload/flow-pool.js';
@@ -235,4 +236,25 @@ test('a search killed mid-way and started again with its cache prints what it pr
   t.is(again.stdout, whole.stdout);
   // The runs it had stored are replayed, the others made: none made twice.
   t.is(counts(again.stderr)[1], made - stored);
+});
+
+test('scripts/size-run-cache.ts lists a cache’s runs and sums them; an entry not trusted is said', (t) => {
+  const dir = tempDir(t);
+  const cache = new RunCache(dir);
+  const runs = [1, 2].map((seed) => runFlow(traffic, tight, costs, { ...plan, seed }));
+  runs.forEach((r, i) => cache.put(runKey(traffic, tight, costs, { ...plan, seed: i + 1 }), r));
+  writeFileSync(join(dir, `${'0'.repeat(64)}.run`), 'not a run\n');
+  const script = fileURLToPath(new URL('../../../scripts/size-run-cache.ts', import.meta.url));
+  const out = spawnSync(process.execPath, ['--import=tsx', script, dir], { encoding: 'utf8' });
+  t.is(out.status, 0, out.stderr);
+  const offered = runs.reduce((s, r) => s + r.steady.offered, 0);
+  const dropped = runs.reduce((s, r) => s + r.steady.dropped, 0);
+  t.regex(out.stdout, /0{64}\.run: not trusted \(truncated: /);
+  t.true(
+    out.stdout.endsWith(
+      `3 of 3 entries: ${offered.toLocaleString('en-US')} records offered, ${dropped.toLocaleString('en-US')} dropped ` +
+        `in ${runs.reduce((s, r) => s + r.steady.episodes, 0)} episodes (largest ${Math.max(...runs.map((r) => r.steady.largestEpisode))})\n`,
+    ),
+    out.stdout,
+  );
 });
