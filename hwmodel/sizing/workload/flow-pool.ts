@@ -57,7 +57,7 @@ export class FlowPool implements FlowRunner {
         throw new Error(`${n - c} of ${n} flow-model worker threads did not start in ${START_MS} ms`);
       Atomics.wait(this.#done, 1, c, by - Date.now());
     }
-    // Each worker one job at a time, the next to the first that answers (runs of several configurations differ in length).
+    // Each worker one job at a time, the next to the first that answers (configurations' runs differ in length).
     const out: FlowRun[] = [];
     const errors: string[] = [];
     let next = 0;

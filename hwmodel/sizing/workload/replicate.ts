@@ -64,7 +64,7 @@ export function replicate(
   return replicateAll([{ traffic, knobs, costs, s }], runner)[0]!;
 }
 
-/** Several configurations replicated, their runs asked of `runner` at once (so that a pool may run them side by side). */
+/** Several configurations replicated, their runs asked of `runner` at once (a pool runs them side by side). */
 export function replicateAll(
   items: readonly { traffic: Traffic; knobs: DeviceKnobs; costs: DeviceCosts; s: RunSettings }[],
   runner: FlowRunner = sequentialRunner,

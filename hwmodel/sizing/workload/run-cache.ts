@@ -121,7 +121,7 @@ export class RunCache {
   }
 }
 
-/** `inner`'s runs, each replayed from `cache` when stored there, else made (by `inner`, the missing ones at once) and stored. */
+/** `inner`'s runs, each replayed from `cache` when stored there, else made by `inner` (all at once) and stored. */
 export function cachedRunner(cache: RunCache, inner: FlowRunner): FlowRunner {
   return {
     runs(jobs) {

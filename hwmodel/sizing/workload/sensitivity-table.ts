@@ -21,7 +21,7 @@ export interface SensitivityPoint {
   readonly met: boolean;
 }
 
-/** One row of the sensitivity table: a knob one step down and up, or a cost × 0.8 and × 1.2, at the answer under the sizing load. */
+/** A row of the sensitivity table: a knob a step down and up, or a cost × 0.8 and × 1.2, at the answer, sizing load. */
 export interface SensitivityRow {
   readonly what: string;
   readonly low: SensitivityPoint;
@@ -30,7 +30,7 @@ export interface SensitivityRow {
   readonly swing: number;
 }
 
-/** Each knob one step down and up, and each cost × 0.8 and × 1.2, at the answer under the sizing load: p99, drops, SLOs met. */
+/** Each knob a step down and up, each cost × 0.8 and × 1.2, at the answer, sizing load: p99, drops, SLOs met. */
 export function sensitivityTable(
   met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
   slos: Slos,

@@ -44,7 +44,7 @@ export const defaultSlos: Slos = {
   margin: 0,
 };
 
-/** 20 Gbit/s of IMIX each way, 20,000 handshakes a second over 10,000 sessions: a light load for `roomy` (unchecked). */
+/** 20 Gbit/s of IMIX each way, 20,000 handshakes a second, 10,000 sessions: a light load for `roomy` (unchecked). */
 export const TWENTY_GBPS = {
   openGbps: 20,
   sealGbps: 20,
