@@ -1,7 +1,12 @@
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { SeededRandom } from '../hwmodel/kernel/index.js';
 import { TimeHeap } from '../hwmodel/trace/index.js';
+import { growKnob, KNOB_LIMITS, KNOBS } from '../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../hwmodel/sizing/workload/flow-model.js';
+import { FlowPool } from '../hwmodel/sizing/workload/flow-pool.js';
+import { sequentialRunner } from '../hwmodel/sizing/workload/flow-runner.js';
+import { runData } from '../hwmodel/sizing/workload/run-encoding.js';
 import { scaleTraffic } from '../hwmodel/sizing/workload/traffic.js';
 import { readAnswer } from '../scripts/size-answer.js';
 
@@ -59,7 +64,43 @@ export function benchSizeFlow(log: (line: string) => void): void {
         `${perRecord.toFixed(2)} events a record, ${bare}`,
     );
   }
+  benchJobs(log);
   log(`  load after: ${load()}`);
+}
+
+/**
+ * `--jobs`: a proof's runs (each knob of (c)'s last configuration grown one step, 3 seeds each, 1,000 µs) in this
+ * thread and on a pool of `DTLS13_BENCH_SIZE_FLOW_JOBS` workers (default: the cores), in alternating rounds: the wall
+ * time of each (the pool's gain is the cores left free by other work), and that the runs are the same.
+ */
+function benchJobs(log: (line: string) => void): void {
+  const jobs = positive('DTLS13_BENCH_SIZE_FLOW_JOBS', availableParallelism());
+  const { a, knobs, costs } = readAnswer(new URL(`../${CASES[0].file}`, import.meta.url).pathname);
+  const traffic = scaleTraffic(a.traffic, 1 + a.slos.margin);
+  const last = { ...knobs, pipelineDepth: 1024 };
+  const grown = KNOBS.map((k) => growKnob(last, k)).filter((g, i) => g[KNOBS[i]!] <= KNOB_LIMITS[KNOBS[i]!]);
+  const runs = grown.flatMap((k) =>
+    [101, 102, 103].map((seed) => ({ traffic, knobs: k, costs, plan: { warmupUs: 50, windowUs: 1000, seed } })),
+  );
+  const pool = new FlowPool(jobs);
+  const walls: [number[], number[]] = [[], []];
+  let same = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    const t0 = performance.now();
+    const one = sequentialRunner.runs(runs);
+    const t1 = performance.now();
+    const many = pool.runs(runs);
+    walls[0].push((t1 - t0) / 1000);
+    walls[1].push((performance.now() - t1) / 1000);
+    same &&= isDeepStrictEqual(one.map(runData), many.map(runData));
+  }
+  void pool.close();
+  const [w1, wn] = walls.map(median) as [number, number];
+  log(
+    `  a proof's ${runs.length} runs (${grown.length} configurations × 3 seeds × 1,000 µs): ${w1.toFixed(1)} s in one ` +
+      `thread, ${wn.toFixed(1)} s on --jobs ${jobs} (wall, medians of ${ROUNDS} alternating rounds; ` +
+      `${(w1 / wn).toFixed(2)} ×), the same runs: ${same ? 'yes' : 'NO'}`,
+  );
 }
 
 function positive(name: string, fallback: number): number {

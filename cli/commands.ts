@@ -90,6 +90,7 @@ const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B
                   [--group G] [--suite S] [--profile asic|fpga] [--clock MHZ] [--replications N]
                   [--seed N] [--window US] [--max-window US] [--bursts N] [--warmup US] [--max-steps N]
                   [--no-sensitivity] [--json FILE] [--csv FILE] [--plot DIR] [--quiet]
+                  [--run-cache DIR] [--jobs N]
        dtls13 size --gbps G --handshakes H --connections N --records N [...]   (protocol-level)
 
 The workload search (the default): the smallest device by area whose SLOs hold under
@@ -118,6 +119,10 @@ while the SLOs hold. The clock is an input (--clock, default the engine's), not 
 sensitivity table and the caveats; --json and --csv write them. --plot DIR writes the search
 (search.csv: each configuration run, its area, met or not, the answer marked) and the
 sensitivity table (sensitivity.csv), each with an SVG plot drawn from it beside it.
+A configuration's seeds run on --jobs N worker threads (default: the cores; the output is the
+same for any N). --run-cache DIR keeps every run in DIR under a hash of the model's code and
+all its inputs: a search stopped and started again replays the runs it made and reaches the
+same answer (an entry that does not read back whole is said on stderr and run again).
 
 With --connections, --records, --clock-steps or --max-candidates: the protocol-level search, real DTLS connections at link
 rate (the earlier model: [--minimize area|power] [--max-candidates N] [--clock-steps N]

@@ -7,6 +7,7 @@
  * `--json`, `--csv` and the `--plot` folder when asked. Exit 1 when no configuration is found.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
@@ -26,6 +27,9 @@ import { startRules, startText } from '../hwmodel/sizing/workload/start-rules.js
 import { BURSTS_TO_SEE, MAX_REPLICATIONS } from '../hwmodel/sizing/workload/run-plan.js';
 import { sizeWorkload, type WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
+import { FlowPool } from '../hwmodel/sizing/workload/flow-pool.js';
+import type { FlowRunner } from '../hwmodel/sizing/workload/flow-runner.js';
+import { cachedRunner, RunCache } from '../hwmodel/sizing/workload/run-cache.js';
 import { openOutput } from './simulate-run.js';
 import { parseSetting } from './simulate-set.js';
 import { knobSettings, stepText, workloadAnswerText, workloadCsv, workloadHeader } from './size-workload-output.js';
@@ -110,6 +114,8 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         plot: { type: 'string' },
         set: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
+        'run-cache': { type: 'string' },
+        jobs: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -131,6 +137,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
   if (outputs.csv !== undefined) openOutput('--csv', outputs.csv);
   if (outputs.plot !== undefined) plotFolder(outputs.plot);
   let result: WorkloadSizing;
+  let runs: ReturnType<typeof flowRunner> | undefined;
   try {
     if (values.set !== undefined) {
       for (const text of values.set) parseSetting(text, '--set');
@@ -215,8 +222,10 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         `Start (${startText(slos.margin, rules)}): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
       );
     }
+    runs = flowRunner(values['run-cache'], values.jobs);
     result = sizeWorkload(targets, traffic, slos, engine, {
       run,
+      runner: runs.runner,
       ...(values['max-steps'] !== undefined
         ? { maxSteps: whole('--max-steps', num('--max-steps', values['max-steps']), 1, 200) }
         : {}),
@@ -240,6 +249,9 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
       );
     }
     throw e;
+  } finally {
+    // Not awaited: the command writes all its output without yielding (tests capture it), and the workers are unref'd.
+    runs?.close();
   }
   process.stdout.write(`\n${workloadAnswerText(result)}`);
   if (outputs.json !== undefined) {
@@ -294,6 +306,39 @@ function writePlots(dir: string, r: WorkloadSizing): void {
     written.push('sensitivity.csv', 'sensitivity.svg');
   }
   process.stdout.write(`Plots written to ${dir}: ${written.join(', ')}\n`);
+}
+
+/**
+ * What makes the search's flow runs: `--jobs` worker threads (default: the cores; 1 runs in this thread), under a run
+ * cache in the `--run-cache` folder when given (made when missing); the cache's entries not trusted and, at the end,
+ * what it replayed and stored are said on stderr, so that the output stays the same whether runs were replayed or not.
+ */
+function flowRunner(
+  dir: string | undefined,
+  jobsText: string | undefined,
+): { readonly runner: FlowRunner; close(): void } {
+  const jobs =
+    jobsText === undefined ? availableParallelism() : whole('--jobs', numberFlag('--jobs', jobsText), 1, 256);
+  const pool = new FlowPool(jobs);
+  if (dir === undefined) return { runner: pool, close: () => void pool.close() };
+  let cache: RunCache;
+  try {
+    cache = new RunCache(resolve(dir), (p) =>
+      process.stderr.write(`run cache: ${p.file} not trusted (${p.kind}: ${p.detail}); run again\n`),
+    );
+  } catch (e) {
+    throw new CliUsageError(`--run-cache ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return {
+    runner: cachedRunner(cache, pool),
+    close: () => {
+      void pool.close();
+      const s = cache.stats;
+      process.stderr.write(
+        `run cache ${cache.dir}: ${s.replayed} runs replayed, ${s.stored} run and stored, ${s.ignored} not trusted\n`,
+      );
+    },
+  };
 }
 
 /** One record size as a mix (ConfigError 'mix' for a bad one). */

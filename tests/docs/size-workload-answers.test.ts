@@ -12,39 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clopperPearsonUpper, recordsToResolve } from '../../hwmodel/sizing/workload/binomial-bound.js';
 import { EPISODE_GAP_US, recordsToResolveEpisodes } from '../../hwmodel/sizing/workload/episode-bound.js';
-import { acceptancePlan } from '../../hwmodel/sizing/workload/run-plan.js';
-import type { RunSettings } from '../../hwmodel/sizing/workload/replicate.js';
-import type { Slos } from '../../hwmodel/sizing/workload/slo.js';
-import { scaleTraffic, type Traffic } from '../../hwmodel/sizing/workload/traffic.js';
 import { csvRows, fixed, grouped, ROOT } from './sweep-csv.js';
+import { drops, KNOBS, pick, prose, SECTION, sum, type Row } from './size-workload-section.js';
 
-const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
-const HEADING = '## 10. `dtls13 size` on a workload: SLOs, proven bottlenecks, the whole answer';
-const SECTION = DOC.slice(DOC.indexOf(HEADING));
-const prose = SECTION.replace(/\s+/g, ' ');
 const RUNS = { a: '100g', b: 'iot', c: '400g' } as const;
-type Row = Record<string, string>;
 const rows = (question: keyof typeof RUNS): Row[] =>
   csvRows(join(ROOT, `docs/hwmodel/size-workload-${RUNS[question]}.csv`));
-const pick = (all: Row[], section: string, name: string): Row => {
-  const found = all.find((r) => r['section'] === section && r['name'] === name);
-  if (!found) throw new Error(`no ${section} row '${name}'`);
-  return found;
-};
-const sum = (all: Row[], section: string, column: string): number =>
-  all.filter((r) => r['section'] === section).reduce((s, r) => s + Number(r[column]), 0);
-/** A drop probability as the prose writes it: two significant figures. */
-const drops = (value: string): string => String(Number(Number(value).toPrecision(2)));
-const KNOBS = [
-  'crypto_engine.lanes',
-  'crypto_engine.pk_lanes',
-  'crypto_engine.dma_channels',
-  'record_layer.pipeline_depth',
-  'record_layer.rx_ring_depth',
-  'record_layer.tx_ring_depth',
-  'key_manager.key_slots',
-  'memory channels',
-];
 
 /** µm² a gate equivalent of the node the asic cost file names. */
 const um2PerGe = Number(
@@ -317,30 +290,6 @@ test('section 10: the episodes --bursts 100 leaves room for are the Clopper-Pear
   t.is(e[3], bound(k).toExponential(1));
 });
 
-test("section 10: (c)'s last knobs over 3 × 10 ms are size-reruns-400g.txt", (t) => {
-  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-400g.txt'), 'utf8');
-  t.true(text.startsWith('$ npx tsx scripts/size-rerun.ts docs/hwmodel/size-400g-last-knobs.json 3 10000 101\n'));
-  const m =
-    /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest (\d+); (\d+) of (\d+) seeds with one\): per-episode bound ([\d.e+-]+) at \d+ records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) \(records taken as independent: ([\d.e+-]+)\)/m.exec(
-      text,
-    );
-  if (m === null) return t.fail('the steady line');
-  t.true(
-    prose.includes(
-      `drops ${grouped(Number(m[1]))} of ${grouped(Number(m[2]))} records in ${m[3]!} episodes on ${m[5]!} of ${m[6]!} seeds, the largest ${m[4]!} records`,
-    ),
-  );
-  t.true(prose.includes(`per-episode bound ${m[7]!} against 1e-6, ${m[8]!} by the rule`));
-  t.true(prose.includes(`and ${m[9]!} with the records taken as independent. So that device`));
-  const held = /^drops by what held the intake's head: (steady [^;]+);.*memChannels ([\d.]+%)/m.exec(text);
-  if (held === null) return t.fail('what held the intake');
-  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`), its memory channels ${held[2]!}`));
-  // The knobs are the configuration its search stopped at, and the search's unseen episode the one named.
-  const unseen = pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-400g.csv')), 'unseen_episode', 'steady');
-  t.true(prose.includes(`larger than the ${unseen['limit_or_count']!} the search sized for`));
-  t.true(Number(m[4]) > Number(unseen['limit_or_count']));
-});
-
 /** One phase of a rerun as scripts/size-rerun.ts printed it: the records, drops, episodes, bound and status. */
 interface RerunPhase {
   readonly dropped: string;
@@ -564,171 +513,6 @@ test("section 10: (a)'s estimates, each at its range's ends, are the estimate ro
   // Power: the cost rows' power column, against the answer's 11.89 W.
   const watts = cost.flatMap((r) => [Number(r['low_drop']), Number(r['high_drop'])]);
   t.true(prose.includes(`${fixed(Math.min(...watts), 2)} to ${fixed(Math.max(...watts), 2)} W`));
-});
-
-test('section 10: (c) with the TX ring rule at 1.1 s a seed is its search as printed', (t) => {
-  const para = prose.slice(prose.indexOf('**(c) with the TX ring rule and runs of up to 1.1 s a seed'));
-  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.1s-window.txt'), 'utf8');
-  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.1s-window.json'), 'utf8')) as {
-    readonly traffic: Traffic;
-    readonly slos: Slos;
-    readonly run: RunSettings;
-    readonly startRules: readonly { readonly knob: string; readonly start: number }[];
-    readonly steps: readonly {
-      readonly knobs: Record<string, number>;
-      readonly verdict: { readonly rows: readonly Record<string, string | number>[] };
-    }[];
-  };
-  t.true(text.startsWith('$ npx tsx cli/main.ts size --gbps 400 ') && text.includes(' --max-window 1100000 '));
-  t.deepEqual(
-    saved.startRules.map((r) => `${r.knob} ${r.start}`),
-    ['pkLanes 4', 'txRingDepth 128'],
-  );
-  t.true(para.includes('starts at 128 TX ring entries beside its 4 public-key lanes'));
-  // The steps, each proven, in the order the search grew them.
-  const grown = [...text.matchAll(/; (\w+) → (\d+) \(proven/g)].map((m) => `${m[1]!} ${m[2]!}`);
-  t.deepEqual(grown, [
-    'memChannels 12',
-    'pipelineDepth 128',
-    'memChannels 13',
-    'memChannels 14',
-    'pipelineDepth 256',
-    'memChannels 15',
-    'dmaChannels 42',
-    'pipelineDepth 512',
-    'memChannels 16',
-    'lanes 27',
-  ]);
-  t.true(
-    para.includes(
-      'the memory channels to 12, the pipeline to 128 slots, the memory channels to 13 and 14, the pipeline to 256 slots, the memory channels to 15, the DMA channels to 42, the pipeline to 512 slots and the memory channels to 16',
-    ),
-  );
-  const tx = [...text.matchAll(/txRingDepth 128→256: dropProbability [-\d.]+%( \(did not move\))?/g)];
-  t.true(tx.length >= 10 && tx.every((m) => m[1] !== undefined), 'the TX ring moved no drop figure');
-  // The configuration that dropped on its acceptance, and what its proof's growth did.
-  const dropped = saved.steps.at(-2)!;
-  const row = dropped.verdict.rows.find((r) => r['metric'] === 'dropProbability')!;
-  const knobs = (k: Record<string, number>): string =>
-    [
-      k['lanes'],
-      k['pkLanes'],
-      k['dmaChannels'],
-      k['pipelineDepth'],
-      k['rxRingDepth'],
-      k['txRingDepth'],
-      k['keySlots'],
-      k['memChannels'],
-    ]
-      .map((x) => grouped(x!))
-      .join(' / ');
-  t.true(para.includes(`That configuration, ${knobs(dropped.knobs)}, passed the screen`));
-  const method =
-    /on (\d+) episodes in ([\d,]+) records × (\d+) records an episode \(the largest these runs saw\); ([\d,]+) dropped/.exec(
-      String(row['method']),
-    );
-  if (method === null) return t.fail(String(row['method']));
-  const plan = acceptancePlan(scaleTraffic(saved.traffic, 1 + saved.slos.margin), saved.slos, saved.run, 1_100_000);
-  t.true(
-    para.includes(
-      `(${plan.accept.replications} × ${grouped(plan.accept.windowUs)} µs, sized then for an unseen episode of one record), dropped ${method[4]!} of ${method[2]!} records in ${method[1]!} episodes, the largest ${method[3]!} (bound ${Number(row['bound']).toExponential(2)}, ${String(row['status'])})`,
-    ),
-  );
-  t.regex(
-    text,
-    /lanes 21→27: dropProbability 100\.0%;.*pipelineDepth 512→1024: dropProbability 100\.0%;.*txRingDepth 128→256: dropProbability -?0\.0% \(did not move\)/,
-  );
-  t.true(para.includes(`The next configuration, ${knobs(saved.steps.at(-1)!.knobs)}, passed the screen with no drop`));
-  const verdict = /(runs of ([\d,]+) µs a seed would: --max-window (\d+))/.exec(text);
-  t.true(para.includes(`(${verdict![1]!}); never met\``));
-  t.is(verdict![3], verdict![2]!.replaceAll(',', ''));
-});
-
-test("section 10: (c) at --max-window 1188656, stopped, and its last configuration's rerun", (t) => {
-  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1188656`: stopped, not resolved.**'));
-  const lines = (f: string): string[] => readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8').split('\n');
-  const stopped = lines('size-search-400g-1.19s-window-stopped.txt');
-  t.true(stopped[0]!.includes(' --max-window 1188656 '));
-  t.deepEqual(stopped.slice(1, 25), lines('size-search-400g-1.1s-window.txt').slice(1, 25));
-  t.false(
-    stopped.some((l) => l.startsWith('  [lanes 27,')),
-    'no step printed past the 1.1 s search',
-  );
-  const text = lines('size-reruns-400g-1.1s.txt').join('\n');
-  const args = 'size-400g-1.1s-last-knobs.json 3 10000 101';
-  t.true(text.startsWith(`$ npx tsx scripts/size-rerun.ts docs/hwmodel/${args}\n`));
-  t.true(para.includes(`(\`${args}\``));
-  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.1s-window.json'), 'utf8')) as {
-    readonly steps: readonly { readonly knobs: Record<string, number> }[];
-  };
-  const last = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-400g-1.1s-last-knobs.json'), 'utf8')) as {
-    readonly answer: { readonly knobs: Record<string, number> };
-  };
-  t.deepEqual(last.answer.knobs, saved.steps.at(-1)!.knobs, 'the knobs the search stopped at');
-  const m =
-    /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest (\d+); (\d+) of (\d+) seeds with one\): per-episode bound ([\d.e+-]+) at (\d+) records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) \(records taken as independent: ([\d.e+-]+)\)/m.exec(
-      text,
-    );
-  if (m === null) return t.fail('the steady line');
-  t.true(
-    para.includes(
-      `drops ${grouped(Number(m[1]))} of ${grouped(Number(m[2]))} records in ${m[3]!} episodes on ${m[5]!} of ${m[6]!} seeds, the largest ${m[4]!}`,
-    ),
-  );
-  t.true(
-    para.includes(`per-episode bound ${m[7]!} at ${m[8]!} records an episode, ${m[9]!} by the rule, and ${m[10]!}`),
-  );
-  const held =
-    /^drops by what held the intake's head: (steady [^;]+);.*dmaChannels ([\d.]+%), memChannels ([\d.]+%)/m.exec(text);
-  if (held === null) return t.fail('what held the intake');
-  t.true(
-    para.includes(
-      `(\`drops by what held the intake's head: ${held[1]!}\`), its DMA channels ${held[2]!} and memory channels ${held[3]!} busy`,
-    ),
-  );
-});
-
-test("section 10: (c)'s devices chosen by hand, their reruns and their prices as printed", (t) => {
-  const file = (f: string): string => readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8');
-  const reruns = file('size-reruns-400g-by-hand.txt');
-  const estimates = file('size-estimates-400g-by-hand.txt');
-  const order = ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'];
-  const block = (text: string, command: string, args: string): string =>
-    text.split(`$ npx tsx scripts/${command}.ts docs/hwmodel/`).find((b) => b.startsWith(args)) ?? '';
-  const steady = (args: string): RegExpExecArray => {
-    const m =
-      /^steady: .*; 0 of (\d+) in 0 episodes .*per-episode bound ([\d.e+-]+) at 384 records an episode .*: (met|not resolved)/m.exec(
-        block(reruns, 'size-rerun', args),
-      );
-    if (m === null) throw new Error(`no clean steady line for ${args}`);
-    return m;
-  };
-  for (const name of ['generous', 'smaller']) {
-    const knobs = (JSON.parse(file(`size-400g-${name}-knobs.json`)) as { answer: { knobs: Record<string, number> } })
-      .answer.knobs;
-    const listed = [...order, 'memChannels'].map((k) => grouped(knobs[k]!)).join(' / ');
-    t.true(prose.includes(`${listed},`), listed);
-    const long = steady(`size-400g-${name}-knobs.json 3 1250000 101`);
-    t.is(long[3], 'met', name);
-    t.true(prose.includes(`0 of ${grouped(Number(long[1]))}`) && prose.includes(`bound ${long[2]!} at 384 records`));
-    const cost = /^Device cost +([\d,]+) kGE, ([\d.]+) mm², ([\d.]+) W/m.exec(
-      block(estimates, 'size-estimates', `size-400g-${name}-knobs.json`),
-    );
-    if (cost === null) return t.fail(`the device cost line of ${name}`);
-    t.true(prose.includes(`${cost[1]!} kGE, ${cost[2]!} mm² and ${Number(cost[3]).toFixed(2)} W`), name);
-  }
-  const short = steady('size-400g-generous-knobs.json 3 10000 101');
-  t.true(
-    prose.includes(
-      `drops 0 of ${grouped(Number(short[1]))} records over 3 × 10 ms on seeds 101 to 103 (bound ${short[2]!} at 384 records an episode: ${short[3]!}`,
-    ),
-  );
-  const smaller = block(reruns, 'size-rerun', 'size-400g-smaller-knobs.json 3 1250000 101');
-  t.true(
-    /dmaChannels 70\.2%, memChannels 80\.9%/.test(smaller) &&
-      prose.includes('memory channels 80.9% and DMA channels 70.2% busy'),
-  );
-  t.true(prose.includes("(c)'s smallest device is at most 28,717 kGE"));
 });
 
 test("section 10: (b) at the defaults with the connection lookup is its search's verdict, its answer the 10 s one", (t) => {

@@ -60,9 +60,10 @@ export function suspects(r: Replicated): { knob: KnobName; evidence: string }[] 
 }
 
 /**
- * Grows each suspect of `before` in turn (all of them: the one that moves
- * a failing metric most is named, so every suspect is tried) with `run`,
- * and names the bottleneck. `metrics` are the failing SLOs' metrics, the
+ * Grows each suspect of `before` one step (all of them: the one that moves
+ * a failing metric most is named, so every suspect is tried), the grown
+ * configurations run by `run` at once (a pool runs them side by side), and
+ * names the bottleneck. `metrics` are the failing SLOs' metrics, the
  * limiting first (a metric stuck at its worst, such as no handshake
  * completing behind a blocked intake, may not move for one step of the
  * cause while the drops do). `only` restricts the suspects.
@@ -70,17 +71,18 @@ export function suspects(r: Replicated): { knob: KnobName; evidence: string }[] 
 export function proveBottleneck(
   before: Replicated,
   metrics: readonly MetricName[],
-  run: (k: DeviceKnobs) => Replicated,
+  run: (ks: readonly DeviceKnobs[]) => Replicated[],
   only: readonly KnobName[] = KNOBS,
 ): BottleneckProof {
   const ranked = suspects(before).filter((s) => only.includes(s.knob));
   const growths: Growth[] = [];
   const perMetric: Growth[][] = [];
-  for (const s of ranked) {
-    const grown = growKnob(before.knobs, s.knob);
-    if (grown[s.knob] > KNOB_LIMITS[s.knob]) continue;
-    const after = run(grown);
-    const each = metrics.map((m) => compare(before, after, m, s.knob));
+  const grown = ranked
+    .map((s) => ({ knob: s.knob, knobs: growKnob(before.knobs, s.knob) }))
+    .filter((g) => g.knobs[g.knob] <= KNOB_LIMITS[g.knob]);
+  const afters = run(grown.map((g) => g.knobs));
+  for (const [i, g] of grown.entries()) {
+    const each = metrics.map((m) => compare(before, afters[i]!, m, g.knob));
     // The metric this step moved most (a move before a mere change).
     perMetric.push(each);
   }

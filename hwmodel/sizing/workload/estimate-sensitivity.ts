@@ -22,6 +22,7 @@ import type { Basis, Engine, EstimateRange } from '../../timing/engine-file.js';
 import type { CostFile, Sourced } from '../cost-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { deviceCosts, type DeviceCosts, type DeviceKnobs } from './device.js';
+import type { FlowRunner } from './flow-runner.js';
 import { replicate, type RunSettings } from './replicate.js';
 import { evaluateSlos, type Slos } from './slo.js';
 import type { Traffic } from './traffic.js';
@@ -78,6 +79,8 @@ export interface EstimateContext {
   readonly areaUnit: string;
   /** Whether the device passes the screen with every figure as written, when known (else run when a row needs it). */
   readonly nominalMet?: boolean;
+  /** What makes the flow-model runs (flow-runner.ts; default: in this thread). */
+  readonly runner?: FlowRunner;
 }
 
 const SECTION_KEYS: Readonly<Record<string, string>> = { key_exchange: 'keyExchange' };
@@ -153,7 +156,7 @@ export function estimateSensitivity(x: EstimateContext): EstimateRow[] {
   const rows: EstimateRow[] = [];
   const base = JSON.stringify(deviceCosts(x.engine, x.targets, x.traffic));
   const screened = (costs: DeviceCosts, factor: number): EstimateEnd => {
-    const r = replicate(x.load, x.knobs, costs, x.run);
+    const r = replicate(x.load, x.knobs, costs, x.run, x.runner);
     const v = evaluateSlos(r, x.slos, 'screen');
     return {
       factor,

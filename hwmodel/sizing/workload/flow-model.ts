@@ -30,7 +30,7 @@
  * per phase of arrival. Protocol events (protocol-events.ts: key updates, forged and replayed records) take the
  * records' path to a lane and end there, counted apart.
  */
-import { SeededRandom } from '../../kernel/index.js';
+import { SeededRandom } from '../../kernel/random.js';
 import { DramChannel } from '../../timing/dram-channel.js';
 import { EventQueue } from './event-queue.js';
 import {

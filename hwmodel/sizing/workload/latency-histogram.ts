@@ -13,6 +13,14 @@ const GROWTH = 1.01;
 const BINS = 2600;
 const LOG_GROWTH = Math.log(GROWTH);
 
+/** A histogram as plain data: its bins' counts, and its records' count, sum and largest (ns). */
+export interface HistogramParts {
+  readonly counts: Float64Array;
+  readonly count: number;
+  readonly sum: number;
+  readonly max: number;
+}
+
 export class LatencyHistogram {
   readonly #counts = new Float64Array(BINS);
   #count = 0;
@@ -59,6 +67,25 @@ export class LatencyHistogram {
       if (seen >= rank) return Math.min(this.#max, FLOOR_NS * GROWTH ** i);
     }
     return this.#max;
+  }
+
+  /** Its counts and sums as plain data (a run cached or sent from a worker thread, run-encoding.ts). */
+  parts(): HistogramParts {
+    return { counts: this.#counts.slice(), count: this.#count, sum: this.#sum, max: this.#max };
+  }
+
+  /** The histogram `parts` gives, the same to the bit; a RangeError when they are not a histogram's. */
+  static fromParts(p: HistogramParts): LatencyHistogram {
+    if (!(p.counts instanceof Float64Array) || p.counts.length !== BINS)
+      throw new RangeError(`a latency histogram has ${BINS} bins`);
+    for (const x of [p.count, p.sum, p.max])
+      if (typeof x !== 'number' || !(x >= 0)) throw new RangeError('a latency histogram counts and sums from 0');
+    const h = new LatencyHistogram();
+    h.#counts.set(p.counts);
+    h.#count = p.count;
+    h.#sum = p.sum;
+    h.#max = p.max;
+    return h;
   }
 
   /** One histogram holding every record of `parts` (several runs' records pooled). */

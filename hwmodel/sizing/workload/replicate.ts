@@ -6,7 +6,8 @@
  */
 import { interval, type Interval } from '../../model/sweep.js';
 import type { DeviceCosts, DeviceKnobs } from './device.js';
-import { runFlow, type FlowRun } from './flow-model.js';
+import type { FlowRun } from './flow-run.js';
+import { sequentialRunner, type FlowRunner } from './flow-runner.js';
 import type { Traffic } from './traffic.js';
 
 /** The metrics an SLO may bound. */
@@ -52,16 +53,40 @@ export function metricsOf(run: FlowRun, traffic: Traffic): Record<MetricName, nu
   };
 }
 
-/** Runs `knobs` under `traffic` at seeds `seed`, `seed + 1`, ... */
-export function replicate(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, s: RunSettings): Replicated {
-  const runs: FlowRun[] = [];
-  for (let i = 0; i < s.replications; i++)
-    runs.push(runFlow(traffic, knobs, costs, { warmupUs: s.warmupUs, windowUs: s.windowUs, seed: s.seed + i }));
-  const per = runs.map((r) => metricsOf(r, traffic));
-  const names: MetricName[] = ['dropProbability', 'p99Us', 'p999Us', 'handshakesPerSecond', 'burstDropProbability'];
-  const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<
-    MetricName,
-    Interval
-  >;
-  return { knobs, runs, metrics };
+/** Runs `knobs` under `traffic` at seeds `seed`, `seed + 1`, ... (by `runner`: in this thread, on workers, cached). */
+export function replicate(
+  traffic: Traffic,
+  knobs: DeviceKnobs,
+  costs: DeviceCosts,
+  s: RunSettings,
+  runner: FlowRunner = sequentialRunner,
+): Replicated {
+  return replicateAll([{ traffic, knobs, costs, s }], runner)[0]!;
+}
+
+/** Several configurations replicated, their runs asked of `runner` at once (a pool runs them side by side). */
+export function replicateAll(
+  items: readonly { traffic: Traffic; knobs: DeviceKnobs; costs: DeviceCosts; s: RunSettings }[],
+  runner: FlowRunner = sequentialRunner,
+): Replicated[] {
+  const jobs = items.flatMap(({ traffic, knobs, costs, s }) =>
+    Array.from({ length: s.replications }, (_, i) => ({
+      traffic,
+      knobs,
+      costs,
+      plan: { warmupUs: s.warmupUs, windowUs: s.windowUs, seed: s.seed + i },
+    })),
+  );
+  const all = runner.runs(jobs);
+  let at = 0;
+  return items.map(({ traffic, knobs, s }) => {
+    const runs = all.slice(at, (at += s.replications));
+    const per = runs.map((r) => metricsOf(r, traffic));
+    const names: MetricName[] = ['dropProbability', 'p99Us', 'p999Us', 'handshakesPerSecond', 'burstDropProbability'];
+    const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<
+      MetricName,
+      Interval
+    >;
+    return { knobs, runs, metrics };
+  });
 }

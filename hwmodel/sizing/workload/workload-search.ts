@@ -38,17 +38,15 @@ import {
   deviceCosts,
   growKnob,
   CONNECTION_ENTRY_BYTES,
-  KNOB_LIMITS,
   KNOBS,
   LOOKUP_BUCKET_BYTES,
-  shrinkKnob,
-  UNIT_SCALES,
-  type CostScales,
   type DeviceCosts,
   type DeviceKnobs,
   type KnobName,
 } from './device.js';
-import { replicate, type Replicated, type RunSettings } from './replicate.js';
+import { replicateAll, type Replicated, type RunSettings } from './replicate.js';
+import { sensitivityTable, type SensitivityRow } from './sensitivity-table.js';
+import type { FlowRunner } from './flow-runner.js';
 import { estimateSensitivity, type EstimateContext, type EstimateRow } from './estimate-sensitivity.js';
 import { EPISODE_GAP_US, largestEpisodes, SEARCH_EPISODES, unseenEpisode } from './episode-bound.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
@@ -82,6 +80,8 @@ export interface WorkloadSizingOptions {
   /** The fewest bursts (a seed each) an acceptance with a held burst runs (default run-plan.ts BURSTS_TO_SEE, 29). */
   readonly minBursts?: number;
   readonly onStep?: (s: SearchStep) => void;
+  /** What makes the flow-model runs (default: one after another in this thread): flow-pool.ts, run-cache.ts. */
+  readonly runner?: FlowRunner;
 }
 
 /** One configuration the search ran, and what it did next. */
@@ -93,22 +93,7 @@ export interface SearchStep {
   readonly action: string;
 }
 
-/** The record latency p99 (µs), the drop probability and whether every SLO held, at one end of a sensitivity row. */
-export interface SensitivityPoint {
-  readonly label: string;
-  readonly p99Us: number;
-  readonly dropProbability: number;
-  readonly met: boolean;
-}
-
-/** One row of the sensitivity table: a knob one step down and up, or a cost × 0.8 and × 1.2, at the answer under the sizing load. */
-export interface SensitivityRow {
-  readonly what: string;
-  readonly low: SensitivityPoint;
-  readonly high: SensitivityPoint;
-  /** |p99 low − p99 high| over the answer's p99 (the tornado's bar), plus the drop probabilities' difference. */
-  readonly swing: number;
-}
+export type { SensitivityPoint, SensitivityRow } from './sensitivity-table.js';
 
 export interface WorkloadAnswer {
   readonly knobs: DeviceKnobs;
@@ -178,6 +163,14 @@ export function sizeWorkload(
   options: WorkloadSizingOptions = {},
 ): WorkloadSizing {
   const run: RunSettings = { ...RUN_DEFAULTS, ...options.run };
+  const replicate = (t: Traffic, k: DeviceKnobs, c: DeviceCosts, s: RunSettings): Replicated =>
+    replicateAll([{ traffic: t, knobs: k, costs: c, s }], options.runner)[0]!;
+  // Several configurations at once (a proof's suspects grown): a pool runs them side by side.
+  const replicateEach = (ks: readonly DeviceKnobs[], s: RunSettings): Replicated[] =>
+    replicateAll(
+      ks.map((k) => ({ traffic: load, knobs: k, costs, s })),
+      options.runner,
+    );
   const costs = deviceCosts(engine, targets, traffic);
   const load = scaleTraffic(traffic, 1 + slos.margin);
   const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
@@ -199,12 +192,13 @@ export function sizeWorkload(
   // A configuration's screening runs are made once (a run is a function of its knobs and seed): the proof grows each
   // suspect on the screen, the next step screens the knob it named, and the trims come back to configurations run.
   const screened = new Map<string, Replicated>();
-  const screen = (k: DeviceKnobs): Replicated => {
-    const key = JSON.stringify(k);
-    let r = screened.get(key);
-    if (r === undefined) screened.set(key, (r = replicate(load, k, costs, run)));
-    return r;
+  const screenAll = (ks: readonly DeviceKnobs[]): Replicated[] => {
+    const missing = new Map(ks.map((k) => [JSON.stringify(k), k] as const).filter(([key]) => !screened.has(key)));
+    const made = replicateEach([...missing.values()], run);
+    [...missing.keys()].forEach((key, i) => screened.set(key, made[i]!));
+    return ks.map((k) => screened.get(JSON.stringify(k))!);
   };
+  const screen = (k: DeviceKnobs): Replicated => screenAll([k])[0]!;
   // Runs of `k` longer than the screen's, their episodes noted; made once (a kept configuration grown again from is
   // accepted on the runs that showed it fail).
   const longRuns = new Map<string, Replicated>();
@@ -315,7 +309,7 @@ export function sizeWorkload(
     for (; stepsLeft > 0; stepsLeft--) {
       let rep = screen(k);
       let verdict = evaluateSlos(rep, slos, 'screen');
-      let runs = screen;
+      let runs = screenAll;
       if (verdict.met) {
         // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
         const a = accept(k, rep, verdict);
@@ -327,7 +321,7 @@ export function sizeWorkload(
         }
         rep = a.rep;
         verdict = a.verdict;
-        runs = (x) => replicate(load, x, costs, aPlan.accept);
+        runs = (xs) => replicateEach(xs, aPlan.accept);
         if (verdict.met) {
           met = { knobs: k, verdict, rep, plan: aPlan, looks: [] };
           step({
@@ -448,11 +442,18 @@ export function sizeWorkload(
   const nextBottleneck =
     options.sensitivity === false
       ? undefined
-      : proveBottleneck(screen(met.knobs), [met.verdict.limiting.metric], screen);
+      : proveBottleneck(screen(met.knobs), [met.verdict.limiting.metric], screenAll);
   const sensitivity =
     options.sensitivity === false
       ? []
-      : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
+      : sensitivityTable(
+          met,
+          slos,
+          load,
+          run,
+          (scales) => deviceCosts(engine, targets, traffic, scales),
+          options.runner,
+        );
   const pricing = answerPricing({ engine, targets, traffic, knobs: met.knobs, utilization, maxRecord });
   const estimates =
     options.sensitivity === false
@@ -467,6 +468,7 @@ export function sizeWorkload(
           slos,
           run,
           nominalMet: true,
+          ...(options.runner === undefined ? {} : { runner: options.runner }),
           ...pricing,
         });
   return {
@@ -615,49 +617,6 @@ const MAX_ROUNDS = 3;
 
 /** The units whose count sets a rate: below the analytic bound, the load offers them more than their rate. */
 const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'memChannels'];
-
-/** Each knob one step down and up, and each cost × 0.8 and × 1.2, at the answer under the sizing load: p99, drops, SLOs met. */
-function sensitivityTable(
-  met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
-  slos: Slos,
-  load: Traffic,
-  run: RunSettings,
-  costsAt: (s: CostScales) => DeviceCosts,
-): SensitivityRow[] {
-  const base = costsAt(UNIT_SCALES);
-  const point = (label: string, r: Replicated): SensitivityPoint => ({
-    label,
-    p99Us: r.metrics.p99Us.mean,
-    dropProbability: r.metrics.dropProbability.mean,
-    met: evaluateSlos(r, slos, 'screen').met,
-  });
-  const ref = Math.max(met.rep.metrics.p99Us.mean, 1e-12);
-  const row = (what: string, low: SensitivityPoint, high: SensitivityPoint): SensitivityRow => ({
-    what,
-    low,
-    high,
-    swing: Math.abs(low.p99Us - high.p99Us) / ref + Math.abs(low.dropProbability - high.dropProbability),
-  });
-  const rows: SensitivityRow[] = [];
-  for (const knob of KNOBS) {
-    const down = shrinkKnob(met.knobs, knob);
-    const up = growKnob(met.knobs, knob);
-    if (down === undefined || up[knob] > KNOB_LIMITS[knob]) continue;
-    rows.push(
-      row(
-        knob,
-        point(String(down[knob]), replicate(load, down, base, run)),
-        point(String(up[knob]), replicate(load, up, base, run)),
-      ),
-    );
-  }
-  for (const cost of Object.keys(UNIT_SCALES) as (keyof CostScales)[]) {
-    const lo = point('× 0.8', replicate(load, met.knobs, costsAt({ ...UNIT_SCALES, [cost]: 0.8 }), run));
-    const hi = point('× 1.2', replicate(load, met.knobs, costsAt({ ...UNIT_SCALES, [cost]: 1.2 }), run));
-    rows.push(row(cost, lo, hi));
-  }
-  return rows.sort((a, b) => b.swing - a.swing);
-}
 
 function methodText(t: Traffic, plan: AcceptancePlan): string {
   const s = plan.screen;

@@ -27,7 +27,7 @@ for (const c of cases) {
     const before = run(c.knobs);
     const verdict = evaluateSlos(before, c.slos, 'screen');
     t.false(verdict.met, 'an unbalanced device fails an SLO');
-    const proof = proveBottleneck(before, verdict.failing, run);
+    const proof = proveBottleneck(before, verdict.failing, (ks) => ks.map(run));
     t.log(
       `${verdict.failing.join(',')}; suspects ${proof.suspects.map((s) => s.knob).join(' ')}; ` +
         proof.growths

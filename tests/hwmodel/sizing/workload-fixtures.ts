@@ -44,6 +44,15 @@ export const defaultSlos: Slos = {
   margin: 0,
 };
 
+/** 20 Gbit/s of IMIX each way, 20,000 handshakes a second, 10,000 sessions: a light load for `roomy` (unchecked). */
+export const TWENTY_GBPS = {
+  openGbps: 20,
+  sealGbps: 20,
+  mix: IMIX,
+  handshakesPerSecond: 20_000,
+  sessions: 10_000,
+} as const;
+
 /** (c)'s question in docs/hwmodel-sizing.md: 400 Gbit/s each way, IMIX in trains of 4, 50,000 handshakes a second. */
 export const QUESTION_C = checkTraffic({
   openGbps: 400,
