@@ -56,7 +56,11 @@ export class ComposedRecordProtection implements RecordProtection {
     }
   }
 
-  /** Decrypts into an array of the AEAD's own making: `allocate` is not needed. */
+  /**
+   * Decrypts into an array of the AEAD's own making; with `allocate` ('batch' mode) the plaintext is copied into the
+   * memory it lends (the connection's untransferable arena, runtime/wire/message-arena.ts) and the AEAD's array zeroed,
+   * so that a message's buffer is the same kind of memory whichever provider opened it.
+   */
   openRecord(
     datagram: Uint8Array,
     at: number,
@@ -65,6 +69,7 @@ export class ComposedRecordProtection implements RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
+    allocate?: (length: number) => Uint8Array,
   ): Uint8Array | undefined {
     const bodyAt = at + headerLength;
     const encrypted = datagram.subarray(bodyAt, bodyAt + ciphertextLength);
@@ -80,8 +85,13 @@ export class ComposedRecordProtection implements RecordProtection {
     }
     const seq = reconstructSequenceNumber(low, snBytes === 2 ? 16 : 8, expected);
     const inner = this.aead.open(recordNonce(this.iv, seq, this.nonce), aad, encrypted);
-    if (inner !== undefined) this.openedSequenceNumber = seq;
-    return inner;
+    if (inner === undefined) return undefined;
+    this.openedSequenceNumber = seq;
+    if (allocate === undefined) return inner;
+    const into = allocate(inner.length);
+    into.set(inner);
+    inner.fill(0);
+    return into;
   }
 
   park(): void {
