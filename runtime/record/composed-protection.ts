@@ -67,7 +67,8 @@ export class ComposedRecordProtection implements RecordProtection {
   /**
    * Decrypts into an array of the AEAD's own making; with `allocate` ('batch' mode) the plaintext is copied into the
    * memory it lends (the connection's untransferable arena, runtime/wire/message-arena.ts) and the AEAD's array zeroed,
-   * so that a message's buffer is the same kind of memory whichever provider opened it.
+   * so that a message's buffer is the same kind of memory whichever provider opened it. The room is taken before the
+   * AEAD runs, as the addon takes it: when the record is forged, it is the arena's last take, which the caller gives back.
    */
   openRecord(
     datagram: Uint8Array,
@@ -92,11 +93,11 @@ export class ComposedRecordProtection implements RecordProtection {
       low = (low << 8) | second;
     }
     const seq = reconstructSequenceNumber(low, snBytes === 2 ? 16 : 8, expected);
+    const into = allocate?.(Math.max(0, ciphertextLength - this.tagLength));
     const inner = this.aead.open(recordNonce(this.iv, seq, NONCE_SCRATCH), aad, encrypted);
     if (inner === undefined) return undefined;
     this.openedSequenceNumber = seq;
-    if (allocate === undefined) return inner;
-    const into = allocate(inner.length);
+    if (into === undefined) return inner;
     into.set(inner);
     inner.fill(0);
     return into;
