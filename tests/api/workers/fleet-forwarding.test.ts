@@ -7,7 +7,8 @@ import { connect, listen, type DtlsSession } from '../../../runtime/index.js';
 import { listenWorkers } from '../../../runtime/workers.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/api/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/api/workers/worker-listener.js';
-import { exchange, id, until, workersTest } from './support.js';
+import { exchange, id, until } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * Two hosts of a fleet on loopback (hostId 1 and 2, one worker each),

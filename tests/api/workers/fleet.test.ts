@@ -19,7 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { connect, type DtlsSession } from '../../../runtime/index.js';
 import { Lines, TestBed, systemTool } from '../../support/netns.js';
 import { AGE_STORE_SCRIPT } from '../../support/redis-server.js';
-import { exchange, id, workersTest, workersUnavailable } from './support.js';
+import { exchange, id } from './support.js';
+import { workersTest, workersUnavailable } from './workers-test.js';
 
 const PORT = 4433;
 const LINK_PORT = 4500;

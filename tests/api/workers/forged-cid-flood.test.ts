@@ -1,7 +1,8 @@
 import { type ExecutionContext } from 'ava';
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { clientOn, exchange, hashedWorker, until, workersServer, workersTest } from './support.js';
+import { clientOn, exchange, hashedWorker, until, workersServer } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * Records with forged CIDs aimed at worker 0 (the worker byte says 0, the

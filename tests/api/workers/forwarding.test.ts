@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { clientOn, exchange, until, workersServer, workersTest } from './support.js';
+import { clientOn, exchange, until, workersServer } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * The fallback without the steering program (what a server gets without the

@@ -2,7 +2,8 @@ import { type ExecutionContext } from 'ava';
 import { connect } from '../../../runtime/index.js';
 import { listenWorkers } from '../../../runtime/workers.js';
 import type { DtlsWorkerListener } from '../../../runtime/api/workers/worker-listener.js';
-import { ECHO_WORKER, exchange, id, until, workerOf, workersTest } from './support.js';
+import { ECHO_WORKER, exchange, id, until, workerOf } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * A second worker must add no work to a handshake: every datagram of one

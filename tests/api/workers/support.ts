@@ -1,45 +1,13 @@
 /** What the workers tests share: a 2-worker server with the echo worker module, clients placed on a chosen worker, probes of the kernel's hash. */
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { createSocket } from 'node:dgram';
 import { connect, type DtlsSession } from '../../../runtime/index.js';
 import { listenWorkers } from '../../../runtime/workers.js';
 import type { ConnectOptions } from '../../../runtime/api/options.js';
 import type { DtlsWorkerListener } from '../../../runtime/api/workers/worker-listener.js';
-import { socketPlan } from '../../../runtime/api/workers/reuseport-sockets.js';
 import { nextMessage, pemIdentity, sleep } from '../fixtures.js';
 
 export const id = pemIdentity('localhost');
-
-/**
- * Why `listenWorkers` cannot run in this process, if it cannot: workers need SO_REUSEPORT, from the addon on Linux or
- * from node:dgram on Node 22.12 / 23.1 and later (runtime/api/workers/reuseport-sockets.ts). Node 20 with
- * DTLS13_NATIVE=0 has neither, and `workers` is then a ConfigError by design.
- */
-export const workersUnavailable = ((): string | undefined => {
-  try {
-    socketPlan();
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-})();
-
-type Body = (t: ExecutionContext) => Promise<void> | void;
-
-/** A test that runs workers: `test` where they can run, else skipped with the reason in its title (as cold-entry's). */
-export const workersTest = Object.assign(
-  (title: string, body: Body): void => {
-    if (workersUnavailable === undefined) test(title, body);
-    else test.skip(`${title} — not run: ${workersUnavailable}`, () => {});
-  },
-  {
-    serial(title: string, body: Body): void {
-      if (workersUnavailable === undefined) test.serial(title, body);
-      else test.skip(`${title} — not run: ${workersUnavailable}`, () => {});
-    },
-  },
-);
-
 export const ECHO_WORKER = new URL('./fixtures/echo-worker.ts', import.meta.url);
 
 /**

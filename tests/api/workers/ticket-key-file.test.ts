@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../../runtime/index.js';
 import { parseTicketKeys } from '../../../runtime/api/workers/ticket-key-file.js';
-import { clientOn, workersServer, workersTest } from './support.js';
+import { clientOn, workersServer } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * ticketKeyFile: the keys every worker (and every host reading the same

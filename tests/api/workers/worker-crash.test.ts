@@ -11,7 +11,8 @@
 import { type ExecutionContext } from 'ava';
 import { listenWorkers, type WorkerExit } from '../../../runtime/workers.js';
 import type { DtlsSession } from '../../../runtime/index.js';
-import { clientOn, exchange, id, until, workersTest } from './support.js';
+import { clientOn, exchange, id, until } from './support.js';
+import { workersTest } from './workers-test.js';
 
 const CRASHING = new URL('./fixtures/crashing-worker.ts', import.meta.url);
 

@@ -8,17 +8,8 @@ import { udpDatagrams } from '../../support/pcap-udp.js';
 import { createSocket } from 'node:dgram';
 import { ConfigError, DtlsListener, connect, listen } from '../../../runtime/index.js';
 import { DtlsWorkerListener, listenWorkers } from '../../../runtime/workers.js';
-import {
-  ECHO_WORKER,
-  clientOn,
-  exchange,
-  hashedWorker,
-  id,
-  until,
-  workerOf,
-  workersServer,
-  workersTest,
-} from './support.js';
+import { ECHO_WORKER, clientOn, exchange, hashedWorker, id, until, workerOf, workersServer } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * listenWorkers(module, { workers: 2 }) over real UDP on 127.0.0.1: two worker threads,
