@@ -32,7 +32,7 @@ export class ComposedRecordProtection implements RecordProtection {
     this.snMask = provider.mask(suite.mask, keys.snKey);
     if (keys.iv.length !== NONCE_SCRATCH.length)
       throw new CryptoError(`${suite.aead} needs a ${NONCE_SCRATCH.length}-byte IV, got ${keys.iv.length}`);
-    this.iv = keys.iv.slice();
+    this.iv = new Uint8Array(keys.iv); // a copy (Buffer#slice would alias)
   }
 
   sealRecord(
