@@ -89,8 +89,11 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   private io: DatagramIo | undefined;
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   private socketConnected = false;
-  /** Closes the socket once the session ended and what it sent left (a client's own socket). */
-  private ownsSocket = false;
+  /**
+   * The socket is the session's own (a client's): closed once the session ended and what it sent left. Once that close
+   * is under way, the promise of it ({@link socketClosed}): one field either way.
+   */
+  private ownsSocket: boolean | Promise<void> = false;
   private internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
@@ -632,19 +635,31 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     const live = this.rest.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.connectionEnded(this, this.internalError !== undefined);
-    if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
+    if (this.ownsSocket === true) this.ownsSocket = this.flushedOut().then(() => this.closeSocket());
     const waiters = this.turnWaiters; // sealed, never sent: the session's ending is what they hear
     this.turnWaiters = undefined;
     if (waiters !== undefined) tellWaiters(waiters, undefined);
     queueMicrotask(() => this.onEnd.call(this.session));
   }
 
+  /**
+   * Resolves once the session's own socket is closed, its port free to bind again (at once for a shared socket, or
+   * before the session ended). node:dgram sends, and so closes, later than the session ends.
+   */
+  socketClosed(): Promise<void> {
+    return typeof this.ownsSocket === 'object' ? this.ownsSocket : Promise.resolve();
+  }
+
   /** A client's socket, closed once the session ended and what it sent left (the current one: a rebind replaces the first). */
-  private closeSocket(): void {
-    try {
-      this.socket?.close();
-    } catch {
-      // already closed
-    }
+  private closeSocket(): Promise<void> {
+    const socket = this.socket;
+    return new Promise((resolve) => {
+      try {
+        if (socket === undefined) resolve();
+        else socket.close(resolve);
+      } catch {
+        resolve(); // already closed
+      }
+    });
   }
 }

@@ -364,7 +364,10 @@ export class DtlsSession<L extends object = object> {
     return Math.min(this.mtu, this.driver.pathDatagramLimit);
   }
 
-  /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */
+  /**
+   * Closes with close_notify; resolves when ended and a client's own socket is closed (its local port free to bind
+   * again). Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`).
+   */
   close(): Promise<void> {
     if (!this.ended && !this.ending) {
       this.ending = true;
@@ -373,7 +376,7 @@ export class DtlsSession<L extends object = object> {
       else if (this.negotiated) this.driver.shut();
       else this.driver.abort('local', 'closed before the handshake completed');
     }
-    return this.closed.then(noop, noop);
+    return this.closed.then(noop, noop).then(() => this.driver.socketClosed());
   }
 
   /** Ends the session at once, without close_notify; `closed` rejects with `error` when one is given, else resolves. */

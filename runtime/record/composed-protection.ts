@@ -1,10 +1,21 @@
-import type { AeadKey, CryptoProvider, MaskKey, RecordProtection } from '../crypto/provider.js';
+import {
+  CryptoError,
+  type AeadKey,
+  type CryptoProvider,
+  type MaskKey,
+  type RecordProtection,
+} from '../crypto/provider.js';
 import type { CipherSuiteParams } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { reconstructSequenceNumber, recordNonce } from './sequence.js';
 
 /** Where an incoming record's header is unmasked to serve as additional data; one for all (opening is synchronous). */
 const AAD_SCRATCH = new Uint8Array(1 + 255 + 4);
+/**
+ * Where a record's nonce is made, one for all as the AAD's: the AEADs use it before they return (node:crypto copies
+ * it into its cipher, noble reads it in the call), so no epoch holds a scratch of its own.
+ */
+const NONCE_SCRATCH = new Uint8Array(12);
 
 /** The {@link RecordProtection} of a provider without a record path of its own, composed from its AEAD and mask keys. */
 export class ComposedRecordProtection implements RecordProtection {
@@ -12,19 +23,16 @@ export class ComposedRecordProtection implements RecordProtection {
   openedSequenceNumber = 0;
   private readonly aead: AeadKey;
   private readonly snMask: MaskKey;
-  /** The IV and a nonce scratch of its length, in one buffer. */
+  /** The IV (RFC 8446 §5.3: 12 bytes for every TLS 1.3 AEAD), a copy of its own; zeroed by {@link release}. */
   private readonly iv: Uint8Array;
-  private readonly nonce: Uint8Array;
 
   constructor(provider: CryptoProvider, suite: CipherSuiteParams, keys: TrafficKeys) {
     this.tagLength = suite.tagLength;
     this.aead = provider.aead(suite.aead, keys.key);
     this.snMask = provider.mask(suite.mask, keys.snKey);
-    const n = keys.iv.length;
-    const both = new Uint8Array(2 * n);
-    both.set(keys.iv);
-    this.iv = both.subarray(0, n);
-    this.nonce = both.subarray(n);
+    if (keys.iv.length !== NONCE_SCRATCH.length)
+      throw new CryptoError(`${suite.aead} needs a ${NONCE_SCRATCH.length}-byte IV, got ${keys.iv.length}`);
+    this.iv = new Uint8Array(keys.iv); // a copy (Buffer#slice would alias)
   }
 
   sealRecord(
@@ -37,7 +45,7 @@ export class ComposedRecordProtection implements RecordProtection {
   ): void {
     const header = record.subarray(0, headerLength);
     this.aead.sealInto(
-      recordNonce(this.iv, seq, this.nonce),
+      recordNonce(this.iv, seq, NONCE_SCRATCH),
       header,
       [record.subarray(headerLength, headerLength + plaintextLength)],
       record,
@@ -56,7 +64,12 @@ export class ComposedRecordProtection implements RecordProtection {
     }
   }
 
-  /** Decrypts into an array of the AEAD's own making: `allocate` is not needed. */
+  /**
+   * Decrypts into an array of the AEAD's own making; with `allocate` ('batch' mode) the plaintext is copied into the
+   * memory it lends (the connection's untransferable arena, runtime/wire/message-arena.ts) and the AEAD's array zeroed,
+   * so that a message's buffer is the same kind of memory whichever provider opened it. The room is taken before the
+   * AEAD runs, as the addon takes it: when the record is forged, it is the arena's last take, which the caller gives back.
+   */
   openRecord(
     datagram: Uint8Array,
     at: number,
@@ -65,6 +78,7 @@ export class ComposedRecordProtection implements RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
+    allocate?: (length: number) => Uint8Array,
   ): Uint8Array | undefined {
     const bodyAt = at + headerLength;
     const encrypted = datagram.subarray(bodyAt, bodyAt + ciphertextLength);
@@ -79,9 +93,14 @@ export class ComposedRecordProtection implements RecordProtection {
       low = (low << 8) | second;
     }
     const seq = reconstructSequenceNumber(low, snBytes === 2 ? 16 : 8, expected);
-    const inner = this.aead.open(recordNonce(this.iv, seq, this.nonce), aad, encrypted);
-    if (inner !== undefined) this.openedSequenceNumber = seq;
-    return inner;
+    const into = allocate?.(Math.max(0, ciphertextLength - this.tagLength));
+    const inner = this.aead.open(recordNonce(this.iv, seq, NONCE_SCRATCH), aad, encrypted);
+    if (inner === undefined) return undefined;
+    this.openedSequenceNumber = seq;
+    if (into === undefined) return inner;
+    into.set(inner);
+    inner.fill(0);
+    return into;
   }
 
   park(): void {

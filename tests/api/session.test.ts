@@ -528,3 +528,28 @@ test('post-handshake authentication: requestClientCertificate and onclientcertif
   t.is(client.closeReason, 'local');
   await endpoint.close();
 });
+
+test("once close() resolves, a client's local port binds again at once (the session's own socket is closed)", async (t) => {
+  const { endpoint, port } = await echoServer();
+  const localPort = await closedPort();
+  for (let round = 0; round < 3; round++) {
+    const session = connect('127.0.0.1', port, {
+      ca: id.ca,
+      servername: 'localhost',
+      bindHost: '127.0.0.1',
+      bindPort: localPort,
+    });
+    await session.opened;
+    await exchange(session); // a send under way as it closes: close_notify goes out after it
+    await session.close();
+    // No SO_REUSEADDR: a bind succeeds only if the session's socket is gone.
+    const probe = createSocket('udp4');
+    const bound = await new Promise<string>((resolve) => {
+      probe.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      probe.bind(localPort, '127.0.0.1', () => resolve('bound'));
+    });
+    await new Promise<void>((r) => probe.close(() => r()));
+    t.is(bound, 'bound', `round ${round}`);
+  }
+  await endpoint.close();
+});

@@ -8,6 +8,7 @@ import { listenWorkers } from '../../../runtime/workers.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/api/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/api/workers/worker-listener.js';
 import { exchange, id, until } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * Two hosts of a fleet on loopback (hostId 1 and 2, one worker each),
@@ -65,7 +66,7 @@ async function clientOfHostOne(
   return { client, balancer };
 }
 
-test.serial(
+workersTest.serial(
   'a client the balancer moves to another host keeps its session: its records go to the owner over the link, the answers come back through the host it reached',
   async (t) => {
     const { hosts } = await fleetOfTwo(t);
@@ -86,7 +87,7 @@ test.serial(
   },
 );
 
-test.serial(
+workersTest.serial(
   'the link takes nothing it cannot authenticate: a wrong key, a stale time, a sender not at its host\u2019s link address, a truncated datagram, a forward for another worker',
   async (t) => {
     const { hosts, links } = await fleetOfTwo(t);
@@ -151,7 +152,7 @@ test.serial(
   },
 );
 
-test.serial(
+workersTest.serial(
   'a copy of a relayed client\u2019s record sent straight to the owner from the client\u2019s relayed address moves no route: what the owner sends later still goes through the host the client reaches',
   async (t) => {
     const { hosts } = await fleetOfTwo(t);

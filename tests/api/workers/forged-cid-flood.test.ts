@@ -1,7 +1,8 @@
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { clientOn, exchange, hashedWorker, until, workersServer } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * Records with forged CIDs aimed at worker 0 (the worker byte says 0, the
@@ -94,12 +95,12 @@ async function flood(t: ExecutionContext, steered: boolean): Promise<void> {
   await server.close();
 }
 
-test.serial(
+workersTest.serial(
   'a forged-CID flood at worker 0 without steering: dropped where it lands, never handed to worker 0; its session answers throughout',
   (t) => flood(t, false),
 );
 
-test.serial(
+workersTest.serial(
   'a forged-CID flood at worker 0 with steering: one lookup each on worker 0; its session answers throughout',
   (t) => flood(t, true),
 );

@@ -1,8 +1,9 @@
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { connect } from '../../../runtime/index.js';
 import { listenWorkers } from '../../../runtime/workers.js';
 import type { DtlsWorkerListener } from '../../../runtime/api/workers/worker-listener.js';
 import { ECHO_WORKER, exchange, id, until, workerOf } from './support.js';
+import { workersTest } from './workers-test.js';
 
 /**
  * A second worker must add no work to a handshake: every datagram of one
@@ -59,41 +60,44 @@ async function oneWorkerEach(t: ExecutionContext, server: DtlsWorkerListener, ci
   t.log(`workers that served a handshake: ${[...served].join(', ')}`);
 }
 
-test('without CIDs: each handshake on one worker, nothing across threads', async (t) => {
+workersTest('without CIDs: each handshake on one worker, nothing across threads', async (t) => {
   const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1' });
   t.teardown(() => server.close());
   await oneWorkerEach(t, server, 0);
 });
 
-test('with CIDs naming the worker: each handshake on one worker, nothing across threads', async (t) => {
+workersTest('with CIDs naming the worker: each handshake on one worker, nothing across threads', async (t) => {
   const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8 });
   t.teardown(() => server.close());
   await oneWorkerEach(t, server, 4);
 });
 
-test('messagesPosted counts what crosses threads: a refused ClientHello is told to the primary, once', async (t) => {
-  const server = listenWorkers(ECHO_WORKER, {
-    workers: 2,
-    cert: id.cert,
-    key: id.key,
-    host: '127.0.0.1',
-    ciphers: 'TLS_AES_256_GCM_SHA384',
-  });
-  t.teardown(() => server.close());
-  const { port } = await server.listening;
-  const told = new Promise<void>((resolve) => (server.onhandshakeerror = () => resolve()));
-  const client = connect('127.0.0.1', port, {
-    ca: id.ca,
-    servername: 'localhost',
-    ciphers: 'TLS_CHACHA20_POLY1305_SHA256',
-  });
-  t.teardown(() => client.destroy());
-  await t.throwsAsync(client.opened, { message: /handshake_failure/ });
-  await told;
-  await until(() => server.stats.workers.some((w) => w.messagesPosted > 0));
-  t.deepEqual(
-    server.stats.workers.map((w) => w.messagesPosted).sort(),
-    [0, 1],
-    'one message (the refusal, for onhandshakeerror), from the worker that refused it',
-  );
-});
+workersTest(
+  'messagesPosted counts what crosses threads: a refused ClientHello is told to the primary, once',
+  async (t) => {
+    const server = listenWorkers(ECHO_WORKER, {
+      workers: 2,
+      cert: id.cert,
+      key: id.key,
+      host: '127.0.0.1',
+      ciphers: 'TLS_AES_256_GCM_SHA384',
+    });
+    t.teardown(() => server.close());
+    const { port } = await server.listening;
+    const told = new Promise<void>((resolve) => (server.onhandshakeerror = () => resolve()));
+    const client = connect('127.0.0.1', port, {
+      ca: id.ca,
+      servername: 'localhost',
+      ciphers: 'TLS_CHACHA20_POLY1305_SHA256',
+    });
+    t.teardown(() => client.destroy());
+    await t.throwsAsync(client.opened, { message: /handshake_failure/ });
+    await told;
+    await until(() => server.stats.workers.some((w) => w.messagesPosted > 0));
+    t.deepEqual(
+      server.stats.workers.map((w) => w.messagesPosted).sort(),
+      [0, 1],
+      'one message (the refusal, for onhandshakeerror), from the worker that refused it',
+    );
+  },
+);

@@ -8,10 +8,11 @@
  * not change), the other workers' sessions go on on the worker they were
  * on, and new handshakes reach the new worker.
  */
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { listenWorkers, type WorkerExit } from '../../../runtime/workers.js';
 import type { DtlsSession } from '../../../runtime/index.js';
 import { clientOn, exchange, id, until } from './support.js';
+import { workersTest } from './workers-test.js';
 
 const CRASHING = new URL('./fixtures/crashing-worker.ts', import.meta.url);
 
@@ -81,20 +82,27 @@ async function crashAndGoOn(
   await t.notThrowsAsync(server.closed);
 }
 
-test('a worker that throws out of its event loop is replaced: 4-tuple hash sessions of the others go on, its client gets internal_error', (t) =>
-  crashAndGoOn(t, 'crash', 0, {}));
+workersTest(
+  'a worker that throws out of its event loop is replaced: 4-tuple hash sessions of the others go on, its client gets internal_error',
+  (t) => crashAndGoOn(t, 'crash', 0, {}),
+);
 
-test('a worker that calls process.exit is replaced: CID-steered sessions of the others go on, its client gets internal_error', (t) =>
-  crashAndGoOn(t, 'exit', 1, { cid: 8 }));
+workersTest(
+  'a worker that calls process.exit is replaced: CID-steered sessions of the others go on, its client gets internal_error',
+  (t) => crashAndGoOn(t, 'exit', 1, { cid: 8 }),
+);
 
-test('a worker that dies before the endpoint listens is not replaced: listening rejects, closed rejects', async (t) => {
-  const server = listenWorkers(new URL('./fixtures/no-such-module.ts', import.meta.url), {
-    workers: 2,
-    cert: id.cert,
-    key: id.key,
-    host: '127.0.0.1',
-  });
-  await t.throwsAsync(server.listening);
-  await t.throwsAsync(server.closed);
-  t.true(server.destroyed);
-});
+workersTest(
+  'a worker that dies before the endpoint listens is not replaced: listening rejects, closed rejects',
+  async (t) => {
+    const server = listenWorkers(new URL('./fixtures/no-such-module.ts', import.meta.url), {
+      workers: 2,
+      cert: id.cert,
+      key: id.key,
+      host: '127.0.0.1',
+    });
+    await t.throwsAsync(server.listening);
+    await t.throwsAsync(server.closed);
+    t.true(server.destroyed);
+  },
+);
