@@ -145,8 +145,9 @@ function before(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * The identifiers the suite used before `stateIdentifiers`: for each state, one shortest word telling it apart from
- * each other state, without repeats (harmonized: the same word for the pair both ways). Kept to compare the suites.
+ * Pairwise identifiers: for each state, one shortest word telling it apart from each other state, without repeats
+ * (harmonized: the same word for the pair both ways). Also a valid H(t), with one word per other state where
+ * `stateIdentifiers` mostly has one; the tests compare the two suites.
  */
 export function pairwiseIdentifiers(h: MealyMachine): InputSymbol[][][] {
   return separatingWords(h).map((row, s) => {
