@@ -104,8 +104,7 @@ for (const provider of providers) {
         port1.close();
         port2.close();
         // 'batch' records are opened into the arena (node:crypto's plaintext copied there, composed-protection.ts).
-        if (own === undefined)
-          t.is(m.toString(), 'hello', 'an untransferable arena stays: the message is whole');
+        if (own === undefined) t.is(m.toString(), 'hello', 'an untransferable arena stays: the message is whole');
         else t.is(m.length, 0, 'the message buffer was moved');
       }
       // Everything still works: both sessions, both ways, and a new handshake.
