@@ -1,6 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
 import type { CryptoProvider } from '../../runtime/crypto.js';
-import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';
 import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
@@ -31,9 +30,8 @@ function inBatch<T>(f: () => T): T {
 }
 
 for (const provider of PROVIDERS) {
-  // The providers that decrypt into memory they are given (the addon) share the arena; the others keep arrays of their own.
-  const shares = provider === nativeProvider;
-
+  // Every provider's plaintext lands in the arena: the addon decrypts into it, the others' is copied in (their own
+  // array zeroed), so a message's buffer is the same kind of memory whichever provider opened it.
   test(`${provider.name}: forged, replayed and handshake records leave nothing in a datagram's shared ArrayBuffer`, (t) => {
     const { tx, rx } = recordPair({
       sender: provider,
@@ -60,7 +58,6 @@ for (const provider of PROVIDERS) {
     t.is(rx.drops.authentication, 1);
     const [a, h, b] = got;
     t.not(h!.content.buffer, a!.content.buffer, 'a handshake record is a copy of its own');
-    if (!shares) return t.not(a!.content.buffer, b!.content.buffer);
     t.is(a!.content.buffer, b!.content.buffer, "the datagram's application data share one ArrayBuffer");
     const whole = latin1(a!.content.buffer);
     // The inner plaintexts (content, type 23) one after the other, then zeros: no replayed copy, no forged or handshake bytes.
@@ -74,8 +71,7 @@ for (const provider of PROVIDERS) {
     const [one, two, three] = inBatch(() => [next('one'), next('two'), next('three')]);
     const outside = [next('four'), next('five')];
     t.not(outside[0]!.buffer, outside[1]!.buffer, 'outside a batch, one datagram per ArrayBuffer');
-    if (shares) t.true(two.buffer === one.buffer && three.buffer === one.buffer);
-    else t.not(two.buffer, one.buffer);
+    t.true(two.buffer === one.buffer && three.buffer === one.buffer);
   });
 
   test(`${provider.name}: a transfer list leaves an arena in place (Node's pooled-Buffer contract); transfer() starts a new one`, (t) => {
@@ -83,27 +79,18 @@ for (const provider of PROVIDERS) {
     const [one, two, after] = inBatch(() => {
       const one = next('one');
       const two = next('two');
-      if (shares) {
-        // As for a Buffer from Node's pool: Node 20 copies an untransferable ArrayBuffer listed for transfer, Node 21 and
-        // later refuse it with a DataCloneError. Neither detaches what the application holds.
-        const copy = transferList(t, one.buffer as ArrayBuffer);
-        if (copy !== undefined)
-          t.is(latin1(new Uint8Array(copy, one.byteOffset, 3)), 'one', 'the copy holds the bytes');
-        t.is(latin1(one) + latin1(two), 'onetwo', 'a transfer list detached nothing');
-        // ArrayBuffer.prototype.transfer detaches it where the runtime lets it (ava turns the method on for Node 20).
-        detach(t, one.buffer as ArrayBuffer);
-      } else {
-        // A provider that opens into arrays of its own gives each record an ArrayBuffer as 'own' does: transferable.
-        structuredClone(one.buffer, { transfer: [one.buffer as ArrayBuffer] });
-        t.is(latin1(two), 'two', 'only the transferred record is detached');
-      }
+      // As for a Buffer from Node's pool: Node 20 copies an untransferable ArrayBuffer listed for transfer, Node 21 and
+      // later refuse it with a DataCloneError. Neither detaches what the application holds.
+      const copy = transferList(t, one.buffer as ArrayBuffer);
+      if (copy !== undefined) t.is(latin1(new Uint8Array(copy, one.byteOffset, 3)), 'one', 'the copy holds the bytes');
+      t.is(latin1(one) + latin1(two), 'onetwo', 'a transfer list detached nothing');
+      // ArrayBuffer.prototype.transfer detaches it where the runtime lets it (ava turns the method on for Node 20).
+      detach(t, one.buffer as ArrayBuffer);
       return [one, two, next('three')] as const;
     });
     t.is(one.length, 0);
-    if (shares) {
-      t.is(two.length, 0, 'transfer() detached the batch so far');
-      t.not(after.buffer, one.buffer, 'a record after it goes into a new ArrayBuffer');
-    }
+    t.is(two.length, 0, 'transfer() detached the batch so far');
+    t.not(after.buffer, one.buffer, 'a record after it goes into a new ArrayBuffer');
     t.is(latin1(after), 'three');
   });
 }
