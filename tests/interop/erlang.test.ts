@@ -12,7 +12,6 @@ import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { dtls13 } from '../cli/cli-process.js';
-import { freeUdpPort } from '../dtls12/openssl12.js';
 import { iotMaterial, PeerProcess, requireCommand, SLOW_PEER_HANDSHAKE_MS } from './iot-peers.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';
 import { openServerSul } from '../../learn/index.js';
@@ -28,10 +27,8 @@ function erlang(args: readonly string[]): PeerProcess {
 }
 
 async function erlangServer(): Promise<{ port: number; peer: PeerProcess }> {
-  const port = await freeUdpPort();
-  const peer = erlang(['server', String(port), files.server.certFile, files.server.keyFile]);
-  await peer.ready(`listening ${port}`);
-  return { port, peer };
+  const peer = erlang(['server', '0', files.server.certFile, files.server.keyFile]);
+  return { port: await peer.listeningPort(), peer };
 }
 
 const erlangClient = (port: number, ...messages: string[]): PeerProcess =>
@@ -245,11 +242,13 @@ test.serial(
   async (t) => {
     // OTP's DTLS listener drops a new client's first datagram while no transport_accept waits; the mapper's
     // ClientHello is sent once per step, so a dropped one is a `timeout`, as a quarter of them were in learning.
-    const port = await freeUdpPort();
-    const peer = erlang(['serve', String(port), files.server.certFile, files.server.keyFile]);
+    const peer = erlang(['serve', '0', files.server.certFile, files.server.keyFile]);
+    const port = await peer.listeningPort().catch((e: unknown) => {
+      peer.stop();
+      throw e;
+    });
     const sul = await openServerSul({ host: '127.0.0.1', port, version: '1.2', parallel: 8, waitMs: 2000 });
     try {
-      await peer.ready(`listening ${port}`);
       const answers: string[] = [];
       for (let round = 0; round < 4; round++) {
         const sessions = await Promise.all(Array.from({ length: 8 }, () => sul.open()));

@@ -69,6 +69,18 @@ export class PeerProcess {
     });
   }
 
+  /**
+   * The port a server started on port 0 printed once bound ("listening PORT"). A port chosen by the test and freed
+   * for the program to bind can be taken by another test's socket in between, and a JVM or a BEAM on a loaded machine
+   * takes tens of seconds to get there; a port the program chose itself cannot.
+   */
+  async listeningPort(): Promise<number> {
+    await this.ready(/listening \d+/);
+    const port = /listening (\d+)/.exec(this.out)?.[1];
+    if (port === undefined) throw new Error(`${this.command} printed no port:\n${this.out}`);
+    return Number(port);
+  }
+
   /** Resolves when the output shows `text`; rejects when the program exits first or after `ms`. */
   async waitFor(text: string | RegExp, ms = 20_000): Promise<void> {
     const deadline = Date.now() + ms;
