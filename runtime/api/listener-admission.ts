@@ -158,22 +158,21 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
     this.transport = Transport.forListener<Driver>(socket);
-    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
+    const { antiReplay, minVersion: _min, maxVersion: _max, cipherSuites12: _suites12, ...rest } = options;
+    const { requireExtendedMasterSecret: _ems, ...connectionOptions } = rest;
     this.store = antiReplay ?? processAntiReplay();
     this.askingStore = {
       admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w),
       generation: this.store.generation,
     };
-    this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
+    const refuse = { ...REFUSE_EARLY_DATA, generation: this.store.generation };
+    this.connectionOptions = { ...connectionOptions, antiReplay: refuse };
     this.limits = limits;
     this.config = resolveConfig('server', this.connectionOptions);
     // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
     const versioned = {
-      ...this.connectionOptions,
-      ...(minVersion !== undefined ? { minVersion } : {}),
-      ...(maxVersion !== undefined ? { maxVersion } : {}),
-      ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
-      ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
+      ...options,
+      antiReplay: refuse,
       helloVerify: options.cookies !== false,
       // This server's own cache of 1.2 sessions by ID, never another listener's: a session resumes only where it was made.
       ...(this.limits.sessionIds12 > 0
