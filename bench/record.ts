@@ -50,15 +50,15 @@ function pair(
   let n = 0;
   return {
     record: () => {
-      const out = rx.receive(tx.seal('application_data', PAYLOAD).bytes, 0);
+      const out = rx.reader.receive(tx.seal('application_data', PAYLOAD).bytes, 0);
       if (out.length !== 1) throw new Error('record dropped in benchmark');
       return out;
     },
     /** BATCH records sealed in one call and opened one by one; returns per record, so rates compare with `record`. */
     batch: () => {
       if (n++ % BATCH !== 0) return undefined;
-      for (const r of tx.sealBatch('application_data', BATCH_CONTENTS))
-        if (rx.receive(r.bytes, 0).length !== 1) throw new Error('record dropped in benchmark');
+      for (const r of tx.writer.sealBatch('application_data', BATCH_CONTENTS))
+        if (rx.reader.receive(r.bytes, 0).length !== 1) throw new Error('record dropped in benchmark');
       return undefined;
     },
     bare: () => {

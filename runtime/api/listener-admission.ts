@@ -27,7 +27,7 @@ import type { Connection } from '../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions } from './server-options.js';
 import type { ListenerUdpOptions } from './options.js';
 import { boundSocket } from '../node/socket-bind.js';
-import type { RemoteAddress } from '../node/peer-paths.js';
+import { withFamily, type RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session.js';
@@ -142,8 +142,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     const { io, udp } = served;
     // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
     if (io !== undefined) this.early = addressOf(io.socket);
-    else if (udp.port !== 0)
-      this.early = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
+    else if (udp.port !== 0) this.early = withFamily({ address: udp.host, port: udp.port });
   }
 
   /** The bind failed: a socket given is closed (a transport's is free for another endpoint). */
@@ -159,22 +158,21 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
     this.transport = Transport.forListener<Driver>(socket);
-    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
+    const { antiReplay, minVersion: _min, maxVersion: _max, cipherSuites12: _suites12, ...rest } = options;
+    const { requireExtendedMasterSecret: _ems, ...connectionOptions } = rest;
     this.store = antiReplay ?? processAntiReplay();
     this.askingStore = {
       admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w),
       generation: this.store.generation,
     };
-    this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
+    const refuse = { ...REFUSE_EARLY_DATA, generation: this.store.generation };
+    this.connectionOptions = { ...connectionOptions, antiReplay: refuse };
     this.limits = limits;
     this.config = resolveConfig('server', this.connectionOptions);
     // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
     const versioned = {
-      ...this.connectionOptions,
-      ...(minVersion !== undefined ? { minVersion } : {}),
-      ...(maxVersion !== undefined ? { maxVersion } : {}),
-      ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
-      ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
+      ...options,
+      antiReplay: refuse,
       helloVerify: options.cookies !== false,
       // This server's own cache of 1.2 sessions by ID, never another listener's: a session resumes only where it was made.
       ...(this.limits.sessionIds12 > 0
@@ -569,8 +567,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
 const NO_CALLBACK = (): void => {};
 
 function addressOf(socket: Socket): SessionAddress {
-  const a = socket.address();
-  return { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
+  return withFamily(socket.address());
 }
 
 /** What the server refused or ended by itself (`listener.stats` reads it). */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { Transport } from '../node/transport.js';
+import { withFamily } from '../node/peer-paths.js';
 import { bindSocket, createClientSocket } from '../node/socket-bind.js';
 import type { SessionDriver } from './session-driver.js';
 import type { SessionAddress } from './session-types.js';
@@ -68,9 +69,8 @@ export function rebindClient(
       socket.connect(driver.remote.port, driver.remote.address, (error?: Error) => {
         if (error) return refused(error); // node:dgram hands a failed connect's error here, not to 'error'
         socket.off('error', refused);
-        const a = socket.address();
         driver.moveSocket(socket, localPath(socket), oldPath);
-        resolve({ address: a.address, family: family === 'udp6' ? 'IPv6' : 'IPv4', port: a.port });
+        resolve(withFamily(socket.address()));
       });
     });
   });

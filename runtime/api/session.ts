@@ -17,8 +17,7 @@ import {
 import { certificateToPem } from '../pki/pem.js';
 import { peerEntry } from '../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../pki/fingerprint.js';
-import { addressOfPath } from '../node/peer-paths.js';
-import { ipVersion } from '../node/ip-version.js';
+import { addressOfPath, withFamily } from '../node/peer-paths.js';
 import type { SessionDriver } from './session-driver.js';
 import type { SessionRest } from './session-rest.js';
 import { LazyOutcome } from '../node/lazy-outcome.js';
@@ -515,7 +514,7 @@ export class DtlsSession<L extends object = object> {
   /** The peer's address, port and family, as node:dtls gives them: an object, where node:tls's `remoteAddress` is the address string. */
   get remoteAddress(): SessionAddress | undefined {
     const r = this.driver.placed ? this.driver.remote : undefined;
-    return r ? { address: r.address, family: ipVersion(r.address) === 6 ? 'IPv6' : 'IPv4', port: r.port } : undefined;
+    return r && withFamily(r);
   }
 
   /** The peer's port (node:tls's name). */

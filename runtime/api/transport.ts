@@ -3,6 +3,7 @@ import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { ConfigError, described, portOption } from '../config-error.js';
+import { withFamily, type FamilyAddress } from '../node/peer-paths.js';
 
 /** Sends one datagram to `address:port`; what it throws is the network losing that datagram (and ends a client's session). */
 export type DatagramSend = (datagram: Uint8Array, address: string, port: number) => void;
@@ -85,7 +86,6 @@ export class DatagramTransport {
 /** The part of node:dgram's Socket the endpoints use, over a {@link DatagramSend}. */
 class TransportSocket extends EventEmitter {
   private closed = false;
-  private readonly family: 'IPv4' | 'IPv6';
   private readonly sendDatagram: DatagramSend;
   private readonly local: TransportAddress;
   private readonly detach: () => void;
@@ -94,12 +94,11 @@ class TransportSocket extends EventEmitter {
     this.sendDatagram = sendDatagram;
     this.local = local;
     this.detach = detach;
-    this.family = isIP(local.address) === 6 ? 'IPv6' : 'IPv4';
   }
 
   deliver(msg: Buffer, address: string, port: number): void {
     if (this.closed) return;
-    this.emit('message', msg, { address, port, family: isIP(address) === 6 ? 'IPv6' : 'IPv4', size: msg.length });
+    this.emit('message', msg, { ...withFamily({ address, port }), size: msg.length });
   }
 
   send(msg: Uint8Array, ...args: unknown[]): void {
@@ -114,8 +113,8 @@ class TransportSocket extends EventEmitter {
     if (typeof callback === 'function') (callback as (error: Error | null, bytes: number) => void)(null, msg.length);
   }
 
-  address(): { address: string; family: string; port: number } {
-    return { address: this.local.address, family: this.family, port: this.local.port };
+  address(): FamilyAddress {
+    return withFamily(this.local);
   }
 
   bind(...args: unknown[]): this {

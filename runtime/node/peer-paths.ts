@@ -15,15 +15,22 @@ export function pathOf(a: RemoteAddress): string {
   return `${a.address}|${a.port}`;
 }
 
+/** A UDP address as node:dtls reports one: address, family and port. */
+export interface FamilyAddress extends RemoteAddress {
+  readonly family: 'IPv4' | 'IPv6';
+}
+
+/** `a` with its family (an address literal: IPv6 has a colon, IPv4 none). */
+export function withFamily(a: RemoteAddress): FamilyAddress {
+  return { address: a.address, family: a.address.includes(':') ? 'IPv6' : 'IPv4', port: a.port };
+}
+
 /** The address a path name (`address|port`) stands for, when it is one. */
-export function addressOfPath(
-  path: string,
-): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
+export function addressOfPath(path: string): FamilyAddress | undefined {
   const bar = path.lastIndexOf('|');
   const port = Number(path.slice(bar + 1));
   if (bar <= 0 || !Number.isInteger(port)) return undefined;
-  const address = path.slice(0, bar);
-  return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
+  return withFamily({ address: path.slice(0, bar), port });
 }
 
 /**

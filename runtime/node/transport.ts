@@ -89,7 +89,8 @@ export class Transport<P extends Receiver = Receiver> {
   }
 
   readonly socket: Socket;
-  private readonly io: DatagramIo;
+  /** The datagram I/O under this transport, every session's way out ({@link DatagramIo.send}): counts, batching, observers, a fleet's divert. */
+  readonly datagrams: DatagramIo;
   private readonly slots = new Map<string, Slot<P>>();
   /** Sessions by connection ID (latin1 string of its bytes), for datagrams whose records carry one. */
   private readonly cids = new Map<string, P>();
@@ -112,7 +113,7 @@ export class Transport<P extends Receiver = Receiver> {
 
   private constructor(socket: Socket) {
     this.socket = socket;
-    this.io = DatagramIo.of(socket);
+    this.datagrams = DatagramIo.of(socket);
   }
 
   /** A listener's: reads and places every datagram from now on; `route` (a worker's) sees each first. */
@@ -124,7 +125,7 @@ export class Transport<P extends Receiver = Receiver> {
     this.cidLength = options.cidLength;
     const taken = options.route;
     this.runs = taken === undefined;
-    this.io.receive(
+    this.datagrams.receive(
       taken === undefined
         ? this.receive
         : (d, address, port, path) => {
@@ -150,12 +151,7 @@ export class Transport<P extends Receiver = Receiver> {
     // A connected socket's datagrams come from its peer as the kernel names it (an IPv6 literal may be written otherwise).
     this.socket.on('connect', () => this.migrated(session, pathOf(this.socket.remoteAddress())));
     this.runs = true;
-    this.io.receive(this.receive, { lend });
-  }
-
-  /** The datagram I/O under this transport, every session's way out ({@link DatagramIo.send}): counts, batching, observers, a fleet's divert. */
-  get datagrams(): DatagramIo {
-    return this.io;
+    this.datagrams.receive(this.receive, { lend });
   }
 
   /**

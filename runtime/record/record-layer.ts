@@ -1,13 +1,11 @@
 import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import type { Header13 } from './codec13.js';
 import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import type { SealedRecord } from './record-number.js';
-import type { RecordSink } from './record-loop.js';
-import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
+import { RecordReader, type DuplicateObserver, type RecordReaderConfig } from './record-reader.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
@@ -22,8 +20,9 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
 /**
  * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. It
  * is two parts side by side, a {@link RecordReader} and a {@link RecordWriter} that know nothing of each other, and
- * what spans both (CIDs, size limits, parking, release, hibernation, usage). A connection reads and stages through
- * the two fields; the methods named for one half are that half's, for tools and tests.
+ * what spans both (CIDs, size limits, parking, release, hibernation, usage). A caller reads (`reader.receive`,
+ * `reader.read`) and stages (`writer.stage`, `writer.sealBatch`) through the two fields; the few members below named
+ * for one half are those the 1.3 state and runtime/cid call on the layer.
  */
 export class RecordLayer {
   readonly reader: RecordReader;
@@ -117,50 +116,12 @@ export class RecordLayer {
     this.reader.dropReadEpoch(epoch);
   }
 
-  setAcceptPlaintext(accept: boolean): void {
-    this.reader.setAcceptPlaintext(accept);
-  }
-
-  /** Our record_size_limit: checked on records of epoch 2 and later. */
-  setReceiveInnerLimit(limit: number | undefined): void {
-    this.reader.setReceiveInnerLimit(limit);
-  }
-
-  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
-    return this.reader.receive(datagram, now);
-  }
-
-  /** @internal Reads every record of a datagram into `sink` (the reader's `read`). */
-  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
-    this.reader.read(datagram, now, sink);
-  }
-
-  nextTimeout(): number | undefined {
-    return this.reader.nextTimeout();
-  }
-
-  handleTimeout(now: number): void {
-    this.reader.handleTimeout(now);
-  }
-
   get drops(): Readonly<DropCounters> {
     return this.reader.drops;
   }
 
   get integrity(): IntegrityMonitor {
     return this.reader.integrity;
-  }
-
-  get integrityLimitExceeded(): boolean {
-    return this.reader.integrityLimitExceeded;
-  }
-
-  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
-    return this.reader.recordOverflow;
-  }
-
-  get readKeyGeneration(): number {
-    return this.reader.readKeyGeneration;
   }
 
   get onDuplicate(): DuplicateObserver | undefined {
@@ -203,27 +164,6 @@ export class RecordLayer {
     return this.writer.seal(contentType, content, options);
   }
 
-  /** One record per content, sealed together. @throws as seal, sealing none. */
-  sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
-    return this.writer.sealBatch(contentType, contents);
-  }
-
-  /**
-   * Numbers `content` (of the content type numbered `type`) now and seals it with the records staged after it, into
-   * `sink`. @throws RecordLayerError.
-   */
-  stage(type: number, content: Uint8Array, sink: Uint8Array[]): void {
-    this.writer.stage(type, content, sink);
-  }
-
-  sealStaged(): void {
-    this.writer.sealStaged();
-  }
-
-  get stagedCount(): number {
-    return this.writer.stagedCount;
-  }
-
   /** Changes the CID our records carry. */
   setSendConnectionId(cid: Uint8Array | undefined): void {
     this.writer.setSendConnectionId(cid);
@@ -234,32 +174,11 @@ export class RecordLayer {
     return this.writer.protectedOverhead();
   }
 
-  /** Our epoch-0 records continue from `next`, never backwards. */
-  continuePlaintextFrom(next: number): void {
-    this.writer.continuePlaintextFrom(next);
-  }
-
-  get nextPlaintextSequence(): number {
-    return this.writer.nextPlaintextSequence;
-  }
-
   get writeEpoch(): number | undefined {
     return this.writer.writeEpoch;
   }
 
-  get sendLimit(): number | undefined {
-    return this.writer.sendLimit;
-  }
-
   get maxProtectedContent(): number {
     return this.writer.maxProtectedContent;
-  }
-
-  get keyUpdateDue(): boolean {
-    return this.writer.keyUpdateDue;
-  }
-
-  get writeKeyExhausted(): boolean {
-    return this.writer.writeKeyExhausted;
   }
 }

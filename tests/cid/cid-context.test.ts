@@ -46,7 +46,7 @@ function context(o: { rrc: 'basic' | false; follows?: boolean; spares?: Uint8Arr
 
 /** The RRC message the peer reads from one of our datagrams. */
 function opened(rx: RecordLayer, datagram: Uint8Array): ReturnRoutabilityCheck {
-  const [got] = rx.receive(datagram, 0).filter((r) => r.kind === 'record');
+  const [got] = rx.reader.receive(datagram, 0).filter((r) => r.kind === 'record');
   if (got === undefined || got.kind !== 'record') throw new Error('the datagram did not open');
   return decodeReturnRoutabilityCheck(got.content);
 }

@@ -226,8 +226,8 @@ function nativeTests(native: CryptoProvider): void {
             const b = o.tx.seal('application_data', content, { sequenceNumberLength });
             if (hex(a.bytes) !== hex(b.bytes))
               return t.fail(`record ${i} differs (cid ${cid ? 'on' : 'off'}, ${sequenceNumberLength}-bit)`);
-            const byNative = n.rx.receive(b.bytes, 0);
-            const byNode = o.rx.receive(a.bytes, 0);
+            const byNative = n.rx.reader.receive(b.bytes, 0);
+            const byNode = o.rx.reader.receive(a.bytes, 0);
             for (const got of [byNative, byNode]) {
               const r = got[0];
               if (got.length !== 1 || r?.kind !== 'record' || hex(r.content) !== hex(content) || r.sequenceNumber !== i)
@@ -248,13 +248,13 @@ function nativeTests(native: CryptoProvider): void {
     for (let bit = 0; bit < rec.length * 8; bit += 5) {
       const bad = Uint8Array.from(rec);
       bad[bit >> 3]! ^= 1 << (bit & 7);
-      t.is(n.rx.receive(bad, 0).length, o.rx.receive(bad, 0).length, `bit ${bit}`);
+      t.is(n.rx.reader.receive(bad, 0).length, o.rx.reader.receive(bad, 0).length, `bit ${bit}`);
     }
     t.deepEqual(n.rx.drops, o.rx.drops);
     const before = Uint8Array.from(rec);
-    t.is(n.rx.receive(rec, 0).length, 1);
+    t.is(n.rx.reader.receive(rec, 0).length, 1);
     t.is(hex(rec), hex(before), 'the datagram is left as it was');
-    t.is(n.rx.receive(rec, 0).length, 0);
+    t.is(n.rx.reader.receive(rec, 0).length, 0);
     t.is(n.rx.drops.replay, 1);
   });
 
@@ -267,7 +267,7 @@ function nativeTests(native: CryptoProvider): void {
         single.tx.seal('application_data', Uint8Array.of(0)); // both at the same sequence number after this
         batch.tx.seal('application_data', Uint8Array.of(0));
         const contents = Array.from({ length: 20 }, (_, i) => crypto.randomBytes(i * 61));
-        const sealed = batch.tx.sealBatch('application_data', contents);
+        const sealed = batch.tx.writer.sealBatch('application_data', contents);
         t.is(sealed.length, contents.length);
         for (let i = 0; i < contents.length; i++) {
           t.is(
@@ -276,7 +276,7 @@ function nativeTests(native: CryptoProvider): void {
             `${suite} record ${i}`,
           );
           t.is(sealed[i]!.number.sequenceNumber, i + 1);
-          const got = single.rx.receive(sealed[i]!.bytes, 0);
+          const got = single.rx.reader.receive(sealed[i]!.bytes, 0);
           t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(contents[i]!));
         }
       }
@@ -286,7 +286,7 @@ function nativeTests(native: CryptoProvider): void {
   test('sealBatch checks every record before sealing any: content over 2^14 throws and uses no sequence number', (t) => {
     const keys = keysFor('tls_aes_128_gcm_sha256', 1);
     const { tx } = layers(native, 'tls_aes_128_gcm_sha256', keys);
-    t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
+    t.throws(() => tx.writer.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
       message: /exceeds 2\^14/,
     });
     t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);

@@ -9,7 +9,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
  * The sends between two pollTransmit calls are one burst: numbered as they
- * are sent, sealed together (RecordLayer.stage), one record and one datagram
+ * are sent, sealed together (RecordLayer.writer.stage), one record and one datagram
  * each. The write key's usage counts a record when it is numbered, so the
  * send that takes the key past RFC 9147 §4.5.3's KeyUpdate point starts the
  * KeyUpdate there, in the middle of a burst, as one seal per send did.
@@ -54,11 +54,11 @@ test('bursts crossing the write key usage limit start the KeyUpdate at the send 
     if (crossing) {
       t.is(server.counters.handshakeMessagesSent, before + 1, `burst ${burst}: the KeyUpdate started within it`);
       // The send that took the key to 30 records started it: the sends up to it were sealed ahead of the KeyUpdate.
-      t.is(records.stagedCount, BURST - (30 - used), `burst ${burst}: staged after the KeyUpdate`);
+      t.is(records.writer.stagedCount, BURST - (30 - used), `burst ${burst}: staged after the KeyUpdate`);
       startedInBurst++;
     } else {
       t.is(server.counters.handshakeMessagesSent, before);
-      t.is(records.stagedCount, BURST, 'the burst waits for pollTransmit, all of it');
+      t.is(records.writer.stagedCount, BURST, 'the burst waits for pollTransmit, all of it');
     }
     link.run(link.now + 1000);
   }

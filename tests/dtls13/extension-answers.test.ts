@@ -69,7 +69,7 @@ test('server: a client limit in range is applied as is; we answer with ours and 
   const { layer, receive } = records();
   const answers = serverExtensionAnswers(config, layer, choices);
   t.deepEqual(answers, [{ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: 1000 } }]);
-  t.is(layer.sendLimit, 300);
+  t.is(layer.writer.sendLimit, 300);
   t.deepEqual(receive, [1000]);
 });
 
@@ -81,12 +81,12 @@ test('server: without a limit of our own we answer 2^14+1; a client that sent no
     serverExtensionChoices(server(), hello({ recordSizeLimit: 64 }), noTypes),
   );
   t.deepEqual(answers, [{ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: 2 ** 14 + 1 } }]);
-  t.is(layer.sendLimit, 64);
+  t.is(layer.writer.sendLimit, 64);
   const quiet = records();
   const none = serverExtensionChoices(server({ recordSizeLimit: 500 }), hello({}), noTypes);
   t.is(none.peerRecordSizeLimit, undefined);
   t.deepEqual(serverExtensionAnswers(server({ recordSizeLimit: 500 }), quiet.layer, none), []);
-  t.is(quiet.layer.sendLimit, undefined);
+  t.is(quiet.layer.writer.sendLimit, undefined);
   t.deepEqual(quiet.receive, []);
 });
 
@@ -143,7 +143,7 @@ test('client: the server’s limit caps what we send, ours applies to what we re
     ),
   );
   t.deepEqual(got, { srtpProfile: 'SRTP_AES128_CM_SHA1_80', peerRecordSizeLimit: 512, certificateTypes: X509_TYPES });
-  t.is(layer.sendLimit, 512);
+  t.is(layer.writer.sendLimit, 512);
   t.deepEqual(receive, [200]);
   const quiet = records();
   t.deepEqual(applyServerAnswers(config, quiet.layer, ee()), {
@@ -151,7 +151,7 @@ test('client: the server’s limit caps what we send, ours applies to what we re
     peerRecordSizeLimit: undefined,
     certificateTypes: X509_TYPES,
   });
-  t.is(quiet.layer.sendLimit, undefined);
+  t.is(quiet.layer.writer.sendLimit, undefined);
   t.deepEqual(quiet.receive, []);
 });
 

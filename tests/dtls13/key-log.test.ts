@@ -49,7 +49,7 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as cons
       trafficKeys(scheduleContext(nodeProvider, CIPHER_SUITES[suite].hash, 'dtls13'), secret, suite),
       0,
     );
-    const [record] = reader.receive(datagram, 0);
+    const [record] = reader.reader.receive(datagram, 0);
     t.true(record?.kind === 'record' && new TextDecoder().decode(record.content) === 'read me from the key log');
   });
 }

@@ -121,17 +121,17 @@ test('attacker: truncated records are dropped as malformed (header cut, length p
   const h = new Header13();
   t.false(readHeader13(record.subarray(0, 4), 0, 0, h), 'header cut before its length');
   t.false(readHeader13(record.subarray(0, record.length - 1), 0, 0, h), 'length past the datagram');
-  t.deepEqual(records(rx.receive(record.subarray(0, 4), 0)), []);
-  t.deepEqual(records(rx.receive(record.subarray(0, record.length - 1), 0)), []);
+  t.deepEqual(records(rx.reader.receive(record.subarray(0, 4), 0)), []);
+  t.deepEqual(records(rx.reader.receive(record.subarray(0, record.length - 1), 0)), []);
   // No length field, S bit set: a 1-byte datagram is a header cut before its sequence number.
-  t.deepEqual(records(rx.receive(Uint8Array.of(0x2b), 0)), []);
+  t.deepEqual(records(rx.reader.receive(Uint8Array.of(0x2b), 0)), []);
   // What follows a record that does not frame is not read either.
   t.deepEqual(dropped(rx), { malformed: 3, 'datagram-remainder': 2 });
   // A header that fits without a length, and less than a tag after it.
   const short = tx.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: false }).bytes;
-  t.deepEqual(records(rx.receive(short.subarray(0, 3 + 15), 0)), []);
+  t.deepEqual(records(rx.reader.receive(short.subarray(0, 3 + 15), 0)), []);
   t.deepEqual(dropped(rx), { malformed: 3, 'datagram-remainder': 2, 'too-short': 1 });
-  t.is(records(rx.receive(record, 0)).length, 1, 'the genuine record still opens');
+  t.is(records(rx.reader.receive(record, 0)).length, 1, 'the genuine record still opens');
 });
 
 test('attacker: a length over 2^14 + 256 does not frame, and is dropped as too long', (t) => {
@@ -142,7 +142,7 @@ test('attacker: a length over 2^14 + 256 does not frame, and is dropped as too l
   long[3] = (MAX_CIPHERTEXT_13 + 1) >>> 8;
   long[4] = (MAX_CIPHERTEXT_13 + 1) & 0xff;
   t.false(readHeader13(long, 0, 0, new Header13()));
-  t.deepEqual(records(rx.receive(long, 0)), []);
+  t.deepEqual(records(rx.reader.receive(long, 0)), []);
   t.deepEqual(dropped(rx), { 'too-long': 1, 'datagram-remainder': 1 });
 });
 
@@ -153,7 +153,7 @@ test('attacker: a first byte that is neither a unified header nor a DTLSPlaintex
     const forged = record.slice();
     forged[0] = b0 | (record[0]! & 0x1f);
     t.false(readHeader13(forged, 0, 0, new Header13()), `0x${b0.toString(16)}`);
-    t.deepEqual(records(rx.receive(forged, 0)), [], `0x${b0.toString(16)}`);
+    t.deepEqual(records(rx.reader.receive(forged, 0)), [], `0x${b0.toString(16)}`);
   }
   t.deepEqual(dropped(rx), { 'unknown-record-type': 4, 'datagram-remainder': 4 });
 });
@@ -166,14 +166,14 @@ test('attacker: a record of an epoch whose keys went is dropped unopened; one of
   const current = tx.seal('application_data', payload).bytes;
   tx.installWriteKeys(4, suite, keysFor(provider, suite, 4));
   const next = tx.seal('application_data', payload).bytes;
-  const [deferred] = rx.receive(next, 0);
+  const [deferred] = rx.reader.receive(next, 0);
   t.is(deferred?.kind, 'deferred');
   t.deepEqual(deferred?.kind === 'deferred' ? deferred.record : undefined, next);
   rx.dropReadEpoch(2);
-  t.deepEqual(rx.receive(old, 0), []);
+  t.deepEqual(rx.reader.receive(old, 0), []);
   t.deepEqual(dropped(rx), { 'epoch-dropped': 1 });
   t.deepEqual(rx.usage().read, [{ epoch: 3, used: 0, failed: 0, integrityLimit: rx.usage().read[0]!.integrityLimit }]);
-  t.is(records(rx.receive(current, 0))[0]?.epoch, 3);
+  t.is(records(rx.reader.receive(current, 0))[0]?.epoch, 3);
 });
 
 test('attacker: a forged tag is dropped as authentication and counted against the key; nothing is handed up', (t) => {
@@ -181,11 +181,11 @@ test('attacker: a forged tag is dropped as authentication and counted against th
   const record = tx.seal('application_data', payload).bytes;
   const forged = record.slice();
   forged[forged.length - 1]! ^= 1;
-  t.deepEqual(rx.receive(forged, 0), []);
+  t.deepEqual(rx.reader.receive(forged, 0), []);
   t.deepEqual(dropped(rx), { authentication: 1 });
   // Two decryptions count against the key: the first failure in a row is tried again a span ahead (sequence-recovery.ts).
   t.is(rx.usage().read[0]!.failed, 2);
-  t.is(records(rx.receive(record, 0)).length, 1, 'the genuine record still opens');
+  t.is(records(rx.reader.receive(record, 0)).length, 1, 'the genuine record still opens');
 });
 
 test('attacker: a replayed record is dropped as replay, and the duplicate observer told', (t) => {
@@ -193,9 +193,9 @@ test('attacker: a replayed record is dropped as replay, and the duplicate observ
   const record = tx.seal('application_data', payload).bytes;
   const told: number[] = [];
   rx.onDuplicate = { duplicate: (_epoch, seq) => told.push(seq) };
-  t.is(records(rx.receive(record, 0)).length, 1);
-  t.deepEqual(rx.receive(record, 0), []);
-  t.deepEqual(rx.receive(concatBytes([record, record]), 0), []);
+  t.is(records(rx.reader.receive(record, 0)).length, 1);
+  t.deepEqual(rx.reader.receive(record, 0), []);
+  t.deepEqual(rx.reader.receive(concatBytes([record, record]), 0), []);
   t.deepEqual(dropped(rx), { replay: 3 });
   t.deepEqual(told, [0, 0, 0]);
 });
@@ -205,10 +205,10 @@ test('attacker: a CID not ours drops the record and the rest of its datagram uno
   const record = tx.seal('application_data', payload).bytes;
   const other = record.slice();
   other[1]! ^= 0x80;
-  t.deepEqual(rx.receive(concatBytes([other, record]), 0), []);
+  t.deepEqual(rx.reader.receive(concatBytes([other, record]), 0), []);
   t.deepEqual(dropped(rx), { 'connection-id': 1, 'datagram-remainder': 1 });
   t.is(rx.usage().read[0]!.failed, 0, 'no decryption was spent on it');
-  const [got] = records(rx.receive(record, 0));
+  const [got] = records(rx.reader.receive(record, 0));
   t.deepEqual(got?.connectionId, cid);
 });
 
@@ -221,11 +221,11 @@ test('attacker: a tampered masked sequence number fails authentication and moves
   for (const bit of [0x01, 0x80]) {
     const tampered = second.slice();
     tampered[1]! ^= bit;
-    t.deepEqual(rx.receive(tampered, 0), []);
+    t.deepEqual(rx.reader.receive(tampered, 0), []);
   }
   t.deepEqual(dropped(rx), { authentication: 2 });
   t.deepEqual(
-    records(rx.receive(concatBytes([first, second]), 0)).map((r) => r.sequenceNumber),
+    records(rx.reader.receive(concatBytes([first, second]), 0)).map((r) => r.sequenceNumber),
     [0, 1],
     'both genuine records open, in order',
   );
@@ -238,14 +238,14 @@ test('attacker: past the failure budget a datagram gets one decryption; genuine 
     r[r.length - 1]! ^= 1;
     return r;
   };
-  t.deepEqual(rx.receive(forge(), 0), []);
-  t.deepEqual(rx.receive(forge(), 10), []);
+  t.deepEqual(rx.reader.receive(forge(), 0), []);
+  t.deepEqual(rx.reader.receive(forge(), 10), []);
   t.deepEqual(dropped(rx), { authentication: 2 });
-  t.deepEqual(rx.receive(concatBytes([forge(), forge(), forge()]), 20), []);
+  t.deepEqual(rx.reader.receive(concatBytes([forge(), forge(), forge()]), 20), []);
   t.deepEqual(dropped(rx), { authentication: 3, 'authentication-rate': 2 });
   t.is(rx.usage().read[0]!.failed, 4, 'three forged records, and the probe of the first in a row');
   const genuine = tx.seal('application_data', payload).bytes;
-  t.is(records(rx.receive(genuine, 30)).length, 1, 'a genuine datagram past the budget opens');
-  t.deepEqual(rx.receive(concatBytes([forge(), forge()]), 1500), []);
+  t.is(records(rx.reader.receive(genuine, 30)).length, 1, 'a genuine datagram past the budget opens');
+  t.deepEqual(rx.reader.receive(concatBytes([forge(), forge()]), 1500), []);
   t.deepEqual(dropped(rx), { authentication: 5, 'authentication-rate': 2 }, 'a new second, a new budget');
 });

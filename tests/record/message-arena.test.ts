@@ -45,7 +45,7 @@ for (const provider of PROVIDERS) {
     const handshake = tx.seal('handshake', utf8.encode('echo-handshake')).bytes;
     const bravo = tx.seal('application_data', utf8.encode('bravo')).bytes;
     // alpha, its replay, a forgery, a handshake record, bravo; and a truncated record that ends the datagram.
-    const got = contents(rx.receive(concatBytes([alpha, alpha, forged, handshake, bravo, truncated]), 0));
+    const got = contents(rx.reader.receive(concatBytes([alpha, alpha, forged, handshake, bravo, truncated]), 0));
     t.deepEqual(
       got.map((r) => [r.contentType, latin1(r.content)]),
       [
@@ -103,7 +103,7 @@ function opener(t: ExecutionContext, provider: CryptoProvider): (text: string) =
     config: { messageBuffers: 'batch' },
   });
   return (text) => {
-    const [r] = contents(rx.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
+    const [r] = contents(rx.reader.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
     if (r === undefined) throw new Error(`${text} did not open`);
     t.is(latin1(r.content), text);
     return r.content;
@@ -138,7 +138,7 @@ test("the record layer without messageBuffers ('own') opens every record into an
   for (const provider of PROVIDERS) {
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
     const records = ['a', 'b'].map((s) => tx.seal('application_data', utf8.encode(s)).bytes);
-    const got = inBatch(() => contents(rx.receive(concatBytes(records), 0)));
+    const got = inBatch(() => contents(rx.reader.receive(concatBytes(records), 0)));
     t.is(got.length, 2);
     t.not(got[0]!.content.buffer, got[1]!.content.buffer, provider.name);
     t.true(got[0]!.content.buffer.byteLength <= 2 + 255, provider.name);

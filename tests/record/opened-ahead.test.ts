@@ -44,7 +44,7 @@ test("a 'batch' receive batch: padded records, content ending in zeros, a handsh
   const received: ReceivedRecord[] = [];
   const outer = beginReceiveBatch(batch);
   try {
-    for (let i = 0; i < datagrams.length; i++) received.push(...rx.receive(batch.deliver(i), 0));
+    for (let i = 0; i < datagrams.length; i++) received.push(...rx.reader.receive(batch.deliver(i), 0));
   } finally {
     endReceiveBatch(outer);
   }

@@ -44,15 +44,15 @@ test('4,000 KeyUpdates: each epoch authenticating retires the ones before it, so
     step(epoch);
     const sent = tx.seal('application_data', body);
     t.deepEqual(sent.number, { epoch, sequenceNumber: 0 });
-    const got = opened(rx.receive(sent.bytes, (now += 10)));
+    const got = opened(rx.reader.receive(sent.bytes, (now += 10)));
     if (got[0]?.epoch !== epoch) return void t.fail(`epoch ${epoch} did not open: ${JSON.stringify(got)}`);
-    rx.handleTimeout(now);
+    rx.reader.handleTimeout(now);
     max = Math.max(max, rx.usage().read.length);
   }
   t.true(max <= 2, `at most the previous and the current epoch were held (max ${max})`);
   t.deepEqual(heldEpochs(rx), [4001, 4002]);
-  t.is(rx.readKeyGeneration, 4000);
-  rx.handleTimeout(now + 50);
+  t.is(rx.reader.readKeyGeneration, 4000);
+  rx.reader.handleTimeout(now + 50);
   t.deepEqual(heldEpochs(rx), [4002]);
 });
 
@@ -67,8 +67,8 @@ test('installing past maxReadEpochs (default 4) drops the oldest application epo
       return void t.fail(`${rx.usage().read.length} read epochs after installing ${epoch}`);
   }
   t.deepEqual(heldEpochs(rx), [2, 3999, 4000, 4001, 4002]);
-  t.deepEqual(opened(rx.receive(early[1]!, 0)), [{ epoch: 3999, sequenceNumber: 0 }]);
-  t.deepEqual(opened(rx.receive(early[0]!, 0)), [], 'epoch 3998 was dropped');
+  t.deepEqual(opened(rx.reader.receive(early[1]!, 0)), [{ epoch: 3999, sequenceNumber: 0 }]);
+  t.deepEqual(opened(rx.reader.receive(early[0]!, 0)), [], 'epoch 3998 was dropped');
   t.throws(() => new RecordLayer({ provider: nodeProvider, maxReadEpochs: 1 }), {
     instanceOf: ConfigError,
     message: /maxReadEpochs/,
@@ -86,19 +86,19 @@ test('the first record of epoch N drops epochs 3..N-2 at once and keeps N-1 for 
     pending.push(tx.seal('application_data', body).bytes);
   }
   t.deepEqual(heldEpochs(rx), [3, 4, 5], 'nothing retires before a newer epoch authenticates');
-  t.is(rx.nextTimeout(), undefined);
-  t.deepEqual(opened(rx.receive(pending[2]!, 1000)), [{ epoch: 5, sequenceNumber: 0 }]);
+  t.is(rx.reader.nextTimeout(), undefined);
+  t.deepEqual(opened(rx.reader.receive(pending[2]!, 1000)), [{ epoch: 5, sequenceNumber: 0 }]);
   t.deepEqual(heldEpochs(rx), [4, 5]);
-  t.is(rx.nextTimeout(), 1100);
+  t.is(rx.reader.nextTimeout(), 1100);
   t.deepEqual(
-    opened(rx.receive(pending[1]!, 1050)),
+    opened(rx.reader.receive(pending[1]!, 1050)),
     [{ epoch: 4, sequenceNumber: 0 }],
     'a reordered record of N-1 still opens',
   );
-  t.deepEqual(opened(rx.receive(pending[0]!, 1050)), []);
+  t.deepEqual(opened(rx.reader.receive(pending[0]!, 1050)), []);
   t.is(rx.drops['epoch-dropped'], 1);
-  t.is(rx.nextTimeout(), 1100, 'a late record of N-1 does not extend its retention');
-  rx.handleTimeout(1100);
+  t.is(rx.reader.nextTimeout(), 1100, 'a late record of N-1 does not extend its retention');
+  rx.reader.handleTimeout(1100);
   t.deepEqual(heldEpochs(rx), [5]);
 });
 
@@ -110,19 +110,19 @@ test('epoch 2 stays until dropReadEpoch(2), whatever application epochs come and
   t.deepEqual(finished.number, { epoch: 2, sequenceNumber: 0 });
   for (const epoch of [3, 4, 5]) {
     step(epoch);
-    rx.receive(tx.seal('application_data', body).bytes, epoch * 100);
-    rx.handleTimeout(epoch * 100 + 50);
+    rx.reader.receive(tx.seal('application_data', body).bytes, epoch * 100);
+    rx.reader.handleTimeout(epoch * 100 + 50);
   }
   t.deepEqual(heldEpochs(rx), [2, 5]);
-  t.is(rx.nextTimeout(), undefined);
+  t.is(rx.reader.nextTimeout(), undefined);
   t.deepEqual(
-    opened(rx.receive(tx.seal('handshake', body, { epoch: 2 }).bytes, 600)),
+    opened(rx.reader.receive(tx.seal('handshake', body, { epoch: 2 }).bytes, 600)),
     [{ epoch: 2, sequenceNumber: 1 }],
     'a retransmitted handshake record still opens',
   );
   rx.dropReadEpoch(2);
   t.deepEqual(heldEpochs(rx), [5]);
-  t.deepEqual(opened(rx.receive(finished.bytes, 700)), []);
+  t.deepEqual(opened(rx.reader.receive(finished.bytes, 700)), []);
   t.is(rx.drops['epoch-dropped'], 1);
 });
 

@@ -27,7 +27,7 @@ for (const sender of PROVIDERS) {
               const { tx, rx } = recordPair({ sender, receiver, suite, ...(cid ? { cid } : {}) });
               for (const content of [new Uint8Array(0), utf8.encode('hello'), payload(1200)]) {
                 const record = tx.seal('application_data', content, { sequenceNumberLength, includeLength }).bytes;
-                const [got] = delivered(rx.receive(record, 0));
+                const [got] = delivered(rx.reader.receive(record, 0));
                 const what = `cid=${cid !== undefined} seq=${sequenceNumberLength} length=${includeLength} n=${content.length}`;
                 t.truthy(got, what);
                 t.is(got?.contentType, 'application_data', what);
@@ -68,7 +68,7 @@ test('any flipped bit makes the record drop (or wait for keys it will never open
       const { rx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
       const bad = record.slice();
       bad[bit >> 3]! ^= 0x80 >> (bit & 7);
-      const out = rx.receive(bad, 0);
+      const out = rx.reader.receive(bad, 0);
       t.is(delivered(out).length, 0, `${suite} bit ${bit}`);
       t.true(totalDrops(rx) >= 1 || out.some((o) => o.kind === 'deferred'), `${suite} bit ${bit}: dropped or deferred`);
     }
@@ -82,16 +82,16 @@ test('replays drop; reordering within the window is accepted, outside it is drop
     config: { replayWindow: 64 },
   });
   const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)).bytes);
-  t.is(delivered(rx.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
-  t.is(delivered(rx.receive(records[150]!, 0)).length, 0);
+  t.is(delivered(rx.reader.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
+  t.is(delivered(rx.reader.receive(records[150]!, 0)).length, 0);
   t.is(rx.drops.replay, 1);
-  t.is(delivered(rx.receive(records[87]!, 0))[0]?.sequenceNumber, 87); // 150 - 63: inside
-  t.is(delivered(rx.receive(records[86]!, 0)).length, 0); // 150 - 64: left of the window
+  t.is(delivered(rx.reader.receive(records[87]!, 0))[0]?.sequenceNumber, 87); // 150 - 63: inside
+  t.is(delivered(rx.reader.receive(records[86]!, 0)).length, 0); // 150 - 64: left of the window
   t.is(rx.drops['too-old'], 1);
-  t.is(delivered(rx.receive(records[120]!, 0))[0]?.sequenceNumber, 120);
-  t.is(delivered(rx.receive(records[120]!, 0)).length, 0);
+  t.is(delivered(rx.reader.receive(records[120]!, 0))[0]?.sequenceNumber, 120);
+  t.is(delivered(rx.reader.receive(records[120]!, 0)).length, 0);
   t.is(rx.drops.replay, 2);
-  t.is(delivered(rx.receive(records[199]!, 0))[0]?.sequenceNumber, 199);
+  t.is(delivered(rx.reader.receive(records[199]!, 0))[0]?.sequenceNumber, 199);
 });
 
 test('a larger replay window accepts older reordered records', (t) => {
@@ -101,9 +101,9 @@ test('a larger replay window accepts older reordered records', (t) => {
     config: { replayWindow: 256 },
   });
   const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)).bytes);
-  rx.receive(records[299]!, 0);
-  t.is(delivered(rx.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
-  t.is(delivered(rx.receive(records[43]!, 0)).length, 0);
+  rx.reader.receive(records[299]!, 0);
+  t.is(delivered(rx.reader.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
+  t.is(delivered(rx.reader.receive(records[43]!, 0)).length, 0);
   t.throws(
     () =>
       new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).installReadKeys(
@@ -131,7 +131,7 @@ for (const bits of [8, 16] as const) {
     for (let i = 0; i < 70_000; i++) {
       const record = tx.seal('application_data', Uint8Array.of(i & 0xff)).bytes;
       if (i % gap === 0 || i % 7 === 0 || i > 69_990) {
-        const [got] = delivered(rx.receive(record, 0));
+        const [got] = delivered(rx.reader.receive(record, 0));
         if (got?.sequenceNumber !== i) return void t.fail(`record ${i} came back as ${String(got?.sequenceNumber)}`);
         expected = i;
         checked++;
@@ -153,13 +153,13 @@ test('records of an old epoch are read until its keys are dropped, then counted 
   const old2 = tx.seal('application_data', payload(5)).bytes;
   tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4));
   rx.installReadKeys(4, suite, keysFor(nodeProvider, suite, 4), 1000);
-  t.is(rx.nextTimeout(), undefined, 'epoch 3 stays while nothing of epoch 4 arrived');
-  t.is(delivered(rx.receive(tx.seal('application_data', payload(5)).bytes, 1010))[0]?.epoch, 4);
-  t.is(rx.nextTimeout(), 1110, 'the first record of epoch 4 starts the retention of epoch 3');
-  t.is(delivered(rx.receive(old1, 1050))[0]?.epoch, 3); // reordered, within retention
-  rx.handleTimeout(1110);
-  t.is(rx.nextTimeout(), undefined);
-  t.is(delivered(rx.receive(old2, 1200)).length, 0);
+  t.is(rx.reader.nextTimeout(), undefined, 'epoch 3 stays while nothing of epoch 4 arrived');
+  t.is(delivered(rx.reader.receive(tx.seal('application_data', payload(5)).bytes, 1010))[0]?.epoch, 4);
+  t.is(rx.reader.nextTimeout(), 1110, 'the first record of epoch 4 starts the retention of epoch 3');
+  t.is(delivered(rx.reader.receive(old1, 1050))[0]?.epoch, 3); // reordered, within retention
+  rx.reader.handleTimeout(1110);
+  t.is(rx.reader.nextTimeout(), undefined);
+  t.is(delivered(rx.reader.receive(old2, 1200)).length, 0);
   t.is(rx.drops['epoch-dropped'], 1);
 });
 
@@ -169,12 +169,12 @@ test('a record of an epoch whose keys are not yet installed is handed back defer
   const rx = new RecordLayer({ provider: nodeProvider });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
   const early = tx.seal('handshake', utf8.encode('encrypted extensions')).bytes;
-  const [d] = rx.receive(early, 0);
+  const [d] = rx.reader.receive(early, 0);
   if (d?.kind !== 'deferred') return void t.fail('not deferred');
   t.is(d.epochBits, 2);
   t.is(totalDrops(rx), 0);
   rx.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
-  const [got] = delivered(rx.receive(d.record, 0));
+  const [got] = delivered(rx.reader.receive(d.record, 0));
   t.is(got?.contentType, 'handshake');
   t.is(got?.epoch, 2);
 });
@@ -189,11 +189,11 @@ test('a plaintext record with an epoch other than 0 drops; plaintext can be refu
       sequenceNumber: 1,
       fragment: payload(4),
     });
-  t.is(delivered(rx.receive(pt(2), 0)).length, 0);
+  t.is(delivered(rx.reader.receive(pt(2), 0)).length, 0);
   t.is(rx.drops['plaintext-epoch'], 1);
-  t.is(delivered(rx.receive(pt(0), 0))[0]?.protected, false);
-  rx.setAcceptPlaintext(false);
-  t.is(delivered(rx.receive(pt(0), 0)).length, 0);
+  t.is(delivered(rx.reader.receive(pt(0), 0))[0]?.protected, false);
+  rx.reader.setAcceptPlaintext(false);
+  t.is(delivered(rx.reader.receive(pt(0), 0)).length, 0);
   t.is(rx.drops['plaintext-refused'], 1);
 });
 
@@ -203,7 +203,7 @@ test('several records in one datagram; a foreign connection ID discards the rest
   const a = tx.seal('application_data', utf8.encode('a')).bytes;
   const b = tx.seal('alert', Uint8Array.of(1, 0)).bytes;
   const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false }).bytes;
-  const all = delivered(rx.receive(Uint8Array.of(...a, ...b, ...c), 0));
+  const all = delivered(rx.reader.receive(Uint8Array.of(...a, ...b, ...c), 0));
   t.deepEqual(
     all.map((r) => [r.contentType, r.sequenceNumber]),
     [
@@ -219,7 +219,7 @@ test('several records in one datagram; a foreign connection ID discards the rest
   }).tx.seal('application_data', payload(3)).bytes;
   const d = tx.seal('application_data', payload(3)).bytes;
   const got = delivered(
-    rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0),
+    rx.reader.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0),
   );
   t.is(got.length, 1);
   t.is(rx.drops['connection-id'], 1);
@@ -228,22 +228,22 @@ test('several records in one datagram; a foreign connection ID discards the rest
 
 test('malformed, short and unknown records are dropped and counted by reason', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
-  rx.receive(Uint8Array.of(0x2f, 0x00, 0x01, 0x00, 0x0a, ...payload(10)), 0); // length 10 < 16
+  rx.reader.receive(Uint8Array.of(0x2f, 0x00, 0x01, 0x00, 0x0a, ...payload(10)), 0); // length 10 < 16
   t.is(rx.drops['too-short'], 1);
-  rx.receive(Uint8Array.of(0x2f, 0x00), 0); // header cut short
+  rx.reader.receive(Uint8Array.of(0x2f, 0x00), 0); // header cut short
   t.is(rx.drops.malformed, 1);
-  rx.receive(Uint8Array.of(0x17, 0xfe, 0xfd, 0, 0), 0); // DTLS 1.2 application data
+  rx.reader.receive(Uint8Array.of(0x17, 0xfe, 0xfd, 0, 0), 0); // DTLS 1.2 application data
   t.is(rx.drops['unknown-record-type'], 1);
-  rx.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
+  rx.reader.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
   t.is(rx.drops['too-long'], 1);
   const sealed = tx.seal('application_data', payload(8)).bytes;
   const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal(
     'application_data',
     payload(8),
   ).bytes;
-  rx.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
+  rx.reader.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
   t.is(rx.drops.authentication, 1);
-  t.is(delivered(rx.receive(sealed, 0)).length, 1);
+  t.is(delivered(rx.reader.receive(sealed, 0)).length, 1);
 });
 
 test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops at it, forgeries are counted', (t) => {
@@ -254,18 +254,18 @@ test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops 
     config: { limits, integrityBudgetSeconds: 0 },
   });
   for (let i = 0; i < 5; i++) tx.seal('application_data', payload(1));
-  t.false(tx.keyUpdateDue);
+  t.false(tx.writer.keyUpdateDue);
   tx.seal('application_data', payload(1));
-  t.true(tx.keyUpdateDue); // 6 >= 0.75 * 8
+  t.true(tx.writer.keyUpdateDue); // 6 >= 0.75 * 8
   tx.seal('application_data', payload(1));
   tx.seal('application_data', payload(1));
   t.throws(() => tx.seal('application_data', payload(1)), { instanceOf: RecordLayerError, message: /usage limit/ });
   t.deepEqual(tx.usage().write, { epoch: 3, used: 8, limit: 8 });
   const forged = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx;
-  for (let i = 0; i < 2; i++) rx.receive(forged.seal('application_data', payload(4)).bytes, 0);
-  t.false(rx.integrityLimitExceeded);
-  rx.receive(forged.seal('application_data', payload(4)).bytes, 0);
-  t.true(rx.integrityLimitExceeded);
+  for (let i = 0; i < 2; i++) rx.reader.receive(forged.seal('application_data', payload(4)).bytes, 0);
+  t.false(rx.reader.integrityLimitExceeded);
+  rx.reader.receive(forged.seal('application_data', payload(4)).bytes, 0);
+  t.true(rx.reader.integrityLimitExceeded);
   t.is(rx.drops.authentication, 3);
 });
 
@@ -273,7 +273,7 @@ test('short records are padded so the ciphertext covers the 16-byte mask sample 
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_8_sha256' });
   const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true }).bytes;
   t.true(empty.length - 5 >= 16);
-  t.is(delivered(rx.receive(empty, 0))[0]?.content.length, 0);
+  t.is(delivered(rx.reader.receive(empty, 0))[0]?.content.length, 0);
   const padded = recordPair({
     sender: nodeProvider,
     suite: 'tls_aes_128_gcm_sha256',
@@ -282,7 +282,7 @@ test('short records are padded so the ciphertext covers the 16-byte mask sample 
   const withZeros = Uint8Array.of(1, 2, 0, 0);
   const rec = padded.tx.seal('application_data', withZeros).bytes;
   t.is((rec.length - 5 - 16) % 64, 0);
-  t.is(hex(delivered(padded.rx.receive(rec, 0))[0]?.content ?? new Uint8Array()), '01020000'); // content's own zeros survive
+  t.is(hex(delivered(padded.rx.reader.receive(rec, 0))[0]?.content ?? new Uint8Array()), '01020000'); // content's own zeros survive
 });
 
 test('sealing without keys, or content over 2^14, is refused with a RecordLayerError', (t) => {
@@ -302,7 +302,7 @@ for (const provider of PROVIDERS) {
     const datagram = new Uint8Array(protectedRecord.length + plaintext.length);
     datagram.set(protectedRecord);
     datagram.set(plaintext, protectedRecord.length);
-    const got = delivered(rx.receive(datagram, 0));
+    const got = delivered(rx.reader.receive(datagram, 0));
     t.is(got.length, 2);
     datagram.fill(0xee);
     t.is(new TextDecoder().decode(got[0]!.content), 'protected');
@@ -320,10 +320,10 @@ test('a DTLSInnerPlaintext of zeros only (no content type) is dropped as no-cont
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
     // Content type 0 and zero content: the inner plaintext is all zeros (RFC 8446 §5.4: no content type, unexpected_message).
     const zeros = tx.seal(0, new Uint8Array(8)).bytes;
-    t.deepEqual(rx.receive(zeros, 0), [], provider.name);
+    t.deepEqual(rx.reader.receive(zeros, 0), [], provider.name);
     t.is(rx.drops['no-content-type'], 1, provider.name);
     // Zero bytes inside the content stay; the last non-zero byte is the type.
-    const [got] = delivered(rx.receive(tx.seal('application_data', Uint8Array.of(0, 1, 0, 0)).bytes, 0));
+    const [got] = delivered(rx.reader.receive(tx.seal('application_data', Uint8Array.of(0, 1, 0, 0)).bytes, 0));
     t.is(hex(got!.content), '00010000', provider.name);
     t.is(got!.contentType, 'application_data', provider.name);
   }

@@ -16,7 +16,7 @@ test('seal returns the bytes and the record number the receiver reports', (t) =>
   for (let i = 0; i < 300; i++) {
     const sealed = tx.seal('application_data', Uint8Array.of(i & 0xff), { sequenceNumberLength: i % 2 === 0 ? 8 : 16 });
     t.deepEqual(sealed.number, { epoch: 3, sequenceNumber: i });
-    t.deepEqual(firstRecord(rx.receive(sealed.bytes, 0)), sealed.number);
+    t.deepEqual(firstRecord(rx.reader.receive(sealed.bytes, 0)), sealed.number);
   }
 });
 
@@ -27,8 +27,8 @@ test('seal in an older epoch numbers from that epoch; sealPlaintext numbers epoc
   t.deepEqual(tx.sealPlaintext('handshake', Uint8Array.of(1)).number, { epoch: 0, sequenceNumber: 0 });
   const second = tx.sealPlaintext('handshake', Uint8Array.of(2));
   t.deepEqual(second.number, { epoch: 0, sequenceNumber: 1 });
-  t.deepEqual(firstRecord(rx.receive(second.bytes, 0)), second.number);
-  tx.continuePlaintextFrom(7);
+  t.deepEqual(firstRecord(rx.reader.receive(second.bytes, 0)), second.number);
+  tx.writer.continuePlaintextFrom(7);
   t.deepEqual(tx.sealPlaintext('alert', Uint8Array.of(1, 0)).number, { epoch: 0, sequenceNumber: 7 });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
   tx.installWriteKeys(3, suite, keysFor(nodeProvider, suite, 3));

@@ -44,13 +44,13 @@ const title = 'the run road takes what the one road would take from the run, and
   const received: ReceivedRecord[] = [];
   const outer = beginReceiveBatch(batch);
   try {
-    received.push(...rx.receive(batch.deliver(0), 0));
+    received.push(...rx.reader.receive(batch.deliver(0), 0));
     for (let i = 1; i < datagrams.length; i++) {
       batch.reach(i);
       const taken = { epoch: -1, sequenceNumber: -1 };
       const content = rx.reader.takeNext(batch.buffer, batch.start(i), datagrams[i]!.length, taken);
       if (content === undefined) {
-        received.push(...rx.receive(batch.deliver(i), 0));
+        received.push(...rx.reader.receive(batch.deliver(i), 0));
         continue;
       }
       byRun.push(i);
@@ -67,7 +67,7 @@ const title = 'the run road takes what the one road would take from the run, and
   } finally {
     endReceiveBatch(outer);
   }
-  const one = datagrams.flatMap((d) => alone.receive(d.slice(), 0));
+  const one = datagrams.flatMap((d) => alone.reader.receive(d.slice(), 0));
   t.deepEqual(received.map(plain), one.map(plain));
   t.deepEqual(rx.drops, alone.drops);
   t.is(rx.drops.replay, 1);

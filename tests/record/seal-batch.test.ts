@@ -12,7 +12,7 @@ import { hex } from '../support/canon.js';
 import { keysFor } from '../support/record-pair.js';
 
 /**
- * Burst sealing (RecordLayer.sealBatch and stage / sealStaged, what a
+ * Burst sealing (RecordLayer.writer: sealBatch and stage / sealStaged, what a
  * connection's sends between two pollTransmit calls go through): the same
  * bytes as one seal() per record at the same sequence numbers, for every
  * suite, both providers with a record path (node's composed one and the
@@ -65,13 +65,13 @@ for (const provider of PROVIDERS) {
         batch.tx.seal('application_data', Uint8Array.of(1)); // both at sequence number 1 from here
         single.tx.seal('application_data', Uint8Array.of(1));
         const sent = contents();
-        const sealed = batch.tx.sealBatch('application_data', sent);
+        const sealed = batch.tx.writer.sealBatch('application_data', sent);
         const rx = batch.fresh();
         t.is(sealed.length, sent.length);
         for (let i = 0; i < sent.length; i++) {
           t.is(hex(sealed[i]!.bytes), hex(single.tx.seal('application_data', sent[i]!).bytes), `${suite} record ${i}`);
           t.deepEqual(sealed[i]!.number, { epoch: 3, sequenceNumber: i + 1 });
-          const got = rx.receive(sealed[i]!.bytes, 0);
+          const got = rx.reader.receive(sealed[i]!.bytes, 0);
           t.is(
             got.length === 1 && got[0]!.kind === 'record' ? hex(got[0]!.content) : 'dropped',
             hex(sent[i]!),
@@ -89,8 +89,8 @@ for (const provider of PROVIDERS) {
     const queue: Uint8Array[] = [];
     // 60 records of 1,200 bytes fill more than one 64 KiB slab: two runs, two calls.
     const burst = Array.from({ length: 60 }, () => crypto.randomBytes(1200));
-    for (const c of burst) tx.stage(ContentType.application_data, c, queue);
-    t.is(tx.stagedCount, 60);
+    for (const c of burst) tx.writer.stage(ContentType.application_data, c, queue);
+    t.is(tx.writer.stagedCount, 60);
     t.is(queue.length, 0, 'nothing leaves before it is sealed');
     t.deepEqual(
       tx.usage().write,
@@ -98,16 +98,16 @@ for (const provider of PROVIDERS) {
       'counted against the key when numbered',
     );
     const ack = tx.seal('ack', Uint8Array.of(0, 0)); // another record: the burst is sealed into its queue first
-    t.is(tx.stagedCount, 0);
+    t.is(tx.writer.stagedCount, 0);
     t.is(queue.length, 60);
     t.is(ack.number.sequenceNumber, 60);
-    tx.stage(ContentType.application_data, Uint8Array.of(5), queue);
+    tx.writer.stage(ContentType.application_data, Uint8Array.of(5), queue);
     tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4)); // new keys: what was staged under the old ones is sealed first
     t.is(queue.length, 61);
     const rx = fresh();
     for (let i = 0; i < 60; i++) {
       t.is(hex(queue[i]!), hex(reference.seal('application_data', burst[i]!).bytes), `record ${i}`);
-      const got = rx.receive(queue[i]!, 0);
+      const got = rx.reader.receive(queue[i]!, 0);
       t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(burst[i]!));
     }
     reference.seal('ack', Uint8Array.of(0, 0));
@@ -124,13 +124,13 @@ for (const provider of PROVIDERS) {
     const buffer = new Uint8Array(32);
     for (let i = 0; i < 4; i++) {
       buffer.fill(i);
-      tx.stage(ContentType.application_data, buffer, queue);
+      tx.writer.stage(ContentType.application_data, buffer, queue);
     }
-    tx.sealStaged();
+    tx.writer.sealStaged();
     const rx = fresh();
     t.deepEqual(
       queue.map((d) => {
-        const got = rx.receive(d, 0)[0];
+        const got = rx.reader.receive(d, 0)[0];
         return got?.kind === 'record' ? got.content[0] : -1;
       }),
       [0, 1, 2, 3],
@@ -140,7 +140,7 @@ for (const provider of PROVIDERS) {
 
 test('sealBatch checks every record and the usage limit before numbering any', (t) => {
   const { tx } = writerAndReader(nodeProvider, 'tls_aes_128_gcm_sha256', VARIANTS[0]!);
-  t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
+  t.throws(() => tx.writer.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
     instanceOf: RecordLayerError,
     message: /exceeds 2\^14/,
   });
@@ -149,21 +149,26 @@ test('sealBatch checks every record and the usage limit before numbering any', (
   limited.seal('application_data', Uint8Array.of(0));
   t.throws(
     () =>
-      limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3), Uint8Array.of(4)]),
+      limited.writer.sealBatch('application_data', [
+        Uint8Array.of(1),
+        Uint8Array.of(2),
+        Uint8Array.of(3),
+        Uint8Array.of(4),
+      ]),
     { message: /usage limit/ },
   );
   t.is(
-    limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]).at(-1)?.number
+    limited.writer.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]).at(-1)?.number
       .sequenceNumber,
     3,
   );
   t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   const queue: Uint8Array[] = [];
-  t.throws(() => limited.stage(ContentType.application_data, Uint8Array.of(5), queue), {
+  t.throws(() => limited.writer.stage(ContentType.application_data, Uint8Array.of(5), queue), {
     instanceOf: RecordLayerError,
     message: /usage limit/,
   });
-  t.is(limited.stagedCount, 0);
+  t.is(limited.writer.stagedCount, 0);
 });
 
 test('a staged burst, sealed, is kept as the spare the next burst takes (staged-records.ts)', (t) => {

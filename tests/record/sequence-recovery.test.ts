@@ -32,7 +32,7 @@ function pastFirstSpan(
   // A record in every quarter span received.
   for (let i = 1; i <= span + 100; i++) {
     const r = seal();
-    if (i % (span / 4) === 0) t.is(opened(rx.receive(r, 0)), 1);
+    if (i % (span / 4) === 0) t.is(opened(rx.reader.receive(r, 0)), 1);
   }
   return { rx, seal, span };
 }
@@ -46,11 +46,11 @@ for (const provider of PROVIDERS) {
   ] as const) {
     test(`${provider.name}: ${lost} records lost in a row (${bits}-bit record numbers): the epoch opens records again`, (t) => {
       const { rx, seal, span } = pastFirstSpan(t, provider, bits);
-      t.is(opened(rx.receive(seal(), 0)), 1);
+      t.is(opened(rx.reader.receive(seal(), 0)), 1);
       for (let i = 0; i < lost; i++) seal(); // sent, never received
       const windows = Math.round((lost + 1) / span);
       const results: number[] = [];
-      for (let i = 0; i < PROBE_EVERY * MAX_PROBES + 4; i++) results.push(opened(rx.receive(seal(), 1)));
+      for (let i = 0; i < PROBE_EVERY * MAX_PROBES + 4; i++) results.push(opened(rx.reader.receive(seal(), 1)));
       const first = results.indexOf(1);
       t.true(first >= 0, `never opened again: ${results.join('')}`);
       t.is(first, windows - 1, `opened again on the probe ${windows} spans ahead`);
@@ -66,7 +66,7 @@ for (const provider of PROVIDERS) {
       // row; the first record after the gap is the probe's, so none of the peer's records is dropped as a forgery.
       const { rx, seal, span } = pastFirstSpan(t, provider, bits);
       for (let i = 0; i < span / 2 + span / 8; i++) seal(); // sent, never received
-      for (let i = 0; i < PROBE_EVERY; i++) t.is(opened(rx.receive(seal(), 1)), 1, `record ${i} after the gap`);
+      for (let i = 0; i < PROBE_EVERY; i++) t.is(opened(rx.reader.receive(seal(), 1)), 1, `record ${i} after the gap`);
       t.is(rx.drops.authentication, 0);
     });
   }
@@ -110,17 +110,21 @@ for (const [suite, probes] of [
       suite,
       config: { integrityBudgetSeconds: 0 },
     });
-    t.is(opened(rx.receive(tx.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
+    t.is(opened(rx.reader.receive(tx.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
     const before = opens();
     const forged = 50;
     for (let i = 0; i < forged; i++) {
       const f = tx.seal('application_data', Uint8Array.of(9)).bytes;
       f[f.length - 1]! ^= 0xff; // does not authenticate
-      t.is(opened(rx.receive(f, 1)), 0);
+      t.is(opened(rx.reader.receive(f, 1)), 0);
     }
     // The probes: failures 1 to MAX_PROBES in a row, then 17, 33 and 49.
     t.is(opens() - before, forged + (probes ? MAX_PROBES + Math.floor((forged - 1) / PROBE_EVERY) : 0));
     t.is(rx.drops.authentication, forged);
-    t.is(opened(rx.receive(tx.seal('application_data', Uint8Array.of(2)).bytes, 1)), 1, 'the peer’s next record opens');
+    t.is(
+      opened(rx.reader.receive(tx.seal('application_data', Uint8Array.of(2)).bytes, 1)),
+      1,
+      'the peer’s next record opens',
+    );
   });
 }

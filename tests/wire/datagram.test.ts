@@ -124,7 +124,7 @@ test('the record layer splits datagrams as decodeDatagram does (one splitter): s
         }));
         const bytes = encodeDatagram(records);
         const seen = (d: Uint8Array): string[] =>
-          new RecordLayer({ provider: nodeProvider })
+          new RecordLayer({ provider: nodeProvider }).reader
             .receive(d, 0)
             .flatMap((r) =>
               r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : [],
@@ -137,7 +137,7 @@ test('the record layer splits datagrams as decodeDatagram does (one splitter): s
         const at = cut % bytes.length;
         const whole = records.filter((_, i) => encodeDatagram(records.slice(0, i + 1)).length <= at).length;
         const rx = new RecordLayer({ provider: nodeProvider });
-        const got = rx.receive(bytes.subarray(0, at), 0);
+        const got = rx.reader.receive(bytes.subarray(0, at), 0);
         assert.equal(got.length, whole);
         const boundary = encodeDatagram(records.slice(0, whole)).length === at;
         assert.equal(rx.drops.malformed, boundary ? 0 : 1);

@@ -17,6 +17,7 @@ import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../session/ticket-keys.js';
 import { MIN_OWNER_CID_LENGTH } from '../../cid/cid-owner.js';
+import { withFamily } from '../../node/peer-paths.js';
 import {
   closeNativeSockets,
   HandedDescriptor,
@@ -308,7 +309,7 @@ export class WorkerAdmission implements ListenerServing {
       }
       const [first] = await Promise.all(ready);
       this.served = true;
-      return { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
+      return withFamily({ address: first!.address, port });
     } catch (e) {
       if (fds !== undefined) closeNativeSockets(fds.slice(this.threads.length));
       throw e;

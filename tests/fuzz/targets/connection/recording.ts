@@ -144,7 +144,7 @@ function decrypt(
   const out: SentRecord[] = [];
   for (const d of datagrams) {
     for (const layer of [plain, ...readers]) {
-      for (const r of layer.receive(d, 0)) {
+      for (const r of layer.reader.receive(d, 0)) {
         if (r.kind === 'record' && (layer === plain) === !r.protected)
           out.push({ epoch: r.epoch, contentType: contentTypeToNumber(r.contentType), content: r.content });
       }
