@@ -1,6 +1,6 @@
 import { allocate } from '../wire/slab.js';
 import type { DtlsHandshake } from '../../generated/wire/index.js';
-import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
+import { encodeFragmentView, fragmentMessage, packDatagrams } from '../handshake/fragmenter.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, type HandshakeMessage } from '../handshake/handshake-message.js';
 import { HEADER12 } from '../record/codec12.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -35,8 +35,10 @@ function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): nu
 }
 
 /** A datagram of `records`: the one record itself, or the records copied into a view of a slab (wire/slab.ts). */
-function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
+function datagramOf(records: readonly Uint8Array[]): Uint8Array {
   if (records.length === 1) return records[0]!;
+  let size = 0;
+  for (const r of records) size += r.length;
   const out = allocate(size);
   let at = 0;
   for (const r of records) {
@@ -132,15 +134,10 @@ export class HandshakeOutbox {
       this.silentPathBackOffs++;
     this.unanswered++;
     this.largestSent = 0;
-    let datagram: Uint8Array[] = [];
-    let size = 0;
+    const records: Uint8Array[] = [];
     const lead = this.lead;
     this.lead = undefined;
-    if (lead !== undefined && this.outgoing[this.outgoing.length - 1] === lead) {
-      this.outgoing.pop();
-      datagram.push(lead);
-      size = lead.length;
-    }
+    if (lead !== undefined && this.outgoing[this.outgoing.length - 1] === lead) records.push(this.outgoing.pop()!);
     this.counts.handshakeMessagesSent += messages.length;
     const carried = (this.carried ??= new Map());
     const ackedByIndex = (this.acked ??= new Map());
@@ -158,21 +155,14 @@ export class HandshakeOutbox {
           carriedKey(sealed.number.epoch, sealed.number.sequenceNumber),
           m.index * OFFSET_SPAN + f.fragmentOffset,
         );
-        if (size + sealed.bytes.length > this.limit.value && datagram.length > 0) {
-          this.queueDatagram(datagram, size);
-          datagram = [];
-          size = 0;
-        }
-        datagram.push(sealed.bytes);
-        size += sealed.bytes.length;
+        records.push(sealed.bytes);
       }
     }
-    if (datagram.length > 0) this.queueDatagram(datagram, size);
-  }
-
-  private queueDatagram(records: readonly Uint8Array[], size: number): void {
-    this.largestSent = Math.max(this.largestSent, size);
-    this.outgoing.push(datagramOf(records, size));
+    for (const d of packDatagrams(records, this.limit.value)) {
+      const datagram = datagramOf(d);
+      this.largestSent = Math.max(this.largestSent, datagram.length);
+      this.outgoing.push(datagram);
+    }
   }
 
   private seal(epoch: number, f: DtlsHandshake): SealedRecord {
