@@ -10,7 +10,7 @@ import type { HandshakeType } from '../../generated/wire/enums.js';
 import { decodeClientHello12 } from './client-hello-body.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import { toAlert } from '../shared/alert-mapping.js';
 import { offeredVersions } from '../shared/offered-versions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropReason } from '../record/drops.js';
@@ -27,18 +27,10 @@ import {
 import type { Machine12 } from './machine.js';
 import type { HandshakeParts12 } from './handshake-parts.js';
 
-/** Where the messages go: the connection's machine driver (role-driver.ts). */
-export interface ChartEvents12 {
-  /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
-  dispatch(event: Event12): void;
-  fail(reason: FatalReason): void;
-}
-
 /** What else the inbound handshake reaches of its connection. */
 export interface Inbound12Parts {
-  /** The machine's state, read to route each message; its events go to `driver`. */
+  /** The machine: its state routes each message, it takes each message's chart event (`drive`) and fails. */
   readonly machine: Machine12;
-  readonly driver: ChartEvents12;
   /** The steps' parts: the configuration, our flights (the peer's flight ends ours), the outbox (our numbering). */
   readonly parts: HandshakeParts12;
   /** The record path's drop counters, for records whose handshake content is refused. */
@@ -73,7 +65,7 @@ export class HandshakeInbound12 {
       const r = new Reader(fragment, 'Handshake12');
       while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
     } catch (e) {
-      if (epoch === 1) return this.c.driver.fail(toAlert(e));
+      if (epoch === 1) return this.c.machine.fail(toAlert(e));
       return this.c.drops.drop('malformed');
     }
     for (const f of fragments) {
@@ -91,7 +83,7 @@ export class HandshakeInbound12 {
       }
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
-        if (machine.current.kind === 'connected') this.c.driver.dispatch({ type: 'FinishedRetransmitted' });
+        if (machine.current.kind === 'connected') this.c.machine.drive({ type: 'FinishedRetransmitted' });
         else this.c.parts.flights.peerResent();
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
@@ -139,7 +131,7 @@ export class HandshakeInbound12 {
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
     // only ClientHellos that chose 1.2: runtime/connection/hello-phase.ts.)
     if (!offeredVersions(ch).dtls12) {
-      return this.c.driver.fail({
+      return this.c.machine.fail({
         alert: 'protocol_version',
         message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
       });
@@ -149,12 +141,12 @@ export class HandshakeInbound12 {
     try {
       plan = clientHelloPlan12(config, ch, config.wallClock());
     } catch (e) {
-      return this.c.driver.fail(toAlert(e));
+      return this.c.machine.fail(toAlert(e));
     }
     const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
     if (plan.kind === 'verify') {
       this.c.counts.handshakeMessagesReceived++;
-      return this.c.driver.dispatch({ type: 'ClientHello', message: m, plan });
+      return this.c.machine.drive({ type: 'ClientHello', message: m, plan });
     }
     if (config.helloVerify) this.c.amplification.validate(); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
@@ -171,7 +163,7 @@ export class HandshakeInbound12 {
     if (this.c.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1))
-      return this.c.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+      return this.c.machine.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
     this.c.parts.flights.peerFlight(false);
     this.dispatchMessage(m, plan);
   }
@@ -186,11 +178,11 @@ export class HandshakeInbound12 {
           ? clientMessageEvent12(m, decodeTls12ServerHello)
           : serverMessageEvent12(m, plan);
     } catch (e) {
-      return this.c.driver.fail(toAlert(e));
+      return this.c.machine.fail(toAlert(e));
     }
     if (event === undefined || !machine.handles(event.type))
-      return this.c.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
-    this.c.driver.dispatch(event);
+      return this.c.machine.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
+    this.c.machine.drive(event);
   }
 
   /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
