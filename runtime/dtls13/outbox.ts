@@ -54,7 +54,8 @@ function datagramOf(records: readonly Uint8Array[]): Uint8Array {
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
-  private readonly limit: DatagramLimit;
+  /** The connection's one datagram limit (the common state's): a flight is cut to it, and it falls after silence. */
+  readonly limit: DatagramLimit;
   private readonly cidLength: number;
   private readonly outgoing: Uint8Array[];
   /** Record number ({@link carriedKey}) → the fragment it carried, index × 2^24 + offset. */
@@ -70,8 +71,6 @@ export class HandshakeOutbox {
    * after it and they fit (RFC 9147 §4.3): one datagram fewer. The connection clears it when the datagram is sent.
    */
   lead: Uint8Array | undefined;
-  /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
-  silentPathBackOffs = 0;
 
   constructor(
     records: RecordLayer,
@@ -85,18 +84,6 @@ export class HandshakeOutbox {
     this.limit = limit;
     this.cidLength = cidLength;
     this.outgoing = outgoing;
-  }
-
-  get datagramLimit(): number {
-    return this.limit.value;
-  }
-
-  /**
-   * Lowers the largest datagram to `size` (never below 256, never up): every later transmission, retransmissions
-   * included, is cut to fit (RFC 9147 §4.4). Returns whether it fell.
-   */
-  lowerDatagramLimit(size: number): boolean {
-    return this.limit.lower(size);
   }
 
   newFlight(): void {
@@ -130,8 +117,7 @@ export class HandshakeOutbox {
    * never hears the ICMP "too big", and the kernel would send IP fragments, which many paths drop.
    */
   transmit(messages: readonly OutMessage[]): void {
-    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM))
-      this.silentPathBackOffs++;
+    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM) this.limit.lower(SILENT_PATH_DATAGRAM);
     this.unanswered++;
     this.largestSent = 0;
     const records: Uint8Array[] = [];
