@@ -86,7 +86,7 @@ export abstract class MachineContext implements FlightRestListener {
     this.config = config;
     this.provider = config.provider;
     this.records = records;
-    this.outbox = new HandshakeOutbox(records, shared.datagramLimit, 0, outgoing, shared.counters);
+    this.outbox = new HandshakeOutbox(records, shared.datagramLimit, outgoing, shared.counters);
     this.flight = new FlightController<OutMessage>(a.hooks, clock, config.retransmission, a.options.inspect);
     this.clock = clock;
     this.acks = new AckTracker(config.limits.maxAckRecords);

@@ -20,8 +20,6 @@ export interface OutMessage extends HandshakeMessage {
  * default limit, so a silent path is cut to this size on either family.
  */
 export const SILENT_PATH_DATAGRAM = 548;
-/** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
-const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
 
 /** Fragment offsets are uint24: a fragment's message index and offset packed in one number. */
 const OFFSET_SPAN = 2 ** 24;
@@ -56,7 +54,6 @@ export class HandshakeOutbox {
   private readonly records: RecordLayer;
   /** The connection's one datagram limit (the common state's): a flight is cut to it, and it falls after silence. */
   readonly limit: DatagramLimit;
-  private readonly cidLength: number;
   private readonly outgoing: Uint8Array[];
   /** Record number ({@link carriedKey}) → the fragment it carried, index × 2^24 + offset. */
   private carried: Map<number | string, number> | undefined;
@@ -75,14 +72,12 @@ export class HandshakeOutbox {
   constructor(
     records: RecordLayer,
     limit: DatagramLimit,
-    cidLength: number,
     outgoing: Uint8Array[],
     counts: { handshakeMessagesSent: number },
   ) {
     this.records = records;
     this.counts = counts;
     this.limit = limit;
-    this.cidLength = cidLength;
     this.outgoing = outgoing;
   }
 
@@ -105,10 +100,9 @@ export class HandshakeOutbox {
   private fragmentBudget(epoch: number): number {
     if (epoch === 0) return this.limit.value - HEADER12 - DTLS_HANDSHAKE_HEADER_LENGTH;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
-    return (
-      Math.min(this.limit.value - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
-      DTLS_HANDSHAKE_HEADER_LENGTH
-    );
+    // What a record adds is the writer's: the unified header with the CID our records carry now, the type and the tag.
+    const room = Math.min(this.limit.value - this.records.writer.protectedOverhead(), this.records.maxProtectedContent);
+    return room - DTLS_HANDSHAKE_HEADER_LENGTH;
   }
 
   /**
