@@ -20,7 +20,6 @@ import { Flights12 } from './flights.js';
 import { FACTS12 } from './version-facts.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12 } from './handshake-inbound.js';
-import { RoleDriver12 } from './role-driver.js';
 import {
   ConnectionStateError,
   type SentOffer,
@@ -63,10 +62,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The version this state speaks; what a connection reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
-  /** The handshake chart's machine. */
+  /** The handshake chart's machine: it takes its events, fails it and settles where a step left it. */
   private readonly machine: Machine12;
-  /** What dispatches its events, fails it and settles where a step left it. */
-  private readonly driver: RoleDriver12;
   private readonly handshake: HandshakeInbound12;
   /** The peer's path (a server follows it with CIDs, peer-path.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
@@ -163,7 +160,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const timedOut = (): void => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
-      this.driver.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
+      this.machine.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
     };
     const held = (): boolean => shared.amplification.holds(shared.outgoing);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, timedOut, held);
@@ -171,11 +168,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     // (handshake-parts.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, outbox: this.outbox, reads: this.reads, events: this.events };
-    this.machine = new Machine12(config.role, this.parts, charts, shared);
-    this.driver = new RoleDriver12(this.machine, this.parts, shared, this.peerPath);
-    const { machine, parts, driver } = this;
+    this.machine = new Machine12(this.parts, charts, shared, this.peerPath);
+    const { machine, parts } = this;
     const amplification = shared.amplification;
-    this.handshake = new HandshakeInbound12({ machine, driver, parts, drops: this.recordPath, amplification, counts });
+    this.handshake = new HandshakeInbound12({ machine, parts, drops: this.recordPath, amplification, counts });
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
     // state). No return routability, no timer but the flight's; the writer seals what was staged (flights, alerts,
     // application data) before the queue's datagrams go (its transmitReady).
@@ -203,18 +199,18 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
   get lastSession(): Session12 | undefined {
-    return this.driver.session;
+    return this.machine.session;
   }
 
   get negotiated(): Handshake12Result | undefined {
-    return this.driver.result;
+    return this.machine.result;
   }
 
   connect(now: number): void {
     if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
     this.facts.startedAt ??= now;
     this.clock.advanceTo(now);
-    this.driver.dispatch({ type: 'connect' });
+    this.machine.drive({ type: 'connect' });
   }
 
   /**
@@ -264,9 +260,9 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
   close(): void {
     if (this.ended) return;
-    if (this.machine.kind === 'connected') return this.driver.dispatch({ type: 'close' });
+    if (this.machine.kind === 'connected') return this.machine.drive({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
-    this.driver.end({ kind: 'closed', reason: 'local' });
+    this.machine.end({ kind: 'closed', reason: 'local' });
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
@@ -284,7 +280,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
         reassemblyBytes: 0,
         deferredBytes: 0,
         ackRecords: 0,
-        readEpochs: this.driver.result === undefined ? 1 : 2,
+        readEpochs: this.machine.result === undefined ? 1 : 2,
       },
       paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
     };
@@ -296,7 +292,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   protected fail(reason: FatalReason): void {
-    this.driver.fail(reason);
+    this.machine.fail(reason);
   }
 
   /**
@@ -372,7 +368,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   private changeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) return this.recordPath.drop('malformed');
-    this.driver.dispatch({ type: 'ChangeCipherSpec' });
+    this.machine.drive({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
     for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
@@ -385,10 +381,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const name = typeof description === 'string' ? description : 'internal_error';
     this.events.push({ type: 'alert', level, description: name, sent: false });
     if (name === 'close_notify') {
-      if (this.machine.kind === 'connected') return this.driver.dispatch({ type: 'closeNotify' });
+      if (this.machine.kind === 'connected') return this.machine.drive({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
-      return this.driver.end({ kind: 'closed', reason: 'close_notify' });
+      return this.machine.end({ kind: 'closed', reason: 'close_notify' });
     }
-    if (level === 'fatal') this.driver.dispatch({ type: 'alertReceived', description: name });
+    if (level === 'fatal') this.machine.drive({ type: 'alertReceived', description: name });
   }
 }

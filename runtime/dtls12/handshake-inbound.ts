@@ -10,7 +10,7 @@ import type { HandshakeType } from '../../generated/wire/enums.js';
 import { decodeClientHello12 } from './client-hello-body.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import { toAlert } from '../shared/alert-mapping.js';
 import { offeredVersions } from '../shared/offered-versions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropReason } from '../record/drops.js';
@@ -27,18 +27,10 @@ import {
 import type { Machine12 } from './machine.js';
 import type { HandshakeParts12 } from './handshake-parts.js';
 
-/** Where the messages go: the connection's machine driver (role-driver.ts). */
-export interface ChartEvents12 {
-  /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
-  dispatch(event: Event12): void;
-  fail(reason: FatalReason): void;
-}
-
 /** What else the inbound handshake reaches of its connection. */
 export interface Inbound12Parts {
-  /** The machine's state, read to route each message; its events go to `driver`. */
+  /** The machine: its state routes each message, it takes each message's chart event (`drive`) and fails. */
   readonly machine: Machine12;
-  readonly driver: ChartEvents12;
   /** The steps' parts: the configuration, our flights (the peer's flight ends ours), the outbox (our numbering). */
   readonly parts: HandshakeParts12;
   /** The record path's drop counters, for records whose handshake content is refused. */
@@ -51,24 +43,13 @@ export interface Inbound12Parts {
 
 export class HandshakeInbound12 {
   readonly reassembler = new HandshakeReassembler();
-  private readonly driver: ChartEvents12;
-  private readonly drops: { drop(reason: DropReason): void };
-  private readonly amplification: { validate(): void };
-  private readonly machine: Machine12;
-  private readonly parts: HandshakeParts12;
-  /** The connection's counters (whole messages handed to the handshake are counted here). */
-  private readonly counts: { handshakeMessagesReceived: number };
+  private readonly c: Inbound12Parts;
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
 
   /** A connection's handshake records in (the peer's next flight ends ours, its last flight again means ours was lost, RFC 6347 §4.2.4). */
   constructor(c: Inbound12Parts) {
-    this.driver = c.driver;
-    this.drops = c.drops;
-    this.amplification = c.amplification;
-    this.machine = c.machine;
-    this.parts = c.parts;
-    this.counts = c.counts;
+    this.c = c;
   }
 
   /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
@@ -78,14 +59,14 @@ export class HandshakeInbound12 {
 
   /** A handshake record's content (after the record-rule table admitted it), under `epoch`. */
   record(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    const machine = this.machine;
+    const machine = this.c.machine;
     const fragments: DtlsHandshake[] = [];
     try {
       const r = new Reader(fragment, 'Handshake12');
       while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
     } catch (e) {
-      if (epoch === 1) return this.driver.fail(toAlert(e));
-      return this.drops.drop('malformed');
+      if (epoch === 1) return this.c.machine.fail(toAlert(e));
+      return this.c.drops.drop('malformed');
     }
     for (const f of fragments) {
       if (machine.ended) return;
@@ -102,8 +83,8 @@ export class HandshakeInbound12 {
       }
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
-        if (machine.current.kind === 'connected') this.driver.dispatch({ type: 'FinishedRetransmitted' });
-        else this.parts.flights.peerResent();
+        if (machine.current.kind === 'connected') this.c.machine.drive({ type: 'FinishedRetransmitted' });
+        else this.c.parts.flights.peerResent();
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
           if (machine.ended) return;
@@ -111,7 +92,7 @@ export class HandshakeInbound12 {
             // Anyone's: the state takes only its peer's ChangeCipherSpec or Finished now (RFC 6347 §4.1.2.7: invalid
             // records are dropped). next_receive_seq goes back to it, so the peer's own message is not taken as old.
             this.reassembler.reset(m.messageSeq);
-            return this.drops.drop('plaintext-refused');
+            return this.c.drops.drop('plaintext-refused');
           }
           this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
         }
@@ -124,10 +105,10 @@ export class HandshakeInbound12 {
    * epoch 1) and does not take `m`: then `m` under epoch 0 can only be an attacker's.
    */
   private awaitsEpoch1(m: { readonly msgType: HandshakeType }): boolean {
-    const machine = this.machine;
+    const machine = this.c.machine;
     if (machine.current.kind === 'connected') return false;
     if (!machine.handles('ChangeCipherSpec') && !machine.handles('Finished')) return false;
-    const type = messageEventType12(this.parts.config.role, m.msgType);
+    const type = messageEventType12(this.c.parts.config.role, m.msgType);
     return type === undefined || type === 'Finished' || !machine.handles(type);
   }
 
@@ -138,39 +119,39 @@ export class HandshakeInbound12 {
    */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
-      return this.drops.drop('plaintext-refused');
+      return this.c.drops.drop('plaintext-refused');
     const known = this.known;
     this.known = undefined;
     let ch: ClientHello;
     try {
       ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
     } catch {
-      return this.drops.drop('malformed');
+      return this.c.drops.drop('malformed');
     }
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
     // only ClientHellos that chose 1.2: runtime/connection/hello-phase.ts.)
     if (!offeredVersions(ch).dtls12) {
-      return this.driver.fail({
+      return this.c.machine.fail({
         alert: 'protocol_version',
         message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
       });
     }
-    const config = this.parts.config;
+    const config = this.c.parts.config;
     let plan: ClientHelloPlan12;
     try {
       plan = clientHelloPlan12(config, ch, config.wallClock());
     } catch (e) {
-      return this.driver.fail(toAlert(e));
+      return this.c.machine.fail(toAlert(e));
     }
     const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
     if (plan.kind === 'verify') {
-      this.counts.handshakeMessagesReceived++;
-      return this.driver.dispatch({ type: 'ClientHello', message: m, plan });
+      this.c.counts.handshakeMessagesReceived++;
+      return this.c.machine.drive({ type: 'ClientHello', message: m, plan });
     }
-    if (config.helloVerify) this.amplification.validate(); // the plan checked its cookie
+    if (config.helloVerify) this.c.amplification.validate(); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
     // message_seq (§4.2.2).
-    const { outbox, flights } = this.parts;
+    const { outbox, flights } = this.c.parts;
     outbox.continuePlaintextFrom(recordSequenceNumber);
     flights.messageSeq = f.messageSeq;
     this.reassembler.reset(f.messageSeq + 1);
@@ -178,35 +159,35 @@ export class HandshakeInbound12 {
   }
 
   private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
-    this.counts.handshakeMessagesReceived++;
-    if (this.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
+    this.c.counts.handshakeMessagesReceived++;
+    if (this.c.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1))
-      return this.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
-    this.parts.flights.peerFlight(false);
+      return this.c.machine.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+    this.c.parts.flights.peerFlight(false);
     this.dispatchMessage(m, plan);
   }
 
   /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
   private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
-    const machine = this.machine;
+    const machine = this.c.machine;
     let event: Event12 | undefined;
     try {
       event =
-        this.parts.config.role === 'client'
+        this.c.parts.config.role === 'client'
           ? clientMessageEvent12(m, decodeTls12ServerHello)
           : serverMessageEvent12(m, plan);
     } catch (e) {
-      return this.driver.fail(toAlert(e));
+      return this.c.machine.fail(toAlert(e));
     }
     if (event === undefined || !machine.handles(event.type))
-      return this.driver.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
-    this.driver.dispatch(event);
+      return this.c.machine.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
+    this.c.machine.drive(event);
   }
 
   /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
   private afterHandshake(m: Message12, epoch: 0 | 1): void {
-    if (epoch === 0) return this.drops.drop('plaintext-refused');
+    if (epoch === 0) return this.c.drops.drop('plaintext-refused');
     this.dispatchMessage(m, undefined);
   }
 }

@@ -18,7 +18,7 @@ import type { CipherSuite } from '../../generated/wire/enums.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import { duplicateExtension, findExtension } from '../handshake/extensions.js';
+import { checkOnlyOffered, duplicateExtension, findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 
@@ -64,19 +64,10 @@ export function checkServerHello12(sh: Tls12ServerHello, offer: Offer12): Server
       'illegal_parameter',
       `compression method ${sh.compressionMethod} was not offered (only null, 0)`,
     );
-  const dup = duplicateExtension(sh.extensions);
-  if (dup !== undefined)
-    throw new ProtocolError('illegal_parameter', `ServerHello repeats extension ${String(dup)} (RFC 5246 §7.4.1.4)`);
   // The SCSV asks for renegotiation_info as the extension does (RFC 5746 §3.6).
   const scsv = offer.cipherSuites.includes('tls_empty_renegotiation_info_scsv');
-  for (const e of sh.extensions) {
-    if (!offer.extensions.includes(String(e.extensionType)) && !(scsv && e.extensionType === 'renegotiation_info')) {
-      throw new ProtocolError(
-        'unsupported_extension',
-        `ServerHello carries ${String(e.extensionType)}, which the client did not offer (RFC 5246 §7.4.1.4)`,
-      );
-    }
-  }
+  const allowed = scsv ? [...offer.extensions, 'renegotiation_info'] : offer.extensions;
+  checkOnlyOffered('ServerHello', sh.extensions, allowed, 'RFC 5246 §7.4.1.4');
   const ri = findExtension(sh.extensions, 'renegotiation_info');
   if (ri === undefined)
     throw new ProtocolError(

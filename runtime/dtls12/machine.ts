@@ -1,15 +1,29 @@
 /**
- * A 1.2 connection's handshake machine: the one `Machine` (runtime/machine/machine.ts) that also runs the 1.3 charts,
- * here over the role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in runtime/connection/role-drivers.ts). What
- * 1.2 adds: the states a connection enters outside the chart (a close or the peer's close_notify before the handshake
- * completes, the retransmission limit), and `onTransition`, the coverage oracle's view of each transition taken.
+ * A 1.2 connection's handshake machine and its driver, as 1.3's role machine is (runtime/dtls13/role-driver.ts): the
+ * one `Machine` (runtime/machine/machine.ts) over the role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound
+ * in runtime/connection/role-drivers.ts). It takes each chart event (a step's error, or an event the state does not
+ * take, becomes the one fatal alert), enters the states a connection reaches outside the chart (a close or the peer's
+ * close_notify before the handshake completes, the retransmission limit), and settles where a step left it
+ * (outcome.ts): the completed handshake reported, or the end's alert sent and the end reported. `onTransition` is the
+ * coverage oracle's view of each transition taken. The connection (connection.ts) and its inbound handshake
+ * (handshake-inbound.ts) both hold it.
  */
-import type { ConnectionFacts } from '../shared/connection-facts.js';
 import { Machine, type ChartBinding, type ChartTakes, type ChartWatcher } from '../machine/machine.js';
+import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import type { SharedState } from '../shared/connection-api.js';
+import { sentServerName } from '../shared/sni-selection.js';
+import { negotiatedIds12 } from './cid.js';
 import type { ClientState12 } from './client.js';
-import type { ClientEvent12, Event12, ServerEvent12 } from './event.js';
-import type { HandshakeParts12 } from './handshake-parts.js';
+import { eventName12, type ClientEvent12, type Event12, type ServerEvent12 } from './event.js';
+import { Exporter12 } from './exporter.js';
+import { sendAlert12, type HandshakeParts12 } from './handshake-parts.js';
+import type { Handshake12Result } from './handshake-result.js';
+import { negotiated12 } from './negotiated.js';
+import type { Connected12 } from './outcome.js';
+import type { PeerPath12 } from './peer-path.js';
 import type { ServerState12 } from './server.js';
+import { encodeSession12 } from './session-blob.js';
+import type { Session12 } from './session.js';
 
 /** A 1.2 handshake's state, either role's. */
 export type HandshakeState12 = ClientState12 | ServerState12;
@@ -44,14 +58,32 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
    * (connection.ts `whenVersionFinal`, runtime/connection/hello-phase.ts), so no end path can forget it.
    */
   onFinal: (() => void) | undefined = undefined;
-  /** Where the state's kind and a failure's reason are written as the connection's facts (connection-facts.ts). */
-  private readonly facts: ConnectionFacts;
+  /**
+   * The common state: the state's kind and a failure's reason written as the connection's facts (connection-facts.ts),
+   * the completed handshake's exporter and time.
+   */
+  private readonly facts: SharedState;
+  /** The CIDs the handshake negotiated go to the peer's path (a server follows its peer with them, RFC 9146 §6). */
+  private readonly peerPath: PeerPath12;
+  private completedWith: Connected12 | undefined;
 
-  constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12, facts: ConnectionFacts) {
-    const chart: RoleChart12 = role === 'client' ? charts.client : charts.server;
-    super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, chart);
+  constructor(parts: HandshakeParts12, charts: Charts12, facts: SharedState, peerPath: PeerPath12) {
+    const client = parts.config.role === 'client';
+    const chart: RoleChart12 = client ? charts.client : charts.server;
+    super(client ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, chart);
     this.facts = facts;
+    this.peerPath = peerPath;
     facts.state = this.kind = this.state.kind;
+  }
+
+  /** The completed handshake's parameters, once completed. */
+  get result(): Handshake12Result | undefined {
+    return this.completedWith?.result;
+  }
+
+  /** The last session handed out (client: to resume; server: stored). */
+  get session(): Session12 | undefined {
+    return this.completedWith?.session;
   }
 
   get current(): HandshakeState12 {
@@ -91,5 +123,80 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
       this.onFinal = undefined;
       final();
     }
+  }
+
+  /**
+   * Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the
+   * state does not take is unexpected_message.
+   */
+  drive(event: Event12): void {
+    const before = this.state;
+    let taken: boolean;
+    try {
+      taken = this.dispatch(event);
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    if (!taken) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
+    const now = this.state;
+    if (now !== before) this.settled(before, now);
+  }
+
+  /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection; once only. */
+  fail(reason: FatalReason): void {
+    if (this.ended) return;
+    const event = { type: 'fail', reason } as const;
+    const before = this.state;
+    if (this.dispatch(event)) this.settled(before, this.state);
+    else this.force(event, { kind: 'failed', reason, sent: false });
+  }
+
+  /** Ended outside the chart (a close or close_notify before the handshake completes, the retransmissions run out). */
+  end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
+    this.enter(state);
+    this.context.flights.stop();
+    this.context.events.push({ type: 'closed', reason: state.kind === 'closed' ? state.reason : 'timeout' });
+  }
+
+  /**
+   * What the step that moved the machine from `before` returned with its state (outcome.ts): the completed handshake
+   * reported, or the end sent and reported.
+   */
+  private settled(before: HandshakeState12, now: HandshakeState12): void {
+    if (now.kind === 'connected') {
+      if (before.kind !== 'connected') this.completed(now);
+      return;
+    }
+    const parts = this.context;
+    if (now.kind === 'failed') {
+      if (now.sent) sendAlert12(parts, 'fatal', now.reason.alert);
+    } else if (now.kind === 'closed') sendAlert12(parts, 'warning', 'close_notify');
+    else return;
+    parts.flights.stop();
+    parts.events.push({ type: 'closed', reason: now.kind === 'failed' ? 'failed' : now.reason });
+  }
+
+  /**
+   * The handshake completed: its result kept; its CIDs and its exporter (RFC 5705, exporter.ts) written as the
+   * connection's facts; reported: our RFC 9146 CID first (a listener routes the tls12_cid records that carry it to this
+   * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
+   * the parameters (a client's `servername`: the name it sent, as 1.3 reports it).
+   */
+  private completed(s: Connected12): void {
+    this.completedWith = s;
+    const { config, events } = this.context;
+    const ids = s.cids && negotiatedIds12(s.cids);
+    this.peerPath.session = ids;
+    const facts = this.facts;
+    facts.exporter = new Exporter12(config.base.provider, s.result);
+    facts.handshakeDoneAt = facts.clock.now;
+    const cid = ids?.local.current;
+    if (cid !== undefined) events.push({ type: 'connectionIdIssued', cid });
+    const client = config.role === 'client';
+    const session = client ? s.session : undefined;
+    if (session !== undefined)
+      events.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+    const servername = client ? sentServerName(config.base.serverName) : undefined;
+    events.push({ type: 'handshakeComplete', parameters: negotiated12(s.result, servername) });
   }
 }

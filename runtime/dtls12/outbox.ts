@@ -6,7 +6,7 @@
  * when written and staged: sealed, and queued in the order numbered, when a datagram is polled (the writer's
  * `transmitReady`), or before the keys are parked or released, so an alert written as the connection ends still goes.
  */
-import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
+import { encodeFragmentView, fragmentMessage, packDatagrams } from '../handshake/fragmenter.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH } from '../handshake/handshake-message.js';
 import {
   ALERT,
@@ -142,27 +142,7 @@ export class Outbox12 {
     // copies of it) must not spend the key to its end, where the alert's seal would throw out of receive.
     if (sealed > 0 && this.keyEnd - this.cipher!.used < sealed + 1) return;
     this.counts.handshakeMessagesSent += handshakeMessages;
-    // Packed in order into datagrams of at most `limit` bytes; those holding a `sentLast` message go after the rest.
-    const datagrams: (readonly FlightRecord[])[] = [];
-    const held: (readonly FlightRecord[])[] = [];
-    let datagram: FlightRecord[] = [];
-    let size = 0;
-    let last = false;
-    const flush = (): void => {
-      if (datagram.length > 0) (last ? held : datagrams).push(datagram);
-      datagram = [];
-      size = 0;
-      last = false;
-    };
-    for (const r of records) {
-      if (size + r.length > limit) flush();
-      datagram.push(r);
-      size += r.length;
-      last ||= r.last;
-    }
-    flush();
-    for (const d of held) datagrams.push(d);
-    for (const d of datagrams) d.forEach((r, i) => this.stage(r, i < d.length - 1));
+    for (const d of packDatagrams(records, limit)) d.forEach((r, i) => this.stage(r, i < d.length - 1));
   }
 
   private stage(r: FlightRecord, joinsNext: boolean): void {

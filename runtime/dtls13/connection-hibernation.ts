@@ -77,7 +77,7 @@ export function freezeConnection(
     sendSeq: p.sendSeq,
     receiveSeq: c.receiveSeq,
     messagesSent: c.counts.handshakeMessagesSent,
-    datagramLimit: p.outbox.datagramLimit,
+    datagramLimit: p.outbox.limit.value,
     peerEpoch: c.peerEpoch,
     startedAt: c.startedAt,
     completedAt: c.completedAt,
@@ -106,7 +106,7 @@ export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: Hib
     trafficKeys(schedule, readSecret(epoch), suite),
   );
   p.sendSeq = h.sendSeq;
-  p.outbox.lowerDatagramLimit(h.datagramLimit);
+  p.outbox.limit.lower(h.datagramLimit);
   p.flight.restoreAtRest(h.flight);
   p.clock.advanceTo(h.clock);
   if (h.path !== undefined) p.cid.current = h.path;

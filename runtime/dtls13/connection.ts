@@ -25,8 +25,7 @@ import {
   requestMoreConnectionIds,
   updateKeys,
 } from './session-calls.js';
-import type { ClientContext, ServerContext } from './machine-context.js';
-import { assembleContext } from './parts-assembly.js';
+import { assembleContext, type ClientContext, type ServerContext } from './machine-context.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
@@ -183,7 +182,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     const hooks = new ConnectionHooks(role, this.counts, new HeldRecords(held), this.delivery);
     this.hooks = hooks;
     const reader = before?.reader;
-    const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared, reader));
+    const context = (this.context = hooks.context = assembleContext(role, { config, options, hooks, shared, reader }));
     if (context.role === 'server') this.server = context;
     else this.confirmation = context.confirmation;
     const { clock, records, cid } = context;

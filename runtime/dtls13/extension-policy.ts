@@ -1,25 +1,9 @@
-import { duplicateExtension } from '../handshake/extensions.js';
-import { ProtocolError } from '../handshake/protocol-error.js';
+import { checkOnlyOffered } from '../handshake/extensions.js';
 
 type Listed = { readonly extensionType: unknown; readonly extensionData: unknown };
 
-/**
- * The extensions a server may send back are those the client offered and the message may carry (RFC 8446 §4.2):
- * anything else is unsupported_extension; the same extension twice is illegal_parameter.
- */
-function onlyOffered(message: string, list: readonly Listed[], allowed: readonly string[]): void {
-  const dup = duplicateExtension(list);
-  if (dup !== undefined)
-    throw new ProtocolError('illegal_parameter', `${message} repeats extension ${String(dup)} (RFC 8446 §4.2)`);
-  for (const e of list) {
-    if (!allowed.includes(String(e.extensionType))) {
-      throw new ProtocolError(
-        'unsupported_extension',
-        `${message} carries ${String(e.extensionType)}, which the client did not offer there (RFC 8446 §4.2)`,
-      );
-    }
-  }
-}
+const onlyOffered = (message: string, list: readonly Listed[], allowed: readonly string[]): void =>
+  checkOnlyOffered(message, list, allowed, 'RFC 8446 §4.2');
 
 export function checkServerHelloExtensions(list: readonly Listed[], offeredPsk: boolean, offeredCid = false): void {
   onlyOffered('ServerHello', list, [

@@ -8,52 +8,48 @@ import type {
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
-import type { FlightController, FlightRestListener } from '../handshake/flight.js';
+import { FlightController, type FlightHooks, type FlightRestListener } from '../handshake/flight.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { ScheduleContext } from '../keyschedule/context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import type { RecordLayer } from '../record/record-layer.js';
+import { RecordLayer } from '../record/record-layer.js';
+import type { RecordReader } from '../record/record-reader.js';
 import type { RecordNumber } from '../record/record-number.js';
-import type { CidContext } from '../cid/cid-context.js';
-import type { AckTracker } from './ack-tracker.js';
+import { CidContext } from '../cid/cid-context.js';
+import { AckTracker } from './ack-tracker.js';
 import { ackEntriesWithin } from '../shared/record-size-limit.js';
 import type { ConnectionFacts } from '../shared/connection-facts.js';
 import type { ResolvedConfig } from '../shared/config.js';
 import type { ConnectionEvent } from '../shared/events.js';
-import type { KeyLogger } from '../shared/key-material.js';
-import type { HandshakeOutbox, OutMessage } from './outbox.js';
+import { keyLogger, type KeyLogger } from '../shared/key-material.js';
+import type { ConnectionOptions, SharedState } from '../shared/connection-api.js';
+import { HandshakeOutbox, type OutMessage } from './outbox.js';
+import { ownPrivateKey, recordLayerConfig } from './parts-assembly.js';
 import type { FlightOptions } from './post-handshake-flights.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
 import type { SyncAntiReplay } from '../session/anti-replay.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
 import type { FatalReason } from '../shared/alert-mapping.js';
-import type { PeerConfirmation } from './peer-confirmation.js';
+import { PeerConfirmation } from './peer-confirmation.js';
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */
 export interface PostHandshakeOwner {
   postHandshakeExhausted(flight: readonly OutMessage[]): void;
 }
 
-/** What a context is made of (parts-assembly.ts makes them). */
-export interface MachineParts {
-  config: ResolvedConfig;
-  records: RecordLayer;
-  outbox: HandshakeOutbox;
-  flight: FlightController<OutMessage>;
-  clock: ManualClock;
-  acks: AckTracker;
-  log: KeyLogger;
-  wallClock: () => number;
-  outgoing: Uint8Array[];
-  cid: CidContext;
-  owner: PostHandshakeOwner;
-  events: ConnectionEvent[];
-  facts: ConnectionFacts;
+/** What a context is made from: the resolved configuration, one connection's options, and what it reports into. */
+export interface ContextInputs {
+  readonly config: ResolvedConfig;
+  readonly options: ConnectionOptions;
+  readonly hooks: FlightHooks<OutMessage> & PostHandshakeOwner;
+  readonly shared: SharedState;
+  /** A server's reader from its hello phase, which the record layer reads on with. */
+  readonly reader: RecordReader | undefined;
 }
 
 /**
- * What a handshake step gets besides its state and event, one per connection (parts-assembly.ts): the machinery every
+ * What a handshake step gets besides its state and event, one per connection (`assembleContext`): the machinery every
  * state drives and the fatal path; a role's context adds what only that role uses. No machine state (the step's argument).
  */
 export abstract class MachineContext implements FlightRestListener {
@@ -83,21 +79,33 @@ export abstract class MachineContext implements FlightRestListener {
   /** The reason `DtlsConnection.fail` was given (RoleDriver.fail), for its `fail` event's fatal-alert step. */
   failing: FatalReason | undefined;
 
-  constructor(p: MachineParts) {
-    this.config = p.config;
-    this.provider = p.config.provider;
-    this.records = p.records;
-    this.outbox = p.outbox;
-    this.flight = p.flight;
-    this.clock = p.clock;
-    this.acks = p.acks;
-    this.log = p.log;
-    this.wallClock = p.wallClock;
-    this.outgoing = p.outgoing;
-    this.cid = p.cid;
-    this.owner = p.owner;
-    this.events = p.events;
-    this.facts = p.facts;
+  constructor(role: 'client' | 'server', a: ContextInputs) {
+    const { config, shared } = a;
+    const { clock, outgoing, events } = shared;
+    const records = new RecordLayer(recordLayerConfig(config), a.reader);
+    this.config = config;
+    this.provider = config.provider;
+    this.records = records;
+    this.outbox = new HandshakeOutbox(records, shared.datagramLimit, outgoing, shared.counters);
+    this.flight = new FlightController<OutMessage>(a.hooks, clock, config.retransmission, a.options.inspect);
+    this.clock = clock;
+    this.acks = new AckTracker(config.limits.maxAckRecords);
+    this.log = keyLogger(config.keyLog);
+    this.wallClock = a.options.wallClock ?? Date.now;
+    this.outgoing = outgoing;
+    this.cid = new CidContext({
+      options: config.connectionIds,
+      records,
+      taken: a.options.connectionIdTaken,
+      provider: config.provider,
+      clock,
+      events,
+      follows: role === 'server',
+      outgoing,
+    });
+    this.owner = a.hooks;
+    this.events = events;
+    this.facts = shared;
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
@@ -253,10 +261,10 @@ export class ServerContext extends MachineContext {
   /** The client's handshake traffic secret, kept while epoch 2's read keys are (a thawed session remakes them). */
   handshakeReadSecret: Uint8Array | undefined;
 
-  constructor(parts: MachineParts, antiReplay: SyncAntiReplay, peerIp: string | undefined) {
-    super(parts);
-    this.antiReplay = antiReplay;
-    this.peerIp = peerIp;
+  constructor(a: ContextInputs) {
+    super('server', a);
+    this.antiReplay = a.options.antiReplay ?? a.config.antiReplay;
+    this.peerIp = a.options.peerAddress;
   }
 
   /** The client's address as tickets record it (empty: none), worked out when asked. */
@@ -278,9 +286,19 @@ export class ClientContext extends MachineContext {
    */
   earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined;
 
-  constructor(parts: MachineParts, ownKey: PrivateKeyHandle | undefined, confirmation: PeerConfirmation) {
-    super(parts);
+  constructor(a: ContextInputs, ownKey: PrivateKeyHandle | undefined) {
+    super('client', a);
     this.ownKey = ownKey;
-    this.confirmation = confirmation;
+    const { records, outgoing, events, facts } = this;
+    this.confirmation = new PeerConfirmation({ counts: a.shared.counters, events, facts, records, outgoing });
   }
+}
+
+/**
+ * The role context a 1.3 connection's steps get, its parts made for a resolved configuration and one connection's
+ * options. @throws ConfigError when the certificate's private key does not import.
+ */
+export function assembleContext(role: 'client' | 'server', a: ContextInputs): ClientContext | ServerContext {
+  const ownKey = ownPrivateKey(a.config);
+  return role === 'server' ? new ServerContext(a) : new ClientContext(a, ownKey);
 }

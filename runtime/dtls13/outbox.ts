@@ -1,6 +1,6 @@
 import { allocate } from '../wire/slab.js';
 import type { DtlsHandshake } from '../../generated/wire/index.js';
-import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
+import { encodeFragmentView, fragmentMessage, packDatagrams } from '../handshake/fragmenter.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, type HandshakeMessage } from '../handshake/handshake-message.js';
 import { HEADER12 } from '../record/codec12.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -20,8 +20,6 @@ export interface OutMessage extends HandshakeMessage {
  * default limit, so a silent path is cut to this size on either family.
  */
 export const SILENT_PATH_DATAGRAM = 548;
-/** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
-const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
 
 /** Fragment offsets are uint24: a fragment's message index and offset packed in one number. */
 const OFFSET_SPAN = 2 ** 24;
@@ -35,8 +33,10 @@ function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): nu
 }
 
 /** A datagram of `records`: the one record itself, or the records copied into a view of a slab (wire/slab.ts). */
-function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
+function datagramOf(records: readonly Uint8Array[]): Uint8Array {
   if (records.length === 1) return records[0]!;
+  let size = 0;
+  for (const r of records) size += r.length;
   const out = allocate(size);
   let at = 0;
   for (const r of records) {
@@ -52,8 +52,8 @@ function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
-  private readonly limit: DatagramLimit;
-  private readonly cidLength: number;
+  /** The connection's one datagram limit (the common state's): a flight is cut to it, and it falls after silence. */
+  readonly limit: DatagramLimit;
   private readonly outgoing: Uint8Array[];
   /** Record number ({@link carriedKey}) → the fragment it carried, index × 2^24 + offset. */
   private carried: Map<number | string, number> | undefined;
@@ -68,33 +68,17 @@ export class HandshakeOutbox {
    * after it and they fit (RFC 9147 §4.3): one datagram fewer. The connection clears it when the datagram is sent.
    */
   lead: Uint8Array | undefined;
-  /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
-  silentPathBackOffs = 0;
 
   constructor(
     records: RecordLayer,
     limit: DatagramLimit,
-    cidLength: number,
     outgoing: Uint8Array[],
     counts: { handshakeMessagesSent: number },
   ) {
     this.records = records;
     this.counts = counts;
     this.limit = limit;
-    this.cidLength = cidLength;
     this.outgoing = outgoing;
-  }
-
-  get datagramLimit(): number {
-    return this.limit.value;
-  }
-
-  /**
-   * Lowers the largest datagram to `size` (never below 256, never up): every later transmission, retransmissions
-   * included, is cut to fit (RFC 9147 §4.4). Returns whether it fell.
-   */
-  lowerDatagramLimit(size: number): boolean {
-    return this.limit.lower(size);
   }
 
   newFlight(): void {
@@ -116,10 +100,9 @@ export class HandshakeOutbox {
   private fragmentBudget(epoch: number): number {
     if (epoch === 0) return this.limit.value - HEADER12 - DTLS_HANDSHAKE_HEADER_LENGTH;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
-    return (
-      Math.min(this.limit.value - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
-      DTLS_HANDSHAKE_HEADER_LENGTH
-    );
+    // What a record adds is the writer's: the unified header with the CID our records carry now, the type and the tag.
+    const room = Math.min(this.limit.value - this.records.writer.protectedOverhead(), this.records.maxProtectedContent);
+    return room - DTLS_HANDSHAKE_HEADER_LENGTH;
   }
 
   /**
@@ -128,19 +111,13 @@ export class HandshakeOutbox {
    * never hears the ICMP "too big", and the kernel would send IP fragments, which many paths drop.
    */
   transmit(messages: readonly OutMessage[]): void {
-    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM))
-      this.silentPathBackOffs++;
+    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM) this.limit.lower(SILENT_PATH_DATAGRAM);
     this.unanswered++;
     this.largestSent = 0;
-    let datagram: Uint8Array[] = [];
-    let size = 0;
+    const records: Uint8Array[] = [];
     const lead = this.lead;
     this.lead = undefined;
-    if (lead !== undefined && this.outgoing[this.outgoing.length - 1] === lead) {
-      this.outgoing.pop();
-      datagram.push(lead);
-      size = lead.length;
-    }
+    if (lead !== undefined && this.outgoing[this.outgoing.length - 1] === lead) records.push(this.outgoing.pop()!);
     this.counts.handshakeMessagesSent += messages.length;
     const carried = (this.carried ??= new Map());
     const ackedByIndex = (this.acked ??= new Map());
@@ -158,21 +135,14 @@ export class HandshakeOutbox {
           carriedKey(sealed.number.epoch, sealed.number.sequenceNumber),
           m.index * OFFSET_SPAN + f.fragmentOffset,
         );
-        if (size + sealed.bytes.length > this.limit.value && datagram.length > 0) {
-          this.queueDatagram(datagram, size);
-          datagram = [];
-          size = 0;
-        }
-        datagram.push(sealed.bytes);
-        size += sealed.bytes.length;
+        records.push(sealed.bytes);
       }
     }
-    if (datagram.length > 0) this.queueDatagram(datagram, size);
-  }
-
-  private queueDatagram(records: readonly Uint8Array[], size: number): void {
-    this.largestSent = Math.max(this.largestSent, size);
-    this.outgoing.push(datagramOf(records, size));
+    for (const d of packDatagrams(records, this.limit.value)) {
+      const datagram = datagramOf(d);
+      this.largestSent = Math.max(this.largestSent, datagram.length);
+      this.outgoing.push(datagram);
+    }
   }
 
   private seal(epoch: number, f: DtlsHandshake): SealedRecord {

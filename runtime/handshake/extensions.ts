@@ -1,4 +1,5 @@
-/** Finding one extension in a message's list, with its parsed body typed by the extension type. */
+/** Finding one extension in a message's list, with its parsed body typed by the extension type; checking a list. */
+import { ProtocolError } from './protocol-error.js';
 
 type AnyExtension = { readonly extensionType: unknown; readonly extensionData: unknown };
 
@@ -22,4 +23,28 @@ export function duplicateExtension(list: readonly AnyExtension[]): unknown {
     seen.add(e.extensionType);
   }
   return undefined;
+}
+
+/**
+ * The extensions a server may send back are those the client offered and the message may carry (`allowed`; RFC 8446
+ * §4.2, RFC 5246 §7.4.1.4, cited as `rfc`): anything else is unsupported_extension; the same extension twice is
+ * illegal_parameter. @throws ProtocolError.
+ */
+export function checkOnlyOffered(
+  message: string,
+  list: readonly AnyExtension[],
+  allowed: readonly string[],
+  rfc: string,
+): void {
+  const dup = duplicateExtension(list);
+  if (dup !== undefined)
+    throw new ProtocolError('illegal_parameter', `${message} repeats extension ${String(dup)} (${rfc})`);
+  for (const e of list) {
+    if (!allowed.includes(String(e.extensionType))) {
+      throw new ProtocolError(
+        'unsupported_extension',
+        `${message} carries ${String(e.extensionType)}, which the client did not offer there (${rfc})`,
+      );
+    }
+  }
 }

@@ -34,3 +34,31 @@ export function encodeFragmentView(f: DtlsHandshake): Uint8Array {
   writeDtlsHandshake(fragmentWriter, f);
   return fragmentWriter.finish();
 }
+
+/**
+ * A flight's records, in order, packed into datagrams of at most `limit` bytes (one larger than the limit goes alone);
+ * the datagrams holding a `last` record go after the rest (RFC 6347 §4.1.1, RFC 9147 §4.3).
+ */
+export function packDatagrams<R extends { readonly length: number; readonly last?: boolean }>(
+  records: readonly R[],
+  limit: number,
+): R[][] {
+  const datagrams: R[][] = [];
+  const held: R[][] = [];
+  let datagram: R[] = [];
+  let size = 0;
+  let last = false;
+  for (const r of records) {
+    if (size + r.length > limit && datagram.length > 0) {
+      (last ? held : datagrams).push(datagram);
+      datagram = [];
+      size = 0;
+      last = false;
+    }
+    datagram.push(r);
+    size += r.length;
+    last ||= r.last === true;
+  }
+  if (datagram.length > 0) (last ? held : datagrams).push(datagram);
+  return held.length === 0 ? datagrams : datagrams.concat(held);
+}

@@ -10,7 +10,7 @@ import {
 } from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { fragmentMessage } from '../../runtime/handshake/fragmenter.js';
+import { fragmentMessage, packDatagrams } from '../../runtime/handshake/fragmenter.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, type HandshakeMessage } from '../../runtime/handshake/handshake-message.js';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
@@ -634,4 +634,50 @@ test('bad options are ConfigErrors naming the option', (t) => {
     t.throws(() => new HandshakeReassembler({ maxRangesPerMessage: 0 }), { instanceOf: ConfigError }),
     { option: 'maxRangesPerMessage' },
   );
+});
+
+test('packDatagrams: records in order, each datagram within the limit but a lone oversized record, `last` ones after', (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ length: fc.integer({ min: 1, max: 300 }), last: fc.boolean() }), { maxLength: 30 }),
+      fc.integer({ min: 1, max: 600 }),
+      (lengths, limit) => {
+        const records = lengths.map((r, id) => ({ ...r, id }));
+        const datagrams = packDatagrams(records, limit);
+        for (const d of datagrams) {
+          assert.ok(d.length > 0);
+          const size = d.reduce((n, r) => n + r.length, 0);
+          assert.ok(size <= limit || d.length === 1, `a datagram of ${size} bytes over ${limit}`);
+        }
+        const held = datagrams.map((d) => d.some((r) => r.last));
+        const firstHeld = held.indexOf(true);
+        if (firstHeld >= 0) assert.ok(held.slice(firstHeld).every(Boolean), 'a datagram without `last` after one with');
+        // Each group keeps the records' order; the groups without `last` keep theirs, and so do those with.
+        const order = (ds: typeof datagrams) => ds.flat().map((r) => r.id);
+        const plain = order(datagrams.filter((_, i) => !held[i]));
+        const late = order(datagrams.filter((_, i) => held[i]));
+        assert.deepEqual(
+          [...plain].sort((a, b) => a - b),
+          plain,
+        );
+        assert.deepEqual(
+          [...late].sort((a, b) => a - b),
+          late,
+        );
+        assert.equal(plain.length + late.length, records.length);
+        // Packed greedily: a datagram's next record did not fit in it.
+        for (let i = 0; i + 1 < datagrams.length; i++) {
+          if (held[i] !== held[i + 1]) continue;
+          const d = datagrams[i]!;
+          const size = d.reduce((n, r) => n + r.length, 0);
+          const next = datagrams[i + 1]![0]!;
+          if (next.id === d[d.length - 1]!.id + 1) assert.ok(size + next.length > limit);
+        }
+      },
+    ),
+  );
+  t.deepEqual(packDatagrams([{ length: 3 }, { length: 3, last: true }, { length: 3 }, { length: 3 }], 6), [
+    [{ length: 3 }, { length: 3 }],
+    [{ length: 3 }, { length: 3, last: true }],
+  ]);
 });

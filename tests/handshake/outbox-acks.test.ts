@@ -19,7 +19,7 @@ for (const epoch of [2, 31, 32, 40_000]) {
   test(`epoch ${epoch}: an ACK acknowledges the messages all of whose fragments it names, and nothing it never sent`, (t) => {
     const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch });
     const outgoing: Uint8Array[] = [];
-    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), 0, outgoing, { handshakeMessagesSent: 0 });
+    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), outgoing, { handshakeMessagesSent: 0 });
     // Message 0 in three fragments (at 600-byte datagrams), message 1 in one.
     const messages: OutMessage[] = [
       { index: 0, epoch, msgType: 'certificate', messageSeq: 1, body: body(1200, 1) },
@@ -50,5 +50,23 @@ for (const epoch of [2, 31, 32, 40_000]) {
     outgoing.length = 0;
     outbox.transmit(messages);
     t.is(outgoing.length, 0);
+  });
+}
+
+for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_128_ccm_8_sha256'] as const) {
+  test(`${suite}, with a CID on our records: every record of a flight fits the datagram limit, and fills it`, (t) => {
+    const cid = body(20, 7);
+    const { tx, rx, epoch } = recordPair({ sender: nodeProvider, suite, cid });
+    const outgoing: Uint8Array[] = [];
+    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), outgoing, { handshakeMessagesSent: 0 });
+    outbox.transmit([{ index: 0, epoch, msgType: 'certificate', messageSeq: 1, body: body(3000, 1) }]);
+    t.true(outgoing.length > 1);
+    for (const d of outgoing) t.true(d.length <= 600, `a ${d.length}-byte datagram over the 600-byte limit`);
+    // Cut by what a record really adds (the CID included; CCM_8's tag is 8 bytes): the first datagram is full.
+    t.is(outgoing[0]!.length, 600);
+    // The records open at the peer: the CID and the lengths are what the writer wrote.
+    const opened = outgoing.flatMap((d) => rx.receive(d, 0));
+    t.is(opened.length, outgoing.length);
+    t.true(opened.every((r) => r.kind === 'record' && r.contentType === 'handshake'));
   });
 }
