@@ -40,7 +40,7 @@ async function roundTripAfterFlood(client: UdpClientEndpoint, text: string): Pro
   const echo = client.receive();
   for (let sent = 0; sent < 30; sent++) {
     client.send(new TextEncoder().encode(text));
-    const got = await Promise.race([echo, new Promise<undefined>((r) => setTimeout(r, 1000))]);
+    const got = await Promise.race([echo, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
     if (got !== undefined) return new TextDecoder().decode(got);
   }
   return `no echo of ${text} after 30 sends`;
