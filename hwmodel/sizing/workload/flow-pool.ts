@@ -100,8 +100,8 @@ export class FlowPool implements FlowRunner {
     return this.#threads.filter((t) => !this.#dead(t)).length;
   }
 
-  runs(jobs: readonly RunJob[]): FlowRun[] {
-    if (this.size === 1 || jobs.length <= 1) return sequentialRunner.runs(jobs);
+  runs(jobs: readonly RunJob[], made?: (i: number, run: FlowRun) => void): FlowRun[] {
+    if (this.size === 1 || jobs.length <= 1) return sequentialRunner.runs(jobs, made);
     if (this.#supervisor === undefined) this.#start();
     this.#awaitStarted();
     this.#threads = this.#threads.filter((t) => !this.#dead(t));
@@ -122,6 +122,7 @@ export class FlowPool implements FlowRunner {
       } catch (e) {
         throw new FlowRunLost(jobs[i]!, e);
       }
+      made?.(i, out[i]);
       this.#redone++;
       answered++;
     };
@@ -138,7 +139,7 @@ export class FlowPool implements FlowRunner {
           answered++;
           busy.delete(t);
           if ('error' in r) errors.push(r.error);
-          else out[r.i] = runOf(r.run);
+          else made?.(r.i, (out[r.i] = runOf(r.run)));
           give(t);
           woke = true;
         } else if (this.#dead(t)) {
