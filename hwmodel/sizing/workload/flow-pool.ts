@@ -139,7 +139,11 @@ export class FlowPool implements FlowRunner {
           answered++;
           busy.delete(t);
           if ('error' in r) errors.push(r.error);
-          else made?.(r.i, (out[r.i] = runOf(r.run)));
+          else {
+            const run = runOf(r.run);
+            out[r.i] = run;
+            made?.(r.i, run);
+          }
           give(t);
           woke = true;
         } else if (this.#dead(t)) {
