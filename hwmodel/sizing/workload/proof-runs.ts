@@ -37,7 +37,7 @@ export interface ProofRuns {
 
 const num = (v: number): string => Math.round(v).toLocaleString('en-US');
 
-/** The runs `runs` as text: seeds × window. */
+/** Runs `s` as text: seeds × window. */
 export function runsText(s: RunSettings): string {
   return `${s.replications} × ${num(s.windowUs)} µs`;
 }
