@@ -325,3 +325,25 @@ test("section 10: (c) resumed with proofs sized to their episodes: its proof's r
   );
   t.regex(err, /303 runs replayed, 27 run and stored, 0 not trusted/);
 });
+
+test('section 10: (c) at --max-window 1931566: its acceptance from the cache', (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1931566`'));
+  const cache = readFileSync(join(ROOT, 'docs/hwmodel/size-cache-400g-1.93s.txt'), 'utf8').split('\n');
+  const seeds = cache.slice(1, 4).map((l) => /: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes/.exec(l)!);
+  t.true(seeds.every((m) => Number(m[1]!.replace(/,/g, '')) > 6.5e8));
+  const total =
+    /^3 of (\d+) entries: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes \(largest (\d+)\)$/.exec(
+      cache[4]!,
+    )!;
+  t.true(
+    para.includes(
+      `${total[3]!} of ${total[2]!} records dropped in ${total[4]!} episodes (${seeds
+        .map((m) => m[3])
+        .reverse()
+        .join(', ')
+        .replace(/, (\d+)$/, ' and $1')} a seed), the largest ${total[5]!}`,
+    ),
+  );
+  t.true(para.includes(`replayed its ${Number(total[1]) - 3} runs`));
+  t.true(seeds.some((m) => m[3] === '0') && para.includes('Its fewest seed shows no episode'));
+});
