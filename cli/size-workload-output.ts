@@ -75,7 +75,7 @@ export function stepText(s: SearchStep): string {
     (x) =>
       `${x.knob} ${x.from}→${x.to}: ${x.metric} ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`,
   );
-  return `${head}\n      grown one step each: ${g.join('; ')}`;
+  return `${head}\n      grown one step each${s.proof.method === undefined ? '' : ` (${s.proof.method})`}: ${g.join('; ')}`;
 }
 
 /** The whole report after the steps. */

@@ -252,3 +252,98 @@ test('section 10: (c) at --max-window 1461057 with a run cache: its lines as pri
   t.true(Number(total[5]) > 472 && para.includes('past the 472 records the acceptance was sized for'));
   t.true(para.includes(`some ${(num(total[3]!) / num(total[2]!)).toExponential(0)} of the records`));
 });
+
+test("section 10: (c) resumed with proofs sized to their episodes: its proof's runs, its growths, the window it names", (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1461057` with proofs sized to their episodes'));
+  const lines = (f: string): string[] => readFileSync(join(ROOT, 'docs/hwmodel', f), 'utf8').split('\n');
+  const run = lines('size-search-400g-1.46s-sized.txt');
+  t.true(run[0]!.includes(' --max-window 1461057 ') && run[0]!.includes(' --jobs 1 '), run[0]);
+  // The first 26 lines are the earlier search's, each proof row with its runs beside it.
+  const bare = (l: string): string => l.replace(/^( +grown one step each) \(proof on .*?\)(: \w+ \d+→)/, '$1$2');
+  t.deepEqual(run.slice(1, 27).map(bare), lines('size-search-400g-1.46s-cache.txt').slice(1, 27));
+  t.true(run[26]!.includes('(proof on the runs that failed, 3 × 3,096 µs (9 drop episodes on the fewest seed'));
+  // The acceptance's fewest seed (size-cache-400g-1.46s.txt) sizes the proof's runs: 20 episodes at its rate.
+  const acceptance = lines('size-cache-400g-1.46s.txt')
+    .slice(1, 4)
+    .map((l) => Number(/dropped in (\d+) episodes/.exec(l)![1]));
+  const fewest = Math.min(...acceptance);
+  const window = Math.ceil((20 * 1_461_057) / fewest);
+  const proofRow = run[28]!;
+  t.true(
+    proofRow.includes(
+      `(proof on 3 × ${grouped(window)} µs, sized for 20 drop episodes a seed at the rate the runs that failed ` +
+        `showed (${fewest} in 1,461,057 µs on the fewest seed): each seed's count within ±44% at 95% (Poisson)`,
+    ),
+    proofRow,
+  );
+  t.true(para.includes(`(replayed: ${fewest} episodes on its fewest seed in 1,461,057 µs, 4.26e-5 of`));
+  t.true(run[27]!.includes('pipe 1024,') && run[27]!.includes('dropProbability 4.26e-5 ± 1.03e-5;'));
+  t.true(
+    para.includes(`its proof ran on 3 × ${grouped(window)} µs, a ninth of`) && Math.round(1_461_057 / window) === 9,
+  );
+  const growth = (knob: string): string => /: dropProbability (-?[\d.]+)%/.exec(proofRow.split(`${knob} `)[1]!)![1]!;
+  t.is(growth('pipelineDepth'), '99.8');
+  t.true(para.includes(`The pipeline grown to 2,048 slots took ${growth('pipelineDepth')}% of`));
+  t.true(para.includes(`the TX ring to 256 entries ${growth('txRingDepth')}%, the RX ring to 128`));
+  t.true(para.includes(`${growth('rxRingDepth')}%, the DMA channels to 53 ${growth('dmaChannels')}%`));
+  for (const k of ['lanes', 'pkLanes', 'keySlots', 'pcieLanes'])
+    t.regex(proofRow, new RegExp(`${k} \\d+→\\d+: dropProbability -?[\\d.]+% \\(did not move\\)`));
+  t.false(proofRow.includes('memChannels'), 'the memory channels at their largest are not grown');
+  t.regex(run[27]!, /pipelineDepth → 2048 \(proven/);
+  // The proof's own runs (made by the first start) and the grown ones, from the cache.
+  const cache = lines('size-cache-400g-1.46s-sized.txt');
+  t.is(cache[0], '$ npx tsx scripts/size-run-cache.ts /tmp/sizec2/run-cache 30');
+  const runs = cache.slice(1, 31).map((l) => /: ([\d,]+) records offered, [\d,]+ dropped in (\d+) episodes/.exec(l)!);
+  const before = runs.slice(27).map((m) => m[2]);
+  t.deepEqual(before, ['19', '20', '22']);
+  t.true(para.includes('(19, 20 and 22 episodes;'));
+  t.true(
+    runs.slice(3).every((m) => Number(m[1]!.replace(/,/g, '')) > 5.49e7 && Number(m[1]!.replace(/,/g, '')) < 5.5e7),
+  );
+  // The stop, and the window it names.
+  const stop = run[29]!;
+  t.true(stop.includes('pipe 2048,') && stop.includes('dropProbability 0; not resolved: the drop SLO needs'));
+  for (const [printed, said] of [
+    ['needs 1,869,336,938 records', 'needs\n1,869,336,938 records'],
+    ['an unseen episode of 624', 'unseen episode\nnow 624 records'],
+    ['offer 1,484,685,907', 'past the 1,484,685,907 that three seeds of'],
+    [
+      '(runs of 1,931,566 µs a seed would: --max-window 1931566)',
+      '(runs of 1,931,566 µs a seed\nwould: --max-window 1931566)',
+    ],
+  ] as const)
+    t.true(stop.includes(printed) && para.includes(said.replace(/\n/g, ' ')), printed);
+  // Its CPU and memory (/usr/bin/time -v).
+  const err = readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.46s-sized.err'), 'utf8');
+  const time = (what: string): string => new RegExp(`${what}: ([\\d.:]+)`).exec(err)![1]!;
+  const cpu = Number(time('User time \\(seconds\\)')) + Number(time('System time \\(seconds\\)'));
+  t.true(para.includes(`The search took ${Math.round(cpu).toLocaleString('en-US')} s of CPU`));
+  t.is(time('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)'), '37:39.28');
+  t.true(
+    para.includes('37 min 39 s') &&
+      para.includes(`${Math.round(Number(time('Maximum resident set size \\(kbytes\\)')) / 1024)} MiB`),
+  );
+  t.regex(err, /303 runs replayed, 27 run and stored, 0 not trusted/);
+});
+
+test('section 10: (c) at --max-window 1931566: its acceptance from the cache', (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1931566`'));
+  const cache = readFileSync(join(ROOT, 'docs/hwmodel/size-cache-400g-1.93s.txt'), 'utf8').split('\n');
+  const seeds = cache.slice(1, 4).map((l) => /: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes/.exec(l)!);
+  t.true(seeds.every((m) => Number(m[1]!.replace(/,/g, '')) > 6.5e8));
+  const total =
+    /^3 of (\d+) entries: ([\d,]+) records offered, ([\d,]+) dropped in (\d+) episodes \(largest (\d+)\)$/.exec(
+      cache[4]!,
+    )!;
+  t.true(
+    para.includes(
+      `${total[3]!} of ${total[2]!} records dropped in ${total[4]!} episodes (${seeds
+        .map((m) => m[3])
+        .reverse()
+        .join(', ')
+        .replace(/, (\d+)$/, ' and $1')} a seed), the largest ${total[5]!}`,
+    ),
+  );
+  t.true(para.includes(`replayed its ${Number(total[1]) - 3} runs`));
+  t.true(seeds.some((m) => m[3] === '0') && para.includes('Its fewest seed shows no episode'));
+});

@@ -35,6 +35,8 @@ export interface BottleneckProof {
   readonly growths: readonly Growth[];
   /** The knob whose growth moved the limiting metric most (undefined: none moved). */
   readonly named: KnobName | undefined;
+  /** The runs it was made on, how they were sized and the bound that holds on them (proof-runs.ts), as printed. */
+  readonly method?: string;
 }
 
 /** Smallest relative improvement that counts as a move. */

@@ -4,7 +4,8 @@
  * another in this thread (`sequentialRunner`), on worker threads
  * (flow-pool.ts), or replayed from a run cache and made only when missing
  * (run-cache.ts). A run is a function of its traffic, knobs, costs and
- * plan, so every runner gives the same runs, in the jobs' order.
+ * plan, so every runner gives the same runs, in the jobs' order. Each run is
+ * told as it is made, so a run cache keeps it though the batch is stopped.
  */
 import type { DeviceCosts, DeviceKnobs } from './device.js';
 import { runFlow } from './flow-model.js';
@@ -20,11 +21,16 @@ export interface RunJob {
 }
 
 export interface FlowRunner {
-  /** The jobs' runs, in their order. */
-  runs(jobs: readonly RunJob[]): FlowRun[];
+  /** The jobs' runs, in their order; `made` hears each run as it is made (`i`: its job's index), before the batch ends. */
+  runs(jobs: readonly RunJob[], made?: (i: number, run: FlowRun) => void): FlowRun[];
 }
 
 /** Each run in this thread, one after another. */
 export const sequentialRunner: FlowRunner = {
-  runs: (jobs) => jobs.map((j) => runFlow(j.traffic, j.knobs, j.costs, j.plan)),
+  runs: (jobs, made) =>
+    jobs.map((j, i) => {
+      const run = runFlow(j.traffic, j.knobs, j.costs, j.plan);
+      made?.(i, run);
+      return run;
+    }),
 };

@@ -124,17 +124,22 @@ export class RunCache {
 /** `inner`'s runs, each replayed from `cache` when stored there, else made by `inner` (all at once) and stored. */
 export function cachedRunner(cache: RunCache, inner: FlowRunner): FlowRunner {
   return {
-    runs(jobs) {
+    runs(jobs, made) {
       const keys = jobs.map((j) => runKey(j.traffic, j.knobs, j.costs, j.plan));
       const out = keys.map((k) => cache.get(k));
+      out.forEach((r, i) => r !== undefined && made?.(i, r));
       const missing = jobs.flatMap((_, i) => (out[i] === undefined ? [i] : []));
-      if (missing.length > 0) {
-        const made = inner.runs(missing.map((i) => jobs[i]!));
-        missing.forEach((i, j) => {
-          cache.put(keys[i]!, made[j]!);
-          out[i] = made[j]!;
-        });
-      }
+      if (missing.length > 0)
+        // Each run stored as it is made: a search stopped mid-batch keeps what the batch finished.
+        inner.runs(
+          missing.map((i) => jobs[i]!),
+          (j, run) => {
+            const i = missing[j]!;
+            cache.put(keys[i]!, run);
+            out[i] = run;
+            made?.(i, run);
+          },
+        );
       return out as FlowRun[];
     },
   };

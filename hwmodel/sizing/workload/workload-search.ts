@@ -27,6 +27,7 @@ import type { HostParams } from '../../model/host.js';
 import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
+import { PROOF_EPISODES_KEPT, proofRuns, proofRunsHold, runsText } from './proof-runs.js';
 import { hasCostFile, loadCostFile, type CostFile } from '../cost-file.js';
 import { deviceCost, type DeviceCost, type ModelUse } from '../device-cost.js';
 import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
@@ -310,8 +311,11 @@ export function sizeWorkload(
       let rep = screen(k);
       let verdict = evaluateSlos(rep, slos, 'screen');
       let runs = screenAll;
+      // The proof's `before` and its method: the screen's runs, or (failed its acceptance) runs sized to the proof.
+      let proofBefore = rep;
+      let proofMethod = `proof on the screen's runs, ${runsText(run)}`;
       if (verdict.met) {
-        // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
+        // Passed the screen: accepted only on the runs that resolve the SLOs.
         const a = accept(k, rep, verdict);
         const aPlan = a.plan;
         if (aPlan.unresolvable !== undefined) {
@@ -321,6 +325,7 @@ export function sizeWorkload(
         }
         rep = a.rep;
         verdict = a.verdict;
+        proofBefore = rep;
         runs = (xs) => replicateEach(xs, aPlan.accept);
         if (verdict.met) {
           met = { knobs: k, verdict, rep, plan: aPlan, looks: [] };
@@ -339,8 +344,19 @@ export function sizeWorkload(
           step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
           break;
         }
+        // Failed there: the proof's runs sized to the proof's question (proof-runs.ts), not the SLO's.
+        const sized = proofRuns(rep, aPlan.accept, verdict.failing, run);
+        proofMethod = sized.method;
+        if (sized.shortened) {
+          const short = replicateEach([k], sized.settings)[0]!;
+          if (proofRunsHold(short)) {
+            proofBefore = short;
+            runs = (xs) => replicateEach(xs, sized.settings);
+          } else
+            proofMethod = `proof on the runs that failed, ${runsText(aPlan.accept)} (${runsText(sized.settings)} showed fewer than ${PROOF_EPISODES_KEPT} drop episodes on a seed)`;
+        }
       }
-      const proof = proveBottleneck(rep, verdict.failing, runs);
+      const proof = { ...proveBottleneck(proofBefore, verdict.failing, runs), method: proofMethod };
       if (proof.named === undefined) {
         why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
         step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
@@ -442,7 +458,10 @@ export function sizeWorkload(
   const nextBottleneck =
     options.sensitivity === false
       ? undefined
-      : proveBottleneck(screen(met.knobs), [met.verdict.limiting.metric], screenAll);
+      : {
+          ...proveBottleneck(screen(met.knobs), [met.verdict.limiting.metric], screenAll),
+          method: `proof on the screen's runs, ${runsText(run)}`,
+        };
   const sensitivity =
     options.sensitivity === false
       ? []

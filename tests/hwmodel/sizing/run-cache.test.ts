@@ -139,6 +139,28 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
   );
 });
 
+test('each run is stored as it is made: a batch stopped mid-way keeps the runs it finished', (t) => {
+  const dir = tempDir(t);
+  const cache = new RunCache(dir);
+  const jobs = [1, 2, 3].map((seed) => job(tight, { ...plan, seed }));
+  // This thread's runner, stopped (a throw, as a kill would) before the third run.
+  const stopped: FlowRunner = {
+    runs: (js, made) =>
+      js.map((j, i) => {
+        if (i === 2) throw new Error('stopped');
+        return sequentialRunner.runs([j], (_, run) => made?.(i, run))[0]!;
+      }),
+  };
+  t.throws(() => cachedRunner(cache, stopped).runs(jobs), { message: 'stopped' });
+  t.is(readdirSync(dir).filter((f) => f.endsWith('.run')).length, 2);
+  const again = counting(sequentialRunner);
+  const heard: number[] = [];
+  const runs = cachedRunner(cache, again).runs(jobs, (i) => heard.push(i));
+  t.is(again.made, 1, 'only the run the stop took');
+  t.deepEqual([...heard].sort(), [0, 1, 2], 'every run told, replayed or made');
+  t.deepEqual(runs.map(runData), sequentialRunner.runs(jobs).map(runData));
+});
+
 test('the pool runs jobs on worker threads, each to the next free worker: the same runs, in order, as in this thread', async (t) => {
   const pool = new FlowPool(2);
   t.teardown(() => pool.close());
