@@ -319,14 +319,21 @@ export class QueryRunner {
     words: readonly (readonly InputSymbol[])[],
     open: (word: readonly InputSymbol[]) => boolean,
     repeat: boolean,
+    asked: () => void = () => undefined,
   ): Promise<void> {
     let pending = words.filter(open);
+    if (pending.length === 0) asked();
     for (let round = 0; pending.length > 0; round++) {
       // Past this, a session that keeps stopping early on one edge is a peer that never answers the same way twice.
       if (round > ROUND_LIMIT * this.tree.maxVotes)
         throw AnswersKeepChanging.unsettled(pending, this.flipping(pending), round);
       if (round > 0 || repeat) this.stats.repeats += pending.length;
-      const answers = await inParallel(pending, this.sul.parallel, (w) => this.ask(w));
+      // Every session of the round asked at once, in order: the slots run `parallel` of them, these before any asked
+      // ahead; `asked` (the next batch's, asked ahead) follows the first round's, so the query budget meets them in
+      // that order whatever the parallelism.
+      const asking = Promise.all(pending.map((w) => this.ask(w)));
+      if (round === 0) asked();
+      const answers = await asking;
       for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!.outputs, answers[k]!.elapsed);
       this.checkLimits();
       pending = pending.filter(open);
@@ -349,10 +356,11 @@ export class QueryRunner {
     words: readonly (readonly InputSymbol[])[],
     ahead: readonly (readonly InputSymbol[])[] = [],
   ): Promise<void> {
-    return this.batch(() => {
-      if (ahead.length > 0) this.prefetch(ahead, words);
-      return this.ensureAll(words);
-    });
+    return this.batch(() =>
+      this.ensureAll(words, () => {
+        if (ahead.length > 0) this.prefetch(ahead, words);
+      }),
+    );
   }
 
   /** Sessions whose answers are in the tree (those asked ahead count once added): what the batches report. */
@@ -410,7 +418,11 @@ export class QueryRunner {
     this.checkLimits();
   }
 
-  private async ensureAll(words: readonly (readonly InputSymbol[])[]): Promise<void> {
+  /** `asked`: called once the first round's sessions are asked (ensure's `ahead`). */
+  private async ensureAll(
+    words: readonly (readonly InputSymbol[])[],
+    asked: () => void = () => undefined,
+  ): Promise<void> {
     const unknown: (readonly InputSymbol[])[] = [];
     const keys = new Set<string>();
     for (const word of words) {
@@ -427,7 +439,7 @@ export class QueryRunner {
       const path = this.tree.path(w);
       return path.length < w.length || path.some((e) => contested(e) && !this.tree.settled(e));
     };
-    await this.rounds(maximal(unknown), open, false);
+    await this.rounds(maximal(unknown), open, false, asked);
   }
 
   /**
