@@ -1,7 +1,6 @@
 import test from 'ava';
 import { openServerSul } from '../../../learn/mapper/server-sul.js';
-import type { StepRecord } from '../../../learn/mapper/session.js';
-import { walk } from './steps.js';
+import { PYTHON_ALERT as ALERT, pythonUdpServer as python, startedServerSteps } from './steps.js';
 
 /**
  * `endWhenIdle`: a step's wait ends early only when the started server has read everything sent to it and sleeps.
@@ -11,37 +10,8 @@ import { walk } from './steps.js';
  * ClientHello) does not apply.
  */
 
-/** A plaintext fatal unexpected_message alert: type 21, DTLS 1.2 record version, epoch 0, sequence 0, length 2. */
-const ALERT = 'bytes([21, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 10])';
-
-/** python3 on UDP {port}: `body` (python statements, `s` the socket) after binding. */
-const python = (body: string): string =>
-  `exec python3 -c 'import socket, sys, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n` +
-  `s.bind(("127.0.0.1", {port}))\n${body}'`;
-
-async function stepsOf(
-  command: string,
-  inputs: readonly string[],
-  waitMs: number,
-  endWhenIdle = true,
-): Promise<{ out: string[]; steps: StepRecord[] }> {
-  const steps: StepRecord[] = [];
-  const sul = await openServerSul({
-    host: '127.0.0.1',
-    port: 0,
-    version: '1.3',
-    parallel: 1,
-    waitMs,
-    serverCommand: command,
-    endWhenIdle,
-    onStep: (s) => steps.push(s),
-  });
-  try {
-    return { out: await walk(sul, inputs), steps };
-  } finally {
-    await sul.close();
-  }
-}
+const stepsOf = (command: string, inputs: readonly string[], waitMs: number, endWhenIdle = true) =>
+  startedServerSteps(command, inputs, { waitMs, endWhenIdle });
 
 test.serial('a server that reads our input and sleeps: each step answers `timeout` long before its wait', async (t) => {
   const { out, steps } = await stepsOf(
