@@ -145,10 +145,12 @@ export class RandomWpOracle {
     let coverage: OracleCoverage = { extraStates: undefined, conformanceTests: 0, randomTests: 0 };
     this.tested = { h, coverage };
     for (const part of this.parts(h, seeded, { count: budget, tests: random })) {
+      let batch = this.nextBatch(part.tests);
       for (let done = 0; done < part.count;) {
-        const batch = this.nextBatch(part.tests);
+        // The part's next batch is asked while this one runs, in the sessions it leaves free (query-runner.ts).
+        const following = done + batch.length < part.count ? this.nextBatch(part.tests) : [];
         this.runner.phase = phaseOf(part, done + batch.length);
-        const found = await this.check(h, batch);
+        const found = await this.check(h, batch, following);
         if (found !== undefined) {
           this.tested = undefined;
           return found;
@@ -157,6 +159,7 @@ export class RandomWpOracle {
         const unfinished = { part: part.part, passed: done, of: part.count };
         this.tested = { h, coverage: done < part.count ? { ...coverage, unfinished } : part.passed(coverage) };
         this.options.onCoverage?.(h, this.tested.coverage);
+        batch = following;
       }
       coverage = part.passed(coverage);
       this.tested = { h, coverage };
@@ -241,15 +244,25 @@ export class RandomWpOracle {
   }
 
   /**
-   * Runs a batch of tests; the first the peer answers differently from the hypothesis, once that word's answers are
-   * confirmed, or undefined.
+   * Runs a batch of tests, and asks the `following` batch's meanwhile; the first test the peer answers differently from
+   * the hypothesis, once that word's answers are confirmed (before the following batch's answers enter the tree), or
+   * undefined.
    */
-  private async check(h: MealyMachine, tests: readonly InputSymbol[][]): Promise<InputSymbol[] | undefined> {
-    await this.runner.ensure(tests);
-    for (const t of tests) {
-      if (this.agrees(h, t)) continue;
-      await this.runner.confirm([t]);
-      if (!this.agrees(h, t)) return t;
+  private async check(
+    h: MealyMachine,
+    tests: readonly InputSymbol[][],
+    following: readonly InputSymbol[][],
+  ): Promise<InputSymbol[] | undefined> {
+    await this.runner.ensure(tests, following);
+    this.runner.holdAhead = true;
+    try {
+      for (const t of tests) {
+        if (this.agrees(h, t)) continue;
+        await this.runner.confirm([t]);
+        if (!this.agrees(h, t)) return t;
+      }
+    } finally {
+      this.runner.holdAhead = false;
     }
     return undefined;
   }

@@ -247,7 +247,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
       onBatch({
         phase: runner.phase,
         states: lsharp.states.length,
-        queries: runner.stats.queries,
+        queries: runner.sessionsAdded,
         batchQueries,
         seconds: (performance.now() - started) / 1000,
         batchSeconds,
@@ -308,6 +308,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   if (stopped === undefined && lsharp.stalled)
     stopped = 'counterexamples stopped teaching anything: the answers to them kept disagreeing';
   if (model !== checkedModel) ({ bugPatterns, unconfirmed } = await checkEarlyEnd(model, context, runner, replays));
+  await runner.dropAhead();
   return {
     version: sul.version,
     role: sul.role,

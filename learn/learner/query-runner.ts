@@ -9,6 +9,12 @@
  * is outvoted by the sessions after it instead of entering the tree, and an answer the peer never repeats is settled
  * after `maxVotes` votes and reported. `confirm` asks words again until every edge on them is confirmed or settled:
  * what the learner asks before an answer decides a state.
+ *
+ * `ensure`'s `ahead` asks words ahead, in the sessions the batch under way leaves free (session-slots.ts), so a worker
+ * does not wait for its batch's slowest session: the oracle asks its next batch of tests while it checks the current
+ * one. Their answers enter the tree at a fixed point, the start of the next batch (`settleAhead`), in the order asked:
+ * which words are asked and the order their answers are added do not depend on which session finished first, so a
+ * seed still gives the same run at any parallelism.
  */
 import type { InputSymbol, OutputSymbol, SystemUnderLearning } from '../sul.js';
 import type { LearnPhase } from './batch-progress.js';
@@ -18,6 +24,7 @@ import type { Flipping } from './flipping.js';
 import { describeFlipping, flippingReason } from './flipping.js';
 import type { ObservationTree, TreeEdge } from './observation-tree.js';
 import { confirmed, contested, flipping as keepsFlipping } from './observation-tree.js';
+import { SessionSlots } from './session-slots.js';
 
 /** A place where the peer answered the same inputs differently. */
 export interface Nondeterminism {
@@ -149,6 +156,14 @@ function maximal(words: readonly (readonly InputSymbol[])[]): (readonly InputSym
   return words.filter((w) => !sorted.some((v) => v.length > w.length && w.every((x, i) => v[i] === x)));
 }
 
+/** One session's answers, with the ms before each input (`QueryRunner.ask`). */
+interface Answer {
+  readonly outputs: OutputSymbol[];
+  readonly elapsed: number[];
+}
+
+const keyOf = (word: readonly InputSymbol[]): string => word.join('\u0000');
+
 const describe = (word: InputSymbol[], edge: TreeEdge): Nondeterminism => ({
   word,
   answers: Object.fromEntries(edge.votes),
@@ -163,6 +178,19 @@ export class QueryRunner {
   onBatch: ((sessions: number, seconds: number) => void) | undefined;
   /** Batches under way (a `confirm` runs an `ensure`): only the outermost one is reported. */
   private depth = 0;
+  /**
+   * While true, the answers asked ahead wait (a batch's own confirmations run before the next batch's answers are
+   * added): set by the oracle around its check of a batch.
+   */
+  holdAhead = false;
+  /** Sessions asked ahead (`ensure`'s `ahead`), in the order asked, their answers not yet in the tree. */
+  private ahead: { readonly word: readonly InputSymbol[]; readonly answer: Promise<Answer> }[] = [];
+  /** Words asked ahead whose answers are in the tree: not counted as cache hits when a batch asks for them. */
+  private readonly fetched = new Set<string>();
+  /** Sessions asked ahead so far, and those of them added to the tree: what a batch reports as its sessions. */
+  private aheadAsked = 0;
+  private aheadAdded = 0;
+  private readonly slots: SessionSlots;
 
   private readonly sul: SystemUnderLearning;
   private readonly tree: ObservationTree;
@@ -189,6 +217,7 @@ export class QueryRunner {
     this.maxNondeterministic = maxNondeterministic;
     this.deadline = deadline;
     this.maxFlipping = maxFlipping;
+    this.slots = new SessionSlots(sul.parallel);
   }
 
   /** Places where the peer kept answering differently: asked `maxVotes` times, no answer confirmed. */
@@ -241,12 +270,22 @@ export class QueryRunner {
    * One session: the word's inputs in order, `closed` for the rest once the peer closed; with, per step, the ms from
    * the peer's previous answer other than `timeout` (or the session's start) to the sending of the input.
    */
-  private async ask(word: readonly InputSymbol[]): Promise<{ outputs: OutputSymbol[]; elapsed: number[] }> {
+  private async ask(word: readonly InputSymbol[], rank = 0): Promise<Answer> {
     if (this.stats.queries >= this.maxQueries)
       throw new QueryBudgetSpent(`the budget of ${this.maxQueries} queries is spent`);
     if (performance.now() >= this.deadline.at)
       throw new QueryBudgetSpent(`the time limit of ${this.deadline.seconds} s is reached`);
     this.stats.queries++;
+    await this.slots.take(rank);
+    try {
+      return await this.session(word);
+    } finally {
+      this.slots.give();
+    }
+  }
+
+  /** The session of `ask`, in a slot of its own. */
+  private async session(word: readonly InputSymbol[]): Promise<Answer> {
     const session = await this.sul.open();
     const out: OutputSymbol[] = [];
     const elapsed: number[] = [];
@@ -280,44 +319,127 @@ export class QueryRunner {
     words: readonly (readonly InputSymbol[])[],
     open: (word: readonly InputSymbol[]) => boolean,
     repeat: boolean,
+    asked: () => void = () => undefined,
   ): Promise<void> {
     let pending = words.filter(open);
+    if (pending.length === 0) asked();
     for (let round = 0; pending.length > 0; round++) {
       // Past this, a session that keeps stopping early on one edge is a peer that never answers the same way twice.
       if (round > ROUND_LIMIT * this.tree.maxVotes)
         throw AnswersKeepChanging.unsettled(pending, this.flipping(pending), round);
       if (round > 0 || repeat) this.stats.repeats += pending.length;
-      const answers = await inParallel(pending, this.sul.parallel, (w) => this.ask(w));
+      // Every session of the round asked at once, in order: the slots run `parallel` of them, these before any asked
+      // ahead; `asked` (the next batch's, asked ahead) follows the first round's, so the query budget meets them in
+      // that order whatever the parallelism.
+      const asking = Promise.all(pending.map((w) => this.ask(w)));
+      if (round === 0) asked();
+      const answers = await asking;
       for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!.outputs, answers[k]!.elapsed);
-      if (this.tree.flippingCount() > this.maxFlipping)
-        throw AnswersKeepChanging.flipping(this.flippingPlaces, this.maxFlipping);
-      if (this.tree.persistentCount() > this.maxNondeterministic)
-        throw AnswersKeepChanging.persistent(this.nondeterministic, this.maxNondeterministic);
+      this.checkLimits();
       pending = pending.filter(open);
     }
   }
 
-  /** Makes sure the tree answers every word: asks the peer the ones it does not, in parallel. */
-  async ensure(words: readonly (readonly InputSymbol[])[]): Promise<void> {
-    return this.batch(() => this.ensureAll(words));
+  /** Past the limits of places that flip or stay nondeterministic: AnswersKeepChanging. */
+  private checkLimits(): void {
+    if (this.tree.flippingCount() > this.maxFlipping)
+      throw AnswersKeepChanging.flipping(this.flippingPlaces, this.maxFlipping);
+    if (this.tree.persistentCount() > this.maxNondeterministic)
+      throw AnswersKeepChanging.persistent(this.nondeterministic, this.maxNondeterministic);
   }
 
-  private async ensureAll(words: readonly (readonly InputSymbol[])[]): Promise<void> {
+  /**
+   * Makes sure the tree answers every word: asks the peer the ones it does not, in parallel. With `ahead`, the words
+   * of the next batch are asked meanwhile (`prefetch`), in the sessions these leave free.
+   */
+  async ensure(
+    words: readonly (readonly InputSymbol[])[],
+    ahead: readonly (readonly InputSymbol[])[] = [],
+  ): Promise<void> {
+    return this.batch(() =>
+      this.ensureAll(words, () => {
+        if (ahead.length > 0) this.prefetch(ahead, words);
+      }),
+    );
+  }
+
+  /** Sessions whose answers are in the tree (those asked ahead count once added): what the batches report. */
+  get sessionsAdded(): number {
+    return this.stats.queries - this.aheadAsked + this.aheadAdded;
+  }
+
+  /** Waits for the sessions still asked ahead, their answers left out of the tree: for a run that stopped. */
+  async dropAhead(): Promise<void> {
+    await Promise.allSettled(this.ahead.splice(0).map((a) => a.answer));
+  }
+
+  /**
+   * Asks the words the tree does not answer (but for the prefixes of `besides`, the batch under way's words, which it
+   * asks) in sessions of their own, in the slots the batch under way leaves free; their answers enter the tree at the
+   * start of the next batch that does not hold them (`holdAhead`).
+   */
+  private prefetch(words: readonly (readonly InputSymbol[])[], besides: readonly (readonly InputSymbol[])[]): void {
+    const running = new Set<string>();
+    for (const b of besides) for (let k = 1; k <= b.length; k++) running.add(keyOf(b.slice(0, k)));
+    const asked = new Set(this.ahead.map((a) => keyOf(a.word)));
+    const unknown: (readonly InputSymbol[])[] = [];
+    for (const word of words) {
+      const key = keyOf(word);
+      if (running.has(key) || asked.has(key) || this.tree.knownLength(word) === word.length) continue;
+      asked.add(key);
+      unknown.push(word);
+    }
+    for (const word of unknown) this.fetched.add(keyOf(word));
+    for (const word of maximal(unknown)) {
+      const answer = this.ask(word, 1);
+      answer.catch(() => undefined); // rethrown when the answers are added
+      this.ahead.push({ word, answer });
+      this.aheadAsked++;
+    }
+  }
+
+  /**
+   * Adds the answers asked ahead to the tree, in the order asked, once all have come; the first error among them
+   * (QueryBudgetSpent) is thrown after the others are added.
+   */
+  private async settleAhead(): Promise<void> {
+    if (this.holdAhead || this.ahead.length === 0) return;
+    const ahead = this.ahead.splice(0);
+    const answers = await Promise.allSettled(ahead.map((a) => a.answer));
+    let failed: unknown;
+    for (let k = 0; k < ahead.length; k++) {
+      const a = answers[k]!;
+      if (a.status === 'fulfilled') {
+        this.tree.add(ahead[k]!.word, a.value.outputs, a.value.elapsed);
+        this.aheadAdded++;
+      } else failed ??= a.reason;
+    }
+    if (failed !== undefined) throw failed;
+    this.checkLimits();
+  }
+
+  /** `asked`: called once the first round's sessions are asked (ensure's `ahead`). */
+  private async ensureAll(
+    words: readonly (readonly InputSymbol[])[],
+    asked: () => void = () => undefined,
+  ): Promise<void> {
     const unknown: (readonly InputSymbol[])[] = [];
     const keys = new Set<string>();
     for (const word of words) {
-      const key = word.join('\u0000');
+      const key = keyOf(word);
       if (keys.has(key)) continue;
       keys.add(key);
-      if (this.tree.knownLength(word) === word.length) this.stats.cacheHits++;
-      else unknown.push(word);
+      // A word asked ahead is not a cache hit: a session answered it.
+      if (this.tree.knownLength(word) === word.length) {
+        if (!this.fetched.delete(key)) this.stats.cacheHits++;
+      } else unknown.push(word);
     }
     // A word stays open until the tree answers all of it and every disagreement on it is decided.
     const open = (w: readonly InputSymbol[]): boolean => {
       const path = this.tree.path(w);
       return path.length < w.length || path.some((e) => contested(e) && !this.tree.settled(e));
     };
-    await this.rounds(maximal(unknown), open, false);
+    await this.rounds(maximal(unknown), open, false, asked);
   }
 
   /**
@@ -358,14 +480,16 @@ export class QueryRunner {
 
   /** Runs one batch, and reports it to `onBatch` when it is the outermost and ran sessions (also when it threw). */
   private async batch<T>(work: () => Promise<T>): Promise<T> {
-    const queries = this.stats.queries;
+    // Its sessions: those it asked, and those asked ahead that it added (not those it asks ahead for the next).
+    const queries = this.sessionsAdded;
     const started = performance.now();
     this.depth++;
     try {
+      if (this.depth === 1) await this.settleAhead();
       return await work();
     } finally {
       this.depth--;
-      const sessions = this.stats.queries - queries;
+      const sessions = this.sessionsAdded - queries;
       if (this.depth === 0 && sessions > 0) this.onBatch?.(sessions, (performance.now() - started) / 1000);
     }
   }

@@ -54,6 +54,11 @@ export interface SessionPeer {
   /** False once the peer process has exited. */
   alive(): boolean;
   stop(): Promise<void>;
+  /**
+   * With `endWhenIdle`: whether the peer has read everything sent to it and sleeps (peer-idle.ts). A step's wait then
+   * ends once the peer was seen idle twice, a grace apart, with nothing arriving in between.
+   */
+  idle?(): boolean;
 }
 
 /**
@@ -89,6 +94,10 @@ export class MapperSession implements SulSession {
   private over = false;
   private released = false;
   private stepped = false;
+  /** When the step saw the peer process ended (its LoopClock's time; one step's clock, so only within that step). */
+  private exitedAt: number | undefined;
+  /** Since when the peer has been idle without a datagram arriving (its `idle`), in the step's clock. */
+  private idleAt: number | undefined;
 
   private readonly onStep: ((s: StepRecord) => void) | undefined;
 
@@ -113,6 +122,8 @@ export class MapperSession implements SulSession {
     const names: string[] = [];
     const clock = new LoopClock();
     const started = clock.now();
+    this.exitedAt = undefined;
+    this.idleAt = undefined;
     let datagrams = 0;
     let bytes = 0;
     let flood = this.channel.takeOverflow() > 0;
@@ -145,6 +156,13 @@ export class MapperSession implements SulSession {
       while (!this.over && !flood) {
         const d = await this.next(clock, deadline);
         if (d === undefined) {
+          // The peer process ended: nothing more can come, whatever the wait had left (next() read for a grace).
+          if (this.exitedAt !== undefined) break;
+          // The peer read our input and sleeps, twice a grace apart: what it answered has arrived (peer-idle.ts).
+          if (this.idleAt !== undefined && clock.now() >= this.idleAt + GRACE_MS) {
+            if (first !== undefined && names.length === 0) first.onUnanswered(input);
+            break;
+          }
           if (flights?.holding === true && !heldLonger) {
             // A ChangeCipherSpec waits for the record after it (sent with it): a moment longer, once.
             heldLonger = true;
@@ -168,6 +186,7 @@ export class MapperSession implements SulSession {
           continue;
         }
         if (this.channel.takeOverflow() > 0) flood = true;
+        this.idleAt = undefined;
         firstMs ??= clock.now() - started;
         if (take(d)) {
           flightEnded = true;
@@ -193,7 +212,15 @@ export class MapperSession implements SulSession {
    */
   private async next(clock: LoopClock, deadline: number): Promise<Uint8Array | undefined> {
     for (;;) {
-      const left = deadline - clock.now();
+      const now = clock.now();
+      if (this.exitedAt === undefined && this.peer !== undefined && !this.peer.alive()) this.exitedAt = now;
+      if (this.exitedAt === undefined && this.peer?.idle !== undefined)
+        this.idleAt = this.peer.idle() ? (this.idleAt ?? now) : undefined;
+      // Once the peer process has ended, or has been idle since, one grace more: what it sent before is in our
+      // socket's queue.
+      const since = this.exitedAt ?? this.idleAt;
+      const end = since === undefined ? deadline : Math.min(deadline, since + GRACE_MS);
+      const left = end - now;
       if (left <= 0 || this.channel.closed) return undefined;
       const d = await this.channel.next(performance.now() + Math.min(TICK_MS, left));
       if (d !== undefined) return d;
