@@ -54,7 +54,6 @@ async function openFullSul(plan: LearnPlan, hooks: PlanHooks): Promise<SystemUnd
         host: t.host,
         port: t.port,
         ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}),
-        ...(t.endWhenIdle === true ? { endWhenIdle: true } : {}),
         ...(onSilentStart !== undefined ? { onSilentStart } : {}),
         ...common,
       })

@@ -41,12 +41,6 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'peer',
   },
   {
-    name: 'end-when-idle',
-    type: 'boolean',
-    help: "with --server-command: a step's wait also ends once the server has read\nall we sent and sleeps (Linux /proc), for a server that answers at once or\nnever; an answer it sends on a timer within the wait is lost",
-    group: 'peer',
-  },
-  {
     name: 'replay',
     type: 'string',
     value: 'FILE.json',

@@ -29,14 +29,7 @@ function hexKey(text: string): Uint8Array {
 /** What the options ask for. */
 export interface LearnPlan {
   readonly target:
-    | {
-        readonly role: 'server';
-        readonly host: string;
-        readonly port: number;
-        readonly serverCommand?: string;
-        /** `--end-when-idle` (with `--server-command`). */
-        readonly endWhenIdle?: boolean;
-      }
+    | { readonly role: 'server'; readonly host: string; readonly port: number; readonly serverCommand?: string }
     | {
         readonly role: 'client';
         readonly host: string;
@@ -115,9 +108,6 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const psk = stringValue(v.psk);
   const identity = stringValue(v['psk-identity']);
   if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
-  const endWhenIdle = v['end-when-idle'] === true;
-  if (endWhenIdle && serverCommand === undefined)
-    throw new CliUsageError("--end-when-idle goes with --server-command: it watches the server's process");
   const caPath = stringValue(v.ca);
   const reference = stringValue(v.reference);
   if (reference === 'self' && replay !== undefined)
@@ -130,7 +120,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     replay !== undefined
       ? { role: 'replay' as const, path: replay }
       : serverCommand !== undefined
-        ? { role: 'server' as const, host: '127.0.0.1', port: 0, serverCommand, endWhenIdle }
+        ? { role: 'server' as const, host: '127.0.0.1', port: 0, serverCommand }
         : connect !== undefined
           ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1', 1) }
           : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1', 0), clientCommand: command };

@@ -62,11 +62,6 @@ export class PeerProcess implements SessionPeer {
     });
   }
 
-  /** The process's id (the shell's, or what it exec'd), undefined when it could not be started. */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   alive(): boolean {
     return this.running;
   }

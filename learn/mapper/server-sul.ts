@@ -6,9 +6,9 @@ import { Client12 } from './client12.js';
 import { Client13 } from './client13.js';
 import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
-import { idleDetectable, peerIdle } from './peer-idle.js';
-import { StartedServers, type StartedServer } from './started-servers.js';
-import { MapperSession, type StepRecord, type FirstHelloWait, type SessionPeer } from './session.js';
+import type { PeerProcess } from './peer-process.js';
+import { StartedServers } from './started-servers.js';
+import { MapperSession, type StepRecord, type FirstHelloWait } from './session.js';
 import { checkedRetransmissions, type PeerRetransmissions } from './repeated-flights.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
@@ -52,14 +52,6 @@ export interface ServerSulOptions extends CredentialOptions {
   readonly onSilentStart?: (input: string) => void;
   /** Called after every step with what it read and how long it waited against its budget (session.ts `StepRecord`). */
   readonly onStep?: (step: StepRecord) => void;
-  /**
-   * With `serverCommand` (default false): a step's wait also ends once the started server has read everything we sent
-   * and all its threads sleep, seen twice a grace apart with nothing arriving (peer-idle.ts; Linux). Sound for a server
-   * that answers an input at once or never; an answer the server sends on a timer within the wait is lost to it (the
-   * step answers `timeout`; the votes outvote it where other sessions saw it). RangeError without `serverCommand` or
-   * where /proc cannot tell.
-   */
-  readonly endWhenIdle?: boolean;
 }
 
 /**
@@ -82,10 +74,6 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
     throw new RangeError(`startMs must be a positive number of milliseconds, got ${startMs}`);
   if (command !== undefined && !command.includes('{port}'))
     throw new RangeError(`serverCommand must contain {port}, got ${JSON.stringify(command)}`);
-  const endWhenIdle = options.endWhenIdle === true;
-  if (endWhenIdle && command === undefined) throw new RangeError('endWhenIdle needs serverCommand');
-  if (endWhenIdle && !idleDetectable())
-    throw new RangeError("endWhenIdle needs Linux /proc (the UDP tables and the processes' children lists)");
   // A session's server is started ahead, while earlier sessions run (started-servers.ts): the same fresh server.
   const servers = command === undefined ? undefined : new StartedServers(command, options.host, startMs, parallel);
   return new SessionsOverUdp(
@@ -94,12 +82,12 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
     inputs,
     parallel,
     async () => {
-      let process: SessionPeer | undefined;
+      let process: PeerProcess | undefined;
       let firstHello: FirstHelloWait | undefined;
       let to = peer;
       if (servers !== undefined) {
         const started = await servers.take();
-        process = endWhenIdle ? idleWatched(started) : started.process;
+        process = started.process;
         to = { host: options.host, port: started.port };
         firstHello = { limitMs: startMs, onUnanswered: (input) => options.onSilentStart?.(input) };
       }
@@ -112,15 +100,4 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
     },
     () => servers?.close() ?? Promise.resolve(),
   );
-}
-
-/** A started server as its session's peer, with `idle` (peer-idle.ts) for `endWhenIdle`. */
-function idleWatched(started: StartedServer): SessionPeer {
-  const { process, port } = started;
-  const pid = process.pid;
-  return {
-    alive: () => process.alive(),
-    stop: () => process.stop(),
-    idle: () => pid !== undefined && process.alive() && peerIdle(pid, port),
-  };
 }

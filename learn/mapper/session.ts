@@ -54,11 +54,6 @@ export interface SessionPeer {
   /** False once the peer process has exited. */
   alive(): boolean;
   stop(): Promise<void>;
-  /**
-   * With `endWhenIdle`: whether the peer has read everything sent to it and sleeps (peer-idle.ts). A step's wait then
-   * ends once the peer was seen idle twice, a grace apart, with nothing arriving in between.
-   */
-  idle?(): boolean;
 }
 
 /**
@@ -96,8 +91,6 @@ export class MapperSession implements SulSession {
   private stepped = false;
   /** When the step saw the peer process ended (its LoopClock's time; one step's clock, so only within that step). */
   private exitedAt: number | undefined;
-  /** Since when the peer has been idle without a datagram arriving (its `idle`), in the step's clock. */
-  private idleAt: number | undefined;
 
   private readonly onStep: ((s: StepRecord) => void) | undefined;
 
@@ -123,7 +116,6 @@ export class MapperSession implements SulSession {
     const clock = new LoopClock();
     const started = clock.now();
     this.exitedAt = undefined;
-    this.idleAt = undefined;
     let datagrams = 0;
     let bytes = 0;
     let flood = this.channel.takeOverflow() > 0;
@@ -158,11 +150,6 @@ export class MapperSession implements SulSession {
         if (d === undefined) {
           // The peer process ended: nothing more can come, whatever the wait had left (next() read for a grace).
           if (this.exitedAt !== undefined) break;
-          // The peer read our input and sleeps, twice a grace apart: what it answered has arrived (peer-idle.ts).
-          if (this.idleAt !== undefined && clock.now() >= this.idleAt + GRACE_MS) {
-            if (first !== undefined && names.length === 0) first.onUnanswered(input);
-            break;
-          }
           if (flights?.holding === true && !heldLonger) {
             // A ChangeCipherSpec waits for the record after it (sent with it): a moment longer, once.
             heldLonger = true;
@@ -186,7 +173,6 @@ export class MapperSession implements SulSession {
           continue;
         }
         if (this.channel.takeOverflow() > 0) flood = true;
-        this.idleAt = undefined;
         firstMs ??= clock.now() - started;
         if (take(d)) {
           flightEnded = true;
@@ -214,12 +200,8 @@ export class MapperSession implements SulSession {
     for (;;) {
       const now = clock.now();
       if (this.exitedAt === undefined && this.peer !== undefined && !this.peer.alive()) this.exitedAt = now;
-      if (this.exitedAt === undefined && this.peer?.idle !== undefined)
-        this.idleAt = this.peer.idle() ? (this.idleAt ?? now) : undefined;
-      // Once the peer process has ended, or has been idle since, one grace more: what it sent before is in our
-      // socket's queue.
-      const since = this.exitedAt ?? this.idleAt;
-      const end = since === undefined ? deadline : Math.min(deadline, since + GRACE_MS);
+      // Once the peer process has ended, one grace more: what it sent before is in our socket's queue.
+      const end = this.exitedAt === undefined ? deadline : Math.min(deadline, this.exitedAt + GRACE_MS);
       const left = end - now;
       if (left <= 0 || this.channel.closed) return undefined;
       const d = await this.channel.next(performance.now() + Math.min(TICK_MS, left));

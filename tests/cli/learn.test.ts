@@ -82,11 +82,6 @@ const usage: [string, string[], RegExp][] = [
   ],
   ['--own-client without --listen', ['--connect', '127.0.0.1:4433', '--own-client'], /--own-client goes with --listen/],
   ['--own-client without --ca', ['--listen', '127.0.0.1:0', '--own-client'], /--own-client needs --ca/],
-  [
-    '--end-when-idle without --server-command',
-    ['--connect', '127.0.0.1:4433', '--end-when-idle'],
-    /--end-when-idle goes with --server-command/,
-  ],
   ['--inputs naming no input', ['--connect', '127.0.0.1:4433', '--inputs', ' , '], /--inputs names no input/],
   [
     'an unknown option',

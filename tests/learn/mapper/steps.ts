@@ -36,7 +36,7 @@ export const PYTHON_ALERT = 'bytes([21, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2
 export async function startedServerSteps(
   command: string,
   inputs: readonly string[],
-  options: { readonly waitMs: number; readonly startMs?: number; readonly endWhenIdle?: boolean },
+  options: { readonly waitMs: number; readonly startMs?: number },
 ): Promise<{ out: string[]; steps: StepRecord[] }> {
   const steps: StepRecord[] = [];
   const sul = await openServerSul({
