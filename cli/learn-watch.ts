@@ -59,7 +59,7 @@ export class LearnWatch {
    * Where the sessions' time went, in ms: steps answered `timeout` and answered steps by the mapper's clock (its own
    * stalls not counted), and sessions from open to closed.
    */
-  private readonly spent = { timeouts: 0, timeoutMs: 0, answers: 0, answerMs: 0, sessionMs: 0 };
+  private readonly spent = { timeouts: 0, timeoutMs: 0, answers: 0, answerMs: 0, sessionMs: 0, atExit: 0 };
   /** What the mapper does with a repeated flight (`--peer-retransmissions`). */
   readonly retransmissions: PeerRetransmissions;
   /** The newest hypothesis, once there is one. */
@@ -79,6 +79,7 @@ export class LearnWatch {
   /** For the mapper's `onStep`: when its answer came, and what it hid. */
   read(step: StepRecord): void {
     if (step.firstMs !== undefined) this.firstAnswers.push(step.firstMs);
+    if (step.atExit) this.spent.atExit++;
     if (step.output === TIMEOUT) {
       this.spent.timeouts++;
       this.spent.timeoutMs += step.clockMs;
@@ -170,7 +171,7 @@ export class LearnWatch {
     return (
       `time spent: sessions open ${open.toFixed(0)} s, ${((100 * open) / (parallel * seconds)).toFixed(0)} % of ` +
       `${parallel} x ${seconds.toFixed(0)} s; ${t.timeouts} steps answered timeout, ${share(t.timeoutMs)} of it; ` +
-      `${t.answers} answered steps, ${share(t.answerMs)}`
+      `${t.answers} answered steps, ${share(t.answerMs)}; ${t.atExit} ended at the peer's exit`
     );
   }
 

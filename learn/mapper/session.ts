@@ -47,6 +47,8 @@ export interface StepRecord {
   readonly budgetMs: number;
   /** ChangeCipherSpec records of the peer's repeated flights left out of the output (`peerRetransmissions: 'hide'`). */
   readonly hidden: number;
+  /** The step ended before its wait because the peer process the mapper started had exited (a grace after the exit). */
+  readonly atExit: boolean;
 }
 
 /** What a session may hold besides its socket: the peer process the mapper started (learning a client). */
@@ -120,6 +122,7 @@ export class MapperSession implements SulSession {
     let bytes = 0;
     let flood = this.channel.takeOverflow() > 0;
     let firstMs: number | undefined;
+    let atExit = false;
     const flights = this.side.flights;
     const hiddenBefore = flights?.hidden ?? 0;
     const take = (datagram: Uint8Array): boolean => {
@@ -149,7 +152,10 @@ export class MapperSession implements SulSession {
         const d = await this.next(clock, deadline);
         if (d === undefined) {
           // The peer process ended: nothing more can come, whatever the wait had left (next() read for a grace).
-          if (this.exitedAt !== undefined) break;
+          if (this.exitedAt !== undefined) {
+            atExit = true;
+            break;
+          }
           if (flights?.holding === true && !heldLonger) {
             // A ChangeCipherSpec waits for the record after it (sent with it): a moment longer, once.
             heldLonger = true;
@@ -188,7 +194,8 @@ export class MapperSession implements SulSession {
     if (flood) this.over = true; // a flooding peer's session is not read again
     const output = flood ? FLOOD : names.length > 0 ? names.join('+') : this.over ? CLOSED : 'timeout';
     const hidden = (flights?.hidden ?? 0) - hiddenBefore;
-    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, firstMs, budgetMs, hidden });
+    const clockMs = clock.now() - started;
+    this.onStep?.({ input, output, datagrams, bytes, clockMs, firstMs, budgetMs, hidden, atExit });
     return output;
   }
 

@@ -142,6 +142,7 @@ test('with --peer-retransmissions hide, the report counts the repeated flights t
     clockMs: 300,
     firstMs: undefined,
     budgetMs: 1260,
+    atExit: false,
   };
   for (const mode of ['show', 'hide'] as const) {
     const watch = new LearnWatch(undefined, mode);

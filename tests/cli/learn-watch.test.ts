@@ -62,12 +62,13 @@ test('answer times and time spent: every answered step timed, timeouts cost the 
   t.true(slowest[0]! <= 4 * WAIT_MS + 50, 'within the step clock');
   const spent = watch.timeSpent(1)!;
   const s =
-    /^time spent: sessions open (\d+) s, (\d+) % of 1 x (\d+) s; (\d+) steps answered timeout, (\d+) % of it; (\d+) answered steps, (\d+) %$/.exec(
+    /^time spent: sessions open (\d+) s, (\d+) % of 1 x (\d+) s; (\d+) steps answered timeout, (\d+) % of it; (\d+) answered steps, (\d+) %; (\d+) ended at the peer's exit$/.exec(
       spent,
     );
   t.truthy(s, spent);
   t.is(Number(s![4]), timeouts);
   t.is(Number(s![6]), answered);
+  t.is(Number(s![8]), 0, 'a server on a port of its own never exits under a step');
   // Each timeout waited the whole wait by the mapper's clock: together at least their count times the wait, which is
   // a share of the sessions' time no smaller than what that is of the sessions' real time.
   t.true(Number(s![5]) + Number(s![7]) <= 101, spent);
