@@ -265,6 +265,14 @@ export class Connection12 extends VersionStateBase implements VersionState {
     if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
     this.now = now;
     this.arrivedOn = path;
+    if (this.dataAdmitted) {
+      // take's work for application data its row admitted before, connected: nothing else it does applies.
+      this.counts.recordsReceived++;
+      this.facts.lastAuthenticatedReceive = now;
+      this.facts.amplification.validate();
+      this.delivery.deliver(content);
+      return true;
+    }
     // The record as the loop hands it to take (its sequence number written by takeNext): application data of epoch 1.
     h.type = APPLICATION_DATA;
     h.contentType = APPLICATION_DATA;
@@ -272,6 +280,12 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.take(EMPTY, h, content);
     return true;
   }
+
+  /**
+   * The run road's memory of the record-rule table ({@link receiveNext}): a connected epoch-1 application data record
+   * was admitted as application data by its row (the phase stays connected: 1.2 has no renegotiation here).
+   */
+  private dataAdmitted = false;
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
@@ -356,8 +370,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
     if (typeof rule === 'string') this.delivery.ignore(rule);
     // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
-    else if (rule.handler === 'applicationData') this.delivery.deliver(content);
-    else this.handle(rule.handler, content, epoch, sequenceNumber);
+    else if (rule.handler === 'applicationData') {
+      if (connected && epoch === 1) this.dataAdmitted = true;
+      this.delivery.deliver(content);
+    } else this.handle(rule.handler, content, epoch, sequenceNumber);
     return !machine.ended;
   }
 
