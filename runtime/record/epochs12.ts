@@ -53,8 +53,8 @@ export class ReadEpoch12 {
   }
 
   /**
-   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in `buffer`; no view
-   * of it made), taken as the next record of the run its cipher opened ahead, when {@link receiveAt} would take it
+   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in its buffer; no
+   * view of it made), taken as the next record of the run its cipher opened ahead, when {@link receiveAt} would take it
    * from that run as it stands: authentic, fresh in the replay window, no failed authentication pending in the
    * datagram, the key's rate (once it has one) not spent at `now`. Its content returned, its sequence number written to
    * `taken`; undefined, with nothing changed, for any other.

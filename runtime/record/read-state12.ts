@@ -97,7 +97,7 @@ export class ReadState12 implements LoopVersion<Header12> {
   }
 
   /**
-   * The run road ('batch' mode): the datagram the receive batch is at now (`at`, `length` in `buffer`), taken as the
+   * The run road ('batch' mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
    * next application data record of the run epoch 1's cipher opened ahead (epochs12.ts `takeNext`), once the peer's
    * ChangeCipherSpec switched to it; its content, its sequence number in `taken`. Undefined, nothing changed, for any
    * other: {@link open} reads it on the one loop.
