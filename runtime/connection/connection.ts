@@ -163,13 +163,13 @@ export class DtlsConnection implements Connection {
 
   /**
    * @internal The run road (runtime/node/transport.ts): the datagram the receive batch is at (`at`, `length` in
-   * `buffer`) taken as {@link receive} takes it, when the version state can take it without a view of it (DTLS 1.3, the
-   * next application data record of a run opened ahead); false, nothing changed, for anything else.
+   * `buffer`) taken as {@link receive} takes it, when the version state can take it without a view of it (either
+   * version: the next application data record of a run opened ahead); false, nothing changed, for anything else.
    */
   receiveNext(buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {
     const p = this.phase;
     const common = this.common;
-    if (p.kind !== 'v13' || common.onDatagram !== undefined) return false;
+    if (p.kind === 'hello' || common.onDatagram !== undefined) return false;
     if (!p.state.receiveNext(buffer, at, length, now, path)) return false;
     common.amplification.took(length);
     return true;

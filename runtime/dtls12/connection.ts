@@ -35,7 +35,7 @@ import { TLS12_CID } from '../record/datagram12.js';
 import type { Handshake12Result } from './handshake-result.js';
 import type { HandshakeParts12 } from './handshake-parts.js';
 import type { Out12 } from './flight-entry.js';
-import { Header12 } from '../record/codec12.js';
+import { APPLICATION_DATA, Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
@@ -53,6 +53,8 @@ import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js'
 
 /** A ClientHello already sent, decoded, for {@link Connection12.fromSentOffer}. */
 export type SentOffer12 = SentOffer & { readonly hello: ClientHello };
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and `held`,
@@ -241,6 +243,50 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
 
+  /**
+   * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`, from `path`), taken as
+   * {@link receive} would take it when, connected, it is the next application data record of the run epoch 1's cipher
+   * opened ahead ('batch' mode: read-state12.ts `takeNext`), with no view of the datagram made and no header read;
+   * false, with nothing changed, for anything else (then {@link receive} reads it).
+   */
+  receiveNext(_buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {
+    const machine = this.machine;
+    if (machine.kind !== 'connected') return false;
+    try {
+      this.clock.advanceTo(now);
+    } catch (error) {
+      this.caught(error);
+    }
+    if (machine.ended) return true; // ended, as receive would be
+    const h = this.header;
+    const content = this.reads.takeNext(at, length, now, h);
+    if (content === undefined) return false;
+    this.counts.datagramsReceived++;
+    if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
+    this.now = now;
+    this.arrivedOn = path;
+    if (this.dataAdmitted) {
+      // take's work for application data its row admitted before, connected: nothing else it does applies.
+      this.counts.recordsReceived++;
+      this.facts.lastAuthenticatedReceive = now;
+      this.facts.amplification.validate();
+      this.delivery.deliver(content);
+      return true;
+    }
+    // The record as the loop hands it to take (its sequence number written by takeNext): application data of epoch 1.
+    h.type = APPLICATION_DATA;
+    h.contentType = APPLICATION_DATA;
+    h.epoch = 1;
+    this.take(EMPTY, h, content);
+    return true;
+  }
+
+  /**
+   * The run road's memory of the record-rule table ({@link receiveNext}): a connected epoch-1 application data record
+   * was admitted as application data by its row (the phase stays connected: 1.2 has no renegotiation here).
+   */
+  private dataAdmitted = false;
+
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
     if (!this.ended) this.guard(() => this.clock.advanceTo(now));
@@ -324,8 +370,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
     if (typeof rule === 'string') this.delivery.ignore(rule);
     // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
-    else if (rule.handler === 'applicationData') this.delivery.deliver(content);
-    else this.handle(rule.handler, content, epoch, sequenceNumber);
+    else if (rule.handler === 'applicationData') {
+      if (connected && epoch === 1) this.dataAdmitted = true;
+      this.delivery.deliver(content);
+    } else this.handle(rule.handler, content, epoch, sequenceNumber);
     return !machine.ended;
   }
 

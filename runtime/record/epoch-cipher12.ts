@@ -365,6 +365,16 @@ export class EpochCipher12 {
     return undefined;
   }
 
+  /**
+   * The run road (epochs12.ts `takeNext`): the run opened ahead, when its next record is the datagram the receive batch
+   * is at (`at`, `length` in its buffer), authentic: its sequence number in its `seq`, for its `takeFound`. Nothing is
+   * taken; undefined for any other datagram.
+   */
+  nextInRun(at: number, length: number): OpenedAhead | undefined {
+    const ahead = this.ahead;
+    return ahead !== undefined && ahead.findNext(at, length, this, 0, 0, 0) ? ahead : undefined;
+  }
+
   /** Opens a fragment of this epoch (version and CID checked) with the provider's AEAD. */
   private decrypt(
     fragment: Uint8Array,

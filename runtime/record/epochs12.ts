@@ -52,6 +52,29 @@ export class ReadEpoch12 {
     return opened;
   }
 
+  /**
+   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in its buffer; no
+   * view of it made), taken as the next record of the run its cipher opened ahead, when {@link receiveAt} would take it
+   * from that run as it stands: authentic, fresh in the replay window, no failed authentication pending in the
+   * datagram, the key's rate (once it has one) not spent at `now`. Its content returned, its sequence number written to
+   * `taken`; undefined, with nothing changed, for any other.
+   */
+  takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
+    const c = this.cipher;
+    const integrity = this.integrity;
+    if (integrity.failedInDatagram !== 0 || c.cidLength !== 0) return undefined;
+    // receiveAt's test: a key's failures this second, counted from its first (1.2's rate starts there), may spend it.
+    if (c.failureWindow !== undefined && !integrity.mayOpen(now, c)) return undefined;
+    const ahead = c.nextInRun(at, length);
+    if (ahead === undefined) return undefined;
+    const seq = ahead.seq;
+    const window = this.window;
+    if (!window.fresh(seq)) return undefined;
+    window.accept(seq);
+    taken.sequenceNumber = seq;
+    return ahead.takeFound();
+  }
+
   /** receiveAt() of `record`, one whole record (a tls12_cid one with a CID as long as this epoch's). */
   receive(record: Uint8Array, now: number): Opened12 | Refused12 {
     const h = this.header;

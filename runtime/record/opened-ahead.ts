@@ -174,22 +174,24 @@ export class OpenedAhead {
   }
 
   /**
-   * The run road's look (read-state13.ts `takeNext`): whether the run's next record is the datagram the receive batch
-   * is at now (`at`, `length` in its buffer: no view of it made), an authentic DTLS 1.3 application data record of
-   * `key`, in the sequence numbers the header's `snBits` give from `expected`. Nothing is taken: its sequence number
-   * and lengths are left in {@link seq}, {@link plaintextLength} and {@link typeAt}, for {@link takeFound}.
+   * The run road's look (read-state13.ts and epochs12.ts `takeNext`): whether the run's next record is the datagram the
+   * receive batch is at now (`at`, `length` in its buffer: no view of it made), an authentic application data record of
+   * `key`, in the sequence numbers the header's `snBits` give from `expected` (0: a DTLS 1.2 header carries the whole
+   * number). Nothing is taken: its sequence number and lengths are left in {@link seq}, {@link plaintextLength} and
+   * {@link typeAt} (a 1.2 record's: its plaintext's length, all of it the content), for {@link takeFound}.
    */
-  findNext(at: number, length: number, key: object, generation: number, snBits: 8 | 16, expected: number): boolean {
+  findNext(at: number, length: number, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     const k = this.next;
     if (k >= this.count || this.key !== key || this.generation !== generation || this.all.length === 0) return false;
-    if (receiveBatch() !== this.source || this.batch !== receiveBatchId() || !this.innerPlaintext) return false;
+    if (receiveBatch() !== this.source || this.batch !== receiveBatchId()) return false;
     const { results: r, pairs: p, copies } = this.scratch!;
     const i = RUN_STRIDE * k;
     if (p[2 * r[i]!] !== at || p[2 * r[i]! + 1] !== length) return false;
     const seq = r[i + 3]!;
     const typeAt = r[i + 4]!;
     if (seq < 0 || typeAt < 0 || r[i + 5] !== APPLICATION_DATA || copies[k] !== undefined) return false;
-    if (reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) return false;
+    if (snBits !== 0 && reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq)
+      return false;
     this.seq = seq;
     this.plaintextLength = r[i + 2]!;
     this.typeAt = typeAt;

@@ -96,6 +96,17 @@ export class ReadState12 implements LoopVersion<Header12> {
     return HELD;
   }
 
+  /**
+   * The run road ('batch' mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
+   * next application data record of the run epoch 1's cipher opened ahead (epochs12.ts `takeNext`), once the peer's
+   * ChangeCipherSpec switched to it; its content, its sequence number in `taken`. Undefined, nothing changed, for any
+   * other: {@link open} reads it on the one loop.
+   */
+  takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
+    const read = this.read1;
+    return read === undefined || this.arena === undefined ? undefined : read.takeNext(at, length, now, taken);
+  }
+
   drop(reason: DropReason): void {
     this.drops.drop(reason);
   }

@@ -11,7 +11,8 @@
  * and GRO were used is read from the namespaces' own UDP counters: the
  * client's kernel sent fewer packets than the session sent datagrams (a GSO
  * send is one), and the server's socket read fewer buffers than the
- * listener counted datagrams (a GRO buffer is one).
+ * listener counted datagrams (a GRO buffer is one). Where a 'batch' server
+ * opened records in runs, it took some of them on the run road.
  */
 import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,6 +125,12 @@ function checkDelivery(t: ExecutionContext, report: ServerReport, sent: number):
   );
 }
 
+/** Where the server opened records in runs ('batch'), it took some of the runs' datagrams on the run road. */
+function checkRunRoad(t: ExecutionContext, report: ServerReport): void {
+  t.log(`${report.openedInRuns} records opened in runs, ${report.runRoad} taken on the run road`);
+  if (report.openedInRuns > 0) t.true(report.runRoad > 0, 'the run road was taken');
+}
+
 /** GSO on the client (its kernel sent fewer packets than the session datagrams) and GRO on the server. */
 function checkRuns(t: ExecutionContext, bed: GroBed, sent: ClientReport, report: ServerReport): void {
   const client = bed.udp(bed.client);
@@ -183,6 +190,7 @@ for (const version of VERSIONS)
         for (const reason of ['replay', 'too-old', 'authentication', 'epoch-dropped', 'unknown-epoch'])
           t.is(report.drops[reason], 0, `no record dropped as ${reason}`);
         checkRuns(t, bed, sent, report);
+        checkRunRoad(t, report);
       },
     );
 
@@ -218,6 +226,7 @@ for (const version of VERSIONS)
         t.is(report.drops['records-per-datagram'], 0);
         if (keyUpdates > 0) t.true(relay.mixedEpochRuns! > 0, 'a run held records of two epochs');
         checkRuns(t, bed, sent, report);
+        checkRunRoad(t, report);
       },
     );
 

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
+import { OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 
 export interface StreamConfig {
   /** Server: the address to bind; client: the server's address. */
@@ -42,6 +43,9 @@ export interface ServerReport {
   readonly packetsReceived: number;
   /** The session's `stats.connectionStats.drops`. */
   readonly drops: Record<string, number>;
+  /** Records the server's record layers opened in runs, and of those how many it took on the run road (OPENED_AHEAD). */
+  readonly openedInRuns: number;
+  readonly runRoad: number;
   readonly errors: string[];
 }
 
@@ -141,6 +145,8 @@ if (role === 'server') {
       sessions: listener.stats.sessions,
       packetsReceived: listener.stats.packetsReceived,
       drops: { ...(last?.stats.connectionStats?.drops ?? {}) },
+      openedInRuns: OPENED_AHEAD.opened,
+      runRoad: OPENED_AHEAD.next,
       errors,
     };
     say(`report ${JSON.stringify(report)}`);

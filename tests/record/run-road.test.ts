@@ -5,14 +5,21 @@
  * record and records out of order is read with the run road tried first for each datagram after the first, and gives
  * the records, drop counts and sequence numbers of a receiver reading every datagram alone on the one road; the run
  * road takes exactly the genuine, fresh application data records that follow no failed authentication. What it hands
- * up survives the receive buffer's reuse.
+ * up survives the receive buffer's reuse. DTLS 1.2's run road (read-state12.ts and epochs12.ts `takeNext`) the same,
+ * against a 1.2 read state reading every datagram on the one loop as Connection12.receive does.
  */
 import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
+import { Header12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
+import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
+import { ReadState12 } from '../../runtime/record/read-state12.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
+import { readRecords } from '../../runtime/record/record-loop.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
-import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
+import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
+import { beginReceiveBatch, endReceiveBatch, MessageArena } from '../../runtime/wire/message-arena.js';
 import { keysFor, recordPair } from '../support/record-pair.js';
 import { Batch } from '../support/receive-batch.js';
 
@@ -76,4 +83,84 @@ const title = 'the run road takes what the one road would take from the run, and
   t.is(OPENED_AHEAD.next - before, byRun.length);
   batch.buffer.fill(0xee); // the next read's bytes
   t.deepEqual(received.map(plain), one.map(plain));
+});
+
+interface Reads12 {
+  readonly reads: ReadState12;
+  readonly integrity: IntegrityMonitor;
+  readonly drops: Record<string, number>;
+}
+
+/**
+ * A 'batch' DTLS 1.2 read state switched to epoch 1's keys, as a connection's after the peer's ChangeCipherSpec, under
+ * `limits.integrityPolicy12` 'count' (the default: no key rate).
+ */
+function reads12(): Reads12 {
+  const drops: Record<string, number> = {};
+  const integrity = new IntegrityMonitor(100, 0);
+  const reads = new ReadState12(integrity, 64, new MessageArena(), {
+    drop: (r) => void (drops[r] = (drops[r] ?? 0) + 1),
+  });
+  reads.pending(new EpochCipher12(provider!, suite12, keys12, 1));
+  reads.install();
+  reads.wholeDatagrams = true;
+  return { reads, integrity, drops };
+}
+
+/** Reads `d` on the one loop as Connection12.receive does: its records as `seq type:text`. */
+function readAlone12({ reads, integrity }: Reads12, d: Uint8Array): string[] {
+  const out: string[] = [];
+  if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
+  readRecords(reads, d, new Header12(), 0, 128, {
+    take: (_d, h, content) => out.push(`${h.sequenceNumber} ${h.contentType}:${Buffer.from(content).toString()}`) > 0,
+    held: () => undefined,
+  });
+  return out;
+}
+
+const suite12 = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
+const keys12 = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(4).fill(9) };
+const title12 = 'DTLS 1.2: the run road takes what the one road would take from the run, and nothing else';
+(provider !== undefined && OPEN_RUNS ? test : test.skip)(title12, (t) => {
+  if (provider === undefined) return;
+  const tx = new EpochCipher12(provider, suite12, keys12, 1);
+  const seal = (type: number, seq: number, text: string): Uint8Array => tx.seal(type, seq, utf8.encode(text)).slice();
+  const s = [0, 1, 2, 3, 5, 6, 7].map((i) => seal(23, i, `data ${i}`));
+  const hs = seal(22, 4, 'a handshake message');
+  const forged = s[3]!.slice();
+  forged[forged.length - 1]! ^= 1;
+  // 0 opens the run; 2 replays 1; 4 is 3 forged, 5 the genuine 3; 6 a handshake record; 8 (7) comes before 9 (6).
+  const datagrams = [s[0]!, s[1]!, s[1]!.slice(), s[2]!, forged, s[3]!, hs, s[4]!, s[6]!, s[5]!];
+  const rx = reads12();
+  const batch = new Batch(datagrams);
+  const before = OPENED_AHEAD.next;
+  const byRun: number[] = [];
+  const received: string[] = [];
+  const outer = beginReceiveBatch(batch);
+  try {
+    received.push(...readAlone12(rx, batch.deliver(0)));
+    for (let i = 1; i < datagrams.length; i++) {
+      batch.reach(i);
+      const taken = { sequenceNumber: -1 };
+      const content = rx.reads.takeNext(batch.start(i), datagrams[i]!.length, 0, taken);
+      if (content === undefined) {
+        received.push(...readAlone12(rx, batch.deliver(i)));
+        continue;
+      }
+      byRun.push(i);
+      received.push(`${taken.sequenceNumber} 23:${Buffer.from(content).toString()}`);
+    }
+  } finally {
+    endReceiveBatch(outer);
+  }
+  const alone = reads12();
+  const one = datagrams.flatMap((d) => readAlone12(alone, d.slice()));
+  t.deepEqual(received, one);
+  t.deepEqual(rx.drops, alone.drops);
+  t.deepEqual(rx.drops, { replay: 1, authentication: 1 });
+  // The replay is refused before opening on the one road, so the run's next record is still it: 3 opens alone.
+  t.deepEqual(byRun, [1, 7, 8, 9], 'genuine, fresh application data after no failed authentication');
+  t.is(OPENED_AHEAD.next - before, byRun.length);
+  batch.buffer.fill(0xee); // the next read's bytes
+  t.deepEqual(received, one);
 });
