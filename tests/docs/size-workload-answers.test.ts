@@ -553,3 +553,51 @@ test("section 10: (b) at the defaults with the connection lookup is its search's
   const range = (r: string): string => `${p99(r)[0]!} to ${p99(r).at(-1)!}`;
   t.true(text.includes(`p99 to the wire ${range(now!)} µs (${range(before!)} before)`));
 });
+
+test("section 10: (b)'s answer with the connection lookup rerun over 3 × 10 ms and as long as its acceptance", (t) => {
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-iot-lookup-10s.txt'), 'utf8');
+  const answer = csvRows(join(ROOT, 'docs/hwmodel/size-evidence-iot-lookup-10s.csv'));
+  const saved = JSON.parse(readFileSync(join(ROOT, 'docs/hwmodel/size-iot-lookup-10s-knobs.json'), 'utf8')) as {
+    answer: { knobs: Record<string, number> };
+  };
+  // The knobs rerun are the answer's, and the unseen episode the one its search took.
+  const order = ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'];
+  t.deepEqual(
+    KNOBS.map((k) => pick(answer, 'knob', k)['limit_or_count']),
+    [...order, 'memChannels'].map((k) => String(saved.answer.knobs[k])),
+  );
+  const unseen = Number(pick(answer, 'unseen_episode', 'steady')['limit_or_count']);
+  const needed = recordsToResolveEpisodes(1e-6, unseen, 0.95);
+  const run = (args: string) => {
+    const block = text.split(/^\$ npx tsx scripts\/size-rerun\.ts /m).find((b) => b.startsWith(args));
+    if (block === undefined) throw new Error(`no rerun ${args}`);
+    // Each block names the knobs it ran: the saved answer's.
+    t.deepEqual(JSON.parse(/ knobs (\{.*\})$/m.exec(block)![1]!), saved.answer.knobs, args);
+    const m =
+      /^steady: .*; (\d+) of (\d+) in (\d+) episodes \(largest \d+; .*\): per-episode bound ([\d.e+-]+) at (\d+) records an episode .* against [\d.e-]+: (met|NOT MET|not resolved) /m.exec(
+        block,
+      )!;
+    t.regex(block, /^drops by what held the intake's head: steady none;/m, `${args}: the intake never held`);
+    const busy = /memChannels ([\d.]+%)/.exec(block)![1]!;
+    const p99 = /^p99 to the wire (.*) µs/m.exec(block)![1]!.split(', ').sort();
+    const [dropped, records, episodes, bound, episode, status] = m.slice(1);
+    t.is(Number(episode), unseen, `${args}: at the answer's unseen episode`);
+    return { dropped, records: Number(records), episodes, bound, status, busy, p99: `${p99[0]!} to ${p99.at(-1)!}` };
+  };
+  const ten = run('docs/hwmodel/size-iot-lookup-10s-knobs.json 3 10000 101');
+  t.true(ten.records < needed);
+  t.is(ten.status, 'not resolved');
+  t.true(
+    prose.includes(
+      `drop ${ten.dropped} of ${grouped(ten.records)} records, the intake never held: bound ${ten.bound} at ${unseen} records an episode, not resolved (a 1e-6 SLO at that episode needs ${grouped(needed)} records, ${Math.round(needed / ten.records)} times`,
+    ),
+  );
+  const long = run('/tmp/sizeb/b-expected.json 3 5688589 101');
+  t.true(long.records > needed);
+  t.is(long.status, 'met');
+  t.true(
+    prose.includes(
+      `drop ${long.dropped} of ${grouped(long.records)} records in ${long.episodes} episodes, the intake never held, the memory channel ${long.busy} busy and the p99 to the wire ${long.p99} µs: bound ${long.bound} at ${unseen} records an episode, met`,
+    ),
+  );
+});
