@@ -101,7 +101,10 @@ export class HandshakeOutbox {
     if (epoch === 0) return this.limit.value - HEADER12 - DTLS_HANDSHAKE_HEADER_LENGTH;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
     // What a record adds is the writer's: the unified header with the CID our records carry now, the type and the tag.
-    const room = Math.min(this.limit.value - this.records.writer.protectedOverhead(), this.records.maxProtectedContent);
+    const room = Math.min(
+      this.limit.value - this.records.writer.protectedOverhead(),
+      this.records.writer.maxProtectedContent,
+    );
     return room - DTLS_HANDSHAKE_HEADER_LENGTH;
   }
 
@@ -149,8 +152,8 @@ export class HandshakeOutbox {
     // A view of a shared buffer: the record layer copies it into the record.
     const bytes = encodeFragmentView(f);
     return epoch === 0
-      ? this.records.sealPlaintext('handshake', bytes)
-      : this.records.seal('handshake', bytes, { epoch });
+      ? this.records.writer.sealPlaintext('handshake', bytes)
+      : this.records.writer.seal('handshake', bytes, { epoch });
   }
 
   /** Records an ACK's record numbers; returns the indexes of messages now wholly acknowledged. */

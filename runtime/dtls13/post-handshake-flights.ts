@@ -57,7 +57,7 @@ function switchWriteKeys(records: RecordLayer, session: Session): void {
   const old = session.write.epoch;
   session.write = { epoch: old + 1, secret };
   records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
-  records.retireWriteEpoch(old);
+  records.writer.retireWriteEpoch(old);
 }
 
 /** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */
