@@ -1,3 +1,4 @@
+import type { EpochCipher } from '../record/epoch-cipher.js';
 import { encodeAck, encodeAlert } from '../../generated/wire/index.js';
 import type {
   AlertDescription,
@@ -24,7 +25,7 @@ import type { ResolvedConfig } from '../shared/config.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import { keyLogger, type KeyLogger } from '../shared/key-material.js';
 import type { ConnectionOptions, SharedState } from '../shared/connection-api.js';
-import { HandshakeOutbox, type OutMessage } from './outbox.js';
+import { FLIGHT13, HandshakeOutbox, type OutMessage } from '../shared/handshake-outbox.js';
 import { ownPrivateKey, recordLayerConfig } from './parts-assembly.js';
 import type { FlightOptions } from './post-handshake-flights.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
@@ -57,7 +58,7 @@ export abstract class MachineContext implements FlightRestListener {
   readonly config: ResolvedConfig;
   readonly provider: CryptoProvider;
   readonly records: RecordLayer;
-  readonly outbox: HandshakeOutbox;
+  readonly outbox: HandshakeOutbox<EpochCipher>;
   readonly flight: FlightController<OutMessage>;
   readonly clock: ManualClock;
   readonly acks: AckTracker;
@@ -86,7 +87,7 @@ export abstract class MachineContext implements FlightRestListener {
     this.config = config;
     this.provider = config.provider;
     this.records = records;
-    this.outbox = new HandshakeOutbox(records, shared.datagramLimit, outgoing, shared.counters);
+    this.outbox = new HandshakeOutbox(records.writer, FLIGHT13, shared.datagramLimit, outgoing, shared.counters);
     this.flight = new FlightController<OutMessage>(a.hooks, clock, config.retransmission, a.options.inspect);
     this.clock = clock;
     this.acks = new AckTracker(config.limits.maxAckRecords);

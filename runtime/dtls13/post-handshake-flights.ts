@@ -5,7 +5,7 @@ import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derive
 import type { RecordLayer } from '../record/record-layer.js';
 import type { Session } from '../shared/key-material.js';
 import { keyUpdateBody } from '../shared/messages.js';
-import type { OutMessage } from './outbox.js';
+import type { OutMessage } from '../shared/handshake-outbox.js';
 import type { PostHandshakeFlights } from './post-handshake-queue.js';
 
 /** What a post-handshake flight uses of its connection's context (machine-context.ts). */
