@@ -42,7 +42,7 @@ function pair(
   const tx = new RecordLayer({ provider, limits });
   const rx = new RecordLayer({ provider, limits, replayWindow: 64 });
   tx.installWriteKeys(3, suite, keys);
-  rx.installReadKeys(3, suite, keys, 0);
+  rx.reader.installReadKeys(3, suite, keys, 0);
   const aead = provider.aead(params.aead, keys.key);
   const snMask = provider.mask(params.mask, keys.snKey);
   const nonce = new Uint8Array(12);
@@ -50,7 +50,7 @@ function pair(
   let n = 0;
   return {
     record: () => {
-      const out = rx.reader.receive(tx.seal('application_data', PAYLOAD).bytes, 0);
+      const out = rx.reader.receive(tx.writer.seal('application_data', PAYLOAD).bytes, 0);
       if (out.length !== 1) throw new Error('record dropped in benchmark');
       return out;
     },

@@ -113,7 +113,7 @@ export class CidContext implements CidNegotiationHost {
     this.provider = p.provider;
     this.clock = p.clock;
     this.events = p.events;
-    if (p.follows) this.records.onDuplicate = this;
+    if (p.follows) this.records.reader.onDuplicate = this;
   }
 
   issued(cid: Uint8Array): void {
@@ -274,7 +274,7 @@ export class CidContext implements CidNegotiationHost {
       this.left?.includes(path) !== true &&
       this.forwarding?.suspected(path) !== true
     )
-      this.validation.also(path, CHALLENGE_OVERHEAD + this.records.protectedOverhead());
+      this.validation.also(path, CHALLENGE_OVERHEAD + this.records.writer.protectedOverhead());
     if (this.forwarding?.crossed(epoch, sequenceNumber, path) !== true) return;
     if (this.validation?.candidate !== undefined) {
       this.counts.copiesDetected++;
@@ -342,7 +342,7 @@ export class CidContext implements CidNegotiationHost {
     this.watch().checkingPrevious(from);
     this.copiedOver = copies ? from : undefined;
     // The path was validated before: its budget is what it sent now, and at least one path_challenge's worth.
-    validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
+    validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.writer.protectedOverhead()));
   }
 
   private watch(): OffPathForwarding {
@@ -353,7 +353,7 @@ export class CidContext implements CidNegotiationHost {
   private pathValidation(procedure: RrcProcedure, timeoutMs: number): PathValidation {
     this.validation ??= new PathValidation(procedure, timeoutMs, this.clock, {
       send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
-      challengeSize: () => this.records.protectedOverhead() + CHALLENGE_OVERHEAD,
+      challengeSize: () => this.records.writer.protectedOverhead() + CHALLENGE_OVERHEAD,
       random: (n) => this.provider.randomBytes(n),
       validated: (from, to) => this.validated(from, to),
       forwarderFound: (candidate) => this.forwarderFound(candidate),
@@ -402,7 +402,7 @@ export class CidContext implements CidNegotiationHost {
   /** RFC 9146 §8 / RFC 9147 §9: a new path gets a CID the old one never carried, when the peer gave us a spare. */
   private freshPeerCid(): void {
     const s = this.session;
-    if (s?.peer.next()) this.records.setSendConnectionId(s.peer.current);
+    if (s?.peer.next()) this.records.writer.setSendConnectionId(s.peer.current);
   }
 
   /** The next datagram for a path other than the current one, if any (`DtlsConnection.pollPathTransmit`). */
@@ -420,7 +420,7 @@ export class CidContext implements CidNegotiationHost {
       this.counts.probesDropped++;
       return;
     }
-    const datagram = this.records.seal('return_routability_check', encodeReturnRoutabilityCheck(m)).bytes;
+    const datagram = this.records.writer.seal('return_routability_check', encodeReturnRoutabilityCheck(m)).bytes;
     if (current) this.outgoing.push(datagram);
     else (this.pathOutgoing ??= []).push({ path, datagram });
   }

@@ -8,7 +8,8 @@
  * - handshake records through handshake-inbound.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
  *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
- *   again when the peer sends its own again; our records cut into datagrams by outbox.ts, staged and sealed when a datagram is polled;
+ *   again when the peer sends its own again; our records cut into datagrams by
+ *   shared/handshake-outbox.ts, staged and sealed when a datagram is polled;
  * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2, §4.4); nothing a peer sends throws: bad
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
@@ -153,12 +154,13 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const counts = shared.counters;
     this.clock = shared.clock;
     this.writer = new RecordWriter(WRITE12, { limits: config.base.aeadLimits });
-    this.outbox = new Outbox12(this.writer, shared.outgoing, counts);
+    // The one datagram limit, lowered by the path (DtlsConnection.pathMtuExceeded): flights are cut to it.
+    this.outbox = new Outbox12(this.writer, shared.datagramLimit, shared.outgoing, counts);
     const ended = (reason: FatalReason): void => this.fail(reason);
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, ended, before?.drops);
     this.reads = this.recordPath.state;
-    const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
-    const transmit = (messages: readonly Out12[]): void => this.outbox.flight(messages, limit.value);
+    const flights = this.outbox.flights;
+    const transmit = (messages: readonly Out12[]): void => flights.transmit(messages);
     const timedOut = (): void => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;

@@ -1,6 +1,7 @@
 /**
  * One entry of a DTLS 1.2 flight of ours, as the handshake steps build it (client.ts, server.ts, keys.ts), the
- * flight controller keeps it for retransmission (flights.ts) and the outbox cuts it into records (outbox.ts).
+ * flight controller keeps it for retransmission (flights.ts) and the outbox cuts it into records
+ * (runtime/shared/handshake-outbox.ts).
  */
 import type { HandshakeMessage } from '../handshake/handshake-message.js';
 
@@ -9,7 +10,7 @@ export type Out12 =
   | (HandshakeMessage & {
       readonly kind: 'handshake';
       readonly epoch: 0 | 1;
-      /** The datagrams holding it go out after the rest of the flight's (outbox.ts). */
+      /** The datagrams holding it go out after the rest of the flight's (shared/handshake-outbox.ts). */
       readonly sentLast?: true;
     })
   | { readonly kind: 'changeCipherSpec' };

@@ -247,7 +247,7 @@ function sendResumedServerFlight(
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
-/** `m` with its datagrams sent after the rest of its flight's (outbox.ts). */
+/** `m` with its datagrams sent after the rest of its flight's (shared/handshake-outbox.ts). */
 function sentLast(m: Out12): Out12 {
   return m.kind === 'handshake' ? { ...m, sentLast: true } : m;
 }

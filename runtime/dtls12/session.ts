@@ -28,7 +28,7 @@ export interface Session12 {
 
 /**
  * Whether a full handshake's ServerHello to a client without tickets gives the new session ID it may (a server with a
- * cache): after a HelloVerifyRequest always (the ServerHello's datagram then goes last: outbox.ts); without
+ * cache): after a HelloVerifyRequest always (the ServerHello's datagram then goes last: handshake-outbox.ts); without
  * one only when the whole flight, `flight` (the handshake bodies, the ServerHello with the ID first), fits one datagram
  * of `limit` bytes. pion/dtls 2.x's clients with a SessionStore, before a HelloVerifyRequest, need the ServerHello in
  * the first datagram and take a new ID in a flight that goes on for a resumption: they stall (docs/interop.md).

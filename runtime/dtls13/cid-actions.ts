@@ -64,7 +64,7 @@ export function applyNewConnectionId(
     m.cids.map((c) => c.cid.slice()),
     m.usage === 'cid_immediate',
   );
-  if (m.usage === 'cid_immediate') c.records.setSendConnectionId(s.peer.current);
+  if (m.usage === 'cid_immediate') c.records.writer.setSendConnectionId(s.peer.current);
   s.requestOutstanding = false;
 }
 

@@ -106,7 +106,7 @@ function clientSteps() {
     const chunk = Math.max(1, c.config.maxDatagramSize - 64);
     const datagrams: Uint8Array[] = [];
     for (let i = 0; i < data.length; i += chunk)
-      datagrams.push(c.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+      datagrams.push(c.records.writer.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
     c.outgoing.push(...datagrams);
     c.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
   };
@@ -223,7 +223,7 @@ function clientSteps() {
       const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
       // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
       const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
-      if (earlyData === 'rejected') c.records.retireWriteEpoch(1);
+      if (earlyData === 'rejected') c.records.writer.retireWriteEpoch(1);
       c.earlyDatagrams = undefined;
       return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
     },
@@ -292,7 +292,7 @@ function clientSteps() {
 
     installHandshakeKeys(c: ClientContext, s: At<'waitEncryptedExtensions'>): At<'waitEncryptedExtensions'> {
       c.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
-      c.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
+      c.records.writer.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
       return s;
     },
 

@@ -8,7 +8,7 @@ import type { HeldRecords } from './held-records.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
 import type { ClientContext, PostHandshakeOwner, ServerContext } from './machine-context.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
-import type { OutMessage } from './outbox.js';
+import type { OutMessage } from '../shared/handshake-outbox.js';
 import type { IgnoreReason } from '../shared/record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 import type { CalledConnection } from './session-calls.js';

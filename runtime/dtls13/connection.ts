@@ -512,7 +512,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     const { records, flight, acks } = this.context;
     const completedAt = this.hooks.completedAt;
     return {
-      drops: { ...records.drops },
+      drops: { ...records.reader.drops },
       ignored: this.delivery.ignored,
       retransmissions: flight.retransmissions,
       flightState: flight.state,

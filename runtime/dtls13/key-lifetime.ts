@@ -14,8 +14,8 @@ export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
 /** Drops the handshake's keys both ways once their retention since `completedAt` is over; true when they went. */
 export function dropHandshakeKeysWhenDue(records: RecordLayer, completedAt: number | undefined, now: number): boolean {
   if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return false;
-  records.dropReadEpoch(2);
-  records.retireWriteEpoch(2);
+  records.reader.dropReadEpoch(2);
+  records.writer.retireWriteEpoch(2);
   return true;
 }
 
@@ -29,13 +29,13 @@ export function integrityLimitVerdict(
   session: Session | undefined,
   guard: (fn: () => void) => void,
 ): FatalReason | undefined {
-  const verdicts = sender.records.integrity.verdict(
+  const verdicts = sender.records.reader.integrity.verdict(
     () => sender.records.usage().read,
     session?.read.epoch,
     !keyUpdateOutstanding(sender.flight),
   );
   for (const v of verdicts) {
-    if (v.kind === 'drop-epoch') sender.records.dropReadEpoch(v.epoch);
+    if (v.kind === 'drop-epoch') sender.records.reader.dropReadEpoch(v.epoch);
     else if (v.kind === 'fail')
       return {
         alert: 'bad_record_mac',

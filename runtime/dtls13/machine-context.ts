@@ -1,3 +1,4 @@
+import type { EpochCipher } from '../record/epoch-cipher.js';
 import { encodeAck, encodeAlert } from '../../generated/wire/index.js';
 import type {
   AlertDescription,
@@ -24,7 +25,7 @@ import type { ResolvedConfig } from '../shared/config.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import { keyLogger, type KeyLogger } from '../shared/key-material.js';
 import type { ConnectionOptions, SharedState } from '../shared/connection-api.js';
-import { HandshakeOutbox, type OutMessage } from './outbox.js';
+import { FLIGHT13, HandshakeOutbox, type OutMessage } from '../shared/handshake-outbox.js';
 import { ownPrivateKey, recordLayerConfig } from './parts-assembly.js';
 import type { FlightOptions } from './post-handshake-flights.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
@@ -57,7 +58,7 @@ export abstract class MachineContext implements FlightRestListener {
   readonly config: ResolvedConfig;
   readonly provider: CryptoProvider;
   readonly records: RecordLayer;
-  readonly outbox: HandshakeOutbox;
+  readonly outbox: HandshakeOutbox<EpochCipher>;
   readonly flight: FlightController<OutMessage>;
   readonly clock: ManualClock;
   readonly acks: AckTracker;
@@ -86,7 +87,7 @@ export abstract class MachineContext implements FlightRestListener {
     this.config = config;
     this.provider = config.provider;
     this.records = records;
-    this.outbox = new HandshakeOutbox(records, shared.datagramLimit, outgoing, shared.counters);
+    this.outbox = new HandshakeOutbox(records.writer, FLIGHT13, shared.datagramLimit, outgoing, shared.counters);
     this.flight = new FlightController<OutMessage>(a.hooks, clock, config.retransmission, a.options.inspect);
     this.clock = clock;
     this.acks = new AckTracker(config.limits.maxAckRecords);
@@ -135,14 +136,14 @@ export abstract class MachineContext implements FlightRestListener {
 
   /** An ACK (RFC 9147 §7) naming `records`, in our newest write epoch; none before handshake keys exist. */
   sendAck(records: readonly RecordNumber[]): void {
-    const epoch = this.records.writeEpoch;
+    const epoch = this.records.writer.writeEpoch;
     if (epoch === undefined || epoch < 2) return;
     // As many as the peer's record_size_limit lets one record carry (RFC 8449); an ACK may name a subset (RFC 9147 §7).
-    const listed = records.slice(0, ackEntriesWithin(this.records.maxProtectedContent + 1));
+    const listed = records.slice(0, ackEntriesWithin(this.records.writer.maxProtectedContent + 1));
     const body = encodeAck({
       recordNumbers: listed.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })),
     });
-    const ack = this.records.seal('ack', body).bytes;
+    const ack = this.records.writer.seal('ack', body).bytes;
     this.outgoing.push(ack);
     // A flight sent in the same turn (a server's NewSessionTicket after the client's Finished) opens its first datagram with it.
     this.outbox.lead = ack;
@@ -152,9 +153,9 @@ export abstract class MachineContext implements FlightRestListener {
   sendAlert(level: 'warning' | 'fatal', description: AlertDescription): void {
     const body = encodeAlert({ level, description });
     const sealed =
-      this.records.writeEpoch === undefined
-        ? this.records.sealPlaintext('alert', body)
-        : this.records.seal('alert', body);
+      this.records.writer.writeEpoch === undefined
+        ? this.records.writer.sealPlaintext('alert', body)
+        : this.records.writer.seal('alert', body);
     this.outgoing.push(sealed.bytes);
   }
 
@@ -170,7 +171,7 @@ export abstract class MachineContext implements FlightRestListener {
     const theirs = this.role === 'client' ? secrets.serverSecret : secrets.clientSecret;
     if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
     if (direction !== 'write')
-      this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
+      this.records.reader.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
   }
 
   /**
@@ -182,10 +183,10 @@ export abstract class MachineContext implements FlightRestListener {
     // Drained queues let go of the storage they grew during the handshake.
     if (this.outgoing.length === 0) this.outgoing.length = 0;
     if (this.events.length === 0) this.events.length = 0;
-    const epoch = this.records.writeEpoch;
+    const epoch = this.records.writer.writeEpoch;
     if (epoch === undefined || epoch < 3) return;
-    this.records.retireWriteEpoch(1);
-    this.records.retireWriteEpoch(2);
+    this.records.writer.retireWriteEpoch(1);
+    this.records.writer.retireWriteEpoch(2);
   }
 
   /** The connection ended: nothing more goes out on a timer (the flight's retransmissions, a path check's challenges). */

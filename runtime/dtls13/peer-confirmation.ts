@@ -1,3 +1,4 @@
+import type { EpochCipher } from '../record/epoch-cipher.js';
 import { ContentType } from '../../generated/wire/enums.js';
 import type { FlightController } from '../handshake/flight.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -5,7 +6,7 @@ import type { ReceivedRecord } from '../record/record-reader.js';
 import type { ConnectionFacts } from '../shared/connection-facts.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import type { Session } from '../shared/key-material.js';
-import type { HandshakeOutbox, OutMessage } from './outbox.js';
+import type { HandshakeOutbox, OutMessage } from '../shared/handshake-outbox.js';
 import { sendPendingFlights, type KeyUpdateSender } from './post-handshake-flights.js';
 
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
@@ -86,7 +87,7 @@ export class PeerConfirmation {
    * answers the flight; with one, only a post-handshake message from a later datagram does (and confirms).
    */
   recordAuthenticated(
-    c: KeyUpdateSender & { readonly outbox: HandshakeOutbox },
+    c: KeyUpdateSender & { readonly outbox: HandshakeOutbox<EpochCipher> },
     session: Session | undefined,
     r: InboundRecord,
   ): void {

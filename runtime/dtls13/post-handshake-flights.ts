@@ -5,7 +5,7 @@ import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derive
 import type { RecordLayer } from '../record/record-layer.js';
 import type { Session } from '../shared/key-material.js';
 import { keyUpdateBody } from '../shared/messages.js';
-import type { OutMessage } from './outbox.js';
+import type { OutMessage } from '../shared/handshake-outbox.js';
 import type { PostHandshakeFlights } from './post-handshake-queue.js';
 
 /** What a post-handshake flight uses of its connection's context (machine-context.ts). */
@@ -57,7 +57,7 @@ function switchWriteKeys(records: RecordLayer, session: Session): void {
   const old = session.write.epoch;
   session.write = { epoch: old + 1, secret };
   records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
-  records.retireWriteEpoch(old);
+  records.writer.retireWriteEpoch(old);
 }
 
 /** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */

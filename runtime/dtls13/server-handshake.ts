@@ -330,7 +330,7 @@ function serverSteps() {
       event: On<'EndOfEarlyData'>,
     ): At<'waitClientFinished'> {
       transcribe(s.sent.keys.transcript, event.message);
-      c.records.dropReadEpoch(1);
+      c.records.reader.dropReadEpoch(1);
       c.earlyDataRemaining = undefined;
       return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: s.clientAuthenticated };
     },
@@ -344,7 +344,7 @@ function serverSteps() {
       transcribe(s.sent.keys.transcript, event.message);
       c.flight.peerFlight(true);
       // 0-RTT is over with the client's Finished.
-      if (c.earlyDataRemaining !== undefined) c.records.dropReadEpoch(1);
+      if (c.earlyDataRemaining !== undefined) c.records.reader.dropReadEpoch(1);
       c.earlyDataRemaining = undefined;
       // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
       c.sendAck(c.acks.list());

@@ -56,7 +56,12 @@ export const SESSION_STEPS = {
     const suite = session.parameters.cipherSuite;
     const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
     session.read = { epoch: session.read.epoch + 1, secret };
-    c.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.clock.now);
+    c.records.reader.installReadKeys(
+      session.read.epoch,
+      suite,
+      trafficKeys(session.schedule, secret, suite),
+      c.clock.now,
+    );
     if (update.requestUpdate === 'update_requested') sendKeyUpdate(c, session, false);
   }),
   sendKeyUpdate: inSession((c: MachineContext, session, update: KeyUpdate) =>

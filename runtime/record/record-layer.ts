@@ -1,11 +1,7 @@
-import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import type { IntegrityMonitor } from './integrity-monitor.js';
-import type { SealedRecord } from './record-number.js';
-import { RecordReader, type DuplicateObserver, type RecordReaderConfig } from './record-reader.js';
+import { RecordReader, type RecordReaderConfig } from './record-reader.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
@@ -21,8 +17,8 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
  * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. It
  * is two parts side by side, a {@link RecordReader} and a {@link RecordWriter} that know nothing of each other, and
  * what spans both (CIDs, size limits, parking, release, hibernation, usage). A caller reads (`reader.receive`,
- * `reader.read`) and stages (`writer.stage`, `writer.sealBatch`) through the two fields; the few members below named
- * for one half are those the 1.3 state and runtime/cid call on the layer.
+ * `reader.read`) and stages or seals (`writer.stage`, `writer.seal`) through the two fields; the layer itself has only
+ * what spans both, and `installWriteKeys`, which makes the 1.3 epoch cipher from the layer's provider and limits.
  */
 export class RecordLayer {
   readonly reader: RecordReader;
@@ -105,35 +101,6 @@ export class RecordLayer {
     return write ? { write, read } : { read };
   }
 
-  // ── the read half's (record-reader.ts) ─────────────────────────────────
-
-  /** Accepts records of `epoch`; older epochs retire as records authenticate. */
-  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, now?: number): void {
-    this.reader.installReadKeys(epoch, suite, keys, now);
-  }
-
-  dropReadEpoch(epoch: number): void {
-    this.reader.dropReadEpoch(epoch);
-  }
-
-  get drops(): Readonly<DropCounters> {
-    return this.reader.drops;
-  }
-
-  get integrity(): IntegrityMonitor {
-    return this.reader.integrity;
-  }
-
-  get onDuplicate(): DuplicateObserver | undefined {
-    return this.reader.onDuplicate;
-  }
-
-  set onDuplicate(observer: DuplicateObserver | undefined) {
-    this.reader.onDuplicate = observer;
-  }
-
-  // ── the write half's (record-writer.ts) ────────────────────────────────
-
   /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     const writer = this.writer;
@@ -144,41 +111,5 @@ export class RecordLayer {
 
   private writeCipher(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): EpochCipher {
     return new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
-  }
-
-  retireWriteEpoch(epoch: number): void {
-    this.writer.retireWriteEpoch(epoch);
-  }
-
-  /** A DTLSPlaintext record (epoch 0). */
-  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion?: 'dtls1_2' | 'dtls1_0'): SealedRecord {
-    return this.writer.sealPlaintext(contentType, fragment, legacyVersion);
-  }
-
-  /** A DTLSCiphertext record of `content`, in the write epoch or `options.epoch`. @throws RecordLayerError. */
-  seal(
-    contentType: ContentType,
-    content: Uint8Array,
-    options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number },
-  ): SealedRecord {
-    return this.writer.seal(contentType, content, options);
-  }
-
-  /** Changes the CID our records carry. */
-  setSendConnectionId(cid: Uint8Array | undefined): void {
-    this.writer.setSendConnectionId(cid);
-  }
-
-  /** Bytes a protected record adds to its content. */
-  protectedOverhead(): number {
-    return this.writer.protectedOverhead();
-  }
-
-  get writeEpoch(): number | undefined {
-    return this.writer.writeEpoch;
-  }
-
-  get maxProtectedContent(): number {
-    return this.writer.maxProtectedContent;
   }
 }

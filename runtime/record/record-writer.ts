@@ -1,7 +1,7 @@
 import { type ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { keep } from '../wire/slab.js';
-import { plainRecord12 } from './codec12.js';
+import { HEADER12, plainRecord12 } from './codec12.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
 import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
@@ -218,10 +218,16 @@ export class RecordWriter<K extends WriteCipher> {
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
-  /** A DTLSPlaintext record, numbered now and queued into `sink` in its place among the staged. */
-  stagePlaintext(contentType: ContentType, fragment: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
-    const record = plainRecord12(contentTypeToNumber(contentType), this.nextPlaintext(), fragment, false);
-    this.stageWhole(record, sink, joinsNext);
+  /** A DTLSPlaintext record, numbered now and queued into `sink` in its place among the staged; its sequence number. */
+  stagePlaintext(contentType: ContentType, fragment: Uint8Array, sink: Uint8Array[], joinsNext = false): number {
+    const seq = this.nextPlaintext();
+    this.stageWhole(plainRecord12(contentTypeToNumber(contentType), seq, fragment, false), sink, joinsNext);
+    return seq;
+  }
+
+  /** The bytes a record of `length` content bytes of the type numbered `type` takes in `epoch` (0: DTLSPlaintext). */
+  recordLength(type: number, length: number, epoch: number): number {
+    return epoch === 0 ? HEADER12 + length : this.form.length(this.epochOf(epoch).cipher, type, length, this.shape);
   }
 
   /** A record made elsewhere (a 1.2 HelloVerifyRequest under the ClientHello's numbers), queued in its place. */
@@ -269,12 +275,13 @@ export class RecordWriter<K extends WriteCipher> {
 
   /**
    * Numbers `content` (of the content type numbered `type`, e.g. `ContentType.application_data`) now, in the write
-   * epoch, and seals it with the records staged after it, into `sink` (`joinsNext`: in one datagram with the record
-   * staged next). Nothing is staged if it throws. Once sealed, the record (or its datagram) is handed off (wire/slab.ts):
-   * whoever takes it from `sink` is its one holder, and nothing here reads it again. @throws RecordLayerError.
+   * epoch (or `epoch`), and seals it with the records staged after it, into `sink` (`joinsNext`: in one datagram with
+   * the record staged next); returns its sequence number. Nothing is staged if it throws. Once sealed, the record (or
+   * its datagram) is handed off (wire/slab.ts): whoever takes it from `sink` is its one holder, and nothing here reads
+   * it again. @throws RecordLayerError.
    */
-  stage(type: number, content: Uint8Array, sink: Uint8Array[], joinsNext = false): void {
-    const state = this.write ?? this.epochOf(undefined);
+  stage(type: number, content: Uint8Array, sink: Uint8Array[], joinsNext = false, epoch?: number): number {
+    const state = epoch === undefined ? (this.write ?? this.epochOf(undefined)) : this.epochOf(epoch);
     const record = this.layOut(state, type, content, this.shape);
     const l = this.form.laid;
     (this.staged ??= StagedRecords.take()).add(
@@ -288,6 +295,7 @@ export class RecordWriter<K extends WriteCipher> {
       l.snBytes,
       joinsNext,
     );
+    return this.laidSeq;
   }
 
   /** Seals every staged record and appends each to its queue, in staging order. */

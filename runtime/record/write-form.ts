@@ -65,4 +65,6 @@ export interface WriteForm<K extends WriteCipher> {
   check(cipher: K, type: number, length: number, shape: RecordShape): void;
   /** Bytes a protected record adds to its content under `cipher` (undefined: the form's largest). */
   overhead(cipher: K | undefined, shape: RecordShape): number;
+  /** The bytes of the record `length` bytes of content of the type numbered `type` make under `cipher`. */
+  length(cipher: K, type: number, length: number, shape: RecordShape): number;
 }

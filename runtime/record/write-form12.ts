@@ -12,6 +12,14 @@ function check(length: number): void {
     throw new RecordLayerError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${length}`);
 }
 
+/** The header, explicit nonce and tag; with a CID, the CID and the inner content type (RFC 9146 §4). */
+function overhead(cipher: EpochCipher12 | undefined): number {
+  if (cipher === undefined) return HEADER12;
+  const s = cipher.suite;
+  const cid = cipher.cidLength;
+  return HEADER12 + s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
+}
+
 /** Where the record laid out last has its parts (WRITE12's `laid`). */
 const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
 
@@ -29,11 +37,7 @@ export const WRITE12: WriteForm<EpochCipher12> = {
     return record;
   },
   check: (_cipher, _type, length) => check(length),
-  // The header, explicit nonce and tag; with a CID, the CID and the inner content type (RFC 9146 §4).
-  overhead(cipher) {
-    if (cipher === undefined) return HEADER12;
-    const s = cipher.suite;
-    const cid = cipher.cidLength;
-    return HEADER12 + s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
-  },
+  overhead,
+  // What a flight's records are cut by: a tls12_cid record's padding policy is not counted.
+  length: (cipher, _type, length) => overhead(cipher) + length,
 };

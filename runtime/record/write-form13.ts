@@ -72,6 +72,12 @@ class WriteForm13 implements WriteForm<EpochCipher> {
     paddingFor(length, type, cipher.suite.tagLength, shape);
   }
 
+  length(cipher: EpochCipher, type: number, length: number, shape: RecordShape): number {
+    const tag = cipher.suite.tagLength;
+    const header = 1 + (shape.cid?.length ?? 0) + (shape.seq16 ? 2 : 1) + (shape.withLength ? 2 : 0);
+    return header + length + 1 + paddingFor(length, type, tag, shape) + tag;
+  }
+
   /** Unified header with CID, 16-bit sequence number and length; the content type; the tag. */
   overhead(cipher: EpochCipher | undefined, shape: RecordShape): number {
     return 1 + (shape.cid?.length ?? 0) + 2 + 2 + 1 + (cipher?.suite.tagLength ?? 16);

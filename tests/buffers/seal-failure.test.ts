@@ -40,9 +40,9 @@ const contains = (haystack: Uint8Array, needle: Uint8Array): boolean =>
 test('a record whose seal fails leaves no plaintext in the slab other records are views of', (t) => {
   const healthy = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' }).tx;
   const failing = recordPair({ sender: failingSeal, receiver: nodeProvider, suite: 'tls_aes_128_gcm_sha256' }).tx;
-  const before = healthy.seal('application_data', Uint8Array.of(1, 2, 3)).bytes;
-  t.throws(() => failing.seal('application_data', SECRET), { instanceOf: CryptoError, message: /injected/ });
-  const after = healthy.seal('application_data', Uint8Array.of(4, 5, 6)).bytes;
+  const before = healthy.writer.seal('application_data', Uint8Array.of(1, 2, 3)).bytes;
+  t.throws(() => failing.writer.seal('application_data', SECRET), { instanceOf: CryptoError, message: /injected/ });
+  const after = healthy.writer.seal('application_data', Uint8Array.of(4, 5, 6)).bytes;
   // Both are views of the slab the failed record was carved from (or one of them is, if a slab filled up in between).
   t.true(before.buffer.byteLength > before.length, 'outgoing records are slab views');
   t.false(contains(new Uint8Array(before.buffer), SECRET), 'the slab before the failure');

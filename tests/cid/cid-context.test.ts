@@ -91,7 +91,7 @@ test('without RRC only a newer record moves the session; a replayed older one fr
 test('a move puts a spare CID of the peer in the records sent on the new path', (t) => {
   const spare = Uint8Array.of(7, 7, 7, 7);
   const { cid, tx } = context({ rrc: false, spares: [spare] });
-  const cidOf = (): number[] => [...tx.seal('application_data', new Uint8Array(1)).bytes.subarray(1, 5)];
+  const cidOf = (): number[] => [...tx.writer.seal('application_data', new Uint8Array(1)).bytes.subarray(1, 5)];
   t.deepEqual(cidOf(), [...PEER_CID]);
   cid.arrived(A);
   cid.observe(record(), 100);

@@ -61,7 +61,7 @@ function layers(
   const tx = new RecordLayer({ provider, sendConnectionId: cid });
   const rx = new RecordLayer({ provider, receiveConnectionId: cid });
   tx.installWriteKeys(3, suite, keys);
-  rx.installReadKeys(3, suite, keys, 0);
+  rx.reader.installReadKeys(3, suite, keys, 0);
   return { tx, rx };
 }
 
@@ -222,8 +222,8 @@ function nativeTests(native: CryptoProvider): void {
           // Past 2^8 records, so the 8-bit sequence number reconstruction wraps.
           for (let i = 0; i < 300; i++) {
             const content = crypto.randomBytes(i % 7 === 0 ? 0 : (i * 37) % 1400);
-            const a = n.tx.seal('application_data', content, { sequenceNumberLength });
-            const b = o.tx.seal('application_data', content, { sequenceNumberLength });
+            const a = n.tx.writer.seal('application_data', content, { sequenceNumberLength });
+            const b = o.tx.writer.seal('application_data', content, { sequenceNumberLength });
             if (hex(a.bytes) !== hex(b.bytes))
               return t.fail(`record ${i} differs (cid ${cid ? 'on' : 'off'}, ${sequenceNumberLength}-bit)`);
             const byNative = n.rx.reader.receive(b.bytes, 0);
@@ -244,18 +244,18 @@ function nativeTests(native: CryptoProvider): void {
     const keys = keysFor('tls_aes_128_gcm_sha256', 9);
     const n = layers(native, 'tls_aes_128_gcm_sha256', keys);
     const o = layers(nodeProvider, 'tls_aes_128_gcm_sha256', keys);
-    const rec = o.tx.seal('application_data', Uint8Array.of(1, 2, 3)).bytes;
+    const rec = o.tx.writer.seal('application_data', Uint8Array.of(1, 2, 3)).bytes;
     for (let bit = 0; bit < rec.length * 8; bit += 5) {
       const bad = Uint8Array.from(rec);
       bad[bit >> 3]! ^= 1 << (bit & 7);
       t.is(n.rx.reader.receive(bad, 0).length, o.rx.reader.receive(bad, 0).length, `bit ${bit}`);
     }
-    t.deepEqual(n.rx.drops, o.rx.drops);
+    t.deepEqual(n.rx.reader.drops, o.rx.reader.drops);
     const before = Uint8Array.from(rec);
     t.is(n.rx.reader.receive(rec, 0).length, 1);
     t.is(hex(rec), hex(before), 'the datagram is left as it was');
     t.is(n.rx.reader.receive(rec, 0).length, 0);
-    t.is(n.rx.drops.replay, 1);
+    t.is(n.rx.reader.drops.replay, 1);
   });
 
   for (const provider of [nodeProvider, native]) {
@@ -264,15 +264,15 @@ function nativeTests(native: CryptoProvider): void {
         const keys = keysFor(suite, 3);
         const batch = layers(provider, suite, keys, Uint8Array.of(7));
         const single = layers(nodeProvider, suite, keys, Uint8Array.of(7));
-        single.tx.seal('application_data', Uint8Array.of(0)); // both at the same sequence number after this
-        batch.tx.seal('application_data', Uint8Array.of(0));
+        single.tx.writer.seal('application_data', Uint8Array.of(0)); // both at the same sequence number after this
+        batch.tx.writer.seal('application_data', Uint8Array.of(0));
         const contents = Array.from({ length: 20 }, (_, i) => crypto.randomBytes(i * 61));
         const sealed = batch.tx.writer.sealBatch('application_data', contents);
         t.is(sealed.length, contents.length);
         for (let i = 0; i < contents.length; i++) {
           t.is(
             hex(sealed[i]!.bytes),
-            hex(single.tx.seal('application_data', contents[i]!).bytes),
+            hex(single.tx.writer.seal('application_data', contents[i]!).bytes),
             `${suite} record ${i}`,
           );
           t.is(sealed[i]!.number.sequenceNumber, i + 1);
@@ -289,7 +289,7 @@ function nativeTests(native: CryptoProvider): void {
     t.throws(() => tx.writer.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
       message: /exceeds 2\^14/,
     });
-    t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
+    t.is(tx.writer.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   });
 
   test('the addon checks every offset and length itself and throws a RangeError naming the call', (t) => {

@@ -160,7 +160,7 @@ test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, 
     const state = (client.connection as DtlsConnection).versionState;
     t.true(state instanceof Dtls13Connection, 'the 1.3 state');
     const records = (state as unknown as { readonly context: { readonly records: RecordLayer } }).context.records;
-    await until(() => records.writeEpoch === 4 && records.usage().read.some((r) => r.epoch === 4));
+    await until(() => records.writer.writeEpoch === 4 && records.usage().read.some((r) => r.epoch === 4));
     client.send(new TextEncoder().encode('after the update!'));
     await client.receive();
     client.close();

@@ -8,6 +8,7 @@ import { RecordPath12 } from '../../runtime/dtls12/record-path.js';
 import { RecordWriter } from '../../runtime/record/record-writer.js';
 import { WRITE12 } from '../../runtime/record/write-form12.js';
 import { Outbox12 } from '../../runtime/dtls12/outbox.js';
+import { DatagramLimit } from '../../runtime/shared/datagram-limit.js';
 import type { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { ManualClock } from '../../runtime/handshake/manual-clock.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
@@ -106,10 +107,10 @@ function parts(): {
   const events: ConnectionEvent[] = [];
   const counts = newConnectionCounters();
   const writer = new RecordWriter(WRITE12, { limits: config.base.aeadLimits });
-  const outbox = new Outbox12(writer, outgoing, counts);
+  const outbox = new Outbox12(writer, new DatagramLimit(1200), outgoing, counts);
   const reads = new RecordPath12(config.base.limits, config.base.replayWindow, undefined, () => {}).state;
   const flights = new Flights12(
-    (m) => outbox.flight(m, 1200),
+    (m) => outbox.flights.transmit(m),
     new ManualClock(0),
     config.base.retransmission,
     () => {},

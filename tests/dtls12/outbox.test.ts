@@ -4,6 +4,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { RecordWriter } from '../../runtime/record/record-writer.js';
 import { WRITE12 } from '../../runtime/record/write-form12.js';
 import { Outbox12 } from '../../runtime/dtls12/outbox.js';
+import { DatagramLimit } from '../../runtime/shared/datagram-limit.js';
 import type { Out12 } from '../../runtime/dtls12/flight-entry.js';
 import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
@@ -44,16 +45,16 @@ function records(d: Uint8Array): Record12[] {
   return out;
 }
 
-function writer(limits?: { confidentiality: number; integrity: number }) {
+function writer(size = 1200, limits?: { confidentiality: number; integrity: number }) {
   const outgoing: Uint8Array[] = [];
   const counts = { handshakeMessagesSent: 0 };
   const records = new RecordWriter(WRITE12, { limits });
   const flush = (): void => void records.transmitReady();
-  return { w: new Outbox12(records, outgoing, counts), records, flush, outgoing, counts };
+  return { w: new Outbox12(records, new DatagramLimit(size), outgoing, counts), records, flush, outgoing, counts };
 }
 
 test('a flight: fragments that fit the limit, packed into datagrams within it, giving back each message', (t) => {
-  const { w, flush, outgoing, counts } = writer();
+  const { w, flush, outgoing, counts } = writer(500);
   const bodies = [random(40), random(3000), random(700), random(30)];
   const flight: Out12[] = bodies.map((body, i) => ({
     kind: 'handshake',
@@ -62,7 +63,7 @@ test('a flight: fragments that fit the limit, packed into datagrams within it, g
     body,
     epoch: 0,
   }));
-  w.flight(flight, 500);
+  w.flights.transmit(flight);
   t.is(counts.handshakeMessagesSent, 4);
   t.is(outgoing.length, 0, 'staged: sealed and queued when a datagram is polled');
   flush();
@@ -94,9 +95,9 @@ test('a flight sent again: the same message_seq, fresh record numbers', (t) => {
   const flight: Out12[] = [
     { kind: 'handshake', msgType: 'server_hello_done', messageSeq: 4, body: new Uint8Array(0), epoch: 0 },
   ];
-  w.flight(flight, 1200);
+  w.flights.transmit(flight);
   flush();
-  w.flight(flight, 1200);
+  w.flights.transmit(flight);
   flush();
   const [a, b] = outgoing.map((d) => records(d)[0]!);
   t.is(counts.handshakeMessagesSent, 2, 'retransmissions counted');
@@ -123,13 +124,10 @@ test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epo
   flush();
   t.like(records(outgoing[0]!)[0], { type: 21, epoch: 0 });
   t.deepEqual(records(outgoing[0]!)[0]!.fragment, Uint8Array.of(1, 100));
-  w.flight(
-    [
-      { kind: 'changeCipherSpec' },
-      { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
-    ],
-    1200,
-  );
+  w.flights.transmit([
+    { kind: 'changeCipherSpec' },
+    { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
+  ]);
   flush();
   t.true(w.sealing);
   const flight = records(outgoing[1]!);
@@ -150,13 +148,10 @@ test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epo
 test('application data: records of at most what fits a datagram, staged, then each sealed, in order', (t) => {
   const { w, flush, outgoing } = writer();
   w.writeKeys(cipher());
-  w.flight(
-    [
-      { kind: 'changeCipherSpec' },
-      { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
-    ],
-    1200,
-  );
+  w.flights.transmit([
+    { kind: 'changeCipherSpec' },
+    { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
+  ]);
   flush();
   outgoing.length = 0;
   t.is(w.applicationData(random(5000), 1200), undefined);
@@ -182,15 +177,12 @@ test('application data: records of at most what fits a datagram, staged, then ea
 });
 
 test('the key’s last record is kept for the alert: data that would take it is refused whole, the alert still goes', (t) => {
-  const { w, flush, outgoing } = writer({ confidentiality: 6, integrity: 100 });
+  const { w, flush, outgoing } = writer(1200, { confidentiality: 6, integrity: 100 });
   w.writeKeys(cipher());
-  w.flight(
-    [
-      { kind: 'changeCipherSpec' },
-      { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
-    ],
-    1200,
-  );
+  w.flights.transmit([
+    { kind: 'changeCipherSpec' },
+    { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(12), epoch: 1 },
+  ]);
   // Six records: Finished took 1; three of data take 3; one more of data leaves the last for the alert.
   for (let i = 0; i < 3; i++) t.is(w.applicationData(random(10), 1200), undefined);
   flush();
@@ -206,15 +198,12 @@ test('the key’s last record is kept for the alert: data that would take it is 
 });
 
 test('a sealed message of a flight is cut so that each record, nonce and tag included, fits the limit', (t) => {
-  const { w, flush, outgoing } = writer();
+  const { w, flush, outgoing } = writer(100);
   w.writeKeys(cipher());
-  w.flight(
-    [
-      { kind: 'changeCipherSpec' },
-      { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(300), epoch: 1 },
-    ],
-    100,
-  );
+  w.flights.transmit([
+    { kind: 'changeCipherSpec' },
+    { kind: 'handshake', msgType: 'finished', messageSeq: 5, body: random(300), epoch: 1 },
+  ]);
   flush();
   const sealed = outgoing.flatMap((d) => records(d)).filter((r) => r.epoch === 1);
   t.true(sealed.length >= 4, `${sealed.length} records`);
@@ -232,11 +221,11 @@ test("a sentLast message: the datagrams holding it go after the rest of the flig
       ...(last && i === 0 ? { sentLast: true as const } : {}),
     }));
   const firstMessage = (d: Uint8Array): number => records(d)[0]!.fragment[0]!;
-  const inOrder = writer();
-  inOrder.w.flight(flightOf(false), 500);
+  const inOrder = writer(500);
+  inOrder.w.flights.transmit(flightOf(false));
   inOrder.flush();
-  const held = writer();
-  held.w.flight(flightOf(true), 500);
+  const held = writer(500);
+  held.w.flights.transmit(flightOf(true));
   held.flush();
   t.true(inOrder.outgoing.length >= 4, `${inOrder.outgoing.length} datagrams`);
   t.is(firstMessage(inOrder.outgoing[0]!), 2, 'in order: the ServerHello (type 2) comes first');
@@ -251,8 +240,8 @@ test("a sentLast message: the datagrams holding it go after the rest of the flig
     [...inOrder.outgoing.slice(1), inOrder.outgoing[0]!].map(strip),
     'the same datagrams, the first moved to the end',
   );
-  const one = writer();
-  one.w.flight(flightOf(true), 5000);
+  const one = writer(5000);
+  one.w.flights.transmit(flightOf(true));
   one.flush();
   t.is(one.outgoing.length, 1, 'a flight in one datagram is as before');
 });

@@ -63,7 +63,7 @@ test('bursts crossing the write key usage limit start the KeyUpdate at the send 
     link.run(link.now + 1000);
   }
   t.true(startedInBurst >= 2, `KeyUpdates started inside a burst: ${startedInBurst}`);
-  t.true(records.writeEpoch! >= 5, `write epoch ${records.writeEpoch}`);
+  t.true(records.writer.writeEpoch! >= 5, `write epoch ${records.writer.writeEpoch}`);
   t.deepEqual(
     received(link),
     Array.from({ length: next }, (_, i) => i),

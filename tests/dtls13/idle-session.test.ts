@@ -36,7 +36,7 @@ function holdsActors(c: DtlsConnection): { handshake: boolean; flight: boolean }
 /** Whether the record layer can still seal a record under `epoch`'s write keys. */
 function writesEpoch(c: DtlsConnection, epoch: number): boolean {
   try {
-    insides(c).context.records.seal('handshake', new Uint8Array(4), { epoch });
+    insides(c).context.records.writer.seal('handshake', new Uint8Array(4), { epoch });
     return true;
   } catch (e) {
     if (e instanceof RecordLayerError) return false;

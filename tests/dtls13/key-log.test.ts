@@ -43,7 +43,7 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as cons
     const secretHex = logs.client.find((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))!.split(' ')[2]!;
     const secret = Uint8Array.from(secretHex.match(/../g)!, (h) => parseInt(h, 16));
     const reader = new RecordLayer({ provider: nodeProvider });
-    reader.installReadKeys(
+    reader.reader.installReadKeys(
       3,
       suite,
       trafficKeys(scheduleContext(nodeProvider, CIPHER_SUITES[suite].hash, 'dtls13'), secret, suite),

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { HandshakeOutbox, type OutMessage } from '../../runtime/dtls13/outbox.js';
+import { FLIGHT13, HandshakeOutbox, type OutMessage } from '../../runtime/shared/handshake-outbox.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { recordPair } from '../support/record-pair.js';
 import { DatagramLimit } from '../../runtime/shared/datagram-limit.js';
 
 /**
- * HandshakeOutbox's ACK bookkeeping (RFC 9147 §7): each record it sent names
+ * HandshakeOutbox's ACK bookkeeping in 1.3's form (RFC 9147 §7): each record it sent names
  * the fragment it carried, an ACK of some records acknowledges exactly the
  * messages whose every fragment was named, in epochs below 32 (record
  * numbers kept as one number) and from 32 on (kept as text), and record
@@ -19,7 +19,9 @@ for (const epoch of [2, 31, 32, 40_000]) {
   test(`epoch ${epoch}: an ACK acknowledges the messages all of whose fragments it names, and nothing it never sent`, (t) => {
     const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch });
     const outgoing: Uint8Array[] = [];
-    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), outgoing, { handshakeMessagesSent: 0 });
+    const outbox = new HandshakeOutbox(tx.writer, FLIGHT13, new DatagramLimit(600), outgoing, {
+      handshakeMessagesSent: 0,
+    });
     // Message 0 in three fragments (at 600-byte datagrams), message 1 in one.
     const messages: OutMessage[] = [
       { index: 0, epoch, msgType: 'certificate', messageSeq: 1, body: body(1200, 1) },
@@ -58,7 +60,9 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_128_ccm_8_sha256'] as co
     const cid = body(20, 7);
     const { tx, rx, epoch } = recordPair({ sender: nodeProvider, suite, cid });
     const outgoing: Uint8Array[] = [];
-    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), outgoing, { handshakeMessagesSent: 0 });
+    const outbox = new HandshakeOutbox(tx.writer, FLIGHT13, new DatagramLimit(600), outgoing, {
+      handshakeMessagesSent: 0,
+    });
     outbox.transmit([{ index: 0, epoch, msgType: 'certificate', messageSeq: 1, body: body(3000, 1) }]);
     t.true(outgoing.length > 1);
     for (const d of outgoing) t.true(d.length <= 600, `a ${d.length}-byte datagram over the 600-byte limit`);

@@ -193,7 +193,7 @@ test.serial(
 // What the path MTU test above relies on, taken away: a firewall that drops IP fragments. The server's flight is refused
 // by r2 (ICMP, which its unconnected socket never hears), its kernel then cuts the retransmission into IP fragments, and
 // r1 drops them. Nothing of the flight is acknowledged, so the next transmission is cut to 548-byte datagrams (RFC 9147
-// §4.4's back-off, runtime/dtls13/outbox.ts), which cross whole.
+// §4.4's back-off, runtime/shared/handshake-outbox.ts), which cross whole.
 test.serial(
   'path MTU 576 behind a firewall that drops IP fragments, default mtu, RSA-2048 chain: the unanswered server flight is retransmitted in 548-byte datagrams and the handshake completes',
   async (t) => {

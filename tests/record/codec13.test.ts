@@ -31,7 +31,7 @@ function records(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind
 
 /** The drop counters that are not zero. */
 function dropped(rx: RecordLayer): Partial<DropCounters> {
-  return Object.fromEntries(Object.entries(rx.drops).filter(([, n]) => n > 0));
+  return Object.fromEntries(Object.entries(rx.reader.drops).filter(([, n]) => n > 0));
 }
 
 const payload = Uint8Array.of(1, 2, 3, 4, 5);
@@ -41,7 +41,7 @@ test('readHeader13 reads every field of a sealed record in place, at any offset,
     for (const sequenceNumberLength of [8, 16] as const) {
       for (const includeLength of [true, false]) {
         const { tx } = recordPair({ sender: provider, suite, ...(withCid ? { cid } : {}) });
-        const record = tx.seal('application_data', payload, { sequenceNumberLength, includeLength }).bytes;
+        const record = tx.writer.seal('application_data', payload, { sequenceNumberLength, includeLength }).bytes;
         const d = concatBytes([Uint8Array.of(9, 9, 9), record]);
         const h = new Header13();
         const what = `cid=${withCid} seq=${sequenceNumberLength} length=${includeLength}`;
@@ -102,7 +102,7 @@ test('writeHeader13 writes the bytes the generated DTLSCiphertext header encoder
 
 test('CODEC13 as a RecordCodec: framed says where a datagram of unified headers ends, or that it does not frame', (t) => {
   const { tx } = recordPair({ sender: provider, suite });
-  const rs = [0, 1, 2].map(() => tx.seal('application_data', payload).bytes);
+  const rs = [0, 1, 2].map(() => tx.writer.seal('application_data', payload).bytes);
   const d = concatBytes(rs);
   const h = CODEC13.newHeader();
   t.is(framed(CODEC13, d, 0, 128, h), d.length);
@@ -117,7 +117,7 @@ test('CODEC13 as a RecordCodec: framed says where a datagram of unified headers 
 
 test('attacker: truncated records are dropped as malformed (header cut, length past the datagram) or too short', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const record = tx.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: true }).bytes;
+  const record = tx.writer.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: true }).bytes;
   const h = new Header13();
   t.false(readHeader13(record.subarray(0, 4), 0, 0, h), 'header cut before its length');
   t.false(readHeader13(record.subarray(0, record.length - 1), 0, 0, h), 'length past the datagram');
@@ -128,7 +128,7 @@ test('attacker: truncated records are dropped as malformed (header cut, length p
   // What follows a record that does not frame is not read either.
   t.deepEqual(dropped(rx), { malformed: 3, 'datagram-remainder': 2 });
   // A header that fits without a length, and less than a tag after it.
-  const short = tx.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: false }).bytes;
+  const short = tx.writer.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: false }).bytes;
   t.deepEqual(records(rx.reader.receive(short.subarray(0, 3 + 15), 0)), []);
   t.deepEqual(dropped(rx), { malformed: 3, 'datagram-remainder': 2, 'too-short': 1 });
   t.is(records(rx.reader.receive(record, 0)).length, 1, 'the genuine record still opens');
@@ -136,7 +136,7 @@ test('attacker: truncated records are dropped as malformed (header cut, length p
 
 test('attacker: a length over 2^14 + 256 does not frame, and is dropped as too long', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const record = tx.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: true }).bytes;
+  const record = tx.writer.seal('application_data', payload, { sequenceNumberLength: 16, includeLength: true }).bytes;
   const long = new Uint8Array(5 + MAX_CIPHERTEXT_13 + 1);
   long.set(record.subarray(0, 3));
   long[3] = (MAX_CIPHERTEXT_13 + 1) >>> 8;
@@ -148,7 +148,7 @@ test('attacker: a length over 2^14 + 256 does not frame, and is dropped as too l
 
 test('attacker: a first byte that is neither a unified header nor a DTLSPlaintext type is an unknown record type', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const record = tx.seal('application_data', payload).bytes;
+  const record = tx.writer.seal('application_data', payload).bytes;
   for (const b0 of [0x40, 0x60, 0xff, 0x00]) {
     const forged = record.slice();
     forged[0] = b0 | (record[0]! & 0x1f);
@@ -161,15 +161,15 @@ test('attacker: a first byte that is neither a unified header nor a DTLSPlaintex
 test('attacker: a record of an epoch whose keys went is dropped unopened; one of the next epoch is handed back deferred', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite, epoch: 2 });
   tx.installWriteKeys(3, suite, keysFor(provider, suite, 3));
-  rx.installReadKeys(3, suite, keysFor(provider, suite, 3));
-  const old = tx.seal('handshake', payload, { epoch: 2 }).bytes;
-  const current = tx.seal('application_data', payload).bytes;
+  rx.reader.installReadKeys(3, suite, keysFor(provider, suite, 3));
+  const old = tx.writer.seal('handshake', payload, { epoch: 2 }).bytes;
+  const current = tx.writer.seal('application_data', payload).bytes;
   tx.installWriteKeys(4, suite, keysFor(provider, suite, 4));
-  const next = tx.seal('application_data', payload).bytes;
+  const next = tx.writer.seal('application_data', payload).bytes;
   const [deferred] = rx.reader.receive(next, 0);
   t.is(deferred?.kind, 'deferred');
   t.deepEqual(deferred?.kind === 'deferred' ? deferred.record : undefined, next);
-  rx.dropReadEpoch(2);
+  rx.reader.dropReadEpoch(2);
   t.deepEqual(rx.reader.receive(old, 0), []);
   t.deepEqual(dropped(rx), { 'epoch-dropped': 1 });
   t.deepEqual(rx.usage().read, [{ epoch: 3, used: 0, failed: 0, integrityLimit: rx.usage().read[0]!.integrityLimit }]);
@@ -178,7 +178,7 @@ test('attacker: a record of an epoch whose keys went is dropped unopened; one of
 
 test('attacker: a forged tag is dropped as authentication and counted against the key; nothing is handed up', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const record = tx.seal('application_data', payload).bytes;
+  const record = tx.writer.seal('application_data', payload).bytes;
   const forged = record.slice();
   forged[forged.length - 1]! ^= 1;
   t.deepEqual(rx.reader.receive(forged, 0), []);
@@ -190,9 +190,9 @@ test('attacker: a forged tag is dropped as authentication and counted against th
 
 test('attacker: a replayed record is dropped as replay, and the duplicate observer told', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const record = tx.seal('application_data', payload).bytes;
+  const record = tx.writer.seal('application_data', payload).bytes;
   const told: number[] = [];
-  rx.onDuplicate = { duplicate: (_epoch, seq) => told.push(seq) };
+  rx.reader.onDuplicate = { duplicate: (_epoch, seq) => told.push(seq) };
   t.is(records(rx.reader.receive(record, 0)).length, 1);
   t.deepEqual(rx.reader.receive(record, 0), []);
   t.deepEqual(rx.reader.receive(concatBytes([record, record]), 0), []);
@@ -202,7 +202,7 @@ test('attacker: a replayed record is dropped as replay, and the duplicate observ
 
 test('attacker: a CID not ours drops the record and the rest of its datagram unopened', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite, cid });
-  const record = tx.seal('application_data', payload).bytes;
+  const record = tx.writer.seal('application_data', payload).bytes;
   const other = record.slice();
   other[1]! ^= 0x80;
   t.deepEqual(rx.reader.receive(concatBytes([other, record]), 0), []);
@@ -214,8 +214,8 @@ test('attacker: a CID not ours drops the record and the rest of its datagram uno
 
 test('attacker: a tampered masked sequence number fails authentication and moves no window', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite });
-  const first = tx.seal('application_data', payload, { sequenceNumberLength: 16 }).bytes;
-  const second = tx.seal('application_data', payload, { sequenceNumberLength: 16 }).bytes;
+  const first = tx.writer.seal('application_data', payload, { sequenceNumberLength: 16 }).bytes;
+  const second = tx.writer.seal('application_data', payload, { sequenceNumberLength: 16 }).bytes;
   // The record number is masked on the wire (RFC 9147 §4.2.3): the two records' numbers are not 0 and 1 in clear.
   t.false(first[1] === 0 && first[2] === 0 && second[1] === 0 && second[2] === 1);
   for (const bit of [0x01, 0x80]) {
@@ -234,7 +234,7 @@ test('attacker: a tampered masked sequence number fails authentication and moves
 test('attacker: past the failure budget a datagram gets one decryption; genuine records still open', (t) => {
   const { tx, rx } = recordPair({ sender: provider, suite, config: { maxFailedAuthenticationsPerSecond: 2 } });
   const forge = (): Uint8Array => {
-    const r = tx.seal('application_data', payload).bytes.slice();
+    const r = tx.writer.seal('application_data', payload).bytes.slice();
     r[r.length - 1]! ^= 1;
     return r;
   };
@@ -244,7 +244,7 @@ test('attacker: past the failure budget a datagram gets one decryption; genuine 
   t.deepEqual(rx.reader.receive(concatBytes([forge(), forge(), forge()]), 20), []);
   t.deepEqual(dropped(rx), { authentication: 3, 'authentication-rate': 2 });
   t.is(rx.usage().read[0]!.failed, 4, 'three forged records, and the probe of the first in a row');
-  const genuine = tx.seal('application_data', payload).bytes;
+  const genuine = tx.writer.seal('application_data', payload).bytes;
   t.is(records(rx.reader.receive(genuine, 30)).length, 1, 'a genuine datagram past the budget opens');
   t.deepEqual(rx.reader.receive(concatBytes([forge(), forge()]), 1500), []);
   t.deepEqual(dropped(rx), { authentication: 5, 'authentication-rate': 2 }, 'a new second, a new budget');

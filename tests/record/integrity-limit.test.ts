@@ -17,7 +17,7 @@ function sides(
   const forger = new RecordLayer({ provider: nodeProvider });
   honest.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, epoch));
   forger.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, 200 + epoch));
-  rx.installReadKeys(epoch, suite, keysFor(nodeProvider, suite, epoch), 0);
+  rx.reader.installReadKeys(epoch, suite, keysFor(nodeProvider, suite, epoch), 0);
   return { honest, forger };
 }
 
@@ -31,19 +31,19 @@ test('CCM_8 defaults to 2^7 failures per key (RFC 9147 Appendix B.3); the 129th 
     integrityBudgetSeconds: 0,
   });
   const { honest, forger } = sides(suite, rx, 3);
-  for (let i = 0; i < 128; i++) rx.reader.receive(forger.seal('application_data', Uint8Array.of(i)).bytes, 0);
+  for (let i = 0; i < 128; i++) rx.reader.receive(forger.writer.seal('application_data', Uint8Array.of(i)).bytes, 0);
   t.false(rx.reader.integrityLimitExceeded);
   t.like(rx.usage().read[0], { epoch: 3, failed: 128, integrityLimit: 128 });
   t.is(
-    rx.reader.receive(honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
+    rx.reader.receive(honest.writer.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
     1,
     'at the limit the key still opens',
   );
-  rx.reader.receive(forger.seal('application_data', Uint8Array.of(0)).bytes, 0);
+  rx.reader.receive(forger.writer.seal('application_data', Uint8Array.of(0)).bytes, 0);
   t.true(rx.reader.integrityLimitExceeded);
-  t.is(rx.drops.authentication, 129);
-  t.is(rx.reader.receive(honest.seal('application_data', Uint8Array.of(2)).bytes, 0).length, 0);
-  t.is(rx.drops['integrity-limit'], 1);
+  t.is(rx.reader.drops.authentication, 129);
+  t.is(rx.reader.receive(honest.writer.seal('application_data', Uint8Array.of(2)).bytes, 0).length, 0);
+  t.is(rx.reader.drops['integrity-limit'], 1);
 });
 
 test('failures are counted per read epoch: each key has its own budget; dropping the epoch that exceeded it clears the signal', (t) => {
@@ -56,8 +56,8 @@ test('failures are counted per read epoch: each key has its own budget; dropping
   const e3 = sides(suite, rx, 3);
   const e4 = sides(suite, rx, 4);
   for (let i = 0; i < 3; i++) {
-    rx.reader.receive(e3.forger.seal('application_data', Uint8Array.of(i)).bytes, 0);
-    rx.reader.receive(e4.forger.seal('application_data', Uint8Array.of(i)).bytes, 0);
+    rx.reader.receive(e3.forger.writer.seal('application_data', Uint8Array.of(i)).bytes, 0);
+    rx.reader.receive(e4.forger.writer.seal('application_data', Uint8Array.of(i)).bytes, 0);
   }
   t.false(rx.reader.integrityLimitExceeded, '3 + 3 failures over two keys stay within a limit of 3 per key');
   t.deepEqual(
@@ -67,14 +67,14 @@ test('failures are counted per read epoch: each key has its own budget; dropping
       [4, 3],
     ],
   );
-  rx.reader.receive(e4.forger.seal('application_data', Uint8Array.of(9)).bytes, 0);
+  rx.reader.receive(e4.forger.writer.seal('application_data', Uint8Array.of(9)).bytes, 0);
   t.true(rx.reader.integrityLimitExceeded);
   t.is(
-    rx.reader.receive(e3.honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
+    rx.reader.receive(e3.honest.writer.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
     1,
     'epoch 3 is within its budget',
   );
-  rx.dropReadEpoch(4);
+  rx.reader.dropReadEpoch(4);
   t.false(rx.reader.integrityLimitExceeded, 'the key past its limit is gone');
 });
 
@@ -85,8 +85,8 @@ test('deferred records (keys not installed) and malformed ones are not authentic
   const ahead = new RecordLayer({ provider: nodeProvider });
   ahead.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4));
   for (let i = 0; i < 300; i++) {
-    t.is(rx.reader.receive(ahead.seal('application_data', Uint8Array.of(i)).bytes, 0)[0]?.kind, 'deferred');
-    rx.reader.receive(forger.seal('application_data', Uint8Array.of(i)).bytes.subarray(0, 10), 0);
+    t.is(rx.reader.receive(ahead.writer.seal('application_data', Uint8Array.of(i)).bytes, 0)[0]?.kind, 'deferred');
+    rx.reader.receive(forger.writer.seal('application_data', Uint8Array.of(i)).bytes.subarray(0, 10), 0);
   }
   t.false(rx.reader.integrityLimitExceeded);
   t.is(rx.usage().read[0]?.failed, 0);

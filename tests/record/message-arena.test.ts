@@ -38,12 +38,12 @@ for (const provider of PROVIDERS) {
       suite: 'tls_aes_128_gcm_sha256',
       config: { messageBuffers: 'batch' },
     });
-    const alpha = tx.seal('application_data', utf8.encode('alpha')).bytes;
-    const forged = tx.seal('application_data', utf8.encode('charlie-forged')).bytes;
+    const alpha = tx.writer.seal('application_data', utf8.encode('alpha')).bytes;
+    const forged = tx.writer.seal('application_data', utf8.encode('charlie-forged')).bytes;
     forged[forged.length - 1]! ^= 1; // the tag no longer authenticates
-    const truncated = tx.seal('application_data', utf8.encode('delta-cut')).bytes.subarray(0, 10);
-    const handshake = tx.seal('handshake', utf8.encode('echo-handshake')).bytes;
-    const bravo = tx.seal('application_data', utf8.encode('bravo')).bytes;
+    const truncated = tx.writer.seal('application_data', utf8.encode('delta-cut')).bytes.subarray(0, 10);
+    const handshake = tx.writer.seal('handshake', utf8.encode('echo-handshake')).bytes;
+    const bravo = tx.writer.seal('application_data', utf8.encode('bravo')).bytes;
     // alpha, its replay, a forgery, a handshake record, bravo; and a truncated record that ends the datagram.
     const got = contents(rx.reader.receive(concatBytes([alpha, alpha, forged, handshake, bravo, truncated]), 0));
     t.deepEqual(
@@ -54,8 +54,8 @@ for (const provider of PROVIDERS) {
         ['application_data', 'bravo'],
       ],
     );
-    t.is(rx.drops.replay, 1);
-    t.is(rx.drops.authentication, 1);
+    t.is(rx.reader.drops.replay, 1);
+    t.is(rx.reader.drops.authentication, 1);
     const [a, h, b] = got;
     t.not(h!.content.buffer, a!.content.buffer, 'a handshake record is a copy of its own');
     t.is(a!.content.buffer, b!.content.buffer, "the datagram's application data share one ArrayBuffer");
@@ -103,7 +103,7 @@ function opener(t: ExecutionContext, provider: CryptoProvider): (text: string) =
     config: { messageBuffers: 'batch' },
   });
   return (text) => {
-    const [r] = contents(rx.reader.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
+    const [r] = contents(rx.reader.receive(tx.writer.seal('application_data', utf8.encode(text)).bytes, 0));
     if (r === undefined) throw new Error(`${text} did not open`);
     t.is(latin1(r.content), text);
     return r.content;
@@ -137,7 +137,7 @@ function detach(t: ExecutionContext, buffer: ArrayBuffer): void {
 test("the record layer without messageBuffers ('own') opens every record into an ArrayBuffer of its own, in a batch too", (t) => {
   for (const provider of PROVIDERS) {
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
-    const records = ['a', 'b'].map((s) => tx.seal('application_data', utf8.encode(s)).bytes);
+    const records = ['a', 'b'].map((s) => tx.writer.seal('application_data', utf8.encode(s)).bytes);
     const got = inBatch(() => contents(rx.reader.receive(concatBytes(records), 0)));
     t.is(got.length, 2);
     t.not(got[0]!.content.buffer, got[1]!.content.buffer, provider.name);

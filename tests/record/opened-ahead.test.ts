@@ -38,7 +38,7 @@ test("a 'batch' receive batch: padded records, content ending in zeros, a handsh
     ['application_data', new Uint8Array(0)],
     ['application_data', utf8.encode('omega')],
   ];
-  const datagrams = contents.map(([type, content]) => tx.seal(type, content).bytes);
+  const datagrams = contents.map(([type, content]) => tx.writer.seal(type, content).bytes);
   const batch = new Batch(datagrams);
   const before = OPENED_AHEAD.taken;
   const received: ReceivedRecord[] = [];

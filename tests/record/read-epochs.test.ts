@@ -31,7 +31,7 @@ function peers(config: { previousEpochRetention?: number; maxReadEpochs?: number
   const rx = new RecordLayer({ provider: nodeProvider, ...config });
   const step = (epoch: number): void => {
     tx.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, epoch));
-    rx.installReadKeys(epoch, suite, keysFor(nodeProvider, suite, epoch), 0);
+    rx.reader.installReadKeys(epoch, suite, keysFor(nodeProvider, suite, epoch), 0);
   };
   return { tx, rx, step };
 }
@@ -42,7 +42,7 @@ test('4,000 KeyUpdates: each epoch authenticating retires the ones before it, so
   let max = 0;
   for (let epoch = 3; epoch < 4003; epoch++) {
     step(epoch);
-    const sent = tx.seal('application_data', body);
+    const sent = tx.writer.seal('application_data', body);
     t.deepEqual(sent.number, { epoch, sequenceNumber: 0 });
     const got = opened(rx.reader.receive(sent.bytes, (now += 10)));
     if (got[0]?.epoch !== epoch) return void t.fail(`epoch ${epoch} did not open: ${JSON.stringify(got)}`);
@@ -58,11 +58,11 @@ test('4,000 KeyUpdates: each epoch authenticating retires the ones before it, so
 
 test('installing past maxReadEpochs (default 4) drops the oldest application epoch; handshake epoch 2 is not counted', (t) => {
   const { tx, rx, step } = peers();
-  rx.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
+  rx.reader.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
   const early: Uint8Array[] = [];
   for (let epoch = 3; epoch <= 4002; epoch++) {
     step(epoch);
-    if (epoch >= 3998) early.push(tx.seal('application_data', body).bytes);
+    if (epoch >= 3998) early.push(tx.writer.seal('application_data', body).bytes);
     if (rx.usage().read.length > 5)
       return void t.fail(`${rx.usage().read.length} read epochs after installing ${epoch}`);
   }
@@ -83,7 +83,7 @@ test('the first record of epoch N drops epochs 3..N-2 at once and keeps N-1 for 
   const pending: Uint8Array[] = [];
   for (const epoch of [3, 4, 5]) {
     step(epoch);
-    pending.push(tx.seal('application_data', body).bytes);
+    pending.push(tx.writer.seal('application_data', body).bytes);
   }
   t.deepEqual(heldEpochs(rx), [3, 4, 5], 'nothing retires before a newer epoch authenticates');
   t.is(rx.reader.nextTimeout(), undefined);
@@ -96,7 +96,7 @@ test('the first record of epoch N drops epochs 3..N-2 at once and keeps N-1 for 
     'a reordered record of N-1 still opens',
   );
   t.deepEqual(opened(rx.reader.receive(pending[0]!, 1050)), []);
-  t.is(rx.drops['epoch-dropped'], 1);
+  t.is(rx.reader.drops['epoch-dropped'], 1);
   t.is(rx.reader.nextTimeout(), 1100, 'a late record of N-1 does not extend its retention');
   rx.reader.handleTimeout(1100);
   t.deepEqual(heldEpochs(rx), [5]);
@@ -105,33 +105,33 @@ test('the first record of epoch N drops epochs 3..N-2 at once and keeps N-1 for 
 test('epoch 2 stays until dropReadEpoch(2), whatever application epochs come and go', (t) => {
   const { tx, rx, step } = peers({ previousEpochRetention: 10 });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
-  rx.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
-  const finished = tx.seal('handshake', body);
+  rx.reader.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
+  const finished = tx.writer.seal('handshake', body);
   t.deepEqual(finished.number, { epoch: 2, sequenceNumber: 0 });
   for (const epoch of [3, 4, 5]) {
     step(epoch);
-    rx.reader.receive(tx.seal('application_data', body).bytes, epoch * 100);
+    rx.reader.receive(tx.writer.seal('application_data', body).bytes, epoch * 100);
     rx.reader.handleTimeout(epoch * 100 + 50);
   }
   t.deepEqual(heldEpochs(rx), [2, 5]);
   t.is(rx.reader.nextTimeout(), undefined);
   t.deepEqual(
-    opened(rx.reader.receive(tx.seal('handshake', body, { epoch: 2 }).bytes, 600)),
+    opened(rx.reader.receive(tx.writer.seal('handshake', body, { epoch: 2 }).bytes, 600)),
     [{ epoch: 2, sequenceNumber: 1 }],
     'a retransmitted handshake record still opens',
   );
-  rx.dropReadEpoch(2);
+  rx.reader.dropReadEpoch(2);
   t.deepEqual(heldEpochs(rx), [5]);
   t.deepEqual(opened(rx.reader.receive(finished.bytes, 700)), []);
-  t.is(rx.drops['epoch-dropped'], 1);
+  t.is(rx.reader.drops['epoch-dropped'], 1);
 });
 
 test('write epochs: installing epoch N retires application write epochs before N-1; epoch 2 stays for retransmissions', (t) => {
   const { tx, step } = peers();
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
   for (let epoch = 3; epoch <= 50; epoch++) step(epoch);
-  t.notThrows(() => tx.seal('handshake', body, { epoch: 2 }));
-  t.notThrows(() => tx.seal('handshake', body, { epoch: 49 }));
-  t.throws(() => tx.seal('handshake', body, { epoch: 48 }), { message: /no write keys for epoch 48/ });
-  t.is(tx.writeEpoch, 50);
+  t.notThrows(() => tx.writer.seal('handshake', body, { epoch: 2 }));
+  t.notThrows(() => tx.writer.seal('handshake', body, { epoch: 49 }));
+  t.throws(() => tx.writer.seal('handshake', body, { epoch: 48 }), { message: /no write keys for epoch 48/ });
+  t.is(tx.writer.writeEpoch, 50);
 });

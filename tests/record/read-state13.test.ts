@@ -47,8 +47,8 @@ function sealed(
   body: Uint8Array,
   type: 'application_data' | 'alert' = 'application_data',
 ): Uint8Array {
-  if (tx.writeEpoch !== epoch) tx.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, epoch));
-  return tx.seal(type, body).bytes;
+  if (tx.writer.writeEpoch !== epoch) tx.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, epoch));
+  return tx.writer.seal(type, body).bytes;
 }
 
 function open(rx: ReadState13, d: Uint8Array): { answer: ReturnType<ReadState13['open']>; h: Header13 } {

@@ -26,7 +26,10 @@ for (const sender of PROVIDERS) {
             for (const includeLength of [true, false]) {
               const { tx, rx } = recordPair({ sender, receiver, suite, ...(cid ? { cid } : {}) });
               for (const content of [new Uint8Array(0), utf8.encode('hello'), payload(1200)]) {
-                const record = tx.seal('application_data', content, { sequenceNumberLength, includeLength }).bytes;
+                const record = tx.writer.seal('application_data', content, {
+                  sequenceNumberLength,
+                  includeLength,
+                }).bytes;
                 const [got] = delivered(rx.reader.receive(record, 0));
                 const what = `cid=${cid !== undefined} seq=${sequenceNumberLength} length=${includeLength} n=${content.length}`;
                 t.truthy(got, what);
@@ -49,11 +52,11 @@ test('the unified header is as RFC 9147 §4 draws it, with the sequence number e
     epoch: 3,
     cid: Uint8Array.of(0xab),
   });
-  const r = tx.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true }).bytes;
+  const r = tx.writer.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true }).bytes;
   t.is(r[0], 0b0011_1111); // 001 C S L EE=11
   t.is(r[1], 0xab);
   t.is((r[4]! << 8) | r[5]!, r.length - 6); // length covers the encrypted record
-  const r8 = tx.seal('application_data', payload(20), { sequenceNumberLength: 8, includeLength: false }).bytes;
+  const r8 = tx.writer.seal('application_data', payload(20), { sequenceNumberLength: 8, includeLength: false }).bytes;
   t.is(r8[0], 0b0011_0011);
   // Encrypted record numbers: the low byte on the wire is not just the counter (1, then masked).
   const plainSeqs = [0, 1];
@@ -63,7 +66,7 @@ test('the unified header is as RFC 9147 §4 draws it, with the sequence number e
 test('any flipped bit makes the record drop (or wait for keys it will never open with)', (t) => {
   for (const suite of ALL_CIPHER_SUITES) {
     const { tx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
-    const record = tx.seal('application_data', utf8.encode('flip me')).bytes;
+    const record = tx.writer.seal('application_data', utf8.encode('flip me')).bytes;
     for (let bit = 0; bit < record.length * 8; bit++) {
       const { rx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
       const bad = record.slice();
@@ -81,16 +84,16 @@ test('replays drop; reordering within the window is accepted, outside it is drop
     suite: 'tls_aes_128_gcm_sha256',
     config: { replayWindow: 64 },
   });
-  const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)).bytes);
+  const records = Array.from({ length: 200 }, (_, i) => tx.writer.seal('application_data', utf8.encode(`#${i}`)).bytes);
   t.is(delivered(rx.reader.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
   t.is(delivered(rx.reader.receive(records[150]!, 0)).length, 0);
-  t.is(rx.drops.replay, 1);
+  t.is(rx.reader.drops.replay, 1);
   t.is(delivered(rx.reader.receive(records[87]!, 0))[0]?.sequenceNumber, 87); // 150 - 63: inside
   t.is(delivered(rx.reader.receive(records[86]!, 0)).length, 0); // 150 - 64: left of the window
-  t.is(rx.drops['too-old'], 1);
+  t.is(rx.reader.drops['too-old'], 1);
   t.is(delivered(rx.reader.receive(records[120]!, 0))[0]?.sequenceNumber, 120);
   t.is(delivered(rx.reader.receive(records[120]!, 0)).length, 0);
-  t.is(rx.drops.replay, 2);
+  t.is(rx.reader.drops.replay, 2);
   t.is(delivered(rx.reader.receive(records[199]!, 0))[0]?.sequenceNumber, 199);
 });
 
@@ -100,13 +103,13 @@ test('a larger replay window accepts older reordered records', (t) => {
     suite: 'tls_chacha20_poly1305_sha256',
     config: { replayWindow: 256 },
   });
-  const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)).bytes);
+  const records = Array.from({ length: 300 }, () => tx.writer.seal('application_data', payload(3)).bytes);
   rx.reader.receive(records[299]!, 0);
   t.is(delivered(rx.reader.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
   t.is(delivered(rx.reader.receive(records[43]!, 0)).length, 0);
   t.throws(
     () =>
-      new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).installReadKeys(
+      new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).reader.installReadKeys(
         3,
         'tls_aes_128_gcm_sha256',
         keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3),
@@ -129,7 +132,7 @@ for (const bits of [8, 16] as const) {
     let expected = 0;
     let checked = 0;
     for (let i = 0; i < 70_000; i++) {
-      const record = tx.seal('application_data', Uint8Array.of(i & 0xff)).bytes;
+      const record = tx.writer.seal('application_data', Uint8Array.of(i & 0xff)).bytes;
       if (i % gap === 0 || i % 7 === 0 || i > 69_990) {
         const [got] = delivered(rx.reader.receive(record, 0));
         if (got?.sequenceNumber !== i) return void t.fail(`record ${i} came back as ${String(got?.sequenceNumber)}`);
@@ -148,19 +151,19 @@ test('records of an old epoch are read until its keys are dropped, then counted 
   const tx = new RecordLayer({ provider: nodeProvider });
   const rx = new RecordLayer({ provider: nodeProvider, previousEpochRetention: 100 });
   tx.installWriteKeys(3, suite, keysFor(nodeProvider, suite, 3));
-  rx.installReadKeys(3, suite, keysFor(nodeProvider, suite, 3), 0);
-  const old1 = tx.seal('application_data', payload(5)).bytes;
-  const old2 = tx.seal('application_data', payload(5)).bytes;
+  rx.reader.installReadKeys(3, suite, keysFor(nodeProvider, suite, 3), 0);
+  const old1 = tx.writer.seal('application_data', payload(5)).bytes;
+  const old2 = tx.writer.seal('application_data', payload(5)).bytes;
   tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4));
-  rx.installReadKeys(4, suite, keysFor(nodeProvider, suite, 4), 1000);
+  rx.reader.installReadKeys(4, suite, keysFor(nodeProvider, suite, 4), 1000);
   t.is(rx.reader.nextTimeout(), undefined, 'epoch 3 stays while nothing of epoch 4 arrived');
-  t.is(delivered(rx.reader.receive(tx.seal('application_data', payload(5)).bytes, 1010))[0]?.epoch, 4);
+  t.is(delivered(rx.reader.receive(tx.writer.seal('application_data', payload(5)).bytes, 1010))[0]?.epoch, 4);
   t.is(rx.reader.nextTimeout(), 1110, 'the first record of epoch 4 starts the retention of epoch 3');
   t.is(delivered(rx.reader.receive(old1, 1050))[0]?.epoch, 3); // reordered, within retention
   rx.reader.handleTimeout(1110);
   t.is(rx.reader.nextTimeout(), undefined);
   t.is(delivered(rx.reader.receive(old2, 1200)).length, 0);
-  t.is(rx.drops['epoch-dropped'], 1);
+  t.is(rx.reader.drops['epoch-dropped'], 1);
 });
 
 test('a record of an epoch whose keys are not yet installed is handed back deferred, then opens', (t) => {
@@ -168,12 +171,12 @@ test('a record of an epoch whose keys are not yet installed is handed back defer
   const tx = new RecordLayer({ provider: nodeProvider });
   const rx = new RecordLayer({ provider: nodeProvider });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
-  const early = tx.seal('handshake', utf8.encode('encrypted extensions')).bytes;
+  const early = tx.writer.seal('handshake', utf8.encode('encrypted extensions')).bytes;
   const [d] = rx.reader.receive(early, 0);
   if (d?.kind !== 'deferred') return void t.fail('not deferred');
   t.is(d.epochBits, 2);
   t.is(totalDrops(rx), 0);
-  rx.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
+  rx.reader.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
   const [got] = delivered(rx.reader.receive(d.record, 0));
   t.is(got?.contentType, 'handshake');
   t.is(got?.epoch, 2);
@@ -190,19 +193,19 @@ test('a plaintext record with an epoch other than 0 drops; plaintext can be refu
       fragment: payload(4),
     });
   t.is(delivered(rx.reader.receive(pt(2), 0)).length, 0);
-  t.is(rx.drops['plaintext-epoch'], 1);
+  t.is(rx.reader.drops['plaintext-epoch'], 1);
   t.is(delivered(rx.reader.receive(pt(0), 0))[0]?.protected, false);
   rx.reader.setAcceptPlaintext(false);
   t.is(delivered(rx.reader.receive(pt(0), 0)).length, 0);
-  t.is(rx.drops['plaintext-refused'], 1);
+  t.is(rx.reader.drops['plaintext-refused'], 1);
 });
 
 test('several records in one datagram; a foreign connection ID discards the rest of the datagram', (t) => {
   const cid = Uint8Array.of(1, 2, 3, 4);
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid });
-  const a = tx.seal('application_data', utf8.encode('a')).bytes;
-  const b = tx.seal('alert', Uint8Array.of(1, 0)).bytes;
-  const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false }).bytes;
+  const a = tx.writer.seal('application_data', utf8.encode('a')).bytes;
+  const b = tx.writer.seal('alert', Uint8Array.of(1, 0)).bytes;
+  const c = tx.writer.seal('application_data', utf8.encode('c'), { includeLength: false }).bytes;
   const all = delivered(rx.reader.receive(Uint8Array.of(...a, ...b, ...c), 0));
   t.deepEqual(
     all.map((r) => [r.contentType, r.sequenceNumber]),
@@ -216,33 +219,33 @@ test('several records in one datagram; a foreign connection ID discards the rest
     sender: nodeProvider,
     suite: 'tls_aes_128_ccm_sha256',
     cid: Uint8Array.of(9, 9, 9, 9),
-  }).tx.seal('application_data', payload(3)).bytes;
-  const d = tx.seal('application_data', payload(3)).bytes;
+  }).tx.writer.seal('application_data', payload(3)).bytes;
+  const d = tx.writer.seal('application_data', payload(3)).bytes;
   const got = delivered(
-    rx.reader.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0),
+    rx.reader.receive(Uint8Array.of(...d, ...foreign, ...tx.writer.seal('application_data', payload(3)).bytes), 0),
   );
   t.is(got.length, 1);
-  t.is(rx.drops['connection-id'], 1);
-  t.is(rx.drops['datagram-remainder'], 1);
+  t.is(rx.reader.drops['connection-id'], 1);
+  t.is(rx.reader.drops['datagram-remainder'], 1);
 });
 
 test('malformed, short and unknown records are dropped and counted by reason', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
   rx.reader.receive(Uint8Array.of(0x2f, 0x00, 0x01, 0x00, 0x0a, ...payload(10)), 0); // length 10 < 16
-  t.is(rx.drops['too-short'], 1);
+  t.is(rx.reader.drops['too-short'], 1);
   rx.reader.receive(Uint8Array.of(0x2f, 0x00), 0); // header cut short
-  t.is(rx.drops.malformed, 1);
+  t.is(rx.reader.drops.malformed, 1);
   rx.reader.receive(Uint8Array.of(0x17, 0xfe, 0xfd, 0, 0), 0); // DTLS 1.2 application data
-  t.is(rx.drops['unknown-record-type'], 1);
+  t.is(rx.reader.drops['unknown-record-type'], 1);
   rx.reader.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
-  t.is(rx.drops['too-long'], 1);
-  const sealed = tx.seal('application_data', payload(8)).bytes;
-  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal(
+  t.is(rx.reader.drops['too-long'], 1);
+  const sealed = tx.writer.seal('application_data', payload(8)).bytes;
+  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.writer.seal(
     'application_data',
     payload(8),
   ).bytes;
   rx.reader.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
-  t.is(rx.drops.authentication, 1);
+  t.is(rx.reader.drops.authentication, 1);
   t.is(delivered(rx.reader.receive(sealed, 0)).length, 1);
 });
 
@@ -253,25 +256,28 @@ test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops 
     suite: 'tls_aes_128_gcm_sha256',
     config: { limits, integrityBudgetSeconds: 0 },
   });
-  for (let i = 0; i < 5; i++) tx.seal('application_data', payload(1));
+  for (let i = 0; i < 5; i++) tx.writer.seal('application_data', payload(1));
   t.false(tx.writer.keyUpdateDue);
-  tx.seal('application_data', payload(1));
+  tx.writer.seal('application_data', payload(1));
   t.true(tx.writer.keyUpdateDue); // 6 >= 0.75 * 8
-  tx.seal('application_data', payload(1));
-  tx.seal('application_data', payload(1));
-  t.throws(() => tx.seal('application_data', payload(1)), { instanceOf: RecordLayerError, message: /usage limit/ });
+  tx.writer.seal('application_data', payload(1));
+  tx.writer.seal('application_data', payload(1));
+  t.throws(() => tx.writer.seal('application_data', payload(1)), {
+    instanceOf: RecordLayerError,
+    message: /usage limit/,
+  });
   t.deepEqual(tx.usage().write, { epoch: 3, used: 8, limit: 8 });
   const forged = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx;
-  for (let i = 0; i < 2; i++) rx.reader.receive(forged.seal('application_data', payload(4)).bytes, 0);
+  for (let i = 0; i < 2; i++) rx.reader.receive(forged.writer.seal('application_data', payload(4)).bytes, 0);
   t.false(rx.reader.integrityLimitExceeded);
-  rx.reader.receive(forged.seal('application_data', payload(4)).bytes, 0);
+  rx.reader.receive(forged.writer.seal('application_data', payload(4)).bytes, 0);
   t.true(rx.reader.integrityLimitExceeded);
-  t.is(rx.drops.authentication, 3);
+  t.is(rx.reader.drops.authentication, 3);
 });
 
 test('short records are padded so the ciphertext covers the 16-byte mask sample (CCM_8); padding policies hide lengths', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_8_sha256' });
-  const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true }).bytes;
+  const empty = tx.writer.seal('application_data', new Uint8Array(0), { includeLength: true }).bytes;
   t.true(empty.length - 5 >= 16);
   t.is(delivered(rx.reader.receive(empty, 0))[0]?.content.length, 0);
   const padded = recordPair({
@@ -280,16 +286,16 @@ test('short records are padded so the ciphertext covers the 16-byte mask sample 
     config: { padding: padToMultipleOf(64) },
   });
   const withZeros = Uint8Array.of(1, 2, 0, 0);
-  const rec = padded.tx.seal('application_data', withZeros).bytes;
+  const rec = padded.tx.writer.seal('application_data', withZeros).bytes;
   t.is((rec.length - 5 - 16) % 64, 0);
   t.is(hex(delivered(padded.rx.reader.receive(rec, 0))[0]?.content ?? new Uint8Array()), '01020000'); // content's own zeros survive
 });
 
 test('sealing without keys, or content over 2^14, is refused with a RecordLayerError', (t) => {
   const rl = new RecordLayer({ provider: nodeProvider });
-  t.throws(() => rl.seal('application_data', payload(1)), { instanceOf: RecordLayerError });
+  t.throws(() => rl.writer.seal('application_data', payload(1)), { instanceOf: RecordLayerError });
   const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
-  t.throws(() => tx.seal('application_data', payload(16385)), { instanceOf: RecordLayerError });
+  t.throws(() => tx.writer.seal('application_data', payload(16385)), { instanceOf: RecordLayerError });
 });
 
 for (const provider of PROVIDERS) {
@@ -297,8 +303,8 @@ for (const provider of PROVIDERS) {
     // The server lends datagrams from its receive buffer (DatagramIo.receive's `lend`): the next read overwrites them.
     const cid = Uint8Array.of(0xca, 0xfe, 0x01);
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', cid });
-    const protectedRecord = tx.seal('application_data', utf8.encode('protected')).bytes;
-    const plaintext = tx.sealPlaintext('handshake', utf8.encode('plaintext')).bytes;
+    const protectedRecord = tx.writer.seal('application_data', utf8.encode('protected')).bytes;
+    const plaintext = tx.writer.sealPlaintext('handshake', utf8.encode('plaintext')).bytes;
     const datagram = new Uint8Array(protectedRecord.length + plaintext.length);
     datagram.set(protectedRecord);
     datagram.set(plaintext, protectedRecord.length);
@@ -319,11 +325,11 @@ test('a DTLSInnerPlaintext of zeros only (no content type) is dropped as no-cont
   for (const provider of PROVIDERS) {
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
     // Content type 0 and zero content: the inner plaintext is all zeros (RFC 8446 §5.4: no content type, unexpected_message).
-    const zeros = tx.seal(0, new Uint8Array(8)).bytes;
+    const zeros = tx.writer.seal(0, new Uint8Array(8)).bytes;
     t.deepEqual(rx.reader.receive(zeros, 0), [], provider.name);
-    t.is(rx.drops['no-content-type'], 1, provider.name);
+    t.is(rx.reader.drops['no-content-type'], 1, provider.name);
     // Zero bytes inside the content stay; the last non-zero byte is the type.
-    const [got] = delivered(rx.reader.receive(tx.seal('application_data', Uint8Array.of(0, 1, 0, 0)).bytes, 0));
+    const [got] = delivered(rx.reader.receive(tx.writer.seal('application_data', Uint8Array.of(0, 1, 0, 0)).bytes, 0));
     t.is(hex(got!.content), '00010000', provider.name);
     t.is(got!.contentType, 'application_data', provider.name);
   }

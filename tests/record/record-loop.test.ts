@@ -185,10 +185,10 @@ function run13(state: ReadState13, d: Uint8Array): Run {
 
 test('DTLS 1.3: a CID not ours ends the datagram: the records after it are counted once as datagram-remainder', (t) => {
   const { state, tx } = pair13();
-  const first = tx.seal('application_data', Uint8Array.of(1)).bytes;
-  const other = tx.seal('application_data', Uint8Array.of(2)).bytes.slice();
+  const first = tx.writer.seal('application_data', Uint8Array.of(1)).bytes;
+  const other = tx.writer.seal('application_data', Uint8Array.of(2)).bytes.slice();
   other[1]! ^= 0xff; // the CID's first byte
-  const last = tx.seal('application_data', Uint8Array.of(3)).bytes;
+  const last = tx.writer.seal('application_data', Uint8Array.of(3)).bytes;
   t.deepEqual(run13(state, concatBytes([first, other, last])), {
     taken: [[1]],
     held: 0,
@@ -198,11 +198,11 @@ test('DTLS 1.3: a CID not ours ends the datagram: the records after it are count
 
 test('DTLS 1.3: the next epoch waits for its keys (held); a replay and a forged record are dropped and the loop goes on', (t) => {
   const { state, tx } = pair13();
-  const a = tx.seal('application_data', Uint8Array.of(1)).bytes;
-  const forged = tx.seal('application_data', Uint8Array.of(2)).bytes.slice();
+  const a = tx.writer.seal('application_data', Uint8Array.of(1)).bytes;
+  const forged = tx.writer.seal('application_data', Uint8Array.of(2)).bytes.slice();
   forged[forged.length - 1]! ^= 1;
   tx.installWriteKeys(4, suite13, keysFor(nodeProvider, suite13, 4));
-  const next = tx.seal('application_data', Uint8Array.of(4)).bytes;
+  const next = tx.writer.seal('application_data', Uint8Array.of(4)).bytes;
   t.deepEqual(run13(state, concatBytes([a, a, forged, next])), {
     taken: [[1]],
     held: 1,

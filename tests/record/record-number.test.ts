@@ -14,7 +14,9 @@ function firstRecord(out: readonly ReceivedRecord[]): { epoch: number; sequenceN
 test('seal returns the bytes and the record number the receiver reports', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_chacha20_poly1305_sha256', epoch: 3 });
   for (let i = 0; i < 300; i++) {
-    const sealed = tx.seal('application_data', Uint8Array.of(i & 0xff), { sequenceNumberLength: i % 2 === 0 ? 8 : 16 });
+    const sealed = tx.writer.seal('application_data', Uint8Array.of(i & 0xff), {
+      sequenceNumberLength: i % 2 === 0 ? 8 : 16,
+    });
     t.deepEqual(sealed.number, { epoch: 3, sequenceNumber: i });
     t.deepEqual(firstRecord(rx.reader.receive(sealed.bytes, 0)), sealed.number);
   }
@@ -24,18 +26,18 @@ test('seal in an older epoch numbers from that epoch; sealPlaintext numbers epoc
   const suite = 'tls_aes_128_gcm_sha256';
   const tx = new RecordLayer({ provider: nodeProvider });
   const rx = new RecordLayer({ provider: nodeProvider });
-  t.deepEqual(tx.sealPlaintext('handshake', Uint8Array.of(1)).number, { epoch: 0, sequenceNumber: 0 });
-  const second = tx.sealPlaintext('handshake', Uint8Array.of(2));
+  t.deepEqual(tx.writer.sealPlaintext('handshake', Uint8Array.of(1)).number, { epoch: 0, sequenceNumber: 0 });
+  const second = tx.writer.sealPlaintext('handshake', Uint8Array.of(2));
   t.deepEqual(second.number, { epoch: 0, sequenceNumber: 1 });
   t.deepEqual(firstRecord(rx.reader.receive(second.bytes, 0)), second.number);
   tx.writer.continuePlaintextFrom(7);
-  t.deepEqual(tx.sealPlaintext('alert', Uint8Array.of(1, 0)).number, { epoch: 0, sequenceNumber: 7 });
+  t.deepEqual(tx.writer.sealPlaintext('alert', Uint8Array.of(1, 0)).number, { epoch: 0, sequenceNumber: 7 });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
   tx.installWriteKeys(3, suite, keysFor(nodeProvider, suite, 3));
-  t.deepEqual(tx.seal('application_data', Uint8Array.of(1)).number, { epoch: 3, sequenceNumber: 0 });
-  t.deepEqual(tx.seal('handshake', Uint8Array.of(1), { epoch: 2 }).number, { epoch: 2, sequenceNumber: 0 });
-  t.deepEqual(tx.seal('handshake', Uint8Array.of(1), { epoch: 2 }).number, { epoch: 2, sequenceNumber: 1 });
-  t.deepEqual(tx.seal('application_data', Uint8Array.of(1)).number, { epoch: 3, sequenceNumber: 1 });
+  t.deepEqual(tx.writer.seal('application_data', Uint8Array.of(1)).number, { epoch: 3, sequenceNumber: 0 });
+  t.deepEqual(tx.writer.seal('handshake', Uint8Array.of(1), { epoch: 2 }).number, { epoch: 2, sequenceNumber: 0 });
+  t.deepEqual(tx.writer.seal('handshake', Uint8Array.of(1), { epoch: 2 }).number, { epoch: 2, sequenceNumber: 1 });
+  t.deepEqual(tx.writer.seal('application_data', Uint8Array.of(1)).number, { epoch: 3, sequenceNumber: 1 });
   t.false('lastSealed' in tx, 'no side channel');
 });
 

@@ -35,9 +35,9 @@ const title = 'the run road takes what the one road would take from the run, and
   if (provider === undefined) return;
   const { tx, rx } = recordPair({ sender: provider, suite, config: { messageBuffers: 'batch' } });
   const alone = new RecordLayer({ provider, messageBuffers: 'batch' });
-  alone.installReadKeys(3, suite, keysFor(provider, suite, 3), 0);
+  alone.reader.installReadKeys(3, suite, keysFor(provider, suite, 3), 0);
   const seal = (type: 'application_data' | 'handshake', text: string): Uint8Array =>
-    tx.seal(type, utf8.encode(text)).bytes;
+    tx.writer.seal(type, utf8.encode(text)).bytes;
   const s = [0, 1, 2, 3].map((i) => seal('application_data', `data ${i}`));
   const hs = seal('handshake', 'a handshake message');
   const [s5, s6, s7] = [5, 6, 7].map((i) => seal('application_data', `data ${i}`));
@@ -76,9 +76,9 @@ const title = 'the run road takes what the one road would take from the run, and
   }
   const one = datagrams.flatMap((d) => alone.reader.receive(d.slice(), 0));
   t.deepEqual(received.map(plain), one.map(plain));
-  t.deepEqual(rx.drops, alone.drops);
-  t.is(rx.drops.replay, 1);
-  t.is(rx.drops.authentication, 1);
+  t.deepEqual(rx.reader.drops, alone.reader.drops);
+  t.is(rx.reader.drops.replay, 1);
+  t.is(rx.reader.drops.authentication, 1);
   t.deepEqual(byRun, [1, 3, 7, 8, 9], 'genuine, fresh application data after no failed authentication');
   t.is(OPENED_AHEAD.next - before, byRun.length);
   batch.buffer.fill(0xee); // the next read's bytes

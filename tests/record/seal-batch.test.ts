@@ -47,7 +47,7 @@ function writerAndReader(
   tx.installWriteKeys(3, suite, keys);
   const fresh = (): RecordLayer => {
     const rx = new RecordLayer({ provider: nodeProvider, receiveConnectionId: variant.cid, ...variant.config });
-    rx.installReadKeys(3, suite, keys);
+    rx.reader.installReadKeys(3, suite, keys);
     return rx;
   };
   return { tx, fresh };
@@ -62,14 +62,18 @@ for (const provider of PROVIDERS) {
       for (const suite of ALL_CIPHER_SUITES) {
         const batch = writerAndReader(provider, suite, variant);
         const single = writerAndReader(nodeProvider, suite, variant);
-        batch.tx.seal('application_data', Uint8Array.of(1)); // both at sequence number 1 from here
-        single.tx.seal('application_data', Uint8Array.of(1));
+        batch.tx.writer.seal('application_data', Uint8Array.of(1)); // both at sequence number 1 from here
+        single.tx.writer.seal('application_data', Uint8Array.of(1));
         const sent = contents();
         const sealed = batch.tx.writer.sealBatch('application_data', sent);
         const rx = batch.fresh();
         t.is(sealed.length, sent.length);
         for (let i = 0; i < sent.length; i++) {
-          t.is(hex(sealed[i]!.bytes), hex(single.tx.seal('application_data', sent[i]!).bytes), `${suite} record ${i}`);
+          t.is(
+            hex(sealed[i]!.bytes),
+            hex(single.tx.writer.seal('application_data', sent[i]!).bytes),
+            `${suite} record ${i}`,
+          );
           t.deepEqual(sealed[i]!.number, { epoch: 3, sequenceNumber: i + 1 });
           const got = rx.reader.receive(sealed[i]!.bytes, 0);
           t.is(
@@ -97,7 +101,7 @@ for (const provider of PROVIDERS) {
       { epoch: 3, used: 60, limit: tx.usage().write!.limit },
       'counted against the key when numbered',
     );
-    const ack = tx.seal('ack', Uint8Array.of(0, 0)); // another record: the burst is sealed into its queue first
+    const ack = tx.writer.seal('ack', Uint8Array.of(0, 0)); // another record: the burst is sealed into its queue first
     t.is(tx.writer.stagedCount, 0);
     t.is(queue.length, 60);
     t.is(ack.number.sequenceNumber, 60);
@@ -106,14 +110,14 @@ for (const provider of PROVIDERS) {
     t.is(queue.length, 61);
     const rx = fresh();
     for (let i = 0; i < 60; i++) {
-      t.is(hex(queue[i]!), hex(reference.seal('application_data', burst[i]!).bytes), `record ${i}`);
+      t.is(hex(queue[i]!), hex(reference.writer.seal('application_data', burst[i]!).bytes), `record ${i}`);
       const got = rx.reader.receive(queue[i]!, 0);
       t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(burst[i]!));
     }
-    reference.seal('ack', Uint8Array.of(0, 0));
+    reference.writer.seal('ack', Uint8Array.of(0, 0));
     t.is(
       hex(queue[60]!),
-      hex(reference.seal('application_data', Uint8Array.of(5)).bytes),
+      hex(reference.writer.seal('application_data', Uint8Array.of(5)).bytes),
       'sealed in epoch 3, its own',
     );
   });
@@ -146,7 +150,7 @@ test('sealBatch checks every record and the usage limit before numbering any', (
   });
   const limited = new RecordLayer({ provider: nodeProvider, limits: { confidentiality: 4, integrity: 4 } });
   limited.installWriteKeys(3, 'tls_aes_128_gcm_sha256', keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3));
-  limited.seal('application_data', Uint8Array.of(0));
+  limited.writer.seal('application_data', Uint8Array.of(0));
   t.throws(
     () =>
       limited.writer.sealBatch('application_data', [
@@ -162,7 +166,7 @@ test('sealBatch checks every record and the usage limit before numbering any', (
       .sequenceNumber,
     3,
   );
-  t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
+  t.is(tx.writer.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   const queue: Uint8Array[] = [];
   t.throws(() => limited.writer.stage(ContentType.application_data, Uint8Array.of(5), queue), {
     instanceOf: RecordLayerError,

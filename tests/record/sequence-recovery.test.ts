@@ -27,7 +27,7 @@ function pastFirstSpan(
   bits: 8 | 16,
 ): { rx: ReturnType<typeof recordPair>['rx']; seal: () => Uint8Array; span: number } {
   const { tx, rx } = recordPair({ sender: provider, suite: SUITE });
-  const seal = () => tx.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
+  const seal = () => tx.writer.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
   const span = bits === 16 ? 0x10000 : 0x100;
   // A record in every quarter span received.
   for (let i = 1; i <= span + 100; i++) {
@@ -67,7 +67,7 @@ for (const provider of PROVIDERS) {
       const { rx, seal, span } = pastFirstSpan(t, provider, bits);
       for (let i = 0; i < span / 2 + span / 8; i++) seal(); // sent, never received
       for (let i = 0; i < PROBE_EVERY; i++) t.is(opened(rx.reader.receive(seal(), 1)), 1, `record ${i} after the gap`);
-      t.is(rx.drops.authentication, 0);
+      t.is(rx.reader.drops.authentication, 0);
     });
   }
 }
@@ -110,19 +110,19 @@ for (const [suite, probes] of [
       suite,
       config: { integrityBudgetSeconds: 0 },
     });
-    t.is(opened(rx.reader.receive(tx.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
+    t.is(opened(rx.reader.receive(tx.writer.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
     const before = opens();
     const forged = 50;
     for (let i = 0; i < forged; i++) {
-      const f = tx.seal('application_data', Uint8Array.of(9)).bytes;
+      const f = tx.writer.seal('application_data', Uint8Array.of(9)).bytes;
       f[f.length - 1]! ^= 0xff; // does not authenticate
       t.is(opened(rx.reader.receive(f, 1)), 0);
     }
     // The probes: failures 1 to MAX_PROBES in a row, then 17, 33 and 49.
     t.is(opens() - before, forged + (probes ? MAX_PROBES + Math.floor((forged - 1) / PROBE_EVERY) : 0));
-    t.is(rx.drops.authentication, forged);
+    t.is(rx.reader.drops.authentication, forged);
     t.is(
-      opened(rx.reader.receive(tx.seal('application_data', Uint8Array.of(2)).bytes, 1)),
+      opened(rx.reader.receive(tx.writer.seal('application_data', Uint8Array.of(2)).bytes, 1)),
       1,
       'the peer’s next record opens',
     );

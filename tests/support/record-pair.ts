@@ -26,11 +26,11 @@ export function recordPair(options: {
   const tx = new RecordLayer({ provider: options.sender, sendConnectionId: options.cid, ...options.config });
   const rx = new RecordLayer({ provider: rxProvider, receiveConnectionId: options.cid, ...options.config });
   tx.installWriteKeys(epoch, options.suite, keysFor(options.sender, options.suite, epoch));
-  rx.installReadKeys(epoch, options.suite, keysFor(rxProvider, options.suite, epoch), 0);
+  rx.reader.installReadKeys(epoch, options.suite, keysFor(rxProvider, options.suite, epoch), 0);
   return { tx, rx, epoch };
 }
 
 /** Sum of all drop counters. */
 export function totalDrops(rx: RecordLayer): number {
-  return Object.values(rx.drops).reduce((a, b) => a + b, 0);
+  return Object.values(rx.reader.drops).reduce((a, b) => a + b, 0);
 }

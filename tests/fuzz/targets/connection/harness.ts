@@ -56,9 +56,9 @@ class Sealer {
   constructor(keys: ReadonlyMap<number, TrafficKeys>, suite: SupportedCipherSuite) {
     for (const [epoch, k] of keys) {
       this.layer.installWriteKeys(epoch, suite, k);
-      for (let i = 0; i < 8; i++) this.layer.seal('application_data', new Uint8Array(0), { epoch });
+      for (let i = 0; i < 8; i++) this.layer.writer.seal('application_data', new Uint8Array(0), { epoch });
     }
-    for (let i = 0; i < 8; i++) this.layer.sealPlaintext('alert', new Uint8Array(2));
+    for (let i = 0; i < 8; i++) this.layer.writer.sealPlaintext('alert', new Uint8Array(2));
   }
 
   /** A record, or undefined when the harness itself cannot make it (not a finding). */
@@ -71,9 +71,12 @@ class Sealer {
   ): Uint8Array | undefined {
     try {
       const type = contentTypeFromNumber(contentType);
-      if (epoch === 0) return this.layer.sealPlaintext(type, content).bytes;
-      return this.layer.seal(type, content, { epoch, sequenceNumberLength: seq8 ? 8 : 16, includeLength: !noLength })
-        .bytes;
+      if (epoch === 0) return this.layer.writer.sealPlaintext(type, content).bytes;
+      return this.layer.writer.seal(type, content, {
+        epoch,
+        sequenceNumberLength: seq8 ? 8 : 16,
+        includeLength: !noLength,
+      }).bytes;
     } catch {
       return undefined;
     }

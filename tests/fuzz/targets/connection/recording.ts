@@ -137,7 +137,7 @@ function decrypt(
   // One reader per epoch: installing a newer epoch would start the older one's retention clock.
   const readers = [...keys].map(([epoch, k]) => {
     const r = new RecordLayer({ provider: nodeProvider, replayWindow: 1 << 16 });
-    r.installReadKeys(epoch, suite, k, 0);
+    r.reader.installReadKeys(epoch, suite, k, 0);
     return r;
   });
   const plain = new RecordLayer({ provider: nodeProvider });
