@@ -1,4 +1,4 @@
-import { allocate, giveBack, handOff, handOffRun } from '../wire/slab.js';
+import { allocate, giveBack, handOff, handOffCarved, handOffRun, locate } from '../wire/slab.js';
 import type { StagedProtection } from './write-form.js';
 
 export type { StagedProtection } from './write-form.js';
@@ -29,6 +29,8 @@ export class StagedRecords {
   /** Per record, whether it shares a datagram with the next; {@link joins} counts the true ones. */
   private readonly joined: boolean[] = [];
   private joins = 0;
+  /** Records not yet marked handed off (wire/slab.ts): those {@link add} could not mark as the slab's last carved. */
+  private unmarked = 0;
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
 
@@ -70,6 +72,8 @@ export class StagedRecords {
     this.sinks.push(sink);
     this.joined.push(joinsNext);
     if (joinsNext) this.joins++;
+    // Handed off now, while this is its one holder; a record never queued (a seal that throws) keeps its slab, as kept.
+    if (!handOffCarved(record)) this.unmarked++;
   }
 
   /** Adds a record that needs no sealing (a plaintext one), queued in its place. */
@@ -83,15 +87,11 @@ export class StagedRecords {
     const n = records.length;
     try {
       let start = 0;
+      let buffer = n > 0 ? locate(records[0]!).buffer : undefined;
       for (let i = 1; i <= n; i++) {
         const protection = protections[start];
-        const buffer = records[start]!.buffer;
-        if (
-          i < n &&
-          protections[i] === protection &&
-          protection?.sealRecords !== undefined &&
-          records[i]!.buffer === buffer
-        )
+        const next = i < n ? locate(records[i]!).buffer : undefined;
+        if (i < n && protections[i] === protection && protection?.sealRecords !== undefined && next === buffer)
           continue;
         if (protection === undefined) {
           // staged whole: nothing to seal
@@ -103,14 +103,15 @@ export class StagedRecords {
           protection.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, snBytes);
         } else
           protection.sealRecords!(
-            new Uint8Array(buffer),
+            new Uint8Array(buffer!),
             start === 0 ? this.layout : this.layout.subarray(STRIDE * start),
             i - start,
           );
         start = i;
+        buffer = next;
       }
       if (this.joins === 0) {
-        handOffRun(records, 0, n);
+        if (this.unmarked > 0) handOffRun(records, 0, n);
         const sinks = this.sinks;
         for (let i = 0; i < n; i++) sinks[i]!.push(records[i]!);
       } else this.queueDatagrams();
@@ -123,6 +124,7 @@ export class StagedRecords {
       this.sinks.length = 0;
       this.joined.length = 0;
       this.joins = 0;
+      this.unmarked = 0;
       if (giveBack && StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(this);
     }
   }
