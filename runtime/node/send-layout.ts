@@ -40,8 +40,6 @@ function wholeOf(buffer: ArrayBufferLike): Uint8Array {
 export function layOutSend(datagrams: readonly Uint8Array[], from: number, n: number): Int32Array {
   if (sendLayout.length < 3 * n) sendLayout = new Int32Array(3 * n);
   const layout = sendLayout;
-  laidBuffers.length = 0;
-  laidArrayBuffers.length = 0;
   let last: ArrayBufferLike | undefined;
   let index = -1;
   for (let i = 0; i < n; i++) {
@@ -50,14 +48,24 @@ export function layOutSend(datagrams: readonly Uint8Array[], from: number, n: nu
     const buffer = p.buffer;
     if (buffer !== last) {
       last = buffer;
-      laidBuffers.push(wholeOf(buffer));
-      laidArrayBuffers.push(buffer);
       index++;
+      // Written by index, the lists cut once at the end only when they were longer (a `length` set is a runtime call).
+      if (index === laidBuffers.length) {
+        laidBuffers.push(wholeOf(buffer));
+        laidArrayBuffers.push(buffer);
+      } else {
+        laidBuffers[index] = wholeOf(buffer);
+        laidArrayBuffers[index] = buffer;
+      }
     }
     const at = 3 * i;
     layout[at] = index;
     layout[at + 1] = p.offset;
     layout[at + 2] = p.length;
+  }
+  if (laidBuffers.length > index + 1) {
+    laidBuffers.length = index + 1;
+    laidArrayBuffers.length = index + 1;
   }
   return layout;
 }

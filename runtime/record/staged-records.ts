@@ -22,12 +22,17 @@ export class StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
 
-  private readonly records: Uint8Array[] = [];
-  /** Each record's protection; undefined for a record staged whole. */
+  /**
+   * The records, each one's protection (undefined for a record staged whole), queue and whether it shares a datagram
+   * with the next, the first {@link n} of each: written by index and cleared by element, never shortened (an array's
+   * `length` set is a call into V8's runtime).
+   */
+  private readonly records: (Uint8Array | undefined)[] = [];
   private readonly protections: (StagedProtection | undefined)[] = [];
-  private readonly sinks: Uint8Array[][] = [];
-  /** Per record, whether it shares a datagram with the next; {@link joins} counts the true ones. */
+  private readonly sinks: (Uint8Array[] | undefined)[] = [];
   private readonly joined: boolean[] = [];
+  private n = 0;
+  /** How many of {@link joined} are true. */
   private joins = 0;
   /** Records not yet marked handed off (wire/slab.ts): those {@link add} could not mark as the slab's last carved. */
   private unmarked = 0;
@@ -35,7 +40,7 @@ export class StagedRecords {
   private layout = new Float64Array(STRIDE * 16);
 
   get count(): number {
-    return this.records.length;
+    return this.n;
   }
 
   /**
@@ -53,7 +58,7 @@ export class StagedRecords {
     snBytes: 1 | 2,
     joinsNext = false,
   ): void {
-    const i = this.records.length;
+    const i = this.n;
     if (this.layout.length < STRIDE * (i + 1)) {
       const grown = new Float64Array(this.layout.length * 2);
       grown.set(this.layout);
@@ -61,19 +66,28 @@ export class StagedRecords {
     }
     const l = this.layout;
     const at = STRIDE * i;
-    l[at] = record.byteOffset;
+    // Handed off now, while this is its one holder; a record never queued (a seal that throws) keeps its slab, as kept.
+    const offset = handOffCarved(record);
+    if (offset < 0) this.unmarked++;
+    l[at] = offset < 0 ? record.byteOffset : offset;
     l[at + 1] = headerLength;
     l[at + 2] = plaintextLength;
     l[at + 3] = seq;
     l[at + 4] = snOffset;
     l[at + 5] = snBytes;
-    this.records.push(record);
-    this.protections.push(protection);
-    this.sinks.push(sink);
-    this.joined.push(joinsNext);
+    if (i === this.records.length) {
+      this.records.push(record);
+      this.protections.push(protection);
+      this.sinks.push(sink);
+      this.joined.push(joinsNext);
+    } else {
+      this.records[i] = record;
+      this.protections[i] = protection;
+      this.sinks[i] = sink;
+      this.joined[i] = joinsNext;
+    }
+    this.n = i + 1;
     if (joinsNext) this.joins++;
-    // Handed off now, while this is its one holder; a record never queued (a seal that throws) keeps its slab, as kept.
-    if (!handOffCarved(record)) this.unmarked++;
   }
 
   /** Adds a record that needs no sealing (a plaintext one), queued in its place. */
@@ -83,8 +97,7 @@ export class StagedRecords {
 
   /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */
   seal(giveBack = false): void {
-    const { records, protections } = this;
-    const n = records.length;
+    const { records, protections, n } = this;
     try {
       let start = 0;
       let buffer = n > 0 ? locate(records[0]!).buffer : undefined;
@@ -111,18 +124,21 @@ export class StagedRecords {
         buffer = next;
       }
       if (this.joins === 0) {
-        if (this.unmarked > 0) handOffRun(records, 0, n);
+        if (this.unmarked > 0) handOffRun(records as readonly Uint8Array[], 0, n);
         const sinks = this.sinks;
         for (let i = 0; i < n; i++) sinks[i]!.push(records[i]!);
       } else this.queueDatagrams();
     } catch (e) {
-      for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
+      for (let i = 0; i < n; i++) records[i]!.fill(0); // plaintext in a slab shared with other records goes
       throw e;
     } finally {
-      records.length = 0;
-      protections.length = 0;
-      this.sinks.length = 0;
-      this.joined.length = 0;
+      const sinks = this.sinks;
+      for (let i = 0; i < n; i++) {
+        records[i] = undefined;
+        protections[i] = undefined;
+        sinks[i] = undefined;
+      }
+      this.n = 0;
       this.joins = 0;
       this.unmarked = 0;
       if (giveBack && StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(this);
@@ -131,8 +147,7 @@ export class StagedRecords {
 
   /** Queues the sealed records, those joined to the next copied into one datagram with it. */
   private queueDatagrams(): void {
-    const { records, joined } = this;
-    const n = records.length;
+    const { records, joined, n } = this;
     for (let from = 0, i = 0; i < n; i++) {
       if (joined[i] && i < n - 1) continue;
       if (i === from) {

@@ -130,14 +130,15 @@ let lastSlab: Slab | undefined;
 
 /**
  * {@link handOff} of `view` when it is the view {@link allocate} carved last (a record the writer stages, marked as it
- * is laid out); false, nothing marked, for any other.
+ * is laid out): its offset in its slab; -1, nothing marked, for any other view.
  */
-export function handOffCarved(view: Uint8Array): boolean {
+export function handOffCarved(view: Uint8Array): number {
   const k = recentNext === 0 ? RECENT - 1 : recentNext - 1;
   const s = lastSlab;
-  if (recentViews[k] !== view || s === undefined) return false;
-  mark(s, recentOffsets[k]!, recentLengths[k]!);
-  return true;
+  if (recentViews[k] !== view || s === undefined) return -1;
+  const at = recentOffsets[k]!;
+  mark(s, at, recentLengths[k]!);
+  return at;
 }
 
 /** The slab after a full one: a spare given back whole, or a new one; the full one is owed its views. */
