@@ -60,6 +60,11 @@ const CALLS = {
   aead: ['record_seal', 'record12_seal'],
 };
 
+/** V8's optimising compiler's functions, and the collector's (its marking, sweeping, scavenges and their bookkeeping). */
+const COMPILER = /v8::internal::compiler::|v8::internal::maglev::|v8::internal::Zone/;
+const COLLECTOR =
+  /Scaveng|v8::internal::Heap::|MarkCompact|Marking|Sweeper|Evacuat|v8::internal::GC|heap::base::|cppgc::|BodyDescriptor|MemoryChunk|SizeFromMap|IterateObjectCache|__popcountdi2|RememberedSet|RelocIterator|RecordMigratedSlot|FreeList|StringTableCleaner|PointersUpdating|WeakReferences|PretenuringHandler/;
+
 /** One client under callgrind: the instructions per payload sent, and the addon's calls' share. */
 async function measure(log: (line: string) => void, version: Version): Promise<void> {
   if (!nativeProvider) throw new Error('the native addon is not built (or DTLS13_NATIVE=0)');
@@ -137,11 +142,8 @@ async function measure(log: (line: string) => void, version: Version): Promise<v
   let compiler = 0;
   let collector = 0;
   for (const [fn, c] of ownCosts(readFileSync(join(dir, file), 'utf8'))) {
-    if (/v8::internal::compiler::|v8::internal::maglev::|v8::internal::Zone/.test(fn)) compiler += c / payloads;
-    else if (
-      /Scaveng|v8::internal::Heap::|MarkCompact|Marking|Sweeper|Evacuat|v8::internal::GC|heap::base::|cppgc::/.test(fn)
-    )
-      collector += c / payloads;
+    if (COMPILER.test(fn)) compiler += c / payloads;
+    else if (COLLECTOR.test(fn)) collector += c / payloads;
   }
   log(
     `send-instructions:   of them V8's optimising compiler ${compiler.toFixed(0)}, the collector ${collector.toFixed(0)}; the rest ${(total - compiler - collector).toFixed(0)}`,
