@@ -5,9 +5,51 @@
  * given the process's `/tmp/perf-<pid>.map` (written under `node --perf-basic-prof`), each such address is named by
  * the map's entry that holds it, so a JavaScript function's row holds what the compiler inlined into it in that run.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-/** Own cost per function name in a callgrind dump (the `fn=` blocks' cost lines, not the inclusive ones of `calls=`). */
+/**
+ * valgrind's arguments to run `script` (TypeScript, under tsx) with `args` in callgrind, counting nothing until
+ * switched on (callgrind-window.ts), its dump written to `dir`.
+ */
+export function callgrindArgs(dir: string, script: string, args: readonly string[]): string[] {
+  return [
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+    process.execPath,
+    '--import',
+    'tsx',
+    script,
+    ...args,
+  ];
+}
+
+/**
+ * The first dump in `dir`: its file, and callgrind_annotate's figures divided by `per`: the total, and a function's
+ * inclusive cost (NaN if absent).
+ */
+export function annotated(
+  dir: string,
+  per: number,
+): { file: string; total: number; inclusive: (fn: string) => number } {
+  const name = readdirSync(dir).find((f) => /\.1$/.test(f));
+  if (name === undefined) throw new Error(`no callgrind dump in ${dir}`);
+  const file = join(dir, name);
+  const text = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const total = Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(text)?.[1]?.replace(/,/g, '') ?? Number.NaN) / per;
+  const inclusive = (fn: string): number => {
+    const m = new RegExp(`^\\s*([\\d,]+) \\([^)]*\\)\\s+\\S*:${fn} `, 'm').exec(text);
+    return m === null ? Number.NaN : Number(m[1]!.replace(/,/g, '')) / per;
+  };
+  return { file, total, inclusive };
+}
+
+/** Own cost per function name in a callgrind dump (the `fn=` blocks' cost lines, not the inclusive ones of calls). */
 export function ownCosts(dump: string): Map<string, number> {
   const names = new Map<string, string>();
   const costs = new Map<string, number>();

@@ -1,16 +1,16 @@
 /**
- * Instructions per payload in a sending dtls13 client, counted without the clock: `npm run bench --
- * send-instructions` (or `npx tsx bench/network/send-instructions.ts [1.3|1.2]` for one) runs a `connect()` session on
- * the native provider under valgrind's callgrind (instrumentation off) against a `listen()` server of this process. The
- * client sends 1,200-byte AES-128-GCM payloads (BENCH_NET_PAYLOAD sets another size) in bursts of 32, one burst a turn
- * of its event loop, as the network bench's sender does: `DTLS13_INSTR_WARM` payloads (default 20,000) uncounted, then
- * exactly `DTLS13_INSTR_PAYLOADS` (default 20,000) counted, then the dump. Prints the instructions per payload sent and,
- * from callgrind_annotate, the addon's sealing calls and its send call per payload. callgrind counts what runs in user
- * space only: the kernel's side of the send (GSO `sendmsg`, the copy, loopback delivery) is not in these figures
- * (`npx tsx bench/network/send-kernel.ts` measures it). DTLS13_INSTR_KEEP=1 keeps the dump.
+ * Instructions per payload in a sending dtls13 client, counted without the clock: `npm run bench -- send-instructions`
+ * (or `npx tsx bench/network/send-instructions.ts [1.3|1.2]` for one) runs a `connect()` session on the native provider
+ * under valgrind's callgrind (instrumentation off) against a `listen()` server of this process. The client sends
+ * 1,200-byte AES-128-GCM payloads (BENCH_NET_PAYLOAD sets another size) in bursts of 32, one burst a turn of its event
+ * loop, as the network bench's sender does: `DTLS13_INSTR_WARM` payloads (default 20,000) uncounted, then exactly
+ * `DTLS13_INSTR_PAYLOADS` (default 20,000) counted, then the dump. Prints the instructions per payload sent and, from
+ * callgrind_annotate, the addon's sealing calls and its send call per payload. callgrind counts what runs in user space
+ * only: the kernel's side of the send (GSO `sendmsg`, the copy, loopback delivery) is not in these figures (`npx tsx
+ * bench/network/send-kernel.ts` measures it). DTLS13_INSTR_KEEP=1 keeps the dump.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,7 @@ import { listen } from '../../runtime/api/listener.js';
 import { makeIdentity, type Identity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
 import { payloadFromEnv } from './payload.js';
-import { ownCosts } from '../callgrind-functions.js';
+import { annotated, callgrindArgs, ownCosts } from '../callgrind-functions.js';
 import { readFileSync } from 'node:fs';
 
 const BURST = 32;
@@ -60,7 +60,7 @@ const CALLS = {
   aead: ['record_seal', 'record12_seal'],
 };
 
-/** V8's optimising compiler's functions, and the collector's (its marking, sweeping, scavenges and their bookkeeping). */
+/** V8's optimising compiler's functions, and the collector's (marking, sweeping, scavenges and their bookkeeping). */
 const COMPILER = /v8::internal::compiler::|v8::internal::maglev::|v8::internal::Zone/;
 const COLLECTOR =
   /Scaveng|v8::internal::Heap::|MarkCompact|Marking|Sweeper|Evacuat|v8::internal::GC|heap::base::|cppgc::|BodyDescriptor|MemoryChunk|SizeFromMap|IterateObjectCache|__popcountdi2|RememberedSet|RelocIterator|RecordMigratedSlot|FreeList|StringTableCleaner|PointersUpdating|WeakReferences|PretenuringHandler/;
@@ -79,21 +79,9 @@ async function measure(log: (line: string) => void, version: Version): Promise<v
   });
   const { port } = await server.listening;
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-tx-callgrind-'));
-  const client = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--send',
-      version,
-    ],
-    { stdio: ['pipe', 'pipe', 'ignore'] },
-  );
+  const client = spawn('valgrind', callgrindArgs(dir, fileURLToPath(import.meta.url), ['--send', version]), {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
   client.stdin!.write(`${JSON.stringify({ port, ca: Buffer.from(id.caDer).toString('base64') })}\n`);
   const control = (arg: string): void =>
@@ -115,19 +103,8 @@ async function measure(log: (line: string) => void, version: Version): Promise<v
     client.kill('SIGKILL');
     await server.close();
   }
-  const file = readdirSync(dir).find((f) => /\.1$/.test(f));
-  if (file === undefined) throw new Error(`no callgrind dump in ${dir}`);
-  const annotate = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, file)], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  const cost = (fn: string): number => {
-    const m = new RegExp(`^\\s*([\\d,]+) \\([^)]*\\)\\s+\\S*:${fn} `, 'm').exec(annotate);
-    return m === null ? 0 : Number(m[1]!.replace(/,/g, '')) / payloads;
-  };
-  const sum = (fns: readonly string[]): number => fns.reduce((s, fn) => s + cost(fn), 0);
-  const total =
-    Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotate)?.[1]?.replace(/,/g, '') ?? Number.NaN) / payloads;
+  const { file, total, inclusive: cost } = annotated(dir, payloads);
+  const sum = (fns: readonly string[]): number => fns.reduce((s, fn) => s + (cost(fn) || 0), 0);
   const seal = sum(CALLS.seal);
   const aead = sum(CALLS.aead);
   const send = sum(CALLS.send);
@@ -141,7 +118,7 @@ async function measure(log: (line: string) => void, version: Version): Promise<v
   // What moves between runs of one tree: V8's optimising compiler and the collector, when they run inside the window.
   let compiler = 0;
   let collector = 0;
-  for (const [fn, c] of ownCosts(readFileSync(join(dir, file), 'utf8'))) {
+  for (const [fn, c] of ownCosts(readFileSync(file, 'utf8'))) {
     if (COMPILER.test(fn)) compiler += c / payloads;
     else if (COLLECTOR.test(fn)) collector += c / payloads;
   }

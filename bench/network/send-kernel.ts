@@ -1,12 +1,12 @@
 /**
  * `npx tsx bench/network/send-kernel.ts`: the sender's CPU per payload split into user and system time, beside what the
  * kernel alone spends per payload for a C sender of the same bursts (udp-batch.c, one UDP GSO send a burst): the
- * physical limit of the send side on this machine. The dtls13 sender is the network bench's default road (`connect()`
- * over the native provider, AES-128-GCM, bursts of 32 a turn) against the peer process's default server; the C sender
- * sends to udp-batch.c's GRO receiver. BENCH_NET_ROUNDS (default 5) rounds of BENCH_NET_TRIAL_MS (1000) each, the two
- * alternated; 1,200-byte payloads or BENCH_NET_PAYLOAD's. Prints each trial and the medians. On loopback the kernel
- * delivers a datagram to the receiving socket inside the sender's system call, so a sender's system time holds the
- * copy, GSO's split and the delivery.
+ * physical limit of the send side on this machine. The dtls13 sender is the network bench's default row's (a session
+ * over the native provider on a socket of its own, AES-128-GCM, bursts of 32 a turn) to the peer process's default
+ * server; the C sender sends to udp-batch.c's GRO receiver. BENCH_NET_ROUNDS (default 5) rounds of BENCH_NET_TRIAL_MS
+ * (1000) each, the two alternated; 1,200-byte payloads or BENCH_NET_PAYLOAD's. Prints each trial and the medians. On
+ * loopback the kernel delivers a datagram to the receiving socket inside the sender's system call, so a sender's system
+ * time holds the copy, GSO's split and the delivery.
  */
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
