@@ -10,10 +10,9 @@
  */
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
-import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { aeadCeiling } from './aead-ceiling.js';
 import { payloadFromEnv } from './payload.js';
-import { startPeer } from './peer.js';
+import { peerClient, startPeer } from './peer.js';
 import { loadNote, median } from './stats.js';
 import { udpBatchTool, udpBatchTrial } from './udp-batch.js';
 
@@ -35,15 +34,7 @@ async function main(): Promise<void> {
   const system: number[] = [];
   const c: number[] = [];
   try {
-    const client = openClientEndpoint({
-      port: peer.nativeBatchPort!,
-      provider: nativeProvider,
-      cipherSuites: ['tls_aes_128_gcm_sha256'],
-      trustAnchors: [id.caDer],
-      serverName: 'localhost',
-    });
-    await client.handshake;
-    client.socket.setSendBufferSize(o.bufferSize);
+    const client = await peerClient(peer.nativeBatchPort!, id, nativeProvider, o.bufferSize);
     const payload = new Uint8Array(o.payload).fill(0x61);
     console.log(`send-kernel, payload ${o.payload} B (${loadNote()}):`);
     for (let r = 0; r <= o.rounds; r++) {
