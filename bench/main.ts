@@ -15,6 +15,7 @@ import { benchWire } from './wire.js';
  * `-- scale-out` (only when named: a minute or more) for handshakes per second and goodput of a server on 1..cores worker threads;
  * `-- scale-out-instructions` (only when named: valgrind, minutes) for the workers' instructions per handshake with 1 and 2 workers;
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
+ * `-- send-instructions` (only when named: valgrind, minutes) for a sending client's instructions per payload and its addon calls;
  * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
  * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses and the frames from socket to event;
  * `-- echo` (only when named: a few seconds) for the CPU per echo round trip in DTLS 1.3 and 1.2 against node:dgram's;
@@ -51,6 +52,8 @@ if (only === 'scale-out-instructions')
   await (await import('./scale-out/instructions.js')).benchScaleOutInstructions(console.log);
 if (only === 'receive-instructions')
   await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
+if (only === 'send-instructions')
+  await (await import('./network/send-instructions.js')).benchSendInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
 if (only === 'echo') await (await import('./echo.js')).benchEcho(console.log);

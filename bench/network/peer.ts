@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
+import { openClientEndpoint, type UdpClientEndpoint } from '../../tests/support/udp-client.js';
 import { pin, PLACEMENT } from './placement.js';
 import type { FromPeer, ReceiveCount, Receiver } from './protocol.js';
 
@@ -100,4 +102,23 @@ export async function startPeer(
       clearTimeout(timer);
     },
   };
+}
+
+/** An AES-128-GCM client of the peer's server at `port` on `provider`, its handshake done, its send buffer `bufferSize`. */
+export async function peerClient(
+  port: number,
+  id: Identity,
+  provider: CryptoProvider,
+  bufferSize: number,
+): Promise<UdpClientEndpoint> {
+  const client = openClientEndpoint({
+    port,
+    provider,
+    cipherSuites: ['tls_aes_128_gcm_sha256'],
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+  });
+  await client.handshake;
+  client.socket.setSendBufferSize(bufferSize);
+  return client;
 }

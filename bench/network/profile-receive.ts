@@ -1,9 +1,8 @@
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { aeadCeiling } from './aead-ceiling.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
-import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { openSession, type Version } from './dtls12.js';
-import { startPeer } from './peer.js';
+import { peerClient, startPeer } from './peer.js';
 import { loadNote, median } from './stats.js';
 import { jsTrial } from './trial.js';
 import { payloadFromEnv } from './payload.js';
@@ -48,15 +47,7 @@ async function main(): Promise<void> {
     if (port === undefined) throw new Error('the peer has no native server');
     if (which !== '1.3')
       return await versions(peer, port, id, which === 'both' ? ['DTLSv1.2', 'DTLSv1.3'] : ['DTLSv1.2']);
-    const client = openClientEndpoint({
-      port,
-      provider: nativeProvider,
-      cipherSuites: ['tls_aes_128_gcm_sha256'],
-      trustAnchors: [id.caDer],
-      serverName: 'localhost',
-    });
-    await client.handshake;
-    client.socket.setSendBufferSize(o.bufferSize);
+    const client = await peerClient(port, id, nativeProvider, o.bufferSize);
     console.log(`profile-receive (${loadNote()}):`);
     for (let r = 0; r < rounds; r++) {
       const t = await jsTrial(peer, receiver, (d) => client.send(d), o);

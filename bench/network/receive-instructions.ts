@@ -13,8 +13,8 @@
  * arenas' zeroing is over-weighted in the totals. DTLS13_INSTR_KEEP=1 keeps the dump;
  * DTLS13_OPEN_RUN=0 has the server open each record alone (runtime/record/opened-ahead.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,7 @@ import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
 import { callgrindWindow } from '../callgrind-window.js';
+import { annotated, callgrindArgs } from '../callgrind-functions.js';
 import { payloadFromEnv } from './payload.js';
 
 /** The server, in the process callgrind runs: its certificate from the first line of stdin, then `stats` lines. */
@@ -68,21 +69,10 @@ async function measure(
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-rx-callgrind-'));
   const self = fileURLToPath(import.meta.url);
-  const server = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      self,
-      '--serve',
-      buffers,
-    ],
-    { stdio: ['pipe', 'pipe', 'ignore'], env: runs ? process.env : { ...process.env, DTLS13_OPEN_RUN: '0' } },
-  );
+  const server = spawn('valgrind', callgrindArgs(dir, self, ['--serve', buffers]), {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: runs ? process.env : { ...process.env, DTLS13_OPEN_RUN: '0' },
+  });
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   server.stdin!.write(
     `${JSON.stringify({ chain: id.chain.map((c) => Buffer.from(c).toString('base64')), key: Buffer.from(id.privateKey).toString('base64') })}\n`,
@@ -118,18 +108,7 @@ async function measure(
   await session.close();
   // The payloads over the window: the mean of the counts read before and after each switch.
   const payloads = (m2 + m3) / 2 - (m0 + m1) / 2;
-  const file = readdirSync(dir).find((f) => /\.1$/.test(f));
-  if (file === undefined) throw new Error(`no callgrind dump in ${dir}`);
-  const annotate = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, file)], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  const cost = (fn: string): number => {
-    const m = new RegExp(`^\\s*([\\d,]+) \\([^)]*\\)\\s+\\S*:${fn} `, 'm').exec(annotate);
-    return m === null ? Number.NaN : Number(m[1]!.replace(/,/g, '')) / payloads;
-  };
-  const total =
-    Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotate)?.[1]?.replace(/,/g, '') ?? Number.NaN) / payloads;
+  const { total, inclusive: cost } = annotated(dir, payloads);
   const call = OPEN_CALL[version][buffers].reduce((sum, fn) => sum + (cost(fn) || 0), 0);
   const work = cost(OPEN_WORK[version]);
   const how = runs ? '' : ', each record opened alone (DTLS13_OPEN_RUN=0)';

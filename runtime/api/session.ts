@@ -83,6 +83,14 @@ export class DtlsSession<L extends object = object> {
   private negotiated: SessionParameters | undefined;
   private readonly counters = new SessionCounters();
   private readonly mtu: number;
+  /** {@link maxMessageSize} as worked out last, and what it was worked out for. */
+  private readonly sizeKnown: {
+    size: number;
+    negotiated: SessionParameters | undefined;
+    mtu: number;
+    cid: number;
+    of: Connection | undefined;
+  } = { size: 0, negotiated: undefined, mtu: -1, cid: -1, of: undefined };
   private readonly authorization: AuthorizationRecord | undefined;
   /** Messages that came before `onmessage` was set (made with the first of them). */
   private waiting: MessageInbox | undefined;
@@ -354,8 +362,25 @@ export class DtlsSession<L extends object = object> {
    */
   get maxMessageSize(): number {
     const connection = this.connection;
-    const facts = connection?.versionFacts ?? FACTS13;
-    return facts.maxMessageSize(this.messageMtu, this.negotiated, connection?.connectionIds?.peer?.length ?? 0);
+    const mtu = this.messageMtu;
+    const cid = connection?.peerConnectionIdLength ?? 0;
+    const known = this.sizeKnown;
+    // Worked out again only when what it depends on changed (and until opened): a send near the limit asks every time.
+    if (
+      known.negotiated === undefined ||
+      known.negotiated !== this.negotiated ||
+      known.mtu !== mtu ||
+      known.cid !== cid ||
+      known.of !== connection
+    ) {
+      const facts = connection?.versionFacts ?? FACTS13;
+      known.size = facts.maxMessageSize(mtu, this.negotiated, cid);
+      known.negotiated = this.negotiated;
+      known.mtu = mtu;
+      known.cid = cid;
+      known.of = connection;
+    }
+    return known.size;
   }
 
   /** The datagram one send() fills at most: `mtu`, less once the path said ours were too large (EMSGSIZE, ICMP). */

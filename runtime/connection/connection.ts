@@ -416,6 +416,10 @@ export class DtlsConnection implements Connection {
     return connectionIdsOf(this.common.peer.session);
   }
 
+  get peerConnectionIdLength(): number {
+    return this.common.peer.session?.peer.current.length ?? 0;
+  }
+
   /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
     return this.common.datagramLimit.value;

@@ -4,8 +4,8 @@ import { getSystemErrorName } from 'node:util';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 import { beginReceiveTurn, endReceiveTurn } from './receive-turn.js';
-import { giveBackRun } from '../wire/slab.js';
-import { laidBuffers, layOutSend } from './send-layout.js';
+import { giveBackLaid } from '../wire/slab.js';
+import { laidArrayBuffers, laidBuffers, layOutSend } from './send-layout.js';
 
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendLaid's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
@@ -126,7 +126,7 @@ export class DatagramIo {
         const r = this.binding!.udpSendLaid(fd, laidBuffers, layout, n, ipv4, connected ? 0 : port, SEND_STATUS);
         if (r > 0) {
           // The kernel copied them in the call: a datagram handed off to this send goes back to its slab (wire/slab.ts).
-          giveBackRun(datagrams, done, done + r);
+          giveBackLaid(laidArrayBuffers, layout, r);
           done += r;
           this.counts.batchedSends++;
           this.counts.batchedDatagramsSent += r;

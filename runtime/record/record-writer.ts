@@ -35,6 +35,9 @@ const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 interface WriteEpoch<K> {
   readonly cipher: K;
   seq: number;
+  /** The key's confidentiality limit (the writer's override or the cipher's), and the use a KeyUpdate starts at. */
+  readonly limit: number;
+  readonly updateAt: number;
 }
 
 /**
@@ -117,7 +120,8 @@ export class RecordWriter<K extends WriteCipher> {
       throw new RangeError(`sequence number ${firstSequenceNumber} is not a uint48`);
     this.sealStaged();
     this.writes.get(cipher.epoch)?.cipher.release();
-    const entry = { cipher, seq: firstSequenceNumber };
+    const limit = (this.limits ?? cipher.limits).confidentiality;
+    const entry = { cipher, seq: firstSequenceNumber, limit, updateAt: limit * KEY_UPDATE_THRESHOLD };
     this.writes.set(cipher.epoch, entry);
     if (this.write === undefined || cipher.epoch >= this.write.cipher.epoch) this.write = entry;
   }
@@ -183,14 +187,14 @@ export class RecordWriter<K extends WriteCipher> {
 
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
-    const w = this.write?.cipher;
-    return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality * KEY_UPDATE_THRESHOLD;
+    const e = this.write;
+    return e !== undefined && e.cipher.used >= e.updateAt;
   }
 
   /** True once the write key may protect no more records: application data waits for a KeyUpdate. */
   get writeKeyExhausted(): boolean {
-    const w = this.write?.cipher;
-    return w !== undefined && w.used >= (this.limits ?? w.limits).confidentiality;
+    const e = this.write;
+    return e !== undefined && e.cipher.used >= e.limit;
   }
 
   /** Records protected with the current write key, and its limit. */
@@ -330,7 +334,7 @@ export class RecordWriter<K extends WriteCipher> {
   /** Checks, numbers and lays out one record, leaving its layout in the form's `laid`. */
   private layOut(state: WriteEpoch<K>, type: number, content: Uint8Array, shape: RecordShape): Uint8Array {
     const w = state.cipher;
-    const limit = (this.limits ?? w.limits).confidentiality;
+    const limit = state.limit;
     if (w.used >= limit)
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${limit} records): a KeyUpdate is required`,

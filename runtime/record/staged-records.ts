@@ -1,4 +1,4 @@
-import { allocate, giveBack, handOff, handOffRun } from '../wire/slab.js';
+import { allocate, giveBack, handOff, handOffCarved, handOffRun, locate } from '../wire/slab.js';
 import type { StagedProtection } from './write-form.js';
 
 export type { StagedProtection } from './write-form.js';
@@ -22,18 +22,25 @@ export class StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
 
-  private readonly records: Uint8Array[] = [];
-  /** Each record's protection; undefined for a record staged whole. */
+  /**
+   * The records, each one's protection (undefined for a record staged whole), queue and whether it shares a datagram
+   * with the next, the first {@link n} of each: written by index and cleared by element, never shortened (an array's
+   * `length` set is a call into V8's runtime).
+   */
+  private readonly records: (Uint8Array | undefined)[] = [];
   private readonly protections: (StagedProtection | undefined)[] = [];
-  private readonly sinks: Uint8Array[][] = [];
-  /** Per record, whether it shares a datagram with the next; {@link joins} counts the true ones. */
+  private readonly sinks: (Uint8Array[] | undefined)[] = [];
   private readonly joined: boolean[] = [];
+  private n = 0;
+  /** How many of {@link joined} are true. */
   private joins = 0;
+  /** Records not yet marked handed off (wire/slab.ts): those {@link add} could not mark as the slab's last carved. */
+  private unmarked = 0;
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
 
   get count(): number {
-    return this.records.length;
+    return this.n;
   }
 
   /**
@@ -51,7 +58,7 @@ export class StagedRecords {
     snBytes: 1 | 2,
     joinsNext = false,
   ): void {
-    const i = this.records.length;
+    const i = this.n;
     if (this.layout.length < STRIDE * (i + 1)) {
       const grown = new Float64Array(this.layout.length * 2);
       grown.set(this.layout);
@@ -59,16 +66,27 @@ export class StagedRecords {
     }
     const l = this.layout;
     const at = STRIDE * i;
-    l[at] = record.byteOffset;
+    // Handed off now, while this is its one holder; a record never queued (a seal that throws) keeps its slab, as kept.
+    const offset = handOffCarved(record);
+    if (offset < 0) this.unmarked++;
+    l[at] = offset < 0 ? record.byteOffset : offset;
     l[at + 1] = headerLength;
     l[at + 2] = plaintextLength;
     l[at + 3] = seq;
     l[at + 4] = snOffset;
     l[at + 5] = snBytes;
-    this.records.push(record);
-    this.protections.push(protection);
-    this.sinks.push(sink);
-    this.joined.push(joinsNext);
+    if (i === this.records.length) {
+      this.records.push(record);
+      this.protections.push(protection);
+      this.sinks.push(sink);
+      this.joined.push(joinsNext);
+    } else {
+      this.records[i] = record;
+      this.protections[i] = protection;
+      this.sinks[i] = sink;
+      this.joined[i] = joinsNext;
+    }
+    this.n = i + 1;
     if (joinsNext) this.joins++;
   }
 
@@ -79,19 +97,14 @@ export class StagedRecords {
 
   /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */
   seal(giveBack = false): void {
-    const { records, protections } = this;
-    const n = records.length;
+    const { records, protections, n } = this;
     try {
       let start = 0;
+      let buffer = n > 0 ? locate(records[0]!).buffer : undefined;
       for (let i = 1; i <= n; i++) {
         const protection = protections[start];
-        const buffer = records[start]!.buffer;
-        if (
-          i < n &&
-          protections[i] === protection &&
-          protection?.sealRecords !== undefined &&
-          records[i]!.buffer === buffer
-        )
+        const next = i < n ? locate(records[i]!).buffer : undefined;
+        if (i < n && protections[i] === protection && protection?.sealRecords !== undefined && next === buffer)
           continue;
         if (protection === undefined) {
           // staged whole: nothing to seal
@@ -103,34 +116,38 @@ export class StagedRecords {
           protection.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, snBytes);
         } else
           protection.sealRecords!(
-            new Uint8Array(buffer),
+            new Uint8Array(buffer!),
             start === 0 ? this.layout : this.layout.subarray(STRIDE * start),
             i - start,
           );
         start = i;
+        buffer = next;
       }
       if (this.joins === 0) {
-        handOffRun(records, 0, n);
+        if (this.unmarked > 0) handOffRun(records as readonly Uint8Array[], 0, n);
         const sinks = this.sinks;
         for (let i = 0; i < n; i++) sinks[i]!.push(records[i]!);
       } else this.queueDatagrams();
     } catch (e) {
-      for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
+      for (let i = 0; i < n; i++) records[i]!.fill(0); // plaintext in a slab shared with other records goes
       throw e;
     } finally {
-      records.length = 0;
-      protections.length = 0;
-      this.sinks.length = 0;
-      this.joined.length = 0;
+      const sinks = this.sinks;
+      for (let i = 0; i < n; i++) {
+        records[i] = undefined;
+        protections[i] = undefined;
+        sinks[i] = undefined;
+      }
+      this.n = 0;
       this.joins = 0;
+      this.unmarked = 0;
       if (giveBack && StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(this);
     }
   }
 
   /** Queues the sealed records, those joined to the next copied into one datagram with it. */
   private queueDatagrams(): void {
-    const { records, joined } = this;
-    const n = records.length;
+    const { records, joined, n } = this;
     for (let from = 0, i = 0; i < n; i++) {
       if (joined[i] && i < n - 1) continue;
       if (i === from) {

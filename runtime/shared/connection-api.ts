@@ -143,6 +143,8 @@ export interface Connection {
   readonly lastAuthenticatedReceive: number | undefined;
   readonly path: string | undefined;
   readonly connectionIds: ConnectionIds | undefined;
+  /** The length of the connection ID our records carry now (0 for none): `connectionIds.peer`'s, without its object. */
+  readonly peerConnectionIdLength: number;
   /** What the version spoken (before it is known: offered first) means for a session above. */
   readonly versionFacts: VersionFacts;
 }
@@ -186,6 +188,7 @@ export interface VersionState extends Omit<
   | 'lastAuthenticatedReceive'
   | 'path'
   | 'connectionIds'
+  | 'peerConnectionIdLength'
   | 'rebind'
   | 'versionFacts'
   | 'exportKeyingMaterial'

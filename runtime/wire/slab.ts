@@ -27,6 +27,8 @@ const MAX_OWED = 4;
 
 class Slab {
   readonly bytes: Uint8Array;
+  /** `bytes.buffer`, read once: a typed array's `buffer` getter is a call into V8's C++ (hundreds of instructions). */
+  readonly buffer: ArrayBuffer;
   used = 0;
   /** Views carved and not given back (kept ones are never). */
   claims = 0;
@@ -37,7 +39,63 @@ class Slab {
     const bytes = new Uint8Array(SLAB_SIZE);
     markUntransferable(bytes.buffer);
     this.bytes = bytes;
+    this.buffer = bytes.buffer;
   }
+}
+
+/**
+ * The views carved last and where each lies, in carving order (a ring): a turn's records are read in the order they
+ * were carved (sealed, handed off, laid out for the send, given back), so {@link locate} finds each by identity,
+ * mostly at the place after the one found last. A typed array's `buffer` is a call into V8's C++ and its `byteOffset`
+ * a builtin call where the view's type is not known to the compiler: hundreds of instructions a record, where this is
+ * a few.
+ */
+const RECENT = 128;
+const recentViews: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(RECENT).fill(undefined);
+const recentBuffers: (ArrayBuffer | undefined)[] = new Array<ArrayBuffer | undefined>(RECENT).fill(undefined);
+const recentOffsets = new Int32Array(RECENT);
+const recentLengths = new Int32Array(RECENT);
+/** Where the next carved view goes in the ring. */
+let recentNext = 0;
+/** Where {@link locate} looks first: the place after the view it found last. */
+let recentProbe = 0;
+
+/** Where a view lies: {@link locate}'s answer, one object rewritten by each call (read it before the next). */
+export interface ViewPlace {
+  buffer: ArrayBufferLike;
+  offset: number;
+  length: number;
+}
+const place: ViewPlace = { buffer: new ArrayBuffer(0), offset: 0, length: 0 };
+
+/**
+ * Where `view` lies (its buffer, offset and length): from the ring of views carved last when it is one of them (an
+ * identity check), else read from the view. The same answer either way; cheaper for a record carved in this turn.
+ */
+export function locate(view: Uint8Array): ViewPlace {
+  let k = recentProbe;
+  if (recentViews[k] !== view) {
+    // Back from the newest: a turn's first record was carved a burst ago.
+    k = -1;
+    for (let i = 1, at = recentNext; i <= RECENT; i++) {
+      at = at === 0 ? RECENT - 1 : at - 1;
+      if (recentViews[at] === view) {
+        k = at;
+        break;
+      }
+    }
+    if (k < 0) {
+      place.buffer = view.buffer;
+      place.offset = view.byteOffset;
+      place.length = view.length;
+      return place;
+    }
+  }
+  recentProbe = k + 1 === RECENT ? 0 : k + 1;
+  place.buffer = recentBuffers[k]!;
+  place.offset = recentOffsets[k]!;
+  place.length = recentLengths[k]!;
+  return place;
 }
 
 let current = new Slab();
@@ -56,7 +114,31 @@ export function allocate(n: number): Uint8Array {
   s.views[at >>> 3] = n;
   s.used = at + ((n + 7) & ~7); // keep views 8-byte aligned
   s.claims++;
-  return s.bytes.subarray(at, at + n);
+  const view = new Uint8Array(s.buffer, at, n);
+  const k = recentNext;
+  recentViews[k] = view;
+  recentBuffers[k] = s.buffer;
+  recentOffsets[k] = at;
+  recentLengths[k] = n;
+  recentNext = k + 1 === RECENT ? 0 : k + 1;
+  lastSlab = s;
+  return view;
+}
+
+/** The slab of the view {@link allocate} carved last (its ring place is the one before `recentNext`). */
+let lastSlab: Slab | undefined;
+
+/**
+ * {@link handOff} of `view` when it is the view {@link allocate} carved last (a record the writer stages, marked as it
+ * is laid out): its offset in its slab; -1, nothing marked, for any other view.
+ */
+export function handOffCarved(view: Uint8Array): number {
+  const k = recentNext === 0 ? RECENT - 1 : recentNext - 1;
+  const s = lastSlab;
+  if (recentViews[k] !== view || s === undefined) return -1;
+  const at = recentOffsets[k]!;
+  mark(s, at, recentLengths[k]!);
+  return at;
 }
 
 /** The slab after a full one: a spare given back whole, or a new one; the full one is owed its views. */
@@ -67,27 +149,26 @@ function nextSlab(): Slab {
   return current;
 }
 
-/** The slab `view` was carved from, among those that may still be given back; the unit it starts at in `unit`. */
-function slabOf(view: Uint8Array): Slab | undefined {
-  const buffer = view.buffer;
-  if (current.bytes.buffer === buffer) return current;
-  for (let i = owed.length - 1; i >= 0; i--) if (owed[i]!.bytes.buffer === buffer) return owed[i];
-  return undefined;
-}
-
 /**
  * Marks `view` (as {@link allocate} carved it, whole) as one its holder gives back once done: call only where nothing
  * else will hold it. Anything else is left kept.
  */
 export function handOff(view: Uint8Array): void {
-  const s = slabOf(view);
-  if (s !== undefined) mark(s, view);
+  const p = locate(view);
+  const s = slabIn(p.buffer);
+  if (s !== undefined) mark(s, p.offset, p.length);
 }
 
-/** `view` of slab `s` marked handed off, if it is one carved whole and kept. */
-function mark(s: Slab, view: Uint8Array): void {
-  const at = view.byteOffset;
-  if ((at & 7) === 0 && s.views[at >>> 3] === view.length) s.views[at >>> 3] = -view.length;
+/** The slab of `buffer` among those that may still be given back. */
+function slabIn(buffer: ArrayBufferLike): Slab | undefined {
+  if (current.buffer === buffer) return current;
+  for (let i = owed.length - 1; i >= 0; i--) if (owed[i]!.buffer === buffer) return owed[i];
+  return undefined;
+}
+
+/** The view at `at` of `length` bytes in slab `s` marked handed off, if it is one carved whole and kept. */
+function mark(s: Slab, at: number, length: number): void {
+  if ((at & 7) === 0 && s.views[at >>> 3] === length) s.views[at >>> 3] = -length;
 }
 
 /** {@link handOff} of `views[from, to)` (a run of staged records). */
@@ -97,9 +178,10 @@ export function handOffRun(views: readonly Uint8Array[], from: number, to: numbe
 
 /** Takes back the hand-off of `view`: whoever holds it now may keep it (an observer, the application). */
 export function keep(view: Uint8Array): void {
-  const s = slabOf(view);
-  const at = view.byteOffset;
-  if (s !== undefined && (at & 7) === 0 && s.views[at >>> 3] === -view.length) s.views[at >>> 3] = view.length;
+  const p = locate(view);
+  const s = slabIn(p.buffer);
+  const at = p.offset;
+  if (s !== undefined && (at & 7) === 0 && s.views[at >>> 3] === -p.length) s.views[at >>> 3] = p.length;
 }
 
 /**
@@ -108,13 +190,32 @@ export function keep(view: Uint8Array): void {
  * of another buffer is left as it is.
  */
 export function giveBack(view: Uint8Array): void {
-  const s = slabOf(view);
-  if (s !== undefined) release(s, view);
+  const p = locate(view);
+  const s = slabIn(p.buffer);
+  if (s !== undefined) release(s, p.offset, p.length);
 }
 
 /** {@link giveBack} of `views[from, to)` (the datagrams of one batched send). */
 export function giveBackRun(views: readonly Uint8Array[], from: number, to: number): void {
   forEachInSlabs(views, from, to, true);
+}
+
+/**
+ * {@link giveBackRun} of a send laid out as places (runtime/node/send-layout.ts): per view, three numbers of `layout`
+ * (the index of its buffer in `buffers`, its offset, its length), the first `n` of them; no view read.
+ */
+export function giveBackLaid(buffers: readonly ArrayBufferLike[], layout: Int32Array, n: number): void {
+  let s: Slab | undefined;
+  let buffer: ArrayBufferLike | undefined;
+  for (let i = 0; i < n; i++) {
+    const at = 3 * i;
+    const b = buffers[layout[at]!]!;
+    if (b !== buffer) {
+      buffer = b;
+      s = slabIn(b);
+    }
+    if (s !== undefined) release(s, layout[at + 1]!, layout[at + 2]!);
+  }
 }
 
 /**
@@ -125,22 +226,21 @@ function forEachInSlabs(views: readonly Uint8Array[], from: number, to: number, 
   let s: Slab | undefined;
   let buffer: ArrayBufferLike | undefined;
   for (let i = from; i < to; i++) {
-    const view = views[i]!;
-    if (view.buffer !== buffer) {
-      buffer = view.buffer;
-      s = slabOf(view);
+    const p = locate(views[i]!);
+    if (p.buffer !== buffer) {
+      buffer = p.buffer;
+      s = slabIn(buffer);
     }
     if (s === undefined) continue;
-    if (givingBack) release(s, view);
-    else mark(s, view);
+    if (givingBack) release(s, p.offset, p.length);
+    else mark(s, p.offset, p.length);
   }
 }
 
-/** `view` of slab `s` given back, if it is one handed off whole; the slab carved again once all are back. */
-function release(s: Slab, view: Uint8Array): void {
-  const at = view.byteOffset;
+/** The view at `at` of `length` bytes in slab `s` given back, if it is one handed off whole; the slab carved again once all are back. */
+function release(s: Slab, at: number, length: number): void {
   const unit = at >>> 3;
-  if ((at & 7) !== 0 || s.views[unit] !== -view.length) return;
+  if ((at & 7) !== 0 || s.views[unit] !== -length) return;
   s.views[unit] = 0;
   if (--s.claims > 0) return;
   s.used = 0;

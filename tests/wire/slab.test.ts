@@ -4,7 +4,17 @@
  */
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
-import { allocate, giveBack, giveBackRun, handOff, handOffRun, keep } from '../../runtime/wire/slab.js';
+import {
+  allocate,
+  giveBack,
+  giveBackLaid,
+  giveBackRun,
+  handOff,
+  handOffCarved,
+  handOffRun,
+  keep,
+  locate,
+} from '../../runtime/wire/slab.js';
 
 /** Leaves the slab being carved owed nothing (views carved by earlier tests stay kept): the next view starts it. */
 function freshSlab(): void {
@@ -201,4 +211,36 @@ test('a run given back before it was handed off holds its slab', (t) => {
   const run = Array.from({ length: 4 }, () => allocate(64));
   giveBackRun(run, 0, run.length); // never handed off: kept
   t.not(allocate(8).byteOffset, 0, 'the kept run holds the slab');
+});
+
+test('locate answers as the view does: for views carved lately, long ago, parts of them and other buffers', (t) => {
+  const early = allocate(100);
+  const views = Array.from({ length: 300 }, (_, i) => allocate(1 + (i % 50)));
+  const others = [early, early.subarray(8, 20), new Uint8Array(64), Buffer.from('abc'), new Uint8Array(9000)];
+  // In carving order, backwards, and at random: the ring's probe is a hint only.
+  const order = [...views, ...views.slice().reverse(), ...others, ...views.map((_, i) => views[(i * 7919) % 300]!)];
+  for (const v of order) {
+    const p = locate(v);
+    if (p.buffer !== v.buffer || p.offset !== v.byteOffset || p.length !== v.length)
+      return t.fail(`located at ${p.offset}+${p.length}, the view is at ${v.byteOffset}+${v.length}`);
+  }
+  t.pass();
+});
+
+test('handOffCarved marks only the view carved last; giveBackLaid gives back by place as giveBack by view', (t) => {
+  freshSlab();
+  const a = allocate(64);
+  const b = allocate(64);
+  t.is(handOffCarved(a), -1, 'not the last carved: nothing marked');
+  t.is(handOffCarved(b), b.byteOffset);
+  handOff(a);
+  const layout = new Int32Array([0, a.byteOffset, a.length, 0, b.byteOffset, b.length]);
+  giveBackLaid([a.buffer], layout, 2);
+  const c = allocate(64);
+  t.is(c.buffer, a.buffer);
+  t.is(c.byteOffset, 0, 'both given back: the slab is carved again from its start');
+  const d = allocate(64);
+  t.is(handOffCarved(d), d.byteOffset);
+  giveBackLaid([d.buffer], new Int32Array([0, d.byteOffset, d.length]), 1);
+  t.not(allocate(64).byteOffset, 0, 'c was never handed off: the slab stays owed');
 });
