@@ -303,6 +303,7 @@ export class EpochCipher12 {
     cidLength: number,
     fragmentLength: number,
     arena?: MessageArena,
+    own = false,
   ): Uint8Array | DropReason {
     if (version !== DTLS12_VERSION) return 'malformed';
     const explicitLength = this.suite.recordIvLength;
@@ -320,14 +321,17 @@ export class EpochCipher12 {
     let content: Uint8Array | undefined;
     if (this.native !== undefined) {
       // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
+      // 'own' mode: `arena` is this connection's for runs alone (the application never sees it), each record copied out.
       if (arena !== undefined && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
         const ahead = this.openedAhead(this.native, datagram, sequenceNumber, arena);
-        if (ahead !== undefined) return ahead.inner ?? 'authentication';
+        if (ahead !== undefined) return (own ? ahead.takenOwn() : ahead.inner) ?? 'authentication';
       }
+      if (own) arena = undefined;
       const into = arena?.take(plaintextLength, datagram.length);
       content = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
       if (content === undefined && into !== undefined) arena!.giveBack(into);
     } else {
+      if (own) arena = undefined;
       const fragment = datagram.subarray(fragmentAt, fragmentAt + fragmentLength);
       content = this.decrypt(fragment, type, sequenceNumber, plaintextLength, cid);
       // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.

@@ -206,6 +206,24 @@ export class OpenedAhead {
     return (this.inner = new Uint8Array(this.out!, this.base + this.scratch!.results[i + 1]!, this.typeAt));
   }
 
+  /**
+   * 'own' mode: the record {@link findNext} found, taken as {@link takeFound} takes it, its content copied into an
+   * ArrayBuffer of its own and its whole plaintext zeroed in the run's (which the application never sees).
+   */
+  takeFoundOwn(): Uint8Array {
+    const k = this.next;
+    const content = this.takeFound().slice();
+    this.zero(k);
+    return content;
+  }
+
+  /** 'own' mode: what {@link take} last handed out, copied into an ArrayBuffer of its own; the run's copy zeroed. */
+  takenOwn(): Uint8Array | undefined {
+    const inner = this.inner?.slice();
+    this.zeroTaken();
+    return inner;
+  }
+
   /** The record {@link take} last handed out, dropped after all (a replay, too long): its whole plaintext zeroed. */
   zeroTaken(): void {
     if (this.next > 0 && this.count !== 0) this.zero(this.next - 1);

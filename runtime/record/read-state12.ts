@@ -1,5 +1,6 @@
 /** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
-import type { MessageArena } from '../wire/message-arena.js';
+import { MessageArena } from '../wire/message-arena.js';
+import { OPEN_RUNS } from './opened-ahead.js';
 import { APPLICATION_DATA, CODEC12, DTLS12_VERSION, type Header12 } from './codec12.js';
 import { ReadEpoch12 } from './epochs12.js';
 import type { EpochCipher12 } from './epoch-cipher12.js';
@@ -39,6 +40,8 @@ export class ReadState12 implements LoopVersion<Header12> {
   private readonly integrity: IntegrityMonitor;
   private readonly windowSize: number | undefined;
   private readonly arena: MessageArena | undefined;
+  /** 'own' mode: this connection's memory for runs opened ahead, never lent (each message copied out of it). */
+  private readonly runArena: MessageArena | undefined;
 
   /** `windowSize`: the replay window (default 64); `arena`: 'batch' mode's memory; `drops`: where drops are counted. */
   constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena, drops: DropSink = UNCOUNTED) {
@@ -46,6 +49,7 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.integrity = integrity;
     this.windowSize = windowSize;
     this.arena = arena;
+    this.runArena = arena === undefined && OPEN_RUNS ? new MessageArena() : undefined;
   }
 
   pending(cipher: EpochCipher12): void {
@@ -90,21 +94,25 @@ export class ReadState12 implements LoopVersion<Header12> {
     }
     if (epoch !== 1) return 'unknown-epoch';
     const read = this.read1;
-    if (read !== undefined) return read.receiveAt(d, h, now, h.type === APPLICATION_DATA ? this.arena : undefined);
+    if (read !== undefined) {
+      if (h.type !== APPLICATION_DATA) return read.receiveAt(d, h, now);
+      const arena = this.arena;
+      return arena !== undefined ? read.receiveAt(d, h, now, arena) : read.receiveAt(d, h, now, this.runArena, true);
+    }
     if (this.pendingKeys === undefined || this.held.length >= MAX_HELD12) return 'unknown-epoch';
     this.held.push(d.slice(h.at, h.end));
     return HELD;
   }
 
   /**
-   * The run road ('batch' mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
+   * The run road (either mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
    * next application data record of the run epoch 1's cipher opened ahead (epochs12.ts `takeNext`), once the peer's
    * ChangeCipherSpec switched to it; its content, its sequence number in `taken`. Undefined, nothing changed, for any
    * other: {@link open} reads it on the one loop.
    */
   takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
     const read = this.read1;
-    return read === undefined || this.arena === undefined ? undefined : read.takeNext(at, length, now, taken);
+    return read === undefined ? undefined : read.takeNext(at, length, now, taken, this.arena === undefined);
   }
 
   drop(reason: DropReason): void {
