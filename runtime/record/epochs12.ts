@@ -59,7 +59,13 @@ export class ReadEpoch12 {
    * datagram, the key's rate (once it has one) not spent at `now`. Its content returned, its sequence number written to
    * `taken`; undefined, with nothing changed, for any other.
    */
-  takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }, own = false): Uint8Array | undefined {
+  takeNext(
+    at: number,
+    length: number,
+    now: number,
+    taken: { sequenceNumber: number },
+    own = false,
+  ): Uint8Array | undefined {
     const c = this.cipher;
     const integrity = this.integrity;
     if (integrity.failedInDatagram !== 0 || c.cidLength !== 0) return undefined;

@@ -1,6 +1,5 @@
 /** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
-import { MessageArena } from '../wire/message-arena.js';
-import { OPEN_RUNS } from './opened-ahead.js';
+import type { MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA, CODEC12, DTLS12_VERSION, type Header12 } from './codec12.js';
 import { ReadEpoch12 } from './epochs12.js';
 import type { EpochCipher12 } from './epoch-cipher12.js';
@@ -40,8 +39,6 @@ export class ReadState12 implements LoopVersion<Header12> {
   private readonly integrity: IntegrityMonitor;
   private readonly windowSize: number | undefined;
   private readonly arena: MessageArena | undefined;
-  /** 'own' mode: this connection's memory for runs opened ahead, never lent (each message copied out of it). */
-  private readonly runArena: MessageArena | undefined;
 
   /** `windowSize`: the replay window (default 64); `arena`: 'batch' mode's memory; `drops`: where drops are counted. */
   constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena, drops: DropSink = UNCOUNTED) {
@@ -49,7 +46,6 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.integrity = integrity;
     this.windowSize = windowSize;
     this.arena = arena;
-    this.runArena = arena === undefined && OPEN_RUNS ? new MessageArena() : undefined;
   }
 
   pending(cipher: EpochCipher12): void {
@@ -97,7 +93,7 @@ export class ReadState12 implements LoopVersion<Header12> {
     if (read !== undefined) {
       if (h.type !== APPLICATION_DATA) return read.receiveAt(d, h, now);
       const arena = this.arena;
-      return arena !== undefined ? read.receiveAt(d, h, now, arena) : read.receiveAt(d, h, now, this.runArena, true);
+      return arena !== undefined ? read.receiveAt(d, h, now, arena) : read.receiveAt(d, h, now, undefined, true);
     }
     if (this.pendingKeys === undefined || this.held.length >= MAX_HELD12) return 'unknown-epoch';
     this.held.push(d.slice(h.at, h.end));

@@ -52,13 +52,11 @@ export class ReadState13 implements LoopVersion<Header13> {
   private readonly integrity: IntegrityMonitor;
   /** 'batch' mode's memory for opened records (undefined: 'own'). */
   private readonly arena: MessageArena | undefined;
-  /** The receive batch's records opened in one call, made with the first record that may be. */
-  private ahead: OpenedAhead | undefined;
   /**
-   * Where a run's plaintexts are opened: 'batch' mode's arena, or in 'own' mode one of this connection's that the
-   * application never sees (each message copied out of it into an ArrayBuffer of its own as it is taken).
+   * The receive batch's records opened in one call, made with the first record that may be: into 'batch' mode's arena,
+   * or in 'own' mode into one of its own that no message views (each copied out into an ArrayBuffer of its own).
    */
-  private readonly runArena: MessageArena | undefined;
+  private ahead: OpenedAhead | undefined;
   /** The CID the records of the run opened ahead carry (the addon opens only those): copied once per run. */
   private runCid: Uint8Array | undefined;
   /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
@@ -78,13 +76,11 @@ export class ReadState13 implements LoopVersion<Header13> {
     integrity: IntegrityMonitor,
     arena: MessageArena | undefined,
     overflow: RecordOverflow = { recordOverflow: undefined },
-    runsOwn = OPEN_RUNS,
   ) {
     this.overflow = overflow;
     this.epochs = epochs;
     this.integrity = integrity;
     this.arena = arena;
-    this.runArena = arena ?? (runsOwn ? new MessageArena() : undefined);
   }
 
   /** Opens record `h` (epoch, sequence number and type set in it), {@link HELD} before its keys, or why dropped. */
@@ -119,11 +115,10 @@ export class ReadState13 implements LoopVersion<Header13> {
     // batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
     const arena = this.arena;
-    const runArena = this.runArena;
     let ahead: OpenedAhead | undefined;
     const whole = at === 0 && h.end === d.length && !this.cidOptional;
-    if (whole && runArena !== undefined && OPEN_RUNS && cipher.protection.openRun !== undefined) {
-      ahead = this.ahead ??= new OpenedAhead(runArena, true);
+    if (whole && OPEN_RUNS && cipher.protection.openRun !== undefined) {
+      ahead = this.ahead ??= new OpenedAhead(arena ?? new MessageArena(), true);
       const generation = epochs.generation;
       const bits = seq16 ? 16 : 8;
       if (!ahead.take(d, cipher, generation, bits, expected)) {

@@ -290,12 +290,7 @@ export class RecordReader {
    * data record of the run opened ahead, its content returned and its epoch and sequence number written to `taken`;
    * undefined, nothing changed, when {@link read} must read it (read-state13.ts `takeNext`).
    */
-  takeNext(
-    buffer: Uint8Array,
-    at: number,
-    length: number,
-    taken: TakenRecord,
-  ): Uint8Array | undefined {
+  takeNext(buffer: Uint8Array, at: number, length: number, taken: TakenRecord): Uint8Array | undefined {
     return this.state.takeNext(buffer, at, length, taken);
   }
 }

@@ -62,8 +62,8 @@ for (const maxVersion of ['DTLSv1.3', 'DTLSv1.2'] as const)
             while (served === undefined) await new Promise((r) => setTimeout(r, 5));
             await served.opened;
             const io = DatagramIo.of(server.admission.socket!);
-          // With CIDs the server's demux places the session by its CID (the run routed by CID).
-          t.is(Transport.of(server.admission.socket!).connectionIds > 0, cid !== 0);
+            // With CIDs the server's demux places the session by its CID (the run routed by CID).
+            t.is(Transport.of(server.admission.socket!).connectionIds > 0, cid !== 0);
             const stats = served.connection!.stats;
             const [datagrams, records, gro, next] = [
               io.counts.datagramsIn,
