@@ -12,7 +12,7 @@ import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-record
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
-import { ReadState13, type DuplicateObserver, type TakenRecord } from './read-state13.js';
+import { ReadState13, type DuplicateObserver } from './read-state13.js';
 import { readRecords, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
@@ -290,7 +290,12 @@ export class RecordReader {
    * data record of the run opened ahead, its content returned and its epoch and sequence number written to `taken`;
    * undefined, nothing changed, when {@link read} must read it (read-state13.ts `takeNext`).
    */
-  takeNext(buffer: Uint8Array, at: number, length: number, taken: TakenRecord): Uint8Array | undefined {
+  takeNext(
+    buffer: Uint8Array,
+    at: number,
+    length: number,
+    taken: { epoch: number; sequenceNumber: number; connectionId: Uint8Array | undefined },
+  ): Uint8Array | undefined {
     return this.state.takeNext(buffer, at, length, taken);
   }
 }
