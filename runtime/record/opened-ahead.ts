@@ -208,17 +208,16 @@ export class OpenedAhead {
 
   /**
    * 'own' mode: the record {@link findNext} found, taken as {@link takeFound} takes it, its content copied into an
-   * ArrayBuffer of its own and its whole plaintext zeroed in the run's (which the application never sees).
+   * ArrayBuffer of its own. The run's arena is never handed out: what it still holds is let go with it (an arena is
+   * zeroed before it is used again).
    */
   takeFoundOwn(): Uint8Array {
-    const k = this.next++;
+    const i = RUN_STRIDE * this.next++;
     OPENED_AHEAD.taken++;
     OPENED_AHEAD.next++;
     // Copied straight out of the whole arena's view: no view of the record made.
-    const at = this.base + this.scratch!.results[RUN_STRIDE * k + 1]!;
-    const content = (this.inner = this.all.slice(at, at + this.typeAt));
-    this.zero(k);
-    return content;
+    const at = this.base + this.scratch!.results[i + 1]!;
+    return (this.inner = this.all.slice(at, at + this.typeAt));
   }
 
   /** 'own' mode: what {@link take} last handed out, copied into an ArrayBuffer of its own; the run's copy zeroed. */
