@@ -51,7 +51,7 @@ export async function openSession(
   port: number,
   id: Identity,
   version: Version,
-  options: { provider?: CryptoProvider; suite?: SupportedCipherSuite; mtu?: number } = {},
+  options: { provider?: CryptoProvider; suite?: SupportedCipherSuite; mtu?: number; cid?: number } = {},
 ): Promise<DtlsSession> {
   const s = connect('127.0.0.1', port, {
     ca: caPem(id),
@@ -61,6 +61,7 @@ export async function openSession(
     handshakeTimeout: 10_000,
     ...(options.provider ? { provider: options.provider } : {}),
     ...(options.mtu ? { mtu: options.mtu } : {}),
+    ...(options.cid ? { cid: options.cid } : {}),
     ...(options.suite
       ? { ciphers: version === 'DTLSv1.2' ? SUITE_12_FOR[options.suite] : SUITE_13_NAME[options.suite] }
       : {}),

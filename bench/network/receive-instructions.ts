@@ -11,7 +11,8 @@
  * of it, the record's own work (mask, AEAD) and the rest (the call's arguments and N-API).
  * callgrind counts `rep stosb` (glibc's memset of large blocks) once per byte, so the
  * arenas' zeroing is over-weighted in the totals. DTLS13_INSTR_KEEP=1 keeps the dump;
- * DTLS13_OPEN_RUN=0 has the server open each record alone (runtime/record/opened-ahead.ts).
+ * DTLS13_OPEN_RUN=0 has the server open each record alone (runtime/record/opened-ahead.ts). DTLS13_INSTR_CID=N has
+ * both sides ask for N-byte connection IDs (`cid`: 1.3 records with a CID, 1.2 tls12_cid records).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,9 @@ import { openSession, type Version } from './dtls12.js';
 import { callgrindWindow } from '../callgrind-window.js';
 import { annotated, callgrindArgs } from '../callgrind-functions.js';
 import { payloadFromEnv } from './payload.js';
+
+/** DTLS13_INSTR_CID: the connection IDs' length both sides ask for (0: none). */
+const CID = Number(process.env.DTLS13_INSTR_CID ?? 0);
 
 /** The server, in the process callgrind runs: its certificate from the first line of stdin, then `stats` lines. */
 async function serve(messageBuffers: MessageBuffers): Promise<void> {
@@ -44,6 +48,7 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
     provider: nativeProvider,
     messageBuffers,
     udpReceiveBufferSize: 4 * 1024 * 1024,
+    ...(CID === 0 ? {} : { cid: CID }),
   });
   const { port } = await server.listening;
   console.log(JSON.stringify(port));
@@ -55,8 +60,11 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
 
 /** The addon functions that open records, by version and mode ('batch': a run of records per call, or one), and the record's own work inside them. */
 const OPEN_CALL: Record<Version, Record<MessageBuffers, readonly string[]>> = {
-  'DTLSv1.3': { own: ['record_open_owned_js'], batch: ['record_open_run', 'record_open_js'] },
-  'DTLSv1.2': { own: ['record12_open_owned_js'], batch: ['record12_open_run', 'record12_open_js'] },
+  'DTLSv1.3': { own: ['record_open_run', 'record_open_owned_js'], batch: ['record_open_run', 'record_open_js'] },
+  'DTLSv1.2': {
+    own: ['record12_open_run', 'record12_open_owned_js'],
+    batch: ['record12_open_run', 'record12_open_js'],
+  },
 };
 const OPEN_WORK: Record<Version, string> = { 'DTLSv1.3': 'record_open', 'DTLSv1.2': 'record12_open' };
 
@@ -88,6 +96,7 @@ async function measure(
     provider: nativeProvider!,
     suite: 'tls_aes_128_gcm_sha256',
     mtu: 1400,
+    cid: CID,
   });
   const payload = new Uint8Array(payloadFromEnv(process.env.BENCH_NET_PAYLOAD)).fill(0x61);
   const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
@@ -111,7 +120,7 @@ async function measure(
   const { total, inclusive: cost } = annotated(dir, payloads);
   const call = OPEN_CALL[version][buffers].reduce((sum, fn) => sum + (cost(fn) || 0), 0);
   const work = cost(OPEN_WORK[version]);
-  const how = runs ? '' : ', each record opened alone (DTLS13_OPEN_RUN=0)';
+  const how = (runs ? '' : ', each record opened alone (DTLS13_OPEN_RUN=0)') + (CID === 0 ? '' : `, ${CID}-byte CIDs`);
   log(
     `receive-instructions: ${version}, messageBuffers '${buffers}'${how}: ${payloads.toFixed(0)} payloads counted in ${ms} ms`,
   );

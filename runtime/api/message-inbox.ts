@@ -7,11 +7,20 @@ import { Buffer } from 'node:buffer';
 import { viewDetached } from '../wire/message-arena.js';
 
 /**
+ * Node's `Buffer.prototype.subarray`, called on a plain Uint8Array: a Buffer over the same bytes, made directly (`new
+ * FastBuffer(buffer, byteOffset, length)`), where `Buffer.from(arrayBuffer, offset, length)` dispatches on its
+ * arguments (generic property loads) at each call. Used only where it is seen to give a Buffer.
+ */
+const cut = Buffer.prototype.subarray as (this: Uint8Array, start: number, end: number) => Buffer;
+const CUTS_VIEWS = cut.call(new Uint8Array(2), 1, 2) instanceof Buffer;
+
+/**
  * `view` as the Buffer `onmessage` gets; undefined when the application detached its ArrayBuffer meanwhile
  * (`messageBuffers: 'batch'`, docs/security/buffers.md): dropped and counted, not thrown.
  */
 export function handedOver(view: Uint8Array): Buffer | undefined {
-  return viewDetached(view) ? undefined : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+  if (viewDetached(view)) return undefined;
+  return CUTS_VIEWS ? cut.call(view, 0, view.length) : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */

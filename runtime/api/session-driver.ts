@@ -285,18 +285,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
       return false;
     }
     const authenticated = connection.lastAuthenticatedReceive === now;
-    if (from !== undefined && fromPath !== undefined) {
-      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
-      // what it would hold, the peer's path, is `remote`). After the connection read it: whether a record authenticated
-      // decides which addresses it may push out; what the connection queued leaves in the pump below.
-      if (
-        this.paths?.tracksAddresses !== true &&
-        from.address === this.remote.address &&
-        from.port === this.remote.port
-      )
-        this.remote = from;
-      else (this.paths ??= new PeerPaths()).cameFrom(fromPath, from, this.remote, authenticated);
-    }
+    if (from !== undefined && fromPath !== undefined) this.cameOver(from, fromPath, authenticated);
     if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
     if (authenticated && rest.parked) {
       rest.woke();
@@ -311,28 +300,44 @@ export class SessionDriver<S = unknown> implements TurnSettler {
 
   /**
    * The run road (runtime/node/transport.ts): the datagram the receive batch is at (`at`, `length` in `buffer`), placed
-   * here by its address, handed to the connection without a view of it ({@link Connection.receiveNext}) when the session
+   * here by its address or (`from`) its CID, handed to the connection without a view of it ({@link Connection.receiveNext}) when the session
    * is live in a receive turn; then what {@link deliver} does after the connection read it. False, nothing done: the
    * transport delivers it.
    */
-  deliverNext(buffer: Uint8Array, at: number, length: number, path?: string): boolean {
+  deliverNext(buffer: Uint8Array, at: number, length: number, path?: string, from?: RemoteAddress): boolean {
     const connection = this.rest.live;
     const rest = this.rest;
     if (this.ending !== undefined || this.io === undefined || connection?.receiveNext === undefined) return false;
     const now = receiveTurnNow();
     if (now === undefined || rest.frozen !== undefined || rest.parked) return false;
+    // Routed by CID: from the sender of the run's first datagram, whose path deliver named (one GRO run, one sender).
+    if (from !== undefined && from !== this.lastFrom) return false;
+    const fromPath = from === undefined ? undefined : this.lastFromPath;
     try {
-      if (!connection.receiveNext(buffer, at, length, now, path)) return false;
+      if (!connection.receiveNext(buffer, at, length, now, fromPath ?? path)) return false;
     } catch (e) {
       this.crash(e);
       return true;
     }
+    if (from !== undefined && fromPath !== undefined) this.cameOver(from, fromPath, true);
     if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
     if (this.turnPending || settleAtTurnEnd(this)) {
       this.turnPending = true;
       this.handOut();
     } else this.pump();
     return true;
+  }
+
+  /**
+   * A datagram routed by CID came from `from` (`fromPath`). Its paths are made when a second shows up, with the peer's
+   * own first (a session that never sees another keeps no map: what it would hold, the peer's path, is `remote`).
+   * After the connection read it: whether a record authenticated decides which addresses it may push out; what the
+   * connection queued leaves in the pump after.
+   */
+  private cameOver(from: RemoteAddress, fromPath: string, authenticated: boolean): void {
+    if (this.paths?.tracksAddresses !== true && from.address === this.remote.address && from.port === this.remote.port)
+      this.remote = from;
+    else (this.paths ??= new PeerPaths()).cameFrom(fromPath, from, this.remote, authenticated);
   }
 
   /** The receive turn that delivered to the session ended: what its datagrams left to send goes, the timer is set. */

@@ -248,7 +248,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /**
    * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`, from `path`), taken as
    * {@link receive} would take it when, connected, it is the next application data record of the run epoch 1's cipher
-   * opened ahead ('batch' mode: read-state12.ts `takeNext`), with no view of the datagram made and no header read;
+   * opened ahead (read-state12.ts `takeNext`, either mode), with no view of the datagram made and no header read;
    * false, with nothing changed, for anything else (then {@link receive} reads it).
    */
   receiveNext(_buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {

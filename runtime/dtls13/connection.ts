@@ -63,7 +63,7 @@ export interface ReadBeforeHello {
  * The run road's record taken ({@link Dtls13Connection.receiveNext}): one for every connection, written by the record
  * layer and read at once (the CID bookkeeping reads it and keeps nothing), so no session holds a field for it.
  */
-const TAKEN: TakenRecord & { readonly connectionId: undefined } = {
+const TAKEN: TakenRecord = {
   epoch: 0,
   sequenceNumber: 0,
   connectionId: undefined,
@@ -274,7 +274,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /**
    * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`, from `path`), taken as
    * {@link receive} would take it when it is the next application data record of the run the record layer opened
-   * ahead ('batch' mode: record-reader.ts `takeNext`), with no view of the datagram, no header object and no record
+   * ahead (record-reader.ts `takeNext`, either mode), with no view of the datagram, no header object and no record
    * object made; false, with nothing changed, for anything else (then {@link receive} reads it).
    */
   receiveNext(buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {
@@ -295,7 +295,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     this.datagramBytes = length;
     this.receivedAt = now;
     this.counts.recordsReceived++;
-    const { epoch, sequenceNumber } = TAKEN;
+    const { epoch, sequenceNumber, connectionId } = TAKEN;
     try {
       if (epoch === this.dataEpoch && this.confirmation?.answering !== true) {
         // acceptRecord for application data its row admitted before in this epoch: nothing else it does applies.
@@ -310,6 +310,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
           contentType: 'application_data',
           content,
           protected: true,
+          connectionId,
         };
         if (this.acceptRecord(record, now)) this.dataEpoch = epoch;
       }

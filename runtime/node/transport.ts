@@ -10,10 +10,11 @@ export interface Receiver {
   /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
   /**
-   * The datagram the receive batch is at (`at`, `length` in `buffer`), placed by its address, taken without a view of
-   * it where the connection can (runtime/api/session-driver.ts); false, nothing done, and it is delivered instead.
+   * The datagram the receive batch is at (`at`, `length` in `buffer`), placed by its address or by its CID (`from`: its
+   * sender, the run's first's), taken without a view of it where the connection can (runtime/api/session-driver.ts);
+   * false, nothing done, and it is delivered instead.
    */
-  deliverNext?(buffer: Uint8Array, at: number, length: number, path?: string): boolean;
+  deliverNext?(buffer: Uint8Array, at: number, length: number, path?: string, from?: RemoteAddress): boolean;
   readonly remote: RemoteAddress;
   readonly isEnded: boolean;
   /** Its place in the demux (a listener's session: the listener places it). */
@@ -218,8 +219,8 @@ export class Transport<P extends Receiver = Receiver> {
     const waiting = this.admitter?.waiting.paths;
     try {
       for (let n = batch.nextInRun(this.sameRoute); n >= 0; n = batch.nextInRun(this.sameRoute)) {
-        // By address: first without a view of it, where the session's connection can take it so.
-        if (from !== undefined || session.deliverNext?.(batch.buffer!, batch.position!, n, over) !== true)
+        // First without a view of it, where the session's connection can take it so.
+        if (session.deliverNext?.(batch.buffer!, batch.position!, n, over, from) !== true)
           session.deliver(batch.lendCurrent!(), from, over);
         if (
           slot !== undefined

@@ -5,7 +5,7 @@ import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { allocate } from '../wire/slab.js';
-import type { MessageArena } from '../wire/message-arena.js';
+import { MessageArena } from '../wire/message-arena.js';
 import { DTLS12_VERSION, HEADER12, Header12, MAX_PLAINTEXT_12, putSeqNum, writeHeader12 } from './codec12.js';
 import { encodeDatagram12, TLS12_CID, type Dtls12WireRecord } from './datagram12.js';
 import type { DropReason } from './drops.js';
@@ -303,6 +303,7 @@ export class EpochCipher12 {
     cidLength: number,
     fragmentLength: number,
     arena?: MessageArena,
+    own = false,
   ): Uint8Array | DropReason {
     if (version !== DTLS12_VERSION) return 'malformed';
     const explicitLength = this.suite.recordIvLength;
@@ -320,14 +321,17 @@ export class EpochCipher12 {
     let content: Uint8Array | undefined;
     if (this.native !== undefined) {
       // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
-      if (arena !== undefined && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
+      // 'own' mode: the run opens into an arena of its own that no message views, each record copied out.
+      if ((arena !== undefined || own) && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
         const ahead = this.openedAhead(this.native, datagram, sequenceNumber, arena);
-        if (ahead !== undefined) return ahead.inner ?? 'authentication';
+        if (ahead !== undefined) return (own ? ahead.takenOwn() : ahead.inner) ?? 'authentication';
       }
+      if (own) arena = undefined;
       const into = arena?.take(plaintextLength, datagram.length);
       content = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
       if (content === undefined && into !== undefined) arena!.giveBack(into);
     } else {
+      if (own) arena = undefined;
       const fragment = datagram.subarray(fragmentAt, fragmentAt + fragmentLength);
       content = this.decrypt(fragment, type, sequenceNumber, plaintextLength, cid);
       // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
@@ -350,10 +354,10 @@ export class EpochCipher12 {
     native: NativeRecord12,
     datagram: Uint8Array,
     sequenceNumber: number,
-    arena: MessageArena,
+    arena: MessageArena | undefined,
   ): OpenedAhead | undefined {
     if (!native.opensRuns || !OPEN_RUNS) return undefined;
-    const ahead = (this.ahead ??= new OpenedAhead(arena));
+    const ahead = (this.ahead ??= new OpenedAhead(arena ?? new MessageArena()));
     if (!ahead.take(datagram, this, 0, 0, 0)) {
       if (!ahead.mayOpen(datagram)) return undefined;
       const run: OpenRun = (buffer, pairs, count, out, results) => native.openRun(buffer, pairs, count, out, results);

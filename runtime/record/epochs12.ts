@@ -24,7 +24,7 @@ export class ReadEpoch12 {
   }
 
   /** Opens record `h` unless replayed, too old or over budget: its content (type in `h.contentType`), or why refused. */
-  receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena): Uint8Array | DropReason {
+  receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena, own = false): Uint8Array | DropReason {
     if (h.epoch !== this.cipher.epoch) return 'unknown-epoch';
     const window = this.window;
     // A number past the window's right edge is new (ReplayWindow.check's first test, inline: most records are).
@@ -41,7 +41,7 @@ export class ReadEpoch12 {
     )
       return 'authentication-rate';
     const c = this.cipher;
-    const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena);
+    const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena, own);
     if (typeof opened !== 'string') {
       window.accept(h.sequenceNumber);
       h.contentType = c.openedType;
@@ -53,13 +53,19 @@ export class ReadEpoch12 {
   }
 
   /**
-   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in its buffer; no
+   * The run road (no CIDs; `own`: its content copied into an ArrayBuffer of its own): the datagram the receive batch is at now (`at`, `length` in its buffer; no
    * view of it made), taken as the next record of the run its cipher opened ahead, when {@link receiveAt} would take it
    * from that run as it stands: authentic, fresh in the replay window, no failed authentication pending in the
    * datagram, the key's rate (once it has one) not spent at `now`. Its content returned, its sequence number written to
    * `taken`; undefined, with nothing changed, for any other.
    */
-  takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
+  takeNext(
+    at: number,
+    length: number,
+    now: number,
+    taken: { sequenceNumber: number },
+    own = false,
+  ): Uint8Array | undefined {
     const c = this.cipher;
     const integrity = this.integrity;
     if (integrity.failedInDatagram !== 0 || c.cidLength !== 0) return undefined;
@@ -72,7 +78,7 @@ export class ReadEpoch12 {
     if (!window.fresh(seq)) return undefined;
     window.accept(seq);
     taken.sequenceNumber = seq;
-    return ahead.takeFound();
+    return own ? ahead.takeFoundOwn() : ahead.takeFound();
   }
 
   /** receiveAt() of `record`, one whole record (a tls12_cid one with a CID as long as this epoch's). */

@@ -206,6 +206,27 @@ export class OpenedAhead {
     return (this.inner = new Uint8Array(this.out!, this.base + this.scratch!.results[i + 1]!, this.typeAt));
   }
 
+  /**
+   * 'own' mode: the record {@link findNext} found, taken as {@link takeFound} takes it, its content copied into an
+   * ArrayBuffer of its own. The run's arena is never handed out: what it still holds is let go with it (an arena is
+   * zeroed before it is used again).
+   */
+  takeFoundOwn(): Uint8Array {
+    const i = RUN_STRIDE * this.next++;
+    OPENED_AHEAD.taken++;
+    OPENED_AHEAD.next++;
+    // Copied straight out of the whole arena's view: no view of the record made.
+    const at = this.base + this.scratch!.results[i + 1]!;
+    return (this.inner = this.all.slice(at, at + this.typeAt));
+  }
+
+  /** 'own' mode: what {@link take} last handed out, copied into an ArrayBuffer of its own; the run's copy zeroed. */
+  takenOwn(): Uint8Array | undefined {
+    const inner = this.inner?.slice();
+    this.zeroTaken();
+    return inner;
+  }
+
   /** The record {@link take} last handed out, dropped after all (a replay, too long): its whole plaintext zeroed. */
   zeroTaken(): void {
     if (this.next > 0 && this.count !== 0) this.zero(this.next - 1);

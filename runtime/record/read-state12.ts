@@ -90,21 +90,25 @@ export class ReadState12 implements LoopVersion<Header12> {
     }
     if (epoch !== 1) return 'unknown-epoch';
     const read = this.read1;
-    if (read !== undefined) return read.receiveAt(d, h, now, h.type === APPLICATION_DATA ? this.arena : undefined);
+    if (read !== undefined) {
+      if (h.type !== APPLICATION_DATA) return read.receiveAt(d, h, now);
+      const arena = this.arena;
+      return arena !== undefined ? read.receiveAt(d, h, now, arena) : read.receiveAt(d, h, now, undefined, true);
+    }
     if (this.pendingKeys === undefined || this.held.length >= MAX_HELD12) return 'unknown-epoch';
     this.held.push(d.slice(h.at, h.end));
     return HELD;
   }
 
   /**
-   * The run road ('batch' mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
+   * The run road (either mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
    * next application data record of the run epoch 1's cipher opened ahead (epochs12.ts `takeNext`), once the peer's
    * ChangeCipherSpec switched to it; its content, its sequence number in `taken`. Undefined, nothing changed, for any
    * other: {@link open} reads it on the one loop.
    */
   takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
     const read = this.read1;
-    return read === undefined || this.arena === undefined ? undefined : read.takeNext(at, length, now, taken);
+    return read === undefined ? undefined : read.takeNext(at, length, now, taken, this.arena === undefined);
   }
 
   drop(reason: DropReason): void {

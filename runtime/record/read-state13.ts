@@ -1,7 +1,7 @@
 /** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, Reader } from '../wire/index.js';
-import { lendArena, type MessageArena } from '../wire/message-arena.js';
+import { lendArena, MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA } from './codec12.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
 import { emptyDropCounters, readRecordOrDrop, type DropCounters, type DropReason } from './drops.js';
@@ -33,6 +33,8 @@ export interface RecordOverflow {
 export interface TakenRecord {
   epoch: number;
   sequenceNumber: number;
+  /** The CID the record carried (the run's, all its records carry it: a copy made once per run), or undefined. */
+  connectionId: Uint8Array | undefined;
 }
 
 /** DTLS 1.3's read side for the record loop: the codec, a record's opening, the generic decoder, the drop counters. */
@@ -50,8 +52,13 @@ export class ReadState13 implements LoopVersion<Header13> {
   private readonly integrity: IntegrityMonitor;
   /** 'batch' mode's memory for opened records (undefined: 'own'). */
   private readonly arena: MessageArena | undefined;
-  /** 'batch' mode: the receive batch's records opened in one call, made with the first record that may be. */
+  /**
+   * The receive batch's records opened in one call, made with the first record that may be: into 'batch' mode's arena,
+   * or in 'own' mode into one of its own that no message views (each copied out into an ArrayBuffer of its own).
+   */
   private ahead: OpenedAhead | undefined;
+  /** The CID the records of the run opened ahead carry (the addon opens only those): copied once per run. */
+  private runCid: Uint8Array | undefined;
   /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
   cidLength = 0;
   /** Which CIDs are ours (undefined: none negotiated, a record with one is refused). */
@@ -110,8 +117,8 @@ export class ReadState13 implements LoopVersion<Header13> {
     const arena = this.arena;
     let ahead: OpenedAhead | undefined;
     const whole = at === 0 && h.end === d.length && !this.cidOptional;
-    if (whole && arena !== undefined && OPEN_RUNS && cipher.protection.openRun !== undefined) {
-      ahead = this.ahead ??= new OpenedAhead(arena, true);
+    if (whole && OPEN_RUNS && cipher.protection.openRun !== undefined) {
+      ahead = this.ahead ??= new OpenedAhead(arena ?? new MessageArena(), true);
       const generation = epochs.generation;
       const bits = seq16 ? 16 : 8;
       if (!ahead.take(d, cipher, generation, bits, expected)) {
@@ -173,6 +180,10 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (arena !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
       arena.giveBack(inner);
+    } else if (arena === undefined && fromAhead) {
+      // 'own' mode, from the run: the content in an ArrayBuffer of its own, the run's copy zeroed.
+      content = content.slice();
+      if (known) ahead!.zeroTaken();
     }
     h.epoch = cipher.epoch;
     h.sequenceNumber = seq;
@@ -181,17 +192,23 @@ export class ReadState13 implements LoopVersion<Header13> {
   }
 
   /**
-   * The run road ('batch' mode, no CIDs): the datagram the receive batch is at now (`at`, `length` in `buffer`; no view
-   * of it made), taken as the next record of the run opened ahead, when {@link open} would take it from that run as an
-   * application data record and nothing else: its epoch held and the newest authenticated, no failed authentication
-   * pending in its budgets, fresh in the replay window, within our record_size_limit. Its content, its epoch and
-   * sequence number written to `taken`; undefined, with nothing changed, for any other.
+   * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`; no view of it made), taken as
+   * the next record of the run opened ahead, when {@link open} would take it from that run as an application data
+   * record and nothing else: its epoch held and the newest authenticated, its CID (the run's) still one of ours, no
+   * failed authentication pending in its budgets, fresh in the replay window, within our record_size_limit. Its content
+   * ('own' mode: copied into an ArrayBuffer of its own), its epoch, sequence number and CID written to `taken`;
+   * undefined, with nothing changed, for any other.
    */
   takeNext(buffer: Uint8Array, at: number, length: number, taken: TakenRecord): Uint8Array | undefined {
     const ahead = this.ahead;
-    if (ahead === undefined || this.ours !== undefined || this.cidOptional) return undefined;
+    if (ahead === undefined || this.cidOptional) return undefined;
     const b0 = buffer[at]!;
-    if ((b0 & 0xf0) !== 0x20) return undefined; // a unified header without a CID (the run's records share its form)
+    // A unified header (the run's records share its form), with a CID when they are negotiated, without one when not.
+    const ours = this.ours;
+    if ((b0 & 0xf0) !== (ours === undefined ? 0x20 : 0x30)) return undefined;
+    // The run holds only records with its first's CID (the addon compares each): one of ours now, as open() asks.
+    const cid = ours === undefined ? undefined : this.runCid;
+    if (cid !== undefined && (cid.length !== this.cidLength || !ours!(cid))) return undefined;
     const epochs = this.epochs;
     const epoch = epochs.slots[b0 & 3];
     if (epoch === undefined) return undefined;
@@ -209,14 +226,16 @@ export class ReadState13 implements LoopVersion<Header13> {
     cipher.used++;
     taken.epoch = cipher.epoch;
     taken.sequenceNumber = seq;
-    return ahead.takeFound();
+    taken.connectionId = cid;
+    return this.arena === undefined ? ahead.takeFoundOwn() : ahead.takeFound();
   }
 
   /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts), if the keys have one. */
   private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun | undefined {
     const protection = cipher.protection;
     if (protection.openRun === undefined) return undefined;
-    const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
+    const c = h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
+    this.runCid = h.hasCid ? c : undefined;
     const epochBits = h.epochBits;
     return (buf, pairs, n, out, results) =>
       protection.openRun?.(buf, pairs, n, c, epochBits, expected, out, results) ?? 0;

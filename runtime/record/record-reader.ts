@@ -294,7 +294,7 @@ export class RecordReader {
     buffer: Uint8Array,
     at: number,
     length: number,
-    taken: { epoch: number; sequenceNumber: number },
+    taken: { epoch: number; sequenceNumber: number; connectionId: Uint8Array | undefined },
   ): Uint8Array | undefined {
     return this.state.takeNext(buffer, at, length, taken);
   }

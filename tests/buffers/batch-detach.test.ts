@@ -171,6 +171,8 @@ test('a message whose ArrayBuffer was detached before it was handed over is no B
   const buffer = handedOver(view)!;
   t.is(buffer.toString('latin1'), 'hello');
   t.is(buffer.buffer, arena, 'no copy');
+  t.true(buffer instanceof Buffer);
+  t.deepEqual([buffer.byteOffset, buffer.length], [8, 5]);
   t.is(handedOver(new Uint8Array(0))?.length, 0, 'an empty message is one');
   const empty = new Uint8Array(arena, 0, 0);
   structuredClone(arena, { transfer: [arena] });
