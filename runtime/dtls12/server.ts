@@ -474,8 +474,24 @@ function verifyClientCertificateVerify(
 function sendServerFinishedFlight(c: HandshakeParts12, s: At<'waitClientFinished'>): At<'waitClientFinished'> {
   const { ticket, suite, master: masterSecret, pskIdentity, grant, sessionId, serverName } = s.keyed;
   const { clientAuthenticated } = s;
-  const sealed = { suite: suite.name, masterSecret, pskIdentity, clientAuthenticated, grant };
-  const out = ticket === undefined ? [] : ticketMessage12(c, { ...ticket, ...sealed }, s.keyed.log);
+  // The ticket's contents as one literal: spreads of the plan and the keys into it were V8's slow copy.
+  const out =
+    ticket === undefined
+      ? []
+      : ticketMessage12(
+          c,
+          {
+            suite: suite.name,
+            masterSecret,
+            issuedAt: ticket.issuedAt,
+            lifetimeSeconds: ticket.lifetimeSeconds,
+            serverName: ticket.serverName,
+            pskIdentity,
+            clientAuthenticated,
+            grant,
+          },
+          s.keyed.log,
+        );
   c.flights.sendFlight([...out, ...ourFinished12(c, s.keyed)], true);
   const cache = c.config.sessionCache;
   if (sessionId.length > 0 && s.keyed.extendedMasterSecret && cache !== undefined) {
