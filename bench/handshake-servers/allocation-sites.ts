@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
+import { syncPost } from '../handshake-cpu.js';
 import { envInt } from '../scale-out.js';
 
 interface ProfileNode {
@@ -39,17 +40,7 @@ export function allocationSites(dtls12: boolean, handshakes: number): { total: n
   };
   const session = new Session();
   session.connect();
-  // An in-process session answers synchronously.
-  const post = (method: string, params: object = {}): unknown => {
-    let answer: unknown;
-    let failure: Error | null = null;
-    session.post(method, params, (error, result) => {
-      failure = error;
-      answer = result;
-    });
-    if (failure) throw failure;
-    return answer;
-  };
+  const post = syncPost(session);
   const sites = new Map<string, number>();
   let total = 0;
   const walk = (node: ProfileNode, stack: readonly string[]): void => {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { callgrindWindow } from '../callgrind-window.js';
+import { callgrindNode, callgrindWindow } from '../callgrind-window.js';
 import { envInt } from '../scale-out.js';
 import { findCClient } from '../scale-out/c-client.js';
 import { identityFiles, wolfClient12 } from './servers.js';
@@ -75,23 +75,10 @@ export async function serverInstructions(
   const root = options.checkout === undefined ? fileURLToPath(new URL('../..', import.meta.url)) : options.checkout;
   const module = join(resolve(root), 'bench', 'handshake-servers', 'dtls13-server.ts');
   const flags = [...(options.dtls12 ? ['--dtls12'] : []), ...(options.noCookies ? ['--no-cookies'] : [])];
-  const server = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      '--separate-threads=yes',
-      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      module,
-      identity.files.chain,
-      identity.files.key,
-      ...flags,
-    ],
-    { stdio: ['pipe', 'pipe', 'ignore'], cwd: resolve(root) },
-  );
+  const server = spawn('valgrind', callgrindNode(dir, [module, identity.files.chain, identity.files.key, ...flags]), {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    cwd: resolve(root),
+  });
   const waiting: ((line: string) => void)[] = [];
   createInterface({ input: server.stdout! }).on('line', (line) => waiting.shift()?.(line));
   const next = (): Promise<string> => new Promise((r) => waiting.push(r));
