@@ -3,9 +3,10 @@
  * [--dtls12]`. bench/handshake-cpu.ts's loop (a full handshake in memory, both sides in this process, X25519, ECDSA
  * P-256, AES-128-GCM, the default provider), the server with a 1.2 session cache as a listener's; after 2,000
  * handshakes, V8's sampling heap profiler (every 128 bytes, objects collected since included) runs only while the
- * server side handles its datagrams, over `DTLS13_ALLOC_HANDSHAKES` handshakes (default 300). Prints the server's bytes
- * per handshake and the `DTLS13_ALLOC_TOP` (default 25) largest sites, each as its last three frames (function,
- * file:column; tsx puts a module on one line). Run node with `--no-turbo-inlining` to see inlined callees apart.
+ * server side handles its datagrams, over `DTLS13_ALLOC_HANDSHAKES` handshakes (default 300); what the harness's own
+ * frames allocate is left out. Prints the server's bytes per handshake and the `DTLS13_ALLOC_TOP` (default 25) largest
+ * sites, each as its last three frames (function, file:column; tsx puts a module on one line). Run node with
+ * `--no-turbo-inlining` to see inlined callees apart.
  */
 import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +48,8 @@ export function allocationSites(dtls12: boolean, handshakes: number): { total: n
     const f = node.callFrame;
     const here = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(runtime|generated)\//, '$1/')}:${f.columnNumber}`;
     const frames = [...stack, here];
-    if (node.selfSize > 0) {
+    // The harness's own (its inspector calls): not the server's, left out.
+    if (node.selfSize > 0 && !/\/bench\/|^node:inspector/.test(f.url)) {
       total += node.selfSize;
       const key = frames.slice(-3).join(' < ');
       sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
