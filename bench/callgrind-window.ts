@@ -1,5 +1,23 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * valgrind's arguments for a node process under callgrind, instrumentation off until {@link callgrindWindow} turns
+ * it on, one dump file per thread in `dir`; then node's own arguments.
+ */
+export function callgrindNode(dir: string, args: readonly string[]): string[] {
+  return [
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+    process.execPath,
+    '--import',
+    'tsx',
+    ...args,
+  ];
+}
 
 /**
  * The counted window of process `pid`, started under `valgrind --tool=callgrind

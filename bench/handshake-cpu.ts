@@ -99,6 +99,20 @@ export function handshakeCpu(n: number, warmup = 2000): HandshakeCpuRun {
   return { ...measure(n), handshakes: n, warmup: { ...cold, handshakes: warmup } };
 }
 
+/** `session.post` of a connected in-process inspector session, which answers synchronously: the answer returned. */
+export function syncPost(session: Session): (method: string, params?: object) => unknown {
+  return (method, params = {}) => {
+    let answer: unknown;
+    let failure: Error | null = null;
+    session.post(method, params, (error, result) => {
+      failure = error;
+      answer = result;
+    });
+    if (failure) throw failure;
+    return answer;
+  };
+}
+
 /** A node of V8's sampling heap profile (the fields read here). */
 interface HeapProfileNode {
   readonly selfSize: number;
@@ -117,17 +131,7 @@ export function handshakeAllocation(n: number, warmup = 500): number {
   handshakeCpu(1, warmup);
   const session = new Session();
   session.connect();
-  // An in-process session answers synchronously.
-  const post = (method: string, params: object = {}): unknown => {
-    let answer: unknown;
-    let failure: Error | null = null;
-    session.post(method, params, (error, result) => {
-      failure = error;
-      answer = result;
-    });
-    if (failure) throw failure;
-    return answer;
-  };
+  const post = syncPost(session);
   try {
     post('HeapProfiler.enable');
     post('HeapProfiler.startSampling', {

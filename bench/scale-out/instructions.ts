@@ -23,7 +23,7 @@ import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { findCClient } from './c-client.js';
 import { SERVER_LIMITS } from '../scale-out.js';
-import { callgrindWindow } from '../callgrind-window.js';
+import { callgrindNode, callgrindWindow } from '../callgrind-window.js';
 
 /** The per-worker counters this harness reads (a row of `stats.workers`). */
 const COUNTED = ['serverSessions', 'packetsReceived', 'forwardedOut', 'forwardedIn', 'messagesPosted'] as const;
@@ -73,23 +73,9 @@ async function measure(
   if (c === undefined) throw new Error('the C client could not be built');
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-callgrind-'));
   const self = fileURLToPath(import.meta.url);
-  const server = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      '--separate-threads=yes',
-      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      self,
-      '--serve',
-      String(workers),
-      kind,
-    ],
-    { stdio: ['pipe', 'pipe', 'ignore'] },
-  );
+  const server = spawn('valgrind', callgrindNode(dir, [self, '--serve', String(workers), kind]), {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
   const ask = async (): Promise<Row[]> => {
     server.stdin!.write('stats\n');

@@ -7,15 +7,24 @@
  * kilobytes).
  */
 import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
-import { concatBytes } from '../wire/bytes.js';
-import { wholeMessageHeader } from './transcript.js';
+import { putWholeMessageHeader } from './transcript.js';
+
+/** The header of a message hashed and not kept: a hash takes its input before `update` returns. */
+const HEADER = new Uint8Array(12);
+
+/** The kept bytes' first size: a full handshake's messages with a chain of a certificate or two. */
+const FIRST_KEPT = 2048;
 
 export class HandshakeLog12 {
   private readonly provider: CryptoProvider;
   /** The running hash, once ServerHello chose the suite (its PRF's hash). */
   private running: IncrementalHash | undefined;
-  /** The messages kept: for the hash until it is chosen, for a CertificateVerify until released. */
-  private parts: Uint8Array[] = [];
+  /**
+   * The messages kept, each header and body one after the other in one array (grown by doubling): for the hash until
+   * it is chosen, for a CertificateVerify until released. No array per message.
+   */
+  private kept: Uint8Array | undefined;
+  private keptLength = 0;
   private released = false;
 
   constructor(provider: CryptoProvider) {
@@ -23,25 +32,40 @@ export class HandshakeLog12 {
   }
 
   add(msgType: number, messageSeq: number, body: Uint8Array): void {
-    const header = wholeMessageHeader(msgType, messageSeq, body.length);
-    this.running?.update(header);
-    this.running?.update(body);
-    if (this.running === undefined || !this.released) this.parts.push(header, body.slice());
+    const running = this.running;
+    if (running !== undefined && this.released) {
+      putWholeMessageHeader(HEADER, 0, msgType, messageSeq, body.length);
+      running.update(HEADER);
+      running.update(body);
+      return;
+    }
+    const at = this.keptLength;
+    const end = at + 12 + body.length;
+    let kept = this.kept;
+    if (kept === undefined || kept.length < end) {
+      const grown = new Uint8Array(Math.max(FIRST_KEPT, end, 2 * (kept?.length ?? 0)));
+      if (kept !== undefined) grown.set(kept.subarray(0, at));
+      this.kept = kept = grown;
+    }
+    putWholeMessageHeader(kept, at, msgType, messageSeq, body.length);
+    kept.set(body, at + 12);
+    this.keptLength = end;
+    running?.update(kept.subarray(at, end));
   }
 
   /** After a HelloVerifyRequest: the exchange starts again (RFC 6347 §4.2.6). */
   restart(): void {
     if (this.running !== undefined)
       throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
-    this.parts = [];
+    this.keptLength = 0;
   }
 
   /** Fixes the hash (the negotiated suite's) and hashes what was kept. */
   choose(hash: HashAlgorithm): void {
     if (this.running !== undefined) throw new Error(`the transcript hash is already ${this.running.algorithm}`);
     this.running = this.provider.createHash(hash);
-    for (const p of this.parts) this.running.update(p);
-    if (this.released) this.parts = [];
+    if (this.kept !== undefined && this.keptLength > 0) this.running.update(this.kept.subarray(0, this.keptLength));
+    if (this.released) this.drop();
   }
 
   /** Hash(handshake_messages) so far; the log goes on. */
@@ -54,12 +78,17 @@ export class HandshakeLog12 {
   messages(): Uint8Array {
     if (this.released)
       throw new Error('the handshake messages were released: no CertificateVerify needs them any more');
-    return concatBytes(this.parts);
+    return this.kept === undefined ? new Uint8Array(0) : this.kept.slice(0, this.keptLength);
   }
 
   /** Drops the kept bytes once no CertificateVerify will need them. */
   release(): void {
     this.released = true;
-    if (this.running !== undefined) this.parts = [];
+    if (this.running !== undefined) this.drop();
+  }
+
+  private drop(): void {
+    this.kept = undefined;
+    this.keptLength = 0;
   }
 }

@@ -7,23 +7,29 @@
  * here are the bytes it and the ServerKeyExchange signature cover.
  */
 
+/** Writes the 12-byte DTLS handshake header of a whole message at out[at..]. */
+export function putWholeMessageHeader(
+  out: Uint8Array,
+  at: number,
+  msgType: number,
+  messageSeq: number,
+  length: number,
+): void {
+  if (length > 0xffffff) throw new RangeError(`a handshake message is at most 2^24 - 1 bytes, got ${length}`);
+  out[at] = msgType;
+  out[at + 1] = out[at + 9] = length >>> 16;
+  out[at + 2] = out[at + 10] = (length >>> 8) & 0xff;
+  out[at + 3] = out[at + 11] = length & 0xff;
+  out[at + 4] = messageSeq >>> 8;
+  out[at + 5] = messageSeq & 0xff;
+  out[at + 6] = out[at + 7] = out[at + 8] = 0;
+}
+
 /** The 12-byte DTLS handshake header of a whole message. */
 export function wholeMessageHeader(msgType: number, messageSeq: number, length: number): Uint8Array {
-  if (length > 0xffffff) throw new RangeError(`a handshake message is at most 2^24 - 1 bytes, got ${length}`);
-  return Uint8Array.of(
-    msgType,
-    length >>> 16,
-    (length >>> 8) & 0xff,
-    length & 0xff,
-    messageSeq >>> 8,
-    messageSeq & 0xff,
-    0,
-    0,
-    0,
-    length >>> 16,
-    (length >>> 8) & 0xff,
-    length & 0xff,
-  );
+  const header = new Uint8Array(12);
+  putWholeMessageHeader(header, 0, msgType, messageSeq, length);
+  return header;
 }
 
 /**

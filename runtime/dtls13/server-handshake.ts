@@ -109,7 +109,8 @@ function serverSteps() {
         earlyData: h.earlyData.status,
         alpn: h.alpn,
         servername: h.servername,
-        ...h.extensions,
+        srtpProfile: h.extensions.srtpProfile,
+        peerRecordSizeLimit: h.extensions.peerRecordSizeLimit,
         certificateTypes: h.extensions.certificateTypeChoice.types,
         clientRandom: h.clientRandom,
         helloRetried: h.helloRetried,
@@ -417,7 +418,9 @@ function serverSteps() {
           replayGeneration: c.antiReplay.generation ?? NO_GENERATION,
         };
         const ticket = sealTicketContents(keys, contents);
-        c.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
+        const maxEarlyData = contents.maxEarlyData; // the five fields the message reads, not a spread of all of them
+        const body = newSessionTicketBody({ lifetimeSeconds, ticketAgeAdd, nonce, ticket, maxEarlyData });
+        c.queue(session.write.epoch, 'new_session_ticket', body);
       }
       c.sendFlight({ acknowledgesPeer: false });
       return s;

@@ -105,7 +105,8 @@ export interface EpochCipher12Options {
 export class EpochCipher12 {
   readonly epoch: number;
   readonly suite: Dtls12SuiteParams;
-  private readonly aead: AeadKey;
+  /** The provider's AEAD key, only where the addon does not hold the record key ({@link native} undefined). */
+  private readonly aead: AeadKey | undefined;
   private readonly iv: Uint8Array;
   private readonly cid: Uint8Array | undefined;
   private readonly padding: PaddingPolicy;
@@ -143,11 +144,12 @@ export class EpochCipher12 {
       throw new RangeError(`a protected epoch is 1..65535, got ${epoch}`);
     this.epoch = epoch;
     this.suite = suite;
-    this.aead = provider.aead(suite.aead, keys.key);
     this.iv = keys.iv.slice();
     this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
     this.padding = options.padding ?? noPadding;
     this.native = nativeRecord12(provider, suite.aead, keys.key, keys.iv, epoch, this.cid);
+    // The addon's record key seals and opens every record: no second key (an addon call and a handle) beside it.
+    this.aead = this.native === undefined ? provider.aead(suite.aead, keys.key) : undefined;
     this.sealRecords = this.native?.sealsBatches === true ? this.sealNative : undefined;
     this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
   }
@@ -255,7 +257,7 @@ export class EpochCipher12 {
       // A copy of the plaintext (sealed over itself); an empty one a fresh Uint8Array: node:crypto's CCM throws "tag not
       // set" for an empty Buffer view.
       const plaintext = plaintextLength === 0 ? EMPTY : out.slice(at, at + plaintextLength);
-      this.aead.sealInto(nonce, aad, [plaintext], out, at);
+      this.aead!.sealInto(nonce, aad, [plaintext], out, at);
     } catch (e) {
       out.fill(0); // the plaintext copy in a slab shared with other records goes, as in 1.3's writer
       throw e;
@@ -399,18 +401,18 @@ export class EpochCipher12 {
       cid === undefined
         ? additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, plaintextLength)
         : cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, cid, plaintextLength);
-    return this.aead.open(nonce, aad, fragment.subarray(explicitLength));
+    return this.aead!.open(nonce, aad, fragment.subarray(explicitLength));
   }
 
   /** Frees the key's OpenSSL contexts (the native path), keeping it usable: for a session gone quiet. */
   park(): void {
     this.native?.park();
-    this.aead.park?.();
+    this.aead?.park?.();
   }
 
   release(): void {
     this.native?.release();
-    this.aead.release();
+    this.aead?.release();
     this.iv.fill(0);
   }
 }

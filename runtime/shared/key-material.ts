@@ -156,7 +156,25 @@ export function deriveHandshakeKeys(
   early.release();
   sharedSecret?.fill(0);
   const secrets = stage.handshakeTrafficSecrets(input.transcript.current());
-  const keys = { ...input, stage, clientSecret: secrets.client, serverSecret: secrets.server };
+  // Field by field: one shape for every handshake, not a spread's copy.
+  const keys: HandshakeKeys = {
+    suite: input.suite,
+    schedule: input.schedule,
+    transcript: input.transcript,
+    group: input.group,
+    psk: input.psk,
+    earlyData: input.earlyData,
+    alpn: input.alpn,
+    servername: input.servername,
+    srtpProfile: input.srtpProfile,
+    peerRecordSizeLimit: input.peerRecordSizeLimit,
+    certificateTypes: input.certificateTypes,
+    stage,
+    clientSecret: secrets.client,
+    serverSecret: secrets.server,
+    clientRandom: input.clientRandom,
+    helloRetried: input.helloRetried,
+  };
   log('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.clientSecret);
   log('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.serverSecret);
   return keys;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import test from 'ava';
 import { HandshakeLog12 } from '../../runtime/dtls12/handshake-log.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
 
 const header = (type: number, seq: number, n: number) =>
   Buffer.from([
@@ -73,4 +74,30 @@ test('released: the hash goes on, the bytes are gone and asking for them says wh
   early.restart();
   early.add(1, 1, Uint8Array.of(2));
   t.throws(() => early.messages(), { message: /released/ }, 'a restart does not bring them back');
+});
+
+test('messages past the first kept array (a long chain) are kept whole and hashed once each, on every provider', (t) => {
+  const providers = [nodeProvider, ...(nativeProvider ? [nativeProvider] : [])];
+  for (const provider of providers) {
+    const log = new HandshakeLog12(provider);
+    const hello = Uint8Array.from({ length: 700 }, (_, i) => (i * 7) & 0xff);
+    const chain = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) & 0xff);
+    const done = Uint8Array.of();
+    log.add(1, 0, hello);
+    log.add(11, 1, chain); // past the first array: grown, the hello copied along
+    log.choose('sha256');
+    log.add(14, 2, done);
+    log.add(16, 3, chain); // after the hash is chosen: kept and hashed
+    const expected = Buffer.concat([
+      header(1, 0, 700),
+      hello,
+      header(11, 1, 5000),
+      chain,
+      header(14, 2, 0),
+      header(16, 3, 5000),
+      chain,
+    ]);
+    t.deepEqual(Buffer.from(log.messages()), expected, provider.name);
+    t.is(Buffer.from(log.digest()).toString('hex'), createHash('sha256').update(expected).digest('hex'), provider.name);
+  }
 });
