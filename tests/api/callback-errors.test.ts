@@ -34,6 +34,16 @@ async function until(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition() && waited < 10_000; waited += 10) await sleep(10);
 }
 
+/**
+ * Every refused attempt told and counted, each with the exception itself. A client whose retransmission timer fires
+ * before the alert reaches it (a loaded machine) sends its ClientHello again, and the stateless server runs the
+ * callback for that copy too: so at least one, and the count equal to what `onhandshakeerror` was told.
+ */
+async function toldAndCounted(endpoint: DtlsListener, told: { error: Error }[], thrown: Error): Promise<boolean> {
+  await until(() => told.length > 0 && told.length === endpoint.stats.callbackErrors);
+  return told.length >= 1 && told.length === endpoint.stats.callbackErrors && told.every((e) => e.error === thrown);
+}
+
 test('sni: a function that throws refuses the ClientHello with internal_error; onhandshakeerror gets the exception itself', async (t) => {
   const thrown = new Error('the certificate store is down');
   const endpoint = listen(() => {}, {
@@ -51,8 +61,8 @@ test('sni: a function that throws refuses the ClientHello with internal_error; o
   await until(() => told.length > 0);
   t.is(told[0]?.error, thrown);
   t.true((told[0]?.port ?? 0) > 0);
-  t.is(endpoint.stats.callbackErrors, 1);
-  t.is(endpoint.stats.handshakeErrors, 1);
+  t.true(await toldAndCounted(endpoint, told, thrown));
+  t.is(endpoint.stats.handshakeErrors, told.length);
   await endpoint.close();
 });
 
@@ -86,8 +96,7 @@ test('sni: a function that throws for a second client fails that session: onerro
   await until(() => sessionErrors.length > 0 && told.length > 0);
   t.is(sessionErrors[0], thrown);
   t.is(await session!.opened.catch((e: unknown) => e), thrown);
-  t.is(told[0]?.error, thrown);
-  t.is(endpoint.stats.callbackErrors, 1);
+  t.true(await toldAndCounted(endpoint, told, thrown));
   await endpoint.close();
 });
 
@@ -107,8 +116,7 @@ test('psk: a server function that throws refuses the handshake with internal_err
   });
   t.like(await t.throwsAsync(client.opened), { code: 'ERR_DTLS_ALERT', alert: 'internal_error' });
   await until(() => told.length > 0);
-  t.is(told[0]?.error, thrown);
-  t.is(endpoint.stats.callbackErrors, 1);
+  t.true(await toldAndCounted(endpoint, told, thrown));
   await endpoint.close();
 });
 
@@ -169,9 +177,8 @@ for (const kind of ['throws', 'rejects'] as const) {
     });
     t.like(await t.throwsAsync(second.opened), { code: 'ERR_DTLS_ALERT', alert: 'internal_error' });
     await until(() => told.length > 0 && sessionErrors.length > 0);
-    t.is(told[0]?.error, thrown);
     t.is(sessionErrors[0], thrown);
-    t.is(endpoint.stats.callbackErrors, 1);
+    t.true(await toldAndCounted(endpoint, told, thrown));
     await endpoint.close();
   });
 }
