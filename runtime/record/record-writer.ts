@@ -35,9 +35,8 @@ const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 interface WriteEpoch<K> {
   readonly cipher: K;
   seq: number;
-  /** The key's confidentiality limit (the writer's override or the cipher's), and the use a KeyUpdate starts at. */
+  /** The key's confidentiality limit (the writer's override or the cipher's); a KeyUpdate starts at a share of it. */
   readonly limit: number;
-  readonly updateAt: number;
 }
 
 /**
@@ -121,7 +120,7 @@ export class RecordWriter<K extends WriteCipher> {
     this.sealStaged();
     this.writes.get(cipher.epoch)?.cipher.release();
     const limit = (this.limits ?? cipher.limits).confidentiality;
-    const entry = { cipher, seq: firstSequenceNumber, limit, updateAt: limit * KEY_UPDATE_THRESHOLD };
+    const entry = { cipher, seq: firstSequenceNumber, limit };
     this.writes.set(cipher.epoch, entry);
     if (this.write === undefined || cipher.epoch >= this.write.cipher.epoch) this.write = entry;
   }
@@ -188,7 +187,7 @@ export class RecordWriter<K extends WriteCipher> {
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
     const e = this.write;
-    return e !== undefined && e.cipher.used >= e.updateAt;
+    return e !== undefined && e.cipher.used >= e.limit * KEY_UPDATE_THRESHOLD;
   }
 
   /** True once the write key may protect no more records: application data waits for a KeyUpdate. */

@@ -119,10 +119,10 @@ test('a session whose client offered post_handshake_auth keeps the transcript (w
 // 'own' measured 5,440 bytes in 68 objects here; the default 'batch' adds the session's MessageArena and the record reader's
 // fields for it (208 bytes, 2 objects): its scratch for runs of records is lent per batch (runtime/record/opened-ahead.ts).
 // The run road adds one field, the epoch its row last admitted application data in (8 bytes): the record it took is
-// written to one object all connections share, so no session keeps a field for it. Three more fields (24 bytes): the
+// written to one object all connections share, so no session keeps a field for it. Two more fields (16 bytes): the
 // read state remembers the CID of the run it is taking (runtime/record/read-state13.ts `runCid`: a run with CIDs takes
-// the run road while that CID is still the session's), and the write epoch keeps its key's confidentiality limit and
-// KeyUpdate point as two numbers (runtime/record/record-writer.ts) rather than reading them per record sent.
+// the run road while that CID is still the session's), and the write epoch keeps its key's confidentiality limit as a
+// number (runtime/record/record-writer.ts) rather than reading it per record sent.
 // Without the addon (DTLS13_NATIVE=0, node:crypto) the keys are JavaScript objects the estimate sees, where the addon's
 // are native memory it does not: each of the three epochs' protection (runtime/record/composed-protection.ts) holds
 // 444 bytes more than the addon's handle object (measured: the AEAD key object and its key's copy 192, the IV's copy
@@ -130,7 +130,7 @@ test('a session whose client offered post_handshake_auth keeps the transcript (w
 // is no run reader either (the 160 bytes of OpenedAhead: runs need the addon), so the fallback's cap is 1,172 bytes more.
 const FALLBACK_KEYS = nativeProvider === undefined ? 3 * 444 - 160 : 0;
 
-test(`an idle server session reaches at most 5.75 KiB and the run roads' and the writer's 32 bytes of objects of its own (estimated; native keys not counted${nativeProvider === undefined ? '; without the addon, its keys as objects: 1,172 bytes more' : ''})`, (t) => {
+test(`an idle server session reaches at most 5.75 KiB and the run roads' and the writer's 24 bytes of objects of its own (estimated; native keys not counted${nativeProvider === undefined ? '; without the addon, its keys as objects: 1,172 bytes more' : ''})`, (t) => {
   const s = serverSession(true);
   const r = retained(s, serverSession(true));
   t.log(
@@ -140,7 +140,7 @@ test(`an idle server session reaches at most 5.75 KiB and the run roads' and the
       .map(([p, b]) => `${p} ${b}`)
       .join(', ')}`,
   );
-  t.true(r.bytes <= 5.75 * 1024 + 32 + FALLBACK_KEYS, `${r.bytes} bytes`);
+  t.true(r.bytes <= 5.75 * 1024 + 24 + FALLBACK_KEYS, `${r.bytes} bytes`);
 });
 
 test('until its last flight is acknowledged the session keeps it (what the first test checks is gone)', (t) => {
