@@ -27,13 +27,15 @@ test('the same content, as new strings or other Buffers, gives the same context'
 
 test('other content is read anew, a Buffer rewritten in place included', (t) => {
   // An ECDSA signature's DER length varies, so the two PEMs are padded with newlines to one length.
-  const pems = [certificateToPem(a.caDer), certificateToPem(b.caDer)];
-  const width = Math.max(...pems.map((pem) => pem.length));
-  const [pemA, pemB] = pems.map((pem) => pem + '\n'.repeat(width - pem.length));
-  const ca = Buffer.from(pemA!);
+  const plainA = certificateToPem(a.caDer);
+  const plainB = certificateToPem(b.caDer);
+  const width = Math.max(plainA.length, plainB.length);
+  const pemA = plainA.padEnd(width, '\n');
+  const pemB = plainB.padEnd(width, '\n');
+  const ca = Buffer.from(pemA);
   const first = clientCredentialContext({ ca });
   t.deepEqual(first.trustAnchors, [a.caDer]);
-  Buffer.from(pemB!).copy(ca);
+  Buffer.from(pemB).copy(ca);
   t.is(ca.toString(), pemB, 'rewritten in place, whole');
   const second = clientCredentialContext({ ca });
   t.not(second, first);
