@@ -203,7 +203,7 @@ const keys12 = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(4).fill(9) 
 
 /**
  * DTLS 1.2's run road against the one loop. `cids`: our CID A on tls12_cid records, the sender padding some records,
- * an alert, a record with another CID (C) and one with no content type inside the run.
+ * an alert, a record with another CID (C), one of another epoch and one with no content type inside the run.
  */
 function runRoad12(mode: 'batch' | 'own', cids: boolean): void {
   const title12 =
@@ -226,8 +226,10 @@ function runRoad12(mode: 'batch' | 'own', cids: boolean): void {
       const notOurs = other.seal(23, 11, utf8.encode('not ours')).slice();
       const alert = seal(21, 8, 'an alert');
       const untyped = tx.seal(0, 10, new Uint8Array(0)).slice(); // a DTLSInnerPlaintext of zeros: no content type
-      // As above to 7; 8 another CID's, 9 an alert inside, 10 (9), 11 no content type; 12 (7) before 13 (6).
-      datagrams = [...datagrams.slice(0, 8), notOurs, alert, s[7]!, untyped, s[6]!, s[5]!];
+      const epoch2 = new EpochCipher12(provider, suite12, keys12, 2, { cid: A }).seal(23, 12, utf8.encode('epoch 2'));
+      // As above to 7; 8 another CID's, 9 a record of epoch 2, 10 an alert inside, 11 (9), 12 no content type; 13 (7)
+      // before 14 (6).
+      datagrams = [...datagrams.slice(0, 8), notOurs, epoch2.slice(), alert, s[7]!, untyped, s[6]!, s[5]!];
     }
     const rx = reads12(mode, cids ? A : undefined);
     // What the application does in 'own' mode: each message's ArrayBuffer transferred as it arrives.
@@ -268,11 +270,11 @@ function runRoad12(mode: 'batch' | 'own', cids: boolean): void {
     const one = datagrams.flatMap((d) => readAlone12(alone, d.slice()));
     t.deepEqual(received, one);
     t.deepEqual(rx.drops, alone.drops);
-    const more = cids ? { 'connection-id': 1, 'no-content-type': 1 } : {};
+    const more = cids ? { 'connection-id': 1, 'no-content-type': 1, 'unknown-epoch': 1 } : {};
     t.deepEqual(rx.drops, { replay: 1, authentication: 1, ...more });
     t.is(own, cids ? 2 : 1, 'the handshake record (and the alert) handed up in arrays of their own');
     // The replay is refused before opening on the one road, so the run's next record is still it: 3 opens alone.
-    t.deepEqual(byRun, cids ? [1, 7, 10, 12, 13] : [1, 7, 8, 9], 'genuine, fresh application data after no failure');
+    t.deepEqual(byRun, cids ? [1, 7, 11, 13, 14] : [1, 7, 8, 9], 'genuine, fresh application data after no failure');
     t.is(OPENED_AHEAD.next - before, byRun.length);
     if (mode === 'own') t.is(buffers.size, received.length, 'each message its own ArrayBuffer, transferred');
     batch.buffer.fill(0xee); // the next read's bytes
