@@ -9,6 +9,7 @@
 #include "bind-record.h"
 #include "napi-handles.h"
 #include "owned-bytes.h"
+#include "record.h"
 #include "record12.h"
 
 /* record12Create(aeadAlg, key, iv, epoch, cid): iv is 4 bytes (explicit nonces: GCM, CCM) or 12 (XOR: ChaCha20-Poly1305); cid empty for plain records. */
@@ -134,12 +135,16 @@ static int open12_args_read(call *c, open12_args *a) {
 
 /*
  * record12OpenRun(h, buffer, pairs, count, out, results) -> how many records
- * it opened: recordOpenRun for DTLS 1.2 keys without a connection ID. Each
- * datagram that is one DTLSCiphertext of application_data, version 0xfefd,
- * the key's epoch and a length equal to the rest of the datagram (at most
- * 2^14 + 2048), with room for the explicit nonce and tag, is opened with the
- * sequence number of its header; RUN_RESULT_STRIDE results per record as
- * recordOpenRun's, the content the whole plaintext, its type 23.
+ * it opened: recordOpenRun for DTLS 1.2 keys. Each datagram that is one
+ * record of the key's form is opened with the sequence number of its header:
+ * without a CID a DTLSCiphertext of application_data, with one a tls12_cid
+ * record (RFC 9146 section 4) carrying the key's CID; version 0xfefd, the
+ * key's epoch, a length equal to the rest of the datagram, room for the
+ * explicit nonce and tag and at most 2^14 bytes of plaintext. Its
+ * RUN_RESULT_STRIDE results as recordOpenRun's: without a CID the content
+ * the whole plaintext, its type 23; with one the DTLSInnerPlaintext's content
+ * length and real type (its last non-zero byte; -1 and 0 when there is none,
+ * or when it does not authenticate).
  */
 static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   call c;
@@ -162,27 +167,33 @@ static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   for (int32_t i = 0; i < count && (size_t)(RUN_RESULT_STRIDE * (n + 1)) <= results_length; i++) {
     double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
     if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return call_fail(&c, "a datagram lies outside the buffer"), NULL;
-    if (k->cid_length != 0) break;
     const uint8_t *d = buffer + (size_t)at_d;
     size_t length = (size_t)length_d;
-    if (length < RECORD12_HEADER + overhead || d[0] != 23 || d[1] != (RECORD12_VERSION >> 8) || d[2] != (RECORD12_VERSION & 0xff)) continue;
+    size_t cid = (size_t)k->cid_length;
+    size_t header = RECORD12_HEADER + cid;
+    uint8_t type = cid == 0 ? 23 : RECORD12_TLS12_CID;
+    if (length < header + overhead || d[0] != type || d[1] != (RECORD12_VERSION >> 8) || d[2] != (RECORD12_VERSION & 0xff)) continue;
     if ((((unsigned)d[3] << 8) | d[4]) != k->epoch) continue;
-    size_t fragment = length - RECORD12_HEADER;
-    if (fragment > 16384 + 2048 || (((size_t)d[11] << 8) | d[12]) != fragment) continue;
+    if (cid != 0 && CRYPTO_memcmp(d + 11, k->cid, cid) != 0) continue;
+    size_t fragment = length - header;
+    if (fragment > 16384 + 2048 || (((size_t)d[header - 2] << 8) | d[header - 1]) != fragment) continue;
     size_t plaintext = fragment - overhead;
     if (plaintext > 16384) continue;
     if (plaintext > out_size - used) break;
     uint64_t seq = 0;
     for (int b = 5; b < 11; b++) seq = (seq << 8) | d[b];
-    long opened = record12_open(k, seq, 23, d + RECORD12_HEADER, fragment, out + used);
+    long opened = record12_open(k, seq, type, d + header, fragment, out + used);
+    int ok = opened == (long)plaintext;
+    if (!ok) OPENSSL_cleanse(out + used, plaintext);
+    /* A tls12_cid record's DTLSInnerPlaintext: its content, its real type, zeros (RFC 9146 section 4). */
+    long content = cid == 0 ? (long)plaintext : ok ? record_content_length(out + used, plaintext) : -1;
     double *r = results + (size_t)RUN_RESULT_STRIDE * (size_t)n;
     r[0] = (double)i;
     r[1] = (double)used;
     r[2] = (double)plaintext;
-    r[3] = opened == (long)plaintext ? (double)seq : -1.0 - (double)seq;
-    r[4] = (double)plaintext;
-    r[5] = 23.0;
-    if (opened != (long)plaintext) OPENSSL_cleanse(out + used, plaintext);
+    r[3] = ok ? (double)seq : -1.0 - (double)seq;
+    r[4] = (double)content;
+    r[5] = cid == 0 ? 23.0 : content >= 0 ? (double)out[used + (size_t)content] : 0.0;
     used += plaintext;
     n++;
   }

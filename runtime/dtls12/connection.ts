@@ -247,9 +247,10 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /**
    * The run road: the datagram the receive batch is at now (`at`, `length` in `buffer`, from `path`), taken as
-   * {@link receive} would take it when, connected, it is the next application data record of the run epoch 1's cipher
-   * opened ahead (read-state12.ts `takeNext`, either mode), with no view of the datagram made and no header read;
-   * false, with nothing changed, for anything else (then {@link receive} reads it).
+   * {@link receive} would take it when, connected, it is the next application data record (with CIDs: a tls12_cid
+   * record holding one, a newer one moving a server to its path as in {@link take}) of the run epoch 1's cipher opened
+   * ahead (read-state12.ts `takeNext`, either mode), with no view of the datagram made and no header read; false, with
+   * nothing changed, for anything else (then {@link receive} reads it).
    */
   receiveNext(_buffer: Uint8Array, at: number, length: number, now: number, path?: string): boolean {
     const machine = this.machine;
@@ -272,11 +273,12 @@ export class Connection12 extends VersionStateBase implements VersionState {
       this.counts.recordsReceived++;
       this.facts.lastAuthenticatedReceive = now;
       this.facts.amplification.validate();
+      if (h.type === TLS12_CID && h.sequenceNumber > this.newestCidRecord) this.newerCidRecord(h.sequenceNumber);
       this.delivery.deliver(content);
       return true;
     }
-    // The record as the loop hands it to take (its sequence number written by takeNext): application data of epoch 1.
-    h.type = APPLICATION_DATA;
+    // The record as the loop hands it to take (its sequence number and outer type written by takeNext): application
+    // data of epoch 1.
     h.contentType = APPLICATION_DATA;
     h.epoch = 1;
     this.take(EMPTY, h, content);

@@ -7,6 +7,14 @@ import { beginReceiveTurn, endReceiveTurn } from './receive-turn.js';
 import { giveBackLaid } from '../wire/slab.js';
 import { laidArrayBuffers, laidBuffers, layOutSend } from './send-layout.js';
 
+/**
+ * Whether a datagram's first byte starts a protected record, the kind that is lent: a 1.3 unified header (0b001xxxxx),
+ * a 1.2 application_data (23) or tls12_cid (25, RFC 9146) record.
+ */
+function protectedFirst(first: number): boolean {
+  return (first & 0xe0) === 0x20 || first === 23 || first === 25;
+}
+
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendLaid's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
 const SEND_STATUS = new Int32Array(1);
@@ -256,8 +264,8 @@ export class DatagramIo {
   /**
    * Everything waiting on the socket, `max` datagrams at most (bounded per wake-up, for fairness), in order, split from
    * its GRO buffer: a copy, or with `lend` a view of a datagram starting with a protected record (a 1.3 unified header,
-   * 0b001xxxxx, or a 1.2 application_data record, 23: their receivers keep no view of it; tests/buffers,
-   * tests/dtls12/receive-path*). `drained`: called from node:dgram's 'message' ({@link drain}), counted as drains.
+   * 0b001xxxxx, or a 1.2 application_data or tls12_cid record, 23 or 25: their receivers keep no view of it;
+   * tests/buffers, tests/dtls12/receive-path*). `drained`: called from node:dgram's 'message' ({@link drain}), counted as drains.
    */
   private readWaiting(deliver: Deliver, lend: boolean, max: number, drained: boolean): number {
     const receiveSegments = this.binding?.udpReceiveSegments;
@@ -313,7 +321,7 @@ export class DatagramIo {
             for (let off = 0; off < length || off === 0; off += segment) {
               const end = at + Math.min(off + segment, length);
               const first = slab[at + off]!;
-              const lent = lend && end > at + off && ((first & 0xe0) === 0x20 || first === 23);
+              const lent = lend && end > at + off && protectedFirst(first);
               const d = lent ? slab.subarray(at + off, end) : slab.slice(at + off, end);
               if (coalesced) counts.groDatagrams++;
               if (!drained) counts.readDatagrams++;
@@ -453,7 +461,7 @@ class DeliveredBatch implements ReceiveBatchSource {
     const at = i * RECEIVE_STRIDE + off;
     const n = Math.min(segment, length - off);
     const first = buffer[at]!;
-    if (((first & 0xe0) !== 0x20 && first !== 23) || !accept(buffer, at, n)) return -1;
+    if (!protectedFirst(first) || !accept(buffer, at, n)) return -1;
     this.offset = off;
     this.current = undefined;
     this.position = at;

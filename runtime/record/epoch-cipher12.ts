@@ -6,7 +6,15 @@ import type { Dtls12SuiteParams } from '../versions/suites12.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { allocate } from '../wire/slab.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { DTLS12_VERSION, HEADER12, Header12, MAX_PLAINTEXT_12, putSeqNum, writeHeader12 } from './codec12.js';
+import {
+  APPLICATION_DATA,
+  DTLS12_VERSION,
+  HEADER12,
+  Header12,
+  MAX_PLAINTEXT_12,
+  putSeqNum,
+  writeHeader12,
+} from './codec12.js';
 import { encodeDatagram12, TLS12_CID, type Dtls12WireRecord } from './datagram12.js';
 import type { DropReason } from './drops.js';
 import type { FailureWindow } from './failure-window.js';
@@ -317,18 +325,27 @@ export class EpochCipher12 {
     if (type === TLS12_CID) {
       cid = datagram.subarray(at + 11, at + 11 + cidLength);
       if (this.cid === undefined || !constantTimeEqual(cid, this.cid)) return 'connection-id';
-      arena = undefined; // its real type is inside: what the connection keeps must not sit in the arena
     } else if (this.cid !== undefined) return 'connection-id';
     this.openedType = type;
     let content: Uint8Array | undefined;
     if (this.native !== undefined) {
-      // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
-      // 'own' mode: the run opens into an arena of its own that no message views, each record copied out.
-      if ((arena !== undefined || own) && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
+      // 'batch' mode, a datagram that is one record of this key's form (application_data; with a CID tls12_cid):
+      // opened with the sender's run in the batch. 'own' mode: the run opens into an arena of its own that no message
+      // views, each record copied out.
+      if (
+        (arena !== undefined || own) &&
+        at === 0 &&
+        fragmentAt + fragmentLength === datagram.length &&
+        type === (cid === undefined ? 23 : TLS12_CID)
+      ) {
         const ahead = this.openedAhead(this.native, datagram, sequenceNumber, arena);
-        if (ahead !== undefined) return (own ? ahead.takenOwn() : ahead.inner) ?? 'authentication';
+        if (ahead !== undefined)
+          return cid === undefined
+            ? ((own ? ahead.takenOwn() : ahead.inner) ?? 'authentication')
+            : this.takenInner(ahead, own);
       }
-      if (own) arena = undefined;
+      // A tls12_cid record's real type is inside: what the connection keeps must not sit in the arena.
+      if (own || cid !== undefined) arena = undefined;
       const into = arena?.take(plaintextLength, datagram.length);
       content = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
       if (content === undefined && into !== undefined) arena!.giveBack(into);
@@ -351,6 +368,24 @@ export class EpochCipher12 {
     return split.content.slice();
   }
 
+  /**
+   * A tls12_cid record the run opened ahead, as {@link openAt} would give it alone: application data its content alone
+   * (the addon found its type and length; 'own' mode: copied out), any other type or none from the copy the run set
+   * aside at opening (opened-ahead.ts), decoded as the one loop decodes it.
+   */
+  private takenInner(ahead: OpenedAhead, own: boolean): Uint8Array | DropReason {
+    const inner = ahead.inner;
+    if (inner === undefined) return 'authentication';
+    if (ahead.typeAt >= 0) {
+      this.openedType = APPLICATION_DATA;
+      return (own ? ahead.takenOwn() : inner) ?? 'authentication';
+    }
+    const split = decodeInnerPlaintext(inner);
+    if (split === undefined) return 'no-content-type';
+    this.openedType = split.contentType;
+    return split.content.slice();
+  }
+
   /** The record that is all of `datagram`, opened with its receive batch's run (opened-ahead.ts); undefined: alone. */
   private openedAhead(
     native: NativeRecord12,
@@ -359,7 +394,8 @@ export class EpochCipher12 {
     arena: MessageArena | undefined,
   ): OpenedAhead | undefined {
     if (!native.opensRuns || !OPEN_RUNS) return undefined;
-    const ahead = (this.ahead ??= new OpenedAhead(arena ?? new MessageArena()));
+    // With a CID the records are DTLSInnerPlaintext: one that is not application data is set aside at opening.
+    const ahead = (this.ahead ??= new OpenedAhead(arena ?? new MessageArena(), this.cid !== undefined));
     if (!ahead.take(datagram, this, 0, 0, 0)) {
       if (!ahead.mayOpen(datagram)) return undefined;
       const run: OpenRun = (buffer, pairs, count, out, results) => native.openRun(buffer, pairs, count, out, results);

@@ -1,6 +1,7 @@
 /** DTLS 1.2's read epochs (RFC 6347 §4.1): a cipher with its replay window (its write epochs are the one writer's). */
 import type { MessageArena } from '../wire/message-arena.js';
-import { Header12, readHeader12 } from './codec12.js';
+import { APPLICATION_DATA, Header12, readHeader12 } from './codec12.js';
+import { TLS12_CID } from './datagram12.js';
 import type { DropReason } from './drops.js';
 import type { EpochCipher12, Opened12, Refused12 } from './epoch-cipher12.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
@@ -53,22 +54,24 @@ export class ReadEpoch12 {
   }
 
   /**
-   * The run road (no CIDs; `own`: its content copied into an ArrayBuffer of its own): the datagram the receive batch is at now (`at`, `length` in its buffer; no
-   * view of it made), taken as the next record of the run its cipher opened ahead, when {@link receiveAt} would take it
-   * from that run as it stands: authentic, fresh in the replay window, no failed authentication pending in the
-   * datagram, the key's rate (once it has one) not spent at `now`. Its content returned, its sequence number written to
-   * `taken`; undefined, with nothing changed, for any other.
+   * The run road (`own`: its content copied into an ArrayBuffer of its own): the datagram the receive batch is at now
+   * (`at`, `length` in its buffer; no view of it made), taken as the next record of the run its cipher opened ahead,
+   * when {@link receiveAt} would take it from that run as application data: authentic, of this epoch's CID (a
+   * tls12_cid record's, the addon compared it) with application_data inside, fresh in the replay window, no failed
+   * authentication pending in the datagram, the key's rate (once it has one) not spent at `now`. Its content
+   * returned, its sequence number and outer type (23, or tls12_cid) written to `taken`; undefined, with nothing
+   * changed, for any other.
    */
   takeNext(
     at: number,
     length: number,
     now: number,
-    taken: { sequenceNumber: number },
+    taken: { sequenceNumber: number; type: number },
     own = false,
   ): Uint8Array | undefined {
     const c = this.cipher;
     const integrity = this.integrity;
-    if (integrity.failedInDatagram !== 0 || c.cidLength !== 0) return undefined;
+    if (integrity.failedInDatagram !== 0) return undefined;
     // receiveAt's test: a key's failures this second, counted from its first (1.2's rate starts there), may spend it.
     if (c.failureWindow !== undefined && !integrity.mayOpen(now, c)) return undefined;
     const ahead = c.nextInRun(at, length);
@@ -78,6 +81,7 @@ export class ReadEpoch12 {
     if (!window.fresh(seq)) return undefined;
     window.accept(seq);
     taken.sequenceNumber = seq;
+    taken.type = c.cidLength === 0 ? APPLICATION_DATA : TLS12_CID;
     return own ? ahead.takeFoundOwn() : ahead.takeFound();
   }
 

@@ -6,8 +6,9 @@ const MAX_AHEAD = 64;
 const EMPTY = new Uint8Array(0);
 /**
  * Numbers per record in a run's results (the addon's RUN_RESULT_STRIDE): the datagram's index in the pairs, the
- * plaintext's offset and length, the sequence number (-1 minus it: not authentic), the content's length and type (DTLS
- * 1.3: the DTLSInnerPlaintext's last non-zero byte, found by the addon, and where it is; -1 and 0 when none).
+ * plaintext's offset and length, the sequence number (-1 minus it: not authentic), the content's length and type
+ * (DTLSInnerPlaintext, 1.3's and 1.2's tls12_cid: its last non-zero byte, found by the addon, and where it is; -1 and 0
+ * when none).
  */
 export const RUN_STRIDE = 6;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
@@ -33,7 +34,7 @@ interface RunScratch {
   readonly pairs: Float64Array;
   /** openRun's results, {@link RUN_STRIDE} numbers per record. */
   readonly results: Float64Array;
-  /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
+  /** Per record of the run: its plaintext copied out of the arena (inner type not application data), or undefined. */
   readonly copies: (Uint8Array | undefined)[];
 }
 
@@ -56,10 +57,10 @@ function lend(): RunScratch {
  *
  * The application runs between the run's opening and the taking of its later records, and may write anywhere in the
  * ArrayBuffer its messages view. So what the library reads of a record is read when the run is opened: the addon
- * finds each record's content type as it opens it (DTLS 1.3: the DTLSInnerPlaintext's last non-zero byte), and with
- * `innerPlaintext` a record that is not application data is copied out and zeroed there at once (a 1.2 run holds only
- * application data records, whose type is in the header). An application data record is handed out as one view of
- * its content alone.
+ * finds each record's content type as it opens it (DTLSInnerPlaintext: its last non-zero byte), and with
+ * `innerPlaintext` a record that is not application data is copied out and zeroed there at once (a plain 1.2 run holds
+ * only application data records, whose type is in the header; a 1.2 run with a CID holds DTLSInnerPlaintext as 1.3's).
+ * An application data record is handed out as one view of its content alone.
  */
 export class OpenedAhead {
   private readonly arena: MessageArena;
@@ -84,16 +85,17 @@ export class OpenedAhead {
   private base = 0;
   /**
    * What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate); a
-   * DTLS 1.3 application data record's content alone, its type and padding after it in the arena ({@link typeAt}).
+   * DTLSInnerPlaintext application data record's content alone, its type and padding after it in the arena
+   * ({@link typeAt}).
    */
   seq = 0;
   inner: Uint8Array | undefined;
-  /** DTLS 1.3 application data: where the taken record's content type is (`inner`'s length), found at opening; else -1. */
+  /** Inner application data: where the taken record's content type is (`inner`'s length), found at opening; else -1. */
   typeAt = -1;
   /** The taken record's DTLSInnerPlaintext length (its record_size_limit check), content type and padding included. */
   plaintextLength = 0;
 
-  /** `innerPlaintext`: the records are DTLSInnerPlaintext (DTLS 1.3), their content type read at opening. */
+  /** `innerPlaintext`: the records are DTLSInnerPlaintext (DTLS 1.3, 1.2's tls12_cid), their type read at opening. */
   constructor(arena: MessageArena, innerPlaintext = false) {
     this.arena = arena;
     this.innerPlaintext = innerPlaintext;
@@ -164,7 +166,7 @@ export class OpenedAhead {
       this.inner = copy ?? new Uint8Array(this.out!, this.base + r[i + 1]!, r[i + 2]!);
       this.typeAt = -1;
     } else {
-      // Application data (1.3): the content alone, its length the type's place the addon found.
+      // Application data (DTLSInnerPlaintext): the content alone, its length the type's place the addon found.
       const typeAt = r[i + 4]!;
       this.inner = new Uint8Array(this.out!, this.base + r[i + 1]!, typeAt);
       this.typeAt = typeAt;
@@ -276,8 +278,8 @@ export class OpenedAhead {
   }
 
   /**
-   * Before the application runs (DTLS 1.3): a record that is not application data (or has no content type), as the
-   * addon found its type, is copied out of the arena, which it leaves zeroed. No view is made for the others.
+   * Before the application runs (DTLSInnerPlaintext): a record that is not application data (or has no content type),
+   * as the addon found its type, is copied out of the arena, which it leaves zeroed. No view is made for the others.
    */
   private setAside(count: number): void {
     const { results: r, copies } = this.scratch!;

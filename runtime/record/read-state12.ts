@@ -91,7 +91,8 @@ export class ReadState12 implements LoopVersion<Header12> {
     if (epoch !== 1) return 'unknown-epoch';
     const read = this.read1;
     if (read !== undefined) {
-      if (h.type !== APPLICATION_DATA) return read.receiveAt(d, h, now);
+      // Application data, or a tls12_cid record that may hold it: opened with the batch's run when it is one of it.
+      if (h.type !== APPLICATION_DATA && h.type !== TLS12_CID) return read.receiveAt(d, h, now);
       const arena = this.arena;
       return arena !== undefined ? read.receiveAt(d, h, now, arena) : read.receiveAt(d, h, now, undefined, true);
     }
@@ -103,10 +104,15 @@ export class ReadState12 implements LoopVersion<Header12> {
   /**
    * The run road (either mode): the datagram the receive batch is at now (`at`, `length` in its buffer), taken as the
    * next application data record of the run epoch 1's cipher opened ahead (epochs12.ts `takeNext`), once the peer's
-   * ChangeCipherSpec switched to it; its content, its sequence number in `taken`. Undefined, nothing changed, for any
-   * other: {@link open} reads it on the one loop.
+   * ChangeCipherSpec switched to it; its content, its sequence number and outer type in `taken`. Undefined, nothing
+   * changed, for any other: {@link open} reads it on the one loop.
    */
-  takeNext(at: number, length: number, now: number, taken: { sequenceNumber: number }): Uint8Array | undefined {
+  takeNext(
+    at: number,
+    length: number,
+    now: number,
+    taken: { sequenceNumber: number; type: number },
+  ): Uint8Array | undefined {
     const read = this.read1;
     return read === undefined ? undefined : read.takeNext(at, length, now, taken, this.arena === undefined);
   }

@@ -10,7 +10,8 @@ import { RUN_STRIDE as S } from '../../runtime/record/opened-ahead.js';
  * genuine records opens; a datagram that is not one record of the epoch and connection ID asked for (truncated,
  * another epoch, another or no CID, a length field that disagrees, a plaintext header, garbage) is skipped, never
  * read past its end; a forged record is reported with its sequence number and a zeroed plaintext; out of room it
- * stops; arguments outside the buffer throw. The same for DTLS 1.2's record12OpenRun.
+ * stops; arguments outside the buffer throw. The same for DTLS 1.2's record12OpenRun, whose CID keys open tls12_cid
+ * records of their CID only, each record's content length and real type found inside as 1.3's are.
  */
 
 const native = nativeProvider;
@@ -205,8 +206,71 @@ skip('DTLS 1.2: a run of application_data records opens; other types, versions, 
   t.true(out.subarray(results[S + 1]!, results[S + 1]! + results[S + 2]!).every((b) => b === 0));
   t.is(results[2 * S + 3], 9);
   t.throws(() => r.openRun(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
-  t.false(
-    nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.opensRuns,
-    'none with a CID',
+});
+
+/**
+ * A sealed tls12_cid record (RFC 9146 §4) of key `r` (its CID `cid`): its DTLSInnerPlaintext `content`, the real
+ * `type`, `padding` zeros.
+ */
+function record12Cid(
+  r: NativeRecord12,
+  cid: Uint8Array,
+  seq: number,
+  content: Uint8Array,
+  type = 23,
+  padding = 0,
+): Uint8Array {
+  const header = 13 + cid.length + 8;
+  const inner = content.length + 1 + padding;
+  const out = new Uint8Array(header + inner + 16);
+  out.set(content, header);
+  out[header + content.length] = type;
+  r.seal(out, type, seq, inner, false);
+  return out;
+}
+
+skip('DTLS 1.2 with a CID: a run of tls12_cid records of the key\u2019s CID opens, each inner type and length found', (t) => {
+  const cid = Uint8Array.from([1, 2, 3, 4]);
+  const salt = randomBytes(4);
+  const r = nativeRecord12(native!, 'aes-128-gcm', key, salt, 1, cid)!;
+  t.true(r.opensRuns);
+  // The same keys under another CID: its records authenticate under their own CID only.
+  const another = nativeRecord12(native!, 'aes-128-gcm', key, salt, 1, Uint8Array.from([1, 2, 3, 5]))!;
+  const plain = nativeRecord12(native!, 'aes-128-gcm', key, salt, 1, undefined)!;
+  const lengthOff = record12Cid(r, cid, 4, text(4));
+  lengthOff[13 + cid.length - 1]! ^= 1;
+  const forged = record12Cid(r, cid, 5, text(5));
+  forged[forged.length - 1]! ^= 1;
+  const datagrams = [
+    record12Cid(r, cid, 0, text(0)),
+    record12Cid(r, cid, 1, text(1), 23, 7), // padded
+    record12Cid(r, cid, 2, text(2), 21), // an alert inside
+    record12Cid(another, Uint8Array.from([1, 2, 3, 5]), 3, text(3)), // another CID
+    lengthOff,
+    forged,
+    record12Cid(r, cid, 6, new Uint8Array(0), 0, 3), // all zeros: no content type
+    record12(plain, 7, text(7)), // a plain record
+    record12Cid(r, cid, 8, text(8)),
+  ];
+  const { buffer, pairs } = lay(datagrams);
+  const out = new Uint8Array(1000);
+  const results = new Float64Array(16 * S);
+  const n = r.openRun(buffer, pairs, datagrams.length, out, results);
+  const row = (k: number): number[] => Array.from(results.subarray(S * k, S * k + S));
+  t.deepEqual(
+    Array.from({ length: n }, (_, k) => results[S * k]),
+    [0, 1, 2, 5, 6, 8],
+    'another CID, a wrong length and a plain record skipped',
   );
+  const inner = (k: number): Uint8Array => out.subarray(results[S * k + 1]!, results[S * k + 1]! + results[S * k + 2]!);
+  t.deepEqual(row(0).slice(2), [text(0).length + 1, 0, text(0).length, 23]);
+  t.deepEqual(inner(0).subarray(0, text(0).length), text(0));
+  t.deepEqual(row(1).slice(2), [text(1).length + 8, 1, text(1).length, 23], 'the padding stripped');
+  t.deepEqual(row(2).slice(3), [2, text(2).length, 21], 'the real type inside');
+  t.deepEqual(row(3).slice(3), [-1 - 5, -1, 0], 'the forged one reported, no content type read');
+  t.true(inner(3).every((b) => b === 0));
+  t.deepEqual(row(4).slice(3), [6, -1, 0], 'no non-zero byte: no content type');
+  t.deepEqual(row(5).slice(3), [8, text(8).length, 23]);
+  t.is(plain.openRun(buffer, pairs, datagrams.length, out, results), 1, 'a plain key opens only the plain record');
+  t.is(results[0], 7);
 });

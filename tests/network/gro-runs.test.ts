@@ -2,7 +2,8 @@
  * Application data in UDP GSO runs and GRO runs over a lossy, reordering
  * path (gro-bed.ts): a client process sends numbered messages in turns
  * (each turn's records one GSO send), a server process counts what its
- * application got, for DTLS 1.3 and 1.2, 'batch' and 'own' messageBuffers.
+ * application got, for DTLS 1.3, 1.2 and 1.2 with connection IDs (tls12_cid
+ * records), 'batch' and 'own' messageBuffers.
  *
  * What the path dropped is counted where it dropped it (the router's
  * nftables rule and qdisc, or the splicing relay), so every message sent
@@ -19,13 +20,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { OPEN_RUNS } from '../../runtime/record/opened-ahead.js';
 import { pemIdentity } from '../api/fixtures.js';
 import { Lines } from '../support/netns.js';
 import { answer, GroBed } from './gro-bed.js';
 import type { ClientReport, ServerReport, StreamConfig } from './stream-peer.js';
 
 const PEER = fileURLToPath(new URL('./stream-peer.ts', import.meta.url));
-const VERSIONS = ['DTLSv1.3', 'DTLSv1.2'] as const;
+/** The versions, 1.2 also with 4-byte connection IDs (its records tls12_cid). */
+const VARIANTS = [
+  { version: 'DTLSv1.3', cid: 0 },
+  { version: 'DTLSv1.2', cid: 0 },
+  { version: 'DTLSv1.2', cid: 4 },
+] as const;
+const named = (v: (typeof VARIANTS)[number]): string => `${v.version}${v.cid === 0 ? '' : ', CIDs'}`;
 const MODES = ['batch', 'own'] as const;
 /** Messages per phase, and per turn (one GSO send of equal records). */
 const COUNT = 600;
@@ -43,7 +52,7 @@ interface Pair {
 async function pair(
   t: ExecutionContext,
   bed: GroBed,
-  maxVersion: StreamConfig['maxVersion'],
+  { version: maxVersion, cid }: (typeof VARIANTS)[number],
   messageBuffers: 'batch' | 'own',
   splice?: number,
 ): Promise<Pair> {
@@ -56,13 +65,20 @@ async function pair(
     key: join(dir, 'key.pem'),
     maxVersion,
     messageBuffers,
+    ...(cid === 0 ? {} : { cid }),
   };
   const server = bed.bed.node(bed.server, PEER, ['server', JSON.stringify(serverConfig)]);
   const serverOut = new Lines(server.stdout);
   const serverErr = new Lines(server.stderr);
   const port = Number((await serverOut.wait(/listening (\d+)/, 30_000))[1]);
   if (splice !== undefined) await bed.splice(port, splice);
-  const clientConfig: StreamConfig = { host: bed.serverAddress, port, ca: join(dir, 'ca.pem'), maxVersion };
+  const clientConfig: StreamConfig = {
+    host: bed.serverAddress,
+    port,
+    ca: join(dir, 'ca.pem'),
+    maxVersion,
+    ...(cid === 0 ? {} : { cid }),
+  };
   const client = bed.bed.node(bed.client, PEER, ['client', JSON.stringify(clientConfig)]);
   const clientOut = new Lines(client.stdout);
   const clientErr = new Lines(client.stderr);
@@ -125,9 +141,13 @@ function checkDelivery(t: ExecutionContext, report: ServerReport, sent: number):
   );
 }
 
-/** Where the server opened records in runs ('batch'), it took some of the runs' datagrams on the run road. */
+/**
+ * With the addon and runs on (the server process has this one's environment), the server opened records in runs, in
+ * every version and mode, and took some of the runs' datagrams on the run road.
+ */
 function checkRunRoad(t: ExecutionContext, report: ServerReport): void {
   t.log(`${report.openedInRuns} records opened in runs, ${report.runRoad} taken on the run road`);
+  if (OPEN_RUNS && nativeProvider !== undefined) t.true(report.openedInRuns > 0, 'records opened in runs');
   if (report.openedInRuns > 0) t.true(report.runRoad > 0, 'the run road was taken');
 }
 
@@ -144,15 +164,16 @@ function checkRuns(t: ExecutionContext, bed: GroBed, sent: ClientReport, report:
   t.is(server.RcvbufErrors + server.InErrors, 0, "the server's socket dropped nothing");
 }
 
-for (const version of VERSIONS)
+for (const variant of VARIANTS)
   for (const mode of MODES)
     test(
-      `${version}, '${mode}': loss and reordering on the wire, GSO runs out and GRO runs in: ` +
-        `each message delivered once or counted dropped${version === 'DTLSv1.3' ? ', across key updates' : ''}`,
+      `${named(variant)}, '${mode}': loss and reordering on the wire, GSO runs out and GRO runs in: ` +
+        `each message delivered once or counted dropped${variant.version === 'DTLSv1.3' ? ', across key updates' : ''}`,
       async (t) => {
+        const { version } = variant;
         const bed = new GroBed();
         t.teardown(() => bed.destroy());
-        const peers = await pair(t, bed, version, mode);
+        const peers = await pair(t, bed, variant, mode);
 
         // Loss only: what arrives is in the order sent, inside each run and across them.
         bed.impair(50, 0);
@@ -194,16 +215,18 @@ for (const version of VERSIONS)
       },
     );
 
-for (const version of VERSIONS)
+for (const variant of VARIANTS)
   for (const mode of MODES)
     test(
-      `${version}, '${mode}': runs with records dropped, swapped and forged inside them` +
-        `${version === 'DTLSv1.3' ? ', and two epochs in one run' : ''}: ` +
+      `${named(variant)}, '${mode}': runs with records dropped, swapped and forged inside them` +
+        `${variant.version === 'DTLSv1.3' ? ', and two epochs in one run' : ''}: ` +
         'genuine ones delivered once in run order, each forgery one failed authentication',
       async (t) => {
+        const { version } = variant;
         const bed = new GroBed();
         t.teardown(() => bed.destroy());
-        const peers = await pair(t, bed, version, mode, 1000 + VERSIONS.indexOf(version) * 2 + MODES.indexOf(mode));
+        const splice = 1000 + VARIANTS.indexOf(variant) * 2 + MODES.indexOf(mode);
+        const peers = await pair(t, bed, variant, mode, splice);
         // Runs of 64 from turns of 25 span turns: the epoch change after a key update lands inside a run.
         await bed.ask('mode 30 100 20 64', /moded\n/);
         const keyUpdates = version === 'DTLSv1.3' ? 3 : 0;
@@ -230,14 +253,15 @@ for (const version of VERSIONS)
       },
     );
 
-for (const version of VERSIONS)
+for (const variant of VARIANTS)
   test(
-    `${version}: every record of every run after a forged copy of itself: each forgery one failed authentication, ` +
-      `none of the ${FAILURES_A_SECOND} a second's cap spent on a genuine record, every genuine record delivered`,
+    `${named(variant)}: every record of every run after a forged copy of itself: each forgery one failed ` +
+      `authentication, none of the ${FAILURES_A_SECOND} a second's cap spent on a genuine record, every genuine record ` +
+      'delivered',
     async (t) => {
       const bed = new GroBed();
       t.teardown(() => bed.destroy());
-      const peers = await pair(t, bed, version, 'batch', 2000 + VERSIONS.indexOf(version));
+      const peers = await pair(t, bed, variant, 'batch', 2000 + VARIANTS.indexOf(variant));
       await bed.ask('mode 0 0 1000 32', /moded\n/);
       const sent = await peers.send(0, COUNT, 25);
       const report = await settled(peers, COUNT, () => 0);

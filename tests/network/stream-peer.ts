@@ -29,6 +29,8 @@ export interface StreamConfig {
   readonly maxVersion: 'DTLSv1.2' | 'DTLSv1.3';
   /** Server: the `messageBuffers` option. */
   readonly messageBuffers?: 'batch' | 'own';
+  /** Both: the `cid` option (connection IDs of this length; absent: none). */
+  readonly cid?: number;
   /** Client: bytes per message (at least 8). */
   readonly size?: number;
 }
@@ -134,6 +136,7 @@ if (role === 'server') {
       // Room for every record of a test at once, so that the socket never drops one (the equality counts on it).
       udpReceiveBufferSize: 4 << 20,
       ...(config.messageBuffers === undefined ? {} : { messageBuffers: config.messageBuffers }),
+      ...(config.cid === undefined ? {} : { cid: config.cid }),
     },
   );
   say(`listening ${(await listener.listening).port}`);
@@ -158,6 +161,7 @@ if (role === 'server') {
     servername: 'localhost',
     maxVersion: config.maxVersion,
     ...(config.maxVersion === 'DTLSv1.2' ? { minVersion: 'DTLSv1.2' as const } : {}),
+    ...(config.cid === undefined ? {} : { cid: config.cid }),
   });
   session.onerror = (e) => say(`error ${e.message}`);
   await session.opened;

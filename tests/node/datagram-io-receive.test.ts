@@ -246,14 +246,14 @@ test('socket.unref() lets the process exit while the own reading watches the soc
   t.is(child.stdout.trim(), String(OWN_READING));
 });
 
-test('lend: protected-record datagrams (a 1.3 unified header 0b001xxxxx, a 1.2 application_data record 23) come as views of the receive buffer, whole while delivered; the rest as copies', async (t) => {
+test('lend: protected-record datagrams (a 1.3 unified header 0b001xxxxx, a 1.2 application_data or tls12_cid record, 23 or 25) come as views of the receive buffer, whole while delivered; the rest as copies', async (t) => {
   const rx = createSocket('udp4');
   const io = DatagramIo.of(rx);
   const seen: { view: boolean; bytes: Uint8Array; first: number; d: Uint8Array }[] = [];
   let arrived = 0;
   let all: (() => void) | undefined;
-  // A unified header (0x2c..0x3f), DTLS 1.2 / plaintext content types (22, 23), and an empty datagram.
-  const firsts = [0x2e, 0x2e, 0x3f, 22, 0x2c, 23, 0x20];
+  // A unified header (0x2c..0x3f), DTLS 1.2 / plaintext content types (21, 22, 23, 25), and an empty datagram.
+  const firsts = [0x2e, 0x2e, 0x3f, 22, 0x2c, 23, 25, 21, 0x20];
   const out = firsts.map((f, i) => {
     const d = datagram(i, 1200);
     d[0] = f;
@@ -278,8 +278,8 @@ test('lend: protected-record datagrams (a 1.3 unified header 0b001xxxxx, a 1.2 a
   if (OWN_READING) {
     t.deepEqual(
       seen.map((s) => s.view),
-      firsts.map((f) => (f & 0xe0) === 0x20 || f === 23),
-      'views exactly for the unified-header and 1.2 application_data datagrams',
+      firsts.map((f) => (f & 0xe0) === 0x20 || f === 23 || f === 25),
+      'views exactly for the unified-header and 1.2 application_data and tls12_cid datagrams',
     );
     // The copies are their own arrays: unchanged after later reads.
     for (let i = 0; i < out.length; i++) if (!seen[i]!.view) t.deepEqual(seen[i]!.d, out[i]);

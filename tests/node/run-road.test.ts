@@ -2,9 +2,9 @@
  * The run road over real UDP sockets (runtime/node/transport.ts `handOnRun`, runtime/api/session-driver.ts
  * `deliverNext`, runtime/dtls13/connection.ts and runtime/dtls12/connection.ts `receiveNext`): a client's burst leaves
  * in GSO sends, the server reads it in GRO runs, and a server of either version and mode takes the datagrams after a
- * run's first by their place in the receive buffer, routed by address or (1.3) by CID. Every message arrives once, in
- * order, unchanged, and the socket's and the connection's counts are what the one road gives (one datagram and one
- * record a message); 1.2's tls12_cid records go the one road and arrive the same. In 'own' mode each message keeps an
+ * run's first by their place in the receive buffer, routed by address or by CID (1.3's unified headers, 1.2's
+ * tls12_cid records). Every message arrives once, in order, unchanged, and the socket's and the connection's counts
+ * are what the one road gives (one datagram and one record a message). In 'own' mode each message keeps an
  * ArrayBuffer of its own, transferred as it arrives.
  * Serial: the run road's count (OPENED_AHEAD) is the thread's.
  */
@@ -26,7 +26,7 @@ const reading = ownReading;
 for (const maxVersion of ['DTLSv1.3', 'DTLSv1.2'] as const)
   for (const messageBuffers of ['batch', 'own'] as const)
     for (const cid of [0, 4]) {
-      const road = OPEN_RUNS && (cid === 0 || maxVersion === 'DTLSv1.3') ? 'the run road' : 'the one road';
+      const road = OPEN_RUNS ? 'the run road' : 'the one road';
       const title =
         `${maxVersion}, '${messageBuffers}'${cid === 0 ? '' : ', CIDs'}: a burst in GRO runs, on ${road}, arrives ` +
         'once, in order, counted';

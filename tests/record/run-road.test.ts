@@ -6,7 +6,8 @@
  * the records, drop counts and sequence numbers of a receiver reading every datagram alone on the one road; the run
  * road takes exactly the genuine, fresh application data records that follow no failed authentication. What it hands
  * up survives the receive buffer's reuse. DTLS 1.2's run road (read-state12.ts and epochs12.ts `takeNext`) the same,
- * against a 1.2 read state reading every datagram on the one loop as Connection12.receive does.
+ * with and without CIDs (tls12_cid records), against a 1.2 read state reading every datagram on the one loop as
+ * Connection12.receive does.
  */
 import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
@@ -162,29 +163,34 @@ interface Reads12 {
 }
 
 /**
- * A 'batch' DTLS 1.2 read state switched to epoch 1's keys, as a connection's after the peer's ChangeCipherSpec, under
- * `limits.integrityPolicy12` 'count' (the default: no key rate).
+ * A DTLS 1.2 read state switched to epoch 1's keys (with our CID `cid`: tls12_cid records), as a connection's after
+ * the peer's ChangeCipherSpec, under `limits.integrityPolicy12` 'count' (the default: no key rate).
  */
-function reads12(mode: 'batch' | 'own'): Reads12 {
+function reads12(mode: 'batch' | 'own', cid?: Uint8Array): Reads12 {
   const drops: Record<string, number> = {};
   const integrity = new IntegrityMonitor(100, 0);
   const reads = new ReadState12(integrity, 64, mode === 'batch' ? new MessageArena() : undefined, {
     drop: (r) => void (drops[r] = (drops[r] ?? 0) + 1),
   });
-  reads.pending(new EpochCipher12(provider!, suite12, keys12, 1));
+  reads.pending(new EpochCipher12(provider!, suite12, keys12, 1, cid === undefined ? {} : { cid }));
   reads.install();
+  reads.cidLength = cid?.length ?? 0;
   reads.wholeDatagrams = true;
   return { reads, integrity, drops };
 }
 
 /** Reads `d` on the one loop as Connection12.receive does: its records as `seq type:text`, their contents to `kept`. */
-function readAlone12({ reads, integrity }: Reads12, d: Uint8Array, kept?: (content: Uint8Array) => void): string[] {
+function readAlone12(
+  { reads, integrity }: Reads12,
+  d: Uint8Array,
+  kept?: (content: Uint8Array, type: number) => void,
+): string[] {
   const out: string[] = [];
   if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
   readRecords(reads, d, new Header12(), 0, 128, {
     take: (_d, h, content) => {
       out.push(`${h.sequenceNumber} ${h.contentType}:${Buffer.from(content).toString()}`);
-      kept?.(content);
+      kept?.(content, h.contentType);
       return true;
     },
     held: () => undefined,
@@ -194,22 +200,44 @@ function readAlone12({ reads, integrity }: Reads12, d: Uint8Array, kept?: (conte
 
 const suite12 = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
 const keys12 = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(4).fill(9) };
-for (const mode of ['batch', 'own'] as const) {
-  const title12 = `DTLS 1.2: the run road takes what the one road would take from the run, and nothing else (${mode})`;
+
+/**
+ * DTLS 1.2's run road against the one loop. `cids`: our CID A on tls12_cid records, the sender padding some records,
+ * an alert, a record with another CID (C), one of another epoch and one with no content type inside the run.
+ */
+function runRoad12(mode: 'batch' | 'own', cids: boolean): void {
+  const title12 =
+    `DTLS 1.2: the run road takes what the one road would take from the run, and nothing else (${mode}` +
+    `${cids ? ', CIDs' : ''})`;
   (provider !== undefined && OPEN_RUNS ? test : test.skip)(title12, (t) => {
     if (provider === undefined) return;
-    const tx = new EpochCipher12(provider, suite12, keys12, 1);
+    // Padding on every other record (its content's length odd): the addon strips it as the one loop does.
+    const padding = (length: number): number => (length % 2 === 1 ? 5 : 0);
+    const tx = new EpochCipher12(provider, suite12, keys12, 1, cids ? { cid: A, padding } : {});
     const seal = (type: number, seq: number, text: string): Uint8Array => tx.seal(type, seq, utf8.encode(text)).slice();
-    const s = [0, 1, 2, 3, 5, 6, 7].map((i) => seal(23, i, `data ${i}`));
+    const s = [0, 1, 2, 3, 5, 6, 7, 9].map((i) => seal(23, i, `data ${i}${i % 3 === 0 ? '.' : ''}`));
     const hs = seal(22, 4, 'a handshake message');
     const forged = s[3]!.slice();
     forged[forged.length - 1]! ^= 1;
     // 0 opens the run; 2 replays 1; 4 is 3 forged, 5 the genuine 3; 6 a handshake record; 8 (7) comes before 9 (6).
-    const datagrams = [s[0]!, s[1]!, s[1]!.slice(), s[2]!, forged, s[3]!, hs, s[4]!, s[6]!, s[5]!];
-    const rx = reads12(mode);
+    let datagrams = [s[0]!, s[1]!, s[1]!.slice(), s[2]!, forged, s[3]!, hs, s[4]!, s[6]!, s[5]!];
+    if (cids) {
+      const other = new EpochCipher12(provider, suite12, keys12, 1, { cid: C });
+      const notOurs = other.seal(23, 11, utf8.encode('not ours')).slice();
+      const alert = seal(21, 8, 'an alert');
+      const untyped = tx.seal(0, 10, new Uint8Array(0)).slice(); // a DTLSInnerPlaintext of zeros: no content type
+      const epoch2 = new EpochCipher12(provider, suite12, keys12, 2, { cid: A }).seal(23, 12, utf8.encode('epoch 2'));
+      // As above to 7; 8 another CID's, 9 a record of epoch 2, 10 an alert inside, 11 (9), 12 no content type; 13 (7)
+      // before 14 (6).
+      datagrams = [...datagrams.slice(0, 8), notOurs, epoch2.slice(), alert, s[7]!, untyped, s[6]!, s[5]!];
+    }
+    const rx = reads12(mode, cids ? A : undefined);
     // What the application does in 'own' mode: each message's ArrayBuffer transferred as it arrives.
     const buffers = new Set<ArrayBufferLike>();
-    const kept = (content: Uint8Array): void => {
+    let own = 0;
+    const kept = (content: Uint8Array, type: number): void => {
+      // A record that is not application data: its content a copy of its own, never a view of the run's arena.
+      if (type !== 23 && content.byteLength === content.buffer.byteLength) own++;
       if (mode !== 'own') return;
       const buffer = content.buffer as ArrayBuffer;
       buffers.add(buffer);
@@ -224,29 +252,70 @@ for (const mode of ['batch', 'own'] as const) {
       received.push(...readAlone12(rx, batch.deliver(0), kept));
       for (let i = 1; i < datagrams.length; i++) {
         batch.reach(i);
-        const taken = { sequenceNumber: -1 };
+        const taken = { sequenceNumber: -1, type: -1 };
         const content = rx.reads.takeNext(batch.start(i), datagrams[i]!.length, 0, taken);
         if (content === undefined) {
           received.push(...readAlone12(rx, batch.deliver(i), kept));
           continue;
         }
         byRun.push(i);
+        t.is(taken.type, cids ? 25 : 23, 'the outer type as the one loop reads it');
         received.push(`${taken.sequenceNumber} 23:${Buffer.from(content).toString()}`);
-        kept(content);
+        kept(content, 23);
       }
     } finally {
       endReceiveBatch(outer);
     }
-    const alone = reads12(mode);
+    const alone = reads12(mode, cids ? A : undefined);
     const one = datagrams.flatMap((d) => readAlone12(alone, d.slice()));
     t.deepEqual(received, one);
     t.deepEqual(rx.drops, alone.drops);
-    t.deepEqual(rx.drops, { replay: 1, authentication: 1 });
+    const more = cids ? { 'connection-id': 1, 'no-content-type': 1, 'unknown-epoch': 1 } : {};
+    t.deepEqual(rx.drops, { replay: 1, authentication: 1, ...more });
+    t.is(own, cids ? 2 : 1, 'the handshake record (and the alert) handed up in arrays of their own');
     // The replay is refused before opening on the one road, so the run's next record is still it: 3 opens alone.
-    t.deepEqual(byRun, [1, 7, 8, 9], 'genuine, fresh application data after no failed authentication');
+    t.deepEqual(byRun, cids ? [1, 7, 11, 13, 14] : [1, 7, 8, 9], 'genuine, fresh application data after no failure');
     t.is(OPENED_AHEAD.next - before, byRun.length);
     if (mode === 'own') t.is(buffers.size, received.length, 'each message its own ArrayBuffer, transferred');
     batch.buffer.fill(0xee); // the next read's bytes
     t.deepEqual(received, one);
   });
 }
+
+for (const mode of ['batch', 'own'] as const) for (const cids of [false, true]) runRoad12(mode, cids);
+
+/**
+ * 'batch' mode with CIDs: the application may write anywhere in the ArrayBuffer its messages view, the run's arena. A
+ * handshake record and an alert inside the run were set aside when the run was opened: they reach the connection as
+ * the one loop gives them, whatever the application wrote after the run's first message.
+ */
+(provider !== undefined && OPEN_RUNS ? test : test.skip)(
+  'DTLS 1.2 with CIDs: what is not application data is read from the run before the application writes',
+  (t) => {
+    if (provider === undefined) return;
+    const tx = new EpochCipher12(provider, suite12, keys12, 1, { cid: A });
+    const seal = (type: number, seq: number, text: string): Uint8Array => tx.seal(type, seq, utf8.encode(text)).slice();
+    const datagrams = [seal(23, 0, 'data 0'), seal(22, 1, 'a handshake message'), seal(21, 2, 'an alert')];
+    datagrams.push(seal(23, 3, 'data 3'));
+    const rx = reads12('batch', A);
+    const batch = new Batch(datagrams);
+    const received: string[] = [];
+    const outer = beginReceiveBatch(batch);
+    try {
+      // The first message's ArrayBuffer, the arena the run opened into (no copy), overwritten by the application.
+      readAlone12(rx, batch.deliver(0), (content) => {
+        t.true(content.buffer.byteLength > content.byteLength, 'a view of the run');
+        new Uint8Array(content.buffer).fill(0xee);
+      });
+      for (let i = 1; i < datagrams.length; i++) {
+        batch.reach(i);
+        const content = rx.reads.takeNext(batch.start(i), datagrams[i]!.length, 0, { sequenceNumber: -1, type: -1 });
+        if (content === undefined) received.push(...readAlone12(rx, batch.deliver(i)));
+        else received.push(`${i} 23:(the application's bytes)`);
+      }
+    } finally {
+      endReceiveBatch(outer);
+    }
+    t.deepEqual(received, ['1 22:a handshake message', '2 21:an alert', "3 23:(the application's bytes)"]);
+  },
+);

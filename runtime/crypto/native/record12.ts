@@ -12,7 +12,7 @@ const staging = new Uint8Array(new ArrayBuffer(32 + 12 + 255));
 export class NativeRecord12 extends HeldKey {
   /** Header bytes of a record: 13, plus the CID. */
   readonly headerLength: number;
-  /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
+  /** Whether {@link openRun} works: an addon built with record12OpenRun (a CID key's run: its tls12_cid records). */
   readonly opensRuns: boolean;
 
   constructor(
@@ -39,7 +39,7 @@ export class NativeRecord12 extends HeldKey {
       staging.fill(0);
     }
     super(binding, handle);
-    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
+    this.opensRuns = binding.record12OpenRun !== undefined;
     this.headerLength = 13 + cid.length;
   }
 
@@ -99,8 +99,9 @@ export class NativeRecord12 extends HeldKey {
   }
 
   /**
-   * Opens a run of datagrams' application_data records in one call, as RecordProtection.openRun lays them out (a
-   * method, not a closure per key: an idle session's keys hold no function of their own).
+   * Opens a run of datagrams' records in one call, as RecordProtection.openRun lays them out: application_data records,
+   * or with a CID tls12_cid records of this key's CID, their inner content length and type found (a method, not a
+   * closure per key: an idle session's keys hold no function of their own).
    */
   openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number {
     const run = this.binding.record12OpenRun;
