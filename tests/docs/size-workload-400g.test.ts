@@ -347,3 +347,44 @@ test('section 10: (c) at --max-window 1931566: its acceptance from the cache', (
   t.true(para.includes(`replayed its ${Number(total[1]) - 3} runs`));
   t.true(seeds.some((m) => m[3] === '0') && para.includes('Its fewest seed shows no episode'));
 });
+
+test('section 10: (c) at --max-window 1931566, resumed: the proof and the configuration that meets, as printed', (t) => {
+  const para = prose.slice(prose.indexOf('**(c) at `--max-window 1931566`, resumed'));
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-search-400g-1.93s-resumed.txt'), 'utf8').split('\n');
+  t.true(text[0]!.startsWith('$ ') && text[0]!.includes(' --max-window 1931566 '));
+  // The proof on the acceptance's own runs: each suspect's share of the drops as the prose gives it.
+  const proof = text.find((l) => l.includes('(proof on the runs that failed, 3 × 1,931,566 µs'));
+  if (proof === undefined) return t.fail('the proof line');
+  const moved = (from: string): string => /: dropProbability (-?[\d.]+)%/.exec(proof.slice(proof.indexOf(from)))![1]!;
+  t.true(para.includes(`the TX ring grown to 256 entries took ${moved('txRingDepth 128→256')}%`));
+  t.true(
+    para.includes(`the pipeline to 4,096 slots as much`) && moved('pipelineDepth 2048→4096') === moved('txRingDepth'),
+  );
+  t.true(para.includes(`the RX ring to 128 ${moved('rxRingDepth 64→128')}%`));
+  t.true(para.includes(`the DMA channels to 53 ${moved('dmaChannels 42→53')}%`));
+  t.true(para.includes(`the key slots to 2,048 ${moved('keySlots 1024→2048')}%`));
+  t.true(para.includes(`the lanes to 34 ${moved('lanes 27→34')}%`));
+  t.true(
+    proof.includes('pkLanes 4→5: dropProbability -0.3% (did not move)') &&
+      proof.includes('pcieLanes 1→2: dropProbability 0.0% (did not move)'),
+  );
+  // The configuration that meets, and the trims printed so far.
+  const met = text.find((l) => l.includes('meets every SLO, accepted on 3 × 1,931,566 µs: trim'));
+  t.truthy(met);
+  t.true(
+    met!.includes('[lanes 27, pk 4, dma 42, pipe 2048, ring 64, tx 256, slots 1024, mem 16, pcie x1] area 39,112'),
+  );
+  t.true(para.includes('27 / 4 / 42 / 2,048 / 64 / 256 / 1,024 / 16 (39,112 kGE of knobs) meets every SLO'));
+  const trims = text.filter((l) => / trim \w+ → /.test(l));
+  t.is(trims.length, 1, 'the trims printed when the paragraph was written');
+  const low =
+    /dropProbability ([\d.]+) ± [\d.]+; trim pipelineDepth → 1: dropProbability not met, on the screen, undone/.exec(
+      trims[0]!,
+    );
+  t.truthy(low);
+  t.true(para.includes(`the pipeline at one slot fails its screen (drop probability ${low![1]!})`));
+  t.false(
+    text.some((l) => l.startsWith('Answer')),
+    'no answer printed',
+  );
+});
