@@ -35,11 +35,17 @@ export class DramChannel {
   start = 0;
   #free = 0;
   readonly #bitsPerNs: number;
+  /** The start of the refresh interval the last access started in (a whole multiple of tREFI), when it is exact. */
+  #interval = 0;
+  readonly #wholeInterval: boolean;
+  /** The bus time of an access of each whole number of bytes below HOLD_CACHE, once asked (0: not yet). */
+  readonly #hold = new Float64Array(HOLD_CACHE);
 
   constructor(timing: DramTiming, channels: number, bitsPerSecond: number) {
     this.timing = timing;
     this.channels = channels;
     this.#bitsPerNs = (channels * bitsPerSecond) / 1e9;
+    this.#wholeInterval = Number.isInteger(timing.refreshIntervalNs) && timing.refreshIntervalNs > 0;
   }
 
   /** When the channel finishes the ones booked so far (ns). */
@@ -52,16 +58,48 @@ export class DramChannel {
     const t = this.timing;
     let start = Math.max(at, this.#free);
     const open = t.refreshIntervalNs - t.refreshNs; // the refresh takes the last tRFC of every tREFI
-    let phase = start % t.refreshIntervalNs;
+    let phase = this.#phase(start);
     if (phase >= open) {
       start += t.refreshIntervalNs - phase;
-      phase = start % t.refreshIntervalNs; // the start moved past the refresh: its phase again (one `%` is dear)
+      phase = this.#phase(start); // the start moved past the refresh: its phase again
     }
-    const bus = (Math.ceil(bytes / t.burstBytes) * t.burstBytes * 8) / this.#bitsPerNs / t.turnaroundEfficiency;
-    let end = start + Math.max(bus, t.activateNs / this.channels);
+    let end = start + this.#holdNs(bytes);
     if (phase + (end - start) > open) end += t.refreshNs;
     this.start = start;
     this.#free = end;
     return end;
   }
+
+  /** The time an access of `bytes` holds the bus: its bursts derated, at least its share of tFAW (ns). */
+  #holdNs(bytes: number): number {
+    const cached = bytes < HOLD_CACHE && Number.isInteger(bytes) ? this.#hold[bytes]! : 0;
+    if (cached > 0) return cached;
+    const t = this.timing;
+    const bus = (Math.ceil(bytes / t.burstBytes) * t.burstBytes * 8) / this.#bitsPerNs / t.turnaroundEfficiency;
+    const hold = Math.max(bus, t.activateNs / this.channels);
+    if (bytes < HOLD_CACHE && Number.isInteger(bytes) && hold > 0) this.#hold[bytes] = hold;
+    return hold;
+  }
+
+  /**
+   * `start % tREFI`, to the bit, for a start no earlier than the last one's (a start never is: each is at least the
+   * last access's end). `%` on doubles is dear; with a whole tREFI, k·tREFI is exact, and the remainder (which is
+   * representable) is `start` less the interval's start k·tREFI, a subtraction that is then exact too.
+   */
+  #phase(start: number): number {
+    const r = this.timing.refreshIntervalNs;
+    if (!this.#wholeInterval) return start % r;
+    let from = this.#interval;
+    if (!(start >= from && start - from < r)) {
+      if (!(start >= 0 && start < Number.MAX_SAFE_INTEGER)) return start % r;
+      from = Math.floor(start / r) * r; // the quotient may round by one either way
+      if (from > start) from -= r;
+      else if (start - from >= r) from += r;
+      this.#interval = from;
+    }
+    return start - from;
+  }
 }
+
+/** Access sizes whose bus time a channel keeps once worked out (bytes). */
+const HOLD_CACHE = 1 << 15;

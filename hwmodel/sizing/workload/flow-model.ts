@@ -46,10 +46,11 @@ import {
 } from './flow-job.js';
 import { EV_TRAIN, EV_TRAIN_NEXT, EV_TX_SENT, Job, JobFifo, JobPool, Source } from './flow-job.js';
 import { FORGED, HANDSHAKE, KEY_UPDATE, OPEN, REPLAY, SEAL } from './flow-job.js';
-import { LatencyHistogram, Merged } from './latency-histogram.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import { phaseFigures } from './phase-figures.js';
 import { SessionTable } from './session-table.js';
 import { SlotLru } from './slot-lru.js';
-import { geometric, zipfTable } from './sampling.js';
+import { Geometric, UniformInt, zipfTable } from './sampling.js';
 import { KNOBS, RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
 import { EPISODE_GAP_US, EPISODE_SIZES, episodeSizeIndex } from './episode-bound.js';
@@ -117,8 +118,10 @@ export function runFlow(
     return cumulative.length - 1;
   };
   const zipfCdf = traffic.zipf > 0 ? zipfTable(traffic.activeSessions, traffic.zipf) : undefined;
+  const anySession = new UniformInt(traffic.activeSessions);
+  const trainLength = traffic.trainRecords <= 1 ? undefined : new Geometric(traffic.trainRecords);
   const pickSession = (): number => {
-    if (zipfCdf === undefined) return rand.sessions.int(traffic.activeSessions);
+    if (zipfCdf === undefined) return anySession.draw(rand.sessions);
     const u = rand.sessions.next();
     let lo = 0;
     let hi = zipfCdf.length - 1;
@@ -227,12 +230,17 @@ export function runFlow(
   const lookaside = host.attach === 'lookaside';
   let hostWaiting = 0;
   const dmaRate = costs.dmaBitsPerSecond / 1e9;
+  // By mix entry, then a key update's record: a record's bytes in memory, its time on a DMA channel and on the link.
+  const recordBytes = [...traffic.mix.map((m) => m.bytes), KEY_UPDATE_BYTES].map((b) => b + RECORD_OVERHEAD);
+  const dmaNs = Float64Array.from(recordBytes, (b) => (b * 8) / dmaRate);
+  const linkNs = Float64Array.from(recordBytes, (b) => (b * 8) / traffic.linkGbps);
   // The TX ring: entries taken, sealed records waiting for one (in their pipeline slots), and the egress link.
   let txCount = 0;
   const txWait = new JobFifo();
   // Occupancy × time in the steady window: the intake ring, the pipeline, the TX ring.
   const area = { ring: 0, pipe: 0, tx: 0 };
   const account = (): void => {
+    if (sim.lastChange === sim.now) return; // no time since: each area would add 0
     const d = inWindow(sim.lastChange, sim.now);
     area.ring += d * ringCount;
     area.pipe += d * inFlight;
@@ -254,17 +262,16 @@ export function runFlow(
   };
   /** What holds the pipeline's slots: the stage the most of its records wait for; none waiting: the slots themselves. */
   const pipelineCause = (): KnobName => {
-    const waits: [KnobName, number][] = [
-      ['lanes', symQueue.length],
-      ['dmaChannels', dmaQueue.length],
-      ['memChannels', memBoundNow],
-      ['keySlots', waitFetch],
-      ['txRingDepth', txWait.length],
-      ['pcieLanes', hostWaiting],
-    ];
-    let best: [KnobName, number] = ['pipelineDepth', 0];
-    for (const w of waits) if (w[1] > best[1]) best = w;
-    return best[0];
+    // The first of the most: a stage only when more of them wait for it than for each stage before it.
+    let cause: KnobName = 'pipelineDepth';
+    let most = 0;
+    if (symQueue.length > most) [cause, most] = ['lanes', symQueue.length];
+    if (dmaQueue.length > most) [cause, most] = ['dmaChannels', dmaQueue.length];
+    if (memBoundNow > most) [cause, most] = ['memChannels', memBoundNow];
+    if (waitFetch > most) [cause, most] = ['keySlots', waitFetch];
+    if (txWait.length > most) [cause, most] = ['txRingDepth', txWait.length];
+    if (hostWaiting > most) cause = 'pcieLanes';
+    return cause;
   };
 
   let ids = 0;
@@ -314,7 +321,8 @@ export function runFlow(
       ring = grown;
       ringHead = 0;
     }
-    ring[(ringHead + ringCount) % ring.length] = job;
+    const tail = ringHead + ringCount; // an index past the end wraps (no `%`: a division)
+    ring[tail < ring.length ? tail : tail - ring.length] = job;
     ringCount++;
     dispatch();
   };
@@ -327,7 +335,7 @@ export function runFlow(
       } else if (inFlight >= knobs.pipelineDepth) return block(pipelineCause());
       account();
       ring[ringHead] = undefined;
-      ringHead = (ringHead + 1) % ring.length;
+      ringHead = ringHead + 1 === ring.length ? 0 : ringHead + 1;
       ringCount--;
       unblock();
       if (head.kind === HANDSHAKE) {
@@ -403,8 +411,7 @@ export function runFlow(
 
   const startDma = (job: Job): void => {
     dmaFree--;
-    const bits = (job.bytes + RECORD_OVERHEAD) * 8;
-    const chanEnd = sim.now + bits / dmaRate;
+    const chanEnd = sim.now + dmaNs[job.size]!;
     const memEnd = memBook(job.bytes + RECORD_OVERHEAD);
     const end = Math.max(chanEnd, memEnd);
     job.memBound = memEnd > chanEnd;
@@ -474,7 +481,7 @@ export function runFlow(
     // A key update's record is its own size (the host's costs' last entry); the others take the mix's.
     const size = e.kind === KEY_UPDATE ? sizes : pickSize(r);
     const bytes = e.kind === KEY_UPDATE ? KEY_UPDATE_BYTES : traffic.mix[size]!.bytes;
-    arrive(jobs.take(e.kind, size, bytes, r.int(traffic.activeSessions), sim.now, phaseAt(sim.now)));
+    arrive(jobs.take(e.kind, size, bytes, anySession.draw(r), sim.now, phaseAt(sim.now)));
   };
   /** An event's lane work done: a forged or replayed record dropped, a key update installed (slot, then DRAM). */
   const eventDone = (e: Job): void => {
@@ -489,106 +496,117 @@ export function runFlow(
     dispatch();
   };
 
+  // Each event's handler its own function, so that v8 inlines what each calls (one handler for all was past its
+  // inlining budget).
+  const handshakeArrival = (e: Source): void => {
+    if (sim.now >= arrivalsEnd) return;
+    arrive(jobs.take(HANDSHAKE, 0, 0, newSession, sim.now, phaseAt(sim.now)));
+    newSession = newSession + 1 >= universe ? traffic.activeSessions : newSession + 1;
+    const rate = (traffic.handshakesPerSecond * factorAt(sim.now)) / 1e9;
+    schedule(HANDSHAKES, sim.now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
+  };
+  const trainArrival = (e: Source): void => {
+    if (sim.now >= arrivalsEnd) return;
+    const r = e.kind === OPEN ? rand.open : rand.seal;
+    const rate = (recordRate[e.kind]! * factorAt(sim.now)) / 1e9 / traffic.trainRecords;
+    schedule(TRAINS + e.kind, sim.now + r.exponential(1 / rate), e, EV_TRAIN);
+    // A train: its records back to back at the link rate, from one session.
+    const train = new Source(e.kind, EV_TRAIN_NEXT);
+    train.session = pickSession();
+    train.left = trainLength === undefined ? 1 : trainLength.draw(r);
+    trainRecord(train);
+  };
+  const trainRecord = (e: Source): void => {
+    const size = pickSize(e.kind === OPEN ? rand.open : rand.seal);
+    const bytes = traffic.mix[size]!.bytes;
+    arrive(jobs.take(e.kind, size, bytes, e.session, sim.now, phaseAt(sim.now)));
+    if (--e.left > 0) schedule(trainNext + size, sim.now + linkNs[size]!, e, EV_TRAIN_NEXT);
+  };
+  const fetched = (e: Job): void => {
+    slots.install(e.session);
+    fetching.delete(e.session);
+    // The record that asked first (this event's), then the others in the order they asked.
+    for (let j: Job | undefined = e; j !== undefined;) {
+      const next: Job | undefined = j.nextWait;
+      j.nextWait = undefined;
+      waitFetch--;
+      dmaIn(j);
+      j = next;
+    }
+  };
+  const dmaDone = (e: Job): void => {
+    dmaFree++;
+    if (e.memBound) memBoundNow--;
+    const next = dmaQueue.shift();
+    if (next !== undefined) startDma(next);
+    if (!e.out) return toSym(e);
+    if (e.kind === SEAL && !lookaside) {
+      // Onto the egress link, one record after another; the entry is freed when it is sent.
+      sim.linkFree = Math.max(sim.now, sim.linkFree) + linkNs[e.size]!;
+      schedule(LINK, sim.linkFree, e, EV_TX_SENT);
+    }
+    // Lookaside: written back to the host over PCIe (its slot held until then), its latency ending there.
+    if (lookaside) return schedule(PCIE_UP, pcieBook('up', host.backUp[e.size]!, sim.now), e, EV_HOST_OUT);
+    finish(e);
+  };
+  const sent = (e: Job): void => {
+    account();
+    txCount--;
+    wire[e.phase]!.add(sim.now - e.arrival);
+    observe?.sent?.(e.id, sim.now);
+    jobs.give(e);
+    const next = txWait.shift();
+    if (next !== undefined) txOut(next);
+  };
+  const symDone = (e: Job): void => {
+    symFree++;
+    const next = symQueue.shift();
+    if (next !== undefined) startSym(next);
+    if (e.kind > HANDSHAKE) return eventDone(e);
+    if (e.kind === HANDSHAKE) {
+      slots.install(e.session);
+      if (e.phase === 1) {
+        hs.completed++;
+        hs.latency.add(sim.now - e.arrival);
+      }
+      return jobs.give(e);
+    }
+    if (e.kind === SEAL && !lookaside) return txOut(e); // lookaside: back to the host, no TX ring
+    e.out = true;
+    toDma(e);
+  };
+  const pkDone = (e: Job): void => {
+    pkFree++;
+    const next = pkQueue.shift();
+    if (next !== undefined) startPk(next);
+    dispatch(); // a place in the public-key queue: a blocked handshake at the head may go
+    toSym(e);
+  };
   const handle = (e: Event): void => {
     if (e instanceof Source) {
+      if (e.ev === EV_TRAIN_NEXT) return trainRecord(e);
+      if (e.ev === EV_TRAIN) return trainArrival(e);
       if (e.ev === EV_EVENT) return eventArrival(e);
-      if (e.ev === EV_HS_ARRIVAL) {
-        if (sim.now < arrivalsEnd) {
-          arrive(jobs.take(HANDSHAKE, 0, 0, newSession, sim.now, phaseAt(sim.now)));
-          newSession = newSession + 1 >= universe ? traffic.activeSessions : newSession + 1;
-          const rate = (traffic.handshakesPerSecond * factorAt(sim.now)) / 1e9;
-          schedule(HANDSHAKES, sim.now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
-        }
-        return;
-      }
-      const r = e.kind === OPEN ? rand.open : rand.seal;
-      if (e.ev === EV_TRAIN) {
-        if (sim.now >= arrivalsEnd) return;
-        const rate = (recordRate[e.kind]! * factorAt(sim.now)) / 1e9 / traffic.trainRecords;
-        schedule(TRAINS + e.kind, sim.now + r.exponential(1 / rate), e, EV_TRAIN);
-        // A train: its records back to back at the link rate, from one session.
-        const train = new Source(e.kind, EV_TRAIN_NEXT);
-        train.session = pickSession();
-        train.left = traffic.trainRecords <= 1 ? 1 : geometric(r, traffic.trainRecords);
-        return handle(train);
-      }
-      const size = pickSize(r);
-      const bytes = traffic.mix[size]!.bytes;
-      arrive(jobs.take(e.kind, size, bytes, e.session, sim.now, phaseAt(sim.now)));
-      if (--e.left > 0)
-        schedule(trainNext + size, sim.now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
-      return;
+      return handshakeArrival(e);
     }
     switch (e.ev) {
+      case EV_DMA:
+        return dmaDone(e);
+      case EV_SYM:
+        return symDone(e);
+      case EV_TX_SENT:
+        return sent(e);
+      case EV_FETCH:
+        return fetched(e);
       case EV_BUCKET:
         return fetchEntry(e);
-      case EV_FETCH: {
-        slots.install(e.session);
-        fetching.delete(e.session);
-        // The record that asked first (this event's), then the others in the order they asked.
-        for (let j: Job | undefined = e; j !== undefined;) {
-          const next: Job | undefined = j.nextWait;
-          j.nextWait = undefined;
-          waitFetch--;
-          dmaIn(j);
-          j = next;
-        }
-        return;
-      }
-      case EV_DMA: {
-        dmaFree++;
-        if (e.memBound) memBoundNow--;
-        const next = dmaQueue.shift();
-        if (next !== undefined) startDma(next);
-        if (!e.out) return toSym(e);
-        if (e.kind === SEAL && !lookaside) {
-          // Onto the egress link, one record after another; the entry is freed when it is sent.
-          sim.linkFree = Math.max(sim.now, sim.linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
-          schedule(LINK, sim.linkFree, e, EV_TX_SENT);
-        }
-        // Lookaside: written back to the host over PCIe (its slot held until then), its latency ending there.
-        if (lookaside) return schedule(PCIE_UP, pcieBook('up', host.backUp[e.size]!, sim.now), e, EV_HOST_OUT);
-        return finish(e);
-      }
       case EV_HOST_IN:
         hostWaiting--;
         return dmaIn(e);
       case EV_HOST_OUT:
         return finish(e);
-      case EV_TX_SENT: {
-        account();
-        txCount--;
-        wire[e.phase]!.add(sim.now - e.arrival);
-        observe?.sent?.(e.id, sim.now);
-        jobs.give(e);
-        const next = txWait.shift();
-        if (next !== undefined) txOut(next);
-        return;
-      }
-      case EV_SYM: {
-        symFree++;
-        const next = symQueue.shift();
-        if (next !== undefined) startSym(next);
-        if (e.kind > HANDSHAKE) return eventDone(e);
-        if (e.kind === HANDSHAKE) {
-          slots.install(e.session);
-          if (e.phase === 1) {
-            hs.completed++;
-            hs.latency.add(sim.now - e.arrival);
-          }
-          return jobs.give(e);
-        }
-        if (e.kind === SEAL && !lookaside) return txOut(e); // lookaside: back to the host, no TX ring
-        e.out = true;
-        return toDma(e);
-      }
-      case EV_PK: {
-        pkFree++;
-        const next = pkQueue.shift();
-        if (next !== undefined) startPk(next);
-        dispatch(); // a place in the public-key queue: a blocked handshake at the head may go
-        return toSym(e);
-      }
+      case EV_PK:
+        return pkDone(e);
     }
   };
 
@@ -623,37 +641,19 @@ export function runFlow(
   // Records that never came out count as never delivered (+∞), in their phase's latency.
   const stuck = new Float64Array(PHASES);
   for (let p = 0; p < PHASES; p++) stuck[p] = recOffered[p]! - delivered[p]!;
-  const figures = (phases: number[]): PhaseFigures => {
-    const sum = (a: Float64Array): number => phases.reduce((s, p) => s + a[p]!, 0);
-    const h = new Merged(phases.map((p) => latency[p]!));
-    const lost = Math.max(0, sum(stuck));
-    const o = sum(offered);
-    const q = (x: number): number => h.quantile(x, lost) / 1000;
-    const w = new Merged(phases.map((p) => wire[p]!));
-    const wireLost = Math.max(
-      0,
-      phases.reduce((s, p) => s + recOffered[p]! - wire[p]!.count, 0),
-    );
-    const wq = (x: number): number => w.quantile(x, wireLost) / 1000;
-    return {
-      offered: o,
-      dropped: sum(dropped),
-      dropProbability: o === 0 ? 0 : sum(dropped) / o,
-      delivered: sum(delivered),
-      meanUs: h.mean() / 1000,
-      p50Us: q(0.5),
-      p99Us: q(0.99),
-      p999Us: q(0.999),
-      wireP50Us: wq(0.5),
-      wireP99Us: wq(0.99),
-      wireP999Us: wq(0.999),
-      wireRecords: LatencyHistogram.pooled(phases.map((p) => wire[p]!)),
-      wireLost,
-      episodes: sum(episodes),
-      largestEpisode: Math.max(...phases.map((p) => largestEpisode[p]!)),
-      episodesAtLeast: atLeast.map(sum),
-    };
+  const phaseCounts = {
+    offered,
+    dropped,
+    delivered,
+    recOffered,
+    stuck,
+    latency,
+    wire,
+    episodes,
+    largestEpisode,
+    atLeast,
   };
+  const figures = (phases: number[]): PhaseFigures => phaseFigures(phaseCounts, phases);
   const windowNs = steadyEnd - steadyStart;
   const util: Record<KnobName, number> = {
     lanes: busy.lanes / (knobs.lanes * windowNs),

@@ -10,7 +10,9 @@
  * A change to any of these misses; nothing is ever invalidated by hand.
  *
  * A file holds a header line, its key, the payload's length and SHA-256,
- * then the run (run-encoding.ts); it is written to a temporary name and
+ * then the run (run-encoding.ts), gzipped (an entry is mostly empty
+ * histogram buckets: some 1.5 KB, not 22; a plain one reads as well, so a
+ * folder of them can be kept with a project); it is written to a temporary name and
  * renamed, so a stop mid-write leaves no entry. One that does not read back
  * whole (truncated, its hash or its key wrong, not a run) is not trusted:
  * it is reported (`RunCacheProblem`), run again and written anew.
@@ -19,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DeviceCosts, DeviceKnobs } from './device.js';
 import type { FlowRun, RunPlan } from './flow-run.js';
 import type { FlowRunner } from './flow-runner.js';
@@ -72,6 +75,14 @@ export class RunCache {
     } catch (e) {
       return this.#ignore(file, 'unreadable', e instanceof Error ? e.message : String(e));
     }
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (e) {
+        const end = (e as { code?: unknown }).code === 'Z_BUF_ERROR';
+        return this.#ignore(file, end ? 'truncated' : 'corrupt', `gzip: ${(e as Error).message}`);
+      }
+    }
     const lines: string[] = [];
     let at = 0;
     for (let i = 0; i < 4; i++) {
@@ -107,7 +118,7 @@ export class RunCache {
     const head = Buffer.from(`${FORMAT}\n${key}\n${payload.length}\n${sha}\n`, 'latin1');
     const file = this.fileOf(key);
     const tmp = `${file}.${process.pid}.${threadId}.tmp`;
-    writeFileSync(tmp, Buffer.concat([head, payload]));
+    writeFileSync(tmp, gzipSync(Buffer.concat([head, payload])));
     renameSync(tmp, file);
     this.stats.stored++;
   }

@@ -7,6 +7,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,15 +99,28 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
   const fresh = runFlow(traffic, tight, costs, plan);
   const key = runKey(traffic, tight, costs, plan);
   const otherKey = runKey(traffic, tight, costs, { ...plan, seed: 9 });
-  const cases: [string, (file: string, bytes: Buffer) => void][] = [
-    ['truncated', (f, b) => writeFileSync(f, b.subarray(0, b.length - 100))],
-    ['truncated', (f, b) => writeFileSync(f, b.subarray(0, 20))],
-    [
-      'corrupt',
-      (f, b) => writeFileSync(f, Buffer.concat([b.subarray(0, b.length - 9), Buffer.from('x'), b.subarray(-8)])),
+  // The entry's own bytes spoiled, written back plain and gzipped (both read); then the gzip stream itself spoiled.
+  const entry = (spoil: (b: Buffer) => Buffer, zip: boolean) => (f: string, b: Buffer) =>
+    writeFileSync(f, zip ? gzipSync(spoil(gunzipSync(b))) : spoil(gunzipSync(b)));
+  // A bit of the gzip trailer's CRC-32 flipped.
+  const flipped = (b: Buffer): Buffer => {
+    const c = Buffer.from(b);
+    c.writeUInt8(c.readUInt8(c.length - 6) ^ 1, c.length - 6);
+    return c;
+  };
+  const cases: [string, (file: string, bytes: Buffer) => void][] = [true, false].flatMap(
+    (zip): [string, (file: string, bytes: Buffer) => void][] => [
+      ['truncated', entry((b) => b.subarray(0, b.length - 100), zip)],
+      ['truncated', entry((b) => b.subarray(0, 20), zip)],
+      ['corrupt', entry((b) => Buffer.concat([b.subarray(0, b.length - 9), Buffer.from('x'), b.subarray(-8)]), zip)],
+      ['corrupt', entry((b) => Buffer.concat([b, Buffer.from('more')]), zip)],
+      ['corrupt', entry(() => Buffer.from('not a run\n1\n2\n3\n'), zip)],
     ],
+  );
+  cases.push(
+    ['truncated', (f, b) => writeFileSync(f, b.subarray(0, b.length - 100))],
+    ['corrupt', (f, b) => writeFileSync(f, flipped(b))],
     ['corrupt', (f, b) => writeFileSync(f, Buffer.concat([b, Buffer.from('more')]))],
-    ['corrupt', (f) => writeFileSync(f, 'not a run\n1\n2\n3\n')],
     [
       'other key',
       (f) => {
@@ -115,7 +129,7 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
         renameSync(c.fileOf(otherKey), f);
       },
     ],
-  ];
+  );
   for (const [kind, spoil] of cases) {
     const cache = new RunCache(dir, (p) => problems.push(p.kind));
     cache.put(key, fresh);
@@ -137,6 +151,21 @@ test('an entry truncated, corrupted or holding another key is not trusted: repor
     [],
     'no temporary file left',
   );
+});
+
+test('an entry is stored gzipped, and one kept plain reads back the same', (t) => {
+  const dir = tempDir(t);
+  const cache = new RunCache(dir);
+  const run = runFlow(traffic, tight, costs, plan);
+  const key = runKey(traffic, tight, costs, plan);
+  cache.put(key, run);
+  const stored = readFileSync(cache.fileOf(key));
+  t.deepEqual([...stored.subarray(0, 2)], [0x1f, 0x8b]);
+  const plain = gunzipSync(stored);
+  t.true(plain.toString('latin1').startsWith('dtls13 flow run 1\n'));
+  writeFileSync(cache.fileOf(key), plain);
+  t.deepEqual(runData(cache.get(key)!), runData(run));
+  t.deepEqual(cache.stats, { replayed: 1, stored: 1, ignored: 0 });
 });
 
 test('each run is stored as it is made: a batch stopped mid-way keeps the runs it finished', (t) => {
