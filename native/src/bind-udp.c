@@ -27,20 +27,26 @@ static int send_args_read(call *c, size_t at, send_args *a) {
 
 /*
  * Sends `batch` as `a` says; the status array (argument status_at, an Int32Array, when given) gets in [0] the errno
- * that stopped the batch at the datagram after those sent (EMSGSIZE: refused as too large for the path), or 0.
+ * that stopped the batch at the datagram after those sent (EMSGSIZE: refused as too large for the path), or 0. Its [1],
+ * when it has one, is the socket's Don't Fragment mode as the caller keeps it (enum udp_df, udp.h), read and written
+ * back; without it the socket is taken as the application's (UDP_DF_SWITCH).
  */
 static napi_value send_and_report(call *c, const send_args *a, const struct udp_datagram *batch, size_t status_at) {
   napi_value result = NULL;
-  int stopped = 0;
-  napi_create_int32(c->env, udp_send_batch(a->fd, batch, a->count, a->ipv4, (uint16_t)a->port, &stopped), &result);
+  int stopped = 0, df = UDP_DF_SWITCH;
+  int32_t *status = NULL;
+  size_t length = 0;
   if (c->argc > status_at) {
     napi_typedarray_type type;
-    size_t length = 0;
     void *data = NULL;
     if (napi_get_typedarray_info(c->env, c->argv[status_at], &type, &length, &data, NULL, NULL) == napi_ok &&
         type == napi_int32_array && length > 0)
-      ((int32_t *)data)[0] = stopped;
+      status = data;
   }
+  if (status != NULL && length > 1 && status[1] >= UDP_DF_SWITCH && status[1] <= UDP_DF_HELD) df = status[1];
+  napi_create_int32(c->env, udp_send_batch(a->fd, batch, a->count, a->ipv4, (uint16_t)a->port, &stopped, &df), &result);
+  if (status != NULL) status[0] = stopped;
+  if (status != NULL && length > 1) status[1] = df;
   return result;
 }
 
@@ -204,13 +210,16 @@ static napi_value reuseport_dup_js(napi_env env, napi_callback_info info) {
   return fd_js(env, info, "reuseportDup", reuseport_dup);
 }
 
+/* udpDfWant(fd) -> 0 or -errno: IP_PMTUDISC_WANT put back on a socket a GSO send left in DO (UDP_DF_KEPT, udp.h). */
+static napi_value udp_df_want_js(napi_env env, napi_callback_info info) { return fd_js(env, info, "udpDfWant", udp_df_want); }
+
 int udp_bindings_register(napi_env env, napi_value exports) {
   static const call_export functions[] = {
       {"udpSendBatch", udp_send_batch_js}, {"udpSendLaid", udp_send_laid_js}, {"udpRecvBatch", udp_recv_batch_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js},
       {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js},
       {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
-      {"udpSocketBind", udp_socket_bind_js},
+      {"udpSocketBind", udp_socket_bind_js}, {"udpDfWant", udp_df_want_js},
   };
   return call_export_all(env, exports, functions, sizeof functions / sizeof functions[0]);
 }

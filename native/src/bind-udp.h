@@ -12,7 +12,7 @@
 
 /*
  * Adds to `exports`: udpSendBatch, udpRecvBatch, reuseportBind, reuseportBindFirst, reuseportSteer,
- * reuseportLocalPort, reuseportClose, reuseportDup, udpSocketBind. 0 when N-API failed.
+ * reuseportLocalPort, reuseportClose, reuseportDup, udpSocketBind, udpDfWant. 0 when N-API failed.
  */
 int udp_bindings_register(napi_env env, napi_value exports);
 

@@ -28,9 +28,11 @@
  * fragmentation-needed, and the sender never learns the path MTU (what RFC 9147 §4.4 and the connection's
  * pathMtuExceeded rely on). Shown on a real routed path (tests/network/small-mtu.test.ts): a DTLS 1.2 client's second
  * flight, two datagrams, crossed as IP fragments. So a run shorter than GSO_MIN_SEGMENTS goes by sendmmsg, a datagram
- * each, as node:dgram would send it; a longer one is sent with the socket switched to IP_PMTUDISC_DO for that call
- * (DF on every segment; a segment longer than the route's known path MTU fails the call with EINVAL or EMSGSIZE, and
- * the run goes by sendmmsg, which fragments it as WANT does).
+ * each, as node:dgram would send it; a longer one is sent with the socket in IP_PMTUDISC_DO (DF on every segment; a
+ * segment longer than the route's known path MTU fails the call with EINVAL or EMSGSIZE, and the run goes by sendmmsg,
+ * which fragments it as WANT does). An application's socket is switched to DO for that call and back; one the library
+ * made stays in DO from one GSO send to the next, and WANT is put back before any datagram it sends otherwise (enum
+ * udp_df, udp.h): no socket-option call per send.
  */
 #define GSO_MIN_SEGMENTS 4
 #define GSO_MAX_SEGMENTS 64
@@ -54,9 +56,43 @@ static int gso_run(const struct udp_datagram *d, int first, int count) {
   return n;
 }
 
+/* The socket's IP_MTU_DISCOVER mode when it is an IPv4 socket, else -1. */
+static int ipv4_df_mode(int fd) {
+  int mode = -1, domain = -1;
+  socklen_t length = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length) != 0 || domain != AF_INET) return -1;
+  length = sizeof mode;
+  return getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, &length) == 0 ? mode : -1;
+}
+
+static int set_df_mode(int fd, int mode) { return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode); }
+
+/*
+ * DF on every segment of the GSO send about to go (see GSO_MIN_SEGMENTS), as `*df` says (enum udp_df, udp.h): a socket
+ * in the default WANT mode is switched to DO; a mode someone else chose is left as it is. Returns the mode to put back
+ * after the send (an application's socket, or one with other sends under way), or -1: none (the caller's own socket
+ * stays in DO until a send of another kind, UDP_DF_KEPT, so its next GSO sends need no socket-option call).
+ */
+static int df_for_gso(int fd, int *df) {
+  if (*df == UDP_DF_UNREAD) *df = ipv4_df_mode(fd) == IP_PMTUDISC_WANT ? UDP_DF_WANT : UDP_DF_OTHER;
+  switch (*df) {
+  case UDP_DF_WANT:
+    if (set_df_mode(fd, IP_PMTUDISC_DO) == 0) *df = UDP_DF_KEPT;
+    return -1;
+  case UDP_DF_HELD:
+    return set_df_mode(fd, IP_PMTUDISC_DO) == 0 ? IP_PMTUDISC_WANT : -1;
+  case UDP_DF_SWITCH:
+    return ipv4_df_mode(fd) == IP_PMTUDISC_WANT && set_df_mode(fd, IP_PMTUDISC_DO) == 0 ? IP_PMTUDISC_WANT : -1;
+  default: /* UDP_DF_KEPT: DO already; UDP_DF_OTHER: left alone */
+    return -1;
+  }
+}
+
+int udp_df_want(int fd) { return set_df_mode(fd, IP_PMTUDISC_WANT) == 0 ? 0 : -errno; }
+
 /* Sends d[first, first + n) in one GSO sendmsg: n when sent, 0 when the socket would block, -1 to fall back, -2 for
  * EMSGSIZE (nothing sent). */
-static int gso_send(int fd, const struct udp_datagram *d, int first, int n, struct sockaddr_in *to) {
+static int gso_send(int fd, const struct udp_datagram *d, int first, int n, struct sockaddr_in *to, int *df) {
   struct iovec iov[GSO_MAX_SEGMENTS];
   union {
     char buffer[CMSG_SPACE(sizeof(uint16_t))];
@@ -65,14 +101,23 @@ static int gso_send(int fd, const struct udp_datagram *d, int first, int n, stru
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
   memset(&control, 0, sizeof control);
+  /* Datagrams back to back in memory (a burst's records in their send slab) are one iovec: the kernel's copy is cheaper
+   * for one piece than for one a datagram (bench/network/gso-layout.c); the segments are cut by size either way. */
+  size_t pieces = 0;
   for (int i = 0; i < n; i++) {
-    iov[i].iov_base = (void *)d[first + i].data;
-    iov[i].iov_len = d[first + i].length;
+    const uint8_t *data = d[first + i].data;
+    size_t length = d[first + i].length;
+    if (pieces > 0 && (const uint8_t *)iov[pieces - 1].iov_base + iov[pieces - 1].iov_len == data)
+      iov[pieces - 1].iov_len += length;
+    else {
+      iov[pieces].iov_base = (void *)data;
+      iov[pieces++].iov_len = length;
+    }
   }
   msg.msg_name = to;
   msg.msg_namelen = to != NULL ? sizeof *to : 0;
   msg.msg_iov = iov;
-  msg.msg_iovlen = (size_t)n;
+  msg.msg_iovlen = pieces;
   msg.msg_control = control.buffer;
   msg.msg_controllen = sizeof control.buffer;
   struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
@@ -81,21 +126,12 @@ static int gso_send(int fd, const struct udp_datagram *d, int first, int n, stru
   cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
   uint16_t segment = (uint16_t)d[first].length;
   memcpy(CMSG_DATA(cm), &segment, sizeof segment);
-  /* DF on every segment for this call (see GSO_MIN_SEGMENTS): an IPv4 socket in the default WANT mode is switched to DO
-   * and back; a mode someone else chose is left as it is. */
-  int mode = -1, domain = -1;
-  socklen_t length = sizeof domain;
-  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0 && domain == AF_INET) {
-    length = sizeof mode;
-    if (getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, &length) != 0) mode = -1;
-  }
-  const int strict = IP_PMTUDISC_DO;
-  int switched = mode == IP_PMTUDISC_WANT && setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &strict, sizeof strict) == 0;
+  int restore = df_for_gso(fd, df);
   ssize_t r;
   do r = sendmsg(fd, &msg, 0);
   while (r < 0 && errno == EINTR);
   int error = errno;
-  if (switched) setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode);
+  if (restore >= 0) set_df_mode(fd, restore);
   if (r >= 0) {
     gso_failures = 0;
     return n;
@@ -126,7 +162,8 @@ static int over_path_mtu(int fd, size_t length) {
   return 0;
 }
 
-int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped) {
+int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped,
+                   int *df) {
   struct mmsghdr msgs[UDP_MAX_BATCH];
   struct iovec iov[UDP_MAX_BATCH];
   struct sockaddr_in to;
@@ -139,7 +176,7 @@ int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint
   while (sent < count) {
     int run = gso_failures < GSO_MAX_FAILURES ? gso_run(datagrams, sent, count) : 0;
     if (run >= GSO_MIN_SEGMENTS) {
-      int r = gso_send(fd, datagrams, sent, run, port != 0 ? &to : NULL);
+      int r = gso_send(fd, datagrams, sent, run, port != 0 ? &to : NULL, df);
       if (r == 0) break; /* the socket buffer is full: the caller sends the rest its own way */
       if (r == -2) { /* datagram `sent` was refused */
         *stopped = EMSGSIZE;
@@ -164,6 +201,8 @@ int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint
         msgs[i].msg_hdr.msg_namelen = sizeof to;
       }
     }
+    /* These leave as under WANT (fragmented when longer than the path MTU): the mode a GSO send kept is put back. */
+    if (*df == UDP_DF_KEPT) *df = set_df_mode(fd, IP_PMTUDISC_WANT) == 0 ? UDP_DF_WANT : UDP_DF_SWITCH;
     int r = sendmmsg(fd, msgs, (unsigned)n, 0);
     if (r < 0) {
       if (errno == EINTR) continue;
@@ -215,13 +254,20 @@ int udp_recv_batch(int fd, uint8_t *slab, size_t stride, int count, uint32_t *me
   return r;
 }
 #else
-int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped) {
+int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped,
+                   int *df) {
   *stopped = 0;
+  (void)df;
   (void)fd;
   (void)datagrams;
   (void)count;
   (void)ipv4;
   (void)port;
+  return -ENOSYS;
+}
+
+int udp_df_want(int fd) {
+  (void)fd;
   return -ENOSYS;
 }
 

@@ -17,7 +17,7 @@ import type { ConnectionEvent } from '../shared/events.js';
 import type { DtlsSession } from './session.js';
 import { SessionDriver, sessionNow, type SessionOwner, type SessionSide } from './session-driver.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
-import { AntiReplayWait } from '../node/anti-replay-wait.js';
+import { AntiReplayWait, type StoreFailure } from '../node/anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../shared/psk-selection.js';
 import { CallbackError, callApplication } from '../handshake/callback-error.js';
 import { CookielessHello } from '../connection/cookieless-hello.js';
@@ -27,6 +27,7 @@ import type { Connection } from '../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions } from './server-options.js';
 import type { ListenerUdpOptions } from './options.js';
 import { boundSocket } from '../node/socket-bind.js';
+import { madeByLibrary } from '../node/kept-df.js';
 import { withFamily, type RemoteAddress } from '../node/peer-paths.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../node/transport.js';
 import { RestingSessions } from './resting-sessions.js';
@@ -35,9 +36,6 @@ import type { SessionAddress } from './session-types.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
-
-/** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
-type StoreVerdict = boolean | { readonly threw: unknown };
 
 /** What hears of every CID the server's sessions issue and retire (a worker's CID directory: runtime/api/workers/published-cids.ts). */
 export interface ConnectionIdObserver {
@@ -76,10 +74,10 @@ export interface ServedHere {
 }
 
 /**
- * The serving part of a DtlsListener: a DTLS 1.3/1.2 server on one UDP socket with its admission, cookie exchange and
- * resting sessions, a session per client address and port within global and per-host limits. It owns each session's
- * driver ({@link SessionOwner}): the demux, the sweep and the admission hold drivers; the sessions part (`side`) makes
- * the sessions and hands them to the application.
+ * The serving part of a DtlsListener (its ListenerServing, dtls-listener.ts): a DTLS 1.3/1.2 server on one UDP socket
+ * with its admission, cookie exchange and resting sessions, a session per client address and port within global and
+ * per-host limits. It owns each session's driver ({@link SessionOwner}): the demux, the sweep and the admission hold
+ * drivers; the sessions part (`side`) makes the sessions and hands them to the application.
  *
  * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
  * both get every datagram from that address, and the old one ends (`replaced`) when the new one completes.
@@ -131,7 +129,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private configs!: VersionConfigs;
 
-  /** The address before the bind, when it is known then (a given port, a given socket). */
   readonly early: SessionAddress | undefined;
   private readonly served$: ServedHere;
 
@@ -225,13 +222,16 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
   async listen(): Promise<SessionAddress> {
     const { options, limits, udp, io: adopted } = this.served$;
     const { host, port, reusePort, ipv6Only } = udp;
+    // A socket made here is the library's own: its Don't Fragment mode kept between GSO sends (node/kept-df.ts).
     const socket =
       adopted?.socket ??
-      createSocket({
-        type: isIP(host) === 6 ? 'udp6' : 'udp4',
-        ...(ipv6Only !== undefined ? { ipv6Only } : {}),
-        ...(reusePort ? { reusePort: true } : {}),
-      });
+      madeByLibrary(
+        createSocket({
+          type: isIP(host) === 6 ? 'udp6' : 'udp4',
+          ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+          ...(reusePort ? { reusePort: true } : {}),
+        }),
+      );
     const settle = (set: () => void): void => {
       try {
         set();
@@ -298,7 +298,6 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     return this.served ? this.udp : undefined;
   }
 
-  /** Closes every session (close_notify where connected) and the socket. */
   async closeAll(): Promise<void> {
     this.resting.close();
     this.storeWait.clear();
@@ -458,7 +457,7 @@ export class ListenerAdmission implements SessionOwner<DtlsSession> {
     random: string | undefined,
     start: HelloStart,
     first: Uint8Array,
-    earlyDataAdmitted?: StoreVerdict,
+    earlyDataAdmitted?: boolean | StoreFailure,
   ): void {
     let connection: Connection;
     try {

@@ -259,7 +259,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   /**
    * Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. Inside a receive
    * turn (runtime/node/receive-turn.ts) the clock is the turn's and the pump waits for the turn's end, its messages
-   * handed out at once ({@link handOut}); outside one, the clock is read and the pump runs now.
+   * handed out at once ({@link afterReceive}); outside one, the clock is read and the pump runs now.
    */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
     if (this.ending !== undefined || this.io === undefined) return false;
@@ -291,10 +291,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
       rest.woke();
       this.owner?.sessionWoke(this);
     }
-    if (this.turnPending || (turnNow !== undefined && settleAtTurnEnd(this))) {
-      this.turnPending = true;
-      this.handOut();
-    } else this.pump();
+    this.afterReceive(turnNow !== undefined);
     return authenticated;
   }
 
@@ -321,10 +318,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
     }
     if (from !== undefined && fromPath !== undefined) this.cameOver(from, fromPath, true);
     if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
-    if (this.turnPending || settleAtTurnEnd(this)) {
-      this.turnPending = true;
-      this.handOut();
-    } else this.pump();
+    this.afterReceive(true);
     return true;
   }
 
@@ -501,12 +495,16 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   }
 
   /**
-   * Inside a receive turn, after each datagram: its messages go to the session at once, one by one as they came (a
-   * 'batch' message is never queued behind another of its ArrayBuffer: wire/message-arena.ts); at the first event that
-   * is not data, the pump's sends and timer first, as {@link pump} would, then that event and the rest.
+   * After a datagram the connection read: outside a receive turn, the pump now. Inside one, the pump waits for the
+   * turn's end, and the datagram's messages go to the session at once, one by one as they came (a 'batch' message is
+   * never queued behind another of its ArrayBuffer: wire/message-arena.ts); at the first event that is not data, the
+   * pump's sends and timer first, as {@link pump} would, then that event and the rest.
    */
-  private handOut(): void {
-    if (!this.dispatching) this.handOutEvents(true);
+  private afterReceive(inTurn: boolean): void {
+    if (this.turnPending || (inTurn && settleAtTurnEnd(this))) {
+      this.turnPending = true;
+      if (!this.dispatching) this.handOutEvents(true);
+    } else this.pump();
   }
 
   /** The pump's first half: what the connection has to send, sent; the timer armed. False when the connection threw. */
@@ -543,7 +541,7 @@ export class SessionDriver<S = unknown> implements TurnSettler {
   /**
    * The pump's second half: the connection's events handed out, until the queue is empty, also once a handler ended the
    * session (what the connection said before it ended is told). `dataFirst`: the sends and timer wait until an event
-   * other than data comes ({@link handOut}). (`live`: never hibernated while dispatching, hibernate waits for it.)
+   * other than data comes ({@link afterReceive}). (`live`: never hibernated while dispatching, hibernate waits for it.)
    * Polling is guarded, each handler is not.
    */
   private handOutEvents(dataFirst: boolean): void {
@@ -579,11 +577,12 @@ export class SessionDriver<S = unknown> implements TurnSettler {
       paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
     const own = paths?.socketOf(path);
     if (to !== undefined) {
-      // Through the transport as every other send of a server's (a fleet's worker may divert it: runtime/api/workers/fleet-link.ts).
-      if (this.socketConnected) this.socket!.send(datagram, to.port, to.address, this.sending(1));
-      else this.io!.send([datagram], 1, to.port, to.address, false, this.sending(1));
+      // Through the transport as every other send (a fleet's worker may divert it: runtime/api/workers/fleet-link.ts);
+      // a connected socket sends to its peer without an address (node:dgram refuses one).
+      this.io!.send([datagram], 1, to.port, to.address, this.socketConnected, this.sending(1));
     } else if (own !== undefined) {
-      own.send(datagram, this.sending(1));
+      // Through its transport, as every send of a socket the library made: the socket's Don't Fragment mode is kept there.
+      Transport.of(own).datagrams.send([datagram], 1, 0, '', true, this.sending(1));
     }
   }
 

@@ -6,6 +6,7 @@ import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../
 import { beginReceiveTurn, endReceiveTurn } from './receive-turn.js';
 import { giveBackLaid } from '../wire/slab.js';
 import { laidArrayBuffers, laidBuffers, layOutSend } from './send-layout.js';
+import { KeptDf } from './kept-df.js';
 
 /**
  * Whether a datagram's first byte starts a protected record, the kind that is lent: a 1.3 unified header (0b001xxxxx),
@@ -16,8 +17,11 @@ function protectedFirst(first: number): boolean {
 }
 
 const EMSGSIZE = constants.errno.EMSGSIZE;
-/** udpSendLaid's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
-const SEND_STATUS = new Int32Array(1);
+/**
+ * udpSendLaid's status: the errno that stopped a batch, and the socket's Don't Fragment mode in and out (kept-df.ts).
+ * Reused: one send at a time on the main thread or a worker's.
+ */
+const SEND_STATUS = new Int32Array(2);
 /** The most datagrams one udpSendLaid call takes (MAX_SEND_BATCH, native/src/bind-udp.c); a longer send takes several calls. */
 export const SEND_BATCH_MAX = 1024;
 
@@ -64,6 +68,8 @@ export class DatagramIo {
   private readonly binding: NativeBinding | undefined;
   /** node:dgram's internal state object, which holds the libuv handle (and its fd). */
   private readonly state: DgramState | undefined;
+  /** The socket's Don't Fragment mode as the sends leave it (kept-df.ts). */
+  private readonly df: KeptDf;
   private lastAddress = '';
   private lastIpv4 = -1;
   /** The batch being delivered, reused from read to read (a nested read makes its own). */
@@ -83,6 +89,7 @@ export class DatagramIo {
     this.socket = socket;
     this.binding = process.platform === 'linux' ? binding : undefined;
     this.state = this.binding === undefined ? undefined : internalState(socket);
+    this.df = new KeptDf(socket, this.binding?.udpDfWant);
   }
 
   private enabled = true;
@@ -130,8 +137,10 @@ export class DatagramIo {
       while (ipv4 >= 0 && done < count) {
         const n = Math.min(count - done, SEND_BATCH_MAX);
         SEND_STATUS[0] = 0;
+        SEND_STATUS[1] = this.df.forSend();
         const layout = layOutSend(datagrams, done, n);
         const r = this.binding!.udpSendLaid(fd, laidBuffers, layout, n, ipv4, connected ? 0 : port, SEND_STATUS);
+        this.df.sent(SEND_STATUS[1]!);
         if (r > 0) {
           // The kernel copied them in the call: a datagram handed off to this send goes back to its slab (wire/slab.ts).
           giveBackLaid(laidArrayBuffers, layout, r);
@@ -149,8 +158,11 @@ export class DatagramIo {
         break; // the rest through node:dgram, which reports each one's outcome
       }
     }
-    if (connected) for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, sent);
-    else for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, port, address, sent);
+    if (done === count) return;
+    // node:dgram writes them now or later, as under the socket's default mode (kept-df.ts).
+    const callback = this.df.beforeDgram(this.openFd(), count - done, sent);
+    if (connected) for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, callback);
+    else for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, port, address, callback);
   }
 
   /**
@@ -369,7 +381,12 @@ export class DatagramIo {
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */
   private fd(): number | undefined {
-    if (!this.enabled || this.state === undefined) return undefined;
+    return this.enabled ? this.openFd() : undefined;
+  }
+
+  /** The socket's file descriptor while it is open and bound (an IPv4 socket, the addon there), batching on or off. */
+  private openFd(): number | undefined {
+    if (this.state === undefined) return undefined;
     const handle: unknown = this.state.handle;
     if (handle === null || typeof handle !== 'object') return undefined;
     const fd: unknown = Reflect.get(handle, 'fd');
@@ -423,7 +440,6 @@ class DeliveredBatch implements ReceiveBatchSource {
     this.buffer = buffer;
   }
 
-  /** The datagrams from the one being delivered on from its sender, split as deliverBatch splits them: `at, length` in {@link buffer}. */
   datagramsAhead(into: Float64Array): number {
     const { meta: m, at: i } = this;
     if (this.buffer === undefined) return 0;
@@ -445,11 +461,8 @@ class DeliveredBatch implements ReceiveBatchSource {
   }
 
   /**
-   * The next datagram of the GRO run being delivered (same buffer, so same sender), when it would be lent (a protected
-   * record) and `accept` takes it by its place in {@link buffer}: made the one being delivered, at {@link position},
-   * and counted as the read loop counts one; no view of it is made ({@link lendCurrent} makes one). Its length; -1 at
-   * the run's end, for a datagram that would be a copy, or once a delivery closed the socket. The read loop goes on
-   * after the last one taken.
+   * As ReceiveBatchSource says (wire/message-arena.ts), counted as the read loop counts a datagram; -1 also for one
+   * that would be a copy, or once a delivery closed the socket. The read loop goes on after the last one taken.
    */
   nextInRun(accept: (buffer: Uint8Array, at: number, length: number) => boolean): number {
     const { buffer, segment, reading } = this;
@@ -474,12 +487,10 @@ class DeliveredBatch implements ReceiveBatchSource {
     return n;
   }
 
-  /** The datagram {@link nextInRun} moved to, as a view of {@link buffer}: the one being delivered from now on. */
   lendCurrent(): Uint8Array {
     return (this.current = this.buffer!.subarray(this.position, this.position + this.length));
   }
 
-  /** The bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */
   bytesAhead(): number {
     const { meta: m, at: i } = this;
     const ipv4 = m[4 * i + 1];

@@ -3,6 +3,7 @@ import { lookup as resolve } from 'node:dns/promises';
 import { ipVersion } from './ip-version.js';
 import { nativeBinding } from '../crypto/native/binding.js';
 import { parseIpAddress } from '../pki/ip-address.js';
+import { madeByLibrary } from './kept-df.js';
 
 /** The addon's call (native/src/udp-socket.c), absent from an addon built before it; reuseportClose closes any descriptor. */
 interface SocketBinding {
@@ -17,9 +18,12 @@ interface UdpHandle {
   close(): void;
 }
 
-/** A client's UDP socket, with a lookup that answers an IP literal itself (node:dgram's loads node:dns for it). */
+/**
+ * A client's UDP socket, with a lookup that answers an IP literal itself (node:dgram's loads node:dns for it): the
+ * library's own, its Don't Fragment mode kept between GSO sends (kept-df.ts).
+ */
 export function createClientSocket(type: 'udp4' | 'udp6'): Socket {
-  return createSocket({ type, lookup: literalLookup });
+  return madeByLibrary(createSocket({ type, lookup: literalLookup }));
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;

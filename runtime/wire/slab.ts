@@ -32,8 +32,10 @@ class Slab {
   used = 0;
   /** Views carved and not given back (kept ones are never). */
   claims = 0;
-  /** Per 8-byte unit, of a view carved starting there: its length, negative once handed off; 0 for none. */
+  /** Per 8-byte unit, of a view carved starting in it: its length, negative once handed off; 0 for none. */
   readonly views = new Int16Array(SLAB_SIZE / 8);
+  /** Per 8-byte unit, where in it that view starts (0 to 7). */
+  readonly starts = new Uint8Array(SLAB_SIZE / 8);
 
   constructor() {
     const bytes = new Uint8Array(SLAB_SIZE);
@@ -112,7 +114,10 @@ export function allocate(n: number): Uint8Array {
   if (s.used + n > SLAB_SIZE) s = nextSlab();
   const at = s.used;
   s.views[at >>> 3] = n;
-  s.used = at + ((n + 7) & ~7); // keep views 8-byte aligned
+  s.starts[at >>> 3] = at & 7;
+  // Back to back, so that a burst's records lie in one piece of memory (the send hands the kernel one iovec for them:
+  // native/src/udp.c); a view shorter than 8 bytes ends its unit, so that no two views start in one.
+  s.used = n >= 8 ? at + n : (at + n + 7) & ~7;
   s.claims++;
   const view = new Uint8Array(s.buffer, at, n);
   const k = recentNext;
@@ -168,7 +173,7 @@ function slabIn(buffer: ArrayBufferLike): Slab | undefined {
 
 /** The view at `at` of `length` bytes in slab `s` marked handed off, if it is one carved whole and kept. */
 function mark(s: Slab, at: number, length: number): void {
-  if ((at & 7) === 0 && s.views[at >>> 3] === length) s.views[at >>> 3] = -length;
+  if (s.starts[at >>> 3] === (at & 7) && s.views[at >>> 3] === length) s.views[at >>> 3] = -length;
 }
 
 /** {@link handOff} of `views[from, to)` (a run of staged records). */
@@ -181,7 +186,8 @@ export function keep(view: Uint8Array): void {
   const p = locate(view);
   const s = slabIn(p.buffer);
   const at = p.offset;
-  if (s !== undefined && (at & 7) === 0 && s.views[at >>> 3] === -p.length) s.views[at >>> 3] = p.length;
+  if (s !== undefined && s.starts[at >>> 3] === (at & 7) && s.views[at >>> 3] === -p.length)
+    s.views[at >>> 3] = p.length;
 }
 
 /**
@@ -240,7 +246,7 @@ function forEachInSlabs(views: readonly Uint8Array[], from: number, to: number, 
 /** The view at `at` of `length` bytes in slab `s` given back, if it is one handed off whole; the slab carved again once all are back. */
 function release(s: Slab, at: number, length: number): void {
   const unit = at >>> 3;
-  if ((at & 7) !== 0 || s.views[unit] !== -length) return;
+  if (s.starts[unit] !== (at & 7) || s.views[unit] !== -length) return;
   s.views[unit] = 0;
   if (--s.claims > 0) return;
   s.used = 0;

@@ -6,6 +6,7 @@ import type { Connection } from '../../runtime/shared/connection-api.js';
 import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../../runtime/shared/events.js';
 import { connectOverSocket } from '../../runtime/api/connect.js';
 import type { DtlsSession, SessionCloseReason } from '../../runtime/api/session.js';
+import { madeByLibrary } from '../../runtime/node/kept-df.js';
 
 /**
  * A client for tests that look below `connect()`: the sans-I/O connection,
@@ -155,7 +156,8 @@ export function openClientEndpoint<P extends SessionParameters = NegotiatedParam
     throw new ConfigError('localAddress', `must be an IPv${family} address like host, got ${options.localAddress}`);
   }
   const connection = DtlsConnection.client({ ...options, handshakeTimeoutMs });
-  const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+  // The endpoint's own socket, as connect()'s is (its Don't Fragment mode kept between GSO sends: runtime/node/kept-df.ts).
+  const socket = madeByLibrary(createSocket(family === 6 ? 'udp6' : 'udp4'));
   // node:dgram holds the first sends until the bind completes; a bind error ends the session (socket 'error').
   socket.bind(localPort, options.localAddress);
   return new UdpClientEndpoint<P>(connection, socket, { address: host, port: options.port }, LARGEST_MESSAGE_DATAGRAM);

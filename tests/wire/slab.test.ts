@@ -1,5 +1,5 @@
 /**
- * allocate (runtime/wire/slab.ts): exclusive, 8-byte-aligned views carved from untransferable slabs; a slab carved
+ * allocate (runtime/wire/slab.ts): exclusive views carved back to back from untransferable slabs; a slab carved
  * again only once every view of it was handed off and given back. Over real sockets: tests/node/datagram-io.test.ts.
  */
 import test from 'ava';
@@ -45,8 +45,33 @@ test('views are of the length asked and never overlap one another', (t) => {
   for (let i = 1; i < spans.length; i++) t.true(spans[i]![0] >= spans[i - 1]![1], 'spans in order, disjoint');
 });
 
-test('carved views start on 8-byte boundaries', (t) => {
-  for (const n of [1, 3, 5, 13, 64, 1]) t.is(allocate(n).byteOffset % 8, 0, `after ${n}`);
+test('views of 8 bytes or more are carved back to back; a shorter one ends its 8-byte unit', (t) => {
+  freshSlab();
+  const views = [1222, 1222, 13, 64, 5, 3, 1222].map((n) => allocate(n));
+  t.true(
+    views.every((v) => v.buffer === views[0]!.buffer),
+    'one slab',
+  );
+  const offsets = views.map((v) => v.byteOffset);
+  // 0, 1222, 2444 (back to back), 2457, 2521, then 5 bytes from 2521 end their unit at 2528, 3 bytes then 2536.
+  t.deepEqual(offsets, [0, 1222, 2444, 2457, 2521, 2528, 2536]);
+});
+
+test('a view laid over a carved one at another offset in its 8-byte unit is not taken for it', (t) => {
+  freshSlab();
+  const a = allocate(1222);
+  const b = allocate(1222);
+  handOff(a);
+  handOff(b);
+  giveBack(b);
+  // The same length, one byte on: not the view carved there, so giving it back gives nothing back.
+  giveBack(new Uint8Array(a.buffer, a.byteOffset + 1, a.length));
+  const c = allocate(1222);
+  t.is(c.byteOffset, 2444, 'the slab is still owed `a`: carving goes on after `b`');
+  giveBack(a);
+  handOff(c);
+  giveBack(c);
+  t.is(allocate(16).byteOffset, 0, 'every view back: the slab is carved again from its start');
 });
 
 test('small requests share a 64 KiB slab; over 8 KiB gets a buffer of its own', (t) => {

@@ -176,7 +176,10 @@ export interface NativeBinding {
   hashDigest(state: Uint8Array, out: Uint8Array): void;
   /** `data[0, length)` hashed into `state`, then, given `out`, the digest so far into it, in one call. */
   hashAbsorb?(state: Uint8Array, data: Uint8Array, length: number, out?: Uint8Array): void;
-  /** sendmmsg(2) of `count` datagrams to `ipv4:port`: how many went out, or -errno; `status[0]` the stopping errno. */
+  /**
+   * sendmmsg(2) of `count` datagrams to `ipv4:port`: how many went out, or -errno; `status[0]` the stopping errno,
+   * `status[1]` (when there) the socket's Don't Fragment mode as its sends keep it (runtime/node/kept-df.ts), in and out.
+   */
   udpSendBatch(
     fd: number,
     datagrams: readonly Uint8Array[],
@@ -198,6 +201,8 @@ export interface NativeBinding {
     port: number,
     status?: Int32Array,
   ): number;
+  /** IP_PMTUDISC_WANT put back on a socket a GSO send left in DO (runtime/node/kept-df.ts): 0 or -errno. */
+  udpDfWant?(fd: number): number;
   /** recvmmsg(2) without blocking into `slab` at `stride`, `meta` = length, IPv4, port each: how many, or -errno. */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   /** Our own socket reading (native/src/udp-receive.c): GRO, recvmmsg with segment sizes, a readable watcher. */
