@@ -66,20 +66,6 @@ export function booleanOption(option: string, value: unknown): boolean | undefin
   return value;
 }
 
-/**
- * `value` when it is a function or undefined (not given); else a ConfigError (ERR_INVALID_ARG_TYPE) naming `option`,
- * the function's `shape` ("(line: string) => void") and what was given.
- */
-export function functionOption<F extends (...args: never[]) => unknown>(
-  option: string,
-  value: F | undefined,
-  shape: string,
-): F | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    throw new ConfigError(option, `must be a function ${shape}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
-  return value;
-}
-
 /** A UDP port (`min` 0 where 0 asks for any free port): a number, else ERR_INVALID_ARG_TYPE; in min..65535, else ERR_OUT_OF_RANGE. */
 export function portOption(option: string, value: unknown, min: 0 | 1 = 1): number {
   return integerOption(option, value, min, 65535);

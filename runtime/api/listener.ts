@@ -159,7 +159,6 @@ export class ListenerSessions<
     if (session?.onkeylog) sessionKeyLog(session, line);
   }
 
-  /** Ends every session not ended yet at once (the listener's `destroy`). */
   destroyAll(reason: Error): void {
     for (const s of this.open) s.destroy(reason);
   }

@@ -103,7 +103,6 @@ export type ExtendedMasterSecretOption = 'required' | 'preferred';
 
 /** The options `listen` and `connect` both take under node:dtls's names, or read themselves. */
 const SHARED_OPTION_NAMES = {
-  alpn: { to: 'alpn' },
   ca: { to: 'trustAnchors' },
   cert: { to: 'certificate' },
   /**
@@ -117,7 +116,6 @@ const SHARED_OPTION_NAMES = {
     oneOf: ['required', 'preferred'],
     to: 'requireExtendedMasterSecret',
   },
-  fingerprint: { to: 'verifyPeer, rawPublicKey' },
   key: { to: 'certificate, rawPublicKey' },
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   mtu: integer({ ...DATAGRAM_SIZE, to: 'maxDatagramSize' }),
@@ -128,7 +126,6 @@ const SHARED_OPTION_NAMES = {
   profile: { ...of<ProfileName>(), oneOf: ['rfc7925'], to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
   /** RFC 7250: present `key` as a raw public key, and take the peer's, checked by `peerPublicKey` or `fingerprint`. */
   rawPublicKey: { ...of<boolean>(), ...BOOLEAN, to: 'rawPublicKey' },
-  rejectUnauthorized: { ...BOOLEAN, to: 'verifyPeer' },
   secureContext: { to: 'certificate, trustAnchors' },
   /** Run over this {@link DatagramTransport} instead of a UDP socket of our own (WebRTC); then no option of the socket (`host`, `port`, `bindHost`, ...). */
   transport: { ...of<DatagramTransport>(), to: 'transport' },

@@ -44,6 +44,9 @@ export interface WorkerListenOptions extends ListenOptions {
   readonly workers: number | 'auto';
 }
 
+/** What a worker says once listening: its socket's address. */
+type Ready = Omit<Extract<ToPrimary, { type: 'ready' }>, 'type'>;
+
 /** What {@link listenWorkers} checked and the primary starts the workers from. */
 interface WorkerPlan extends Pick<WorkerInit, 'module' | 'workers' | 'hostId' | 'cid' | 'fleet'> {
   /** The options every worker is given, checked to cross threads (the primary's own taken out). */
@@ -132,8 +135,6 @@ export class WorkerAdmission implements ListenerServing {
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
   private readonly dying = new Map<number, { readonly message: string; readonly sessions: readonly EndedSession[] }>();
   private readonly exited = new Set<Worker>();
-  /** The descriptor each thread was started with: closed by the primary when the thread ended before a socket took it. */
-  private readonly handed = new Map<Worker, HandedDescriptor>();
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
   /** Whether the workers' ticketKeys option is a list they can rotate. */
@@ -180,7 +181,7 @@ export class WorkerAdmission implements ListenerServing {
     return (this.closing ??= this.shut(this.ending));
   }
 
-  /** Rotates every worker's ticket keys (the new current one first, then the previous), as `ticketKeyFile` does. */
+  /** {@link DtlsWorkerListener.setTicketKeys}. */
   setTicketKeys(keys: readonly Uint8Array[]): void {
     if (
       !Array.isArray(keys) ||
@@ -277,7 +278,7 @@ export class WorkerAdmission implements ListenerServing {
       throw e;
     }
     const fds = this.held !== undefined ? copies! : sockets?.fds;
-    const ready: Promise<{ address: string; family: string; port: number }>[] = [];
+    const ready: Promise<Ready>[] = [];
     try {
       for (let i = 0; i < count; i++) {
         const socket: WorkerSocket =
@@ -298,11 +299,7 @@ export class WorkerAdmission implements ListenerServing {
           fleet,
           directory,
         };
-        const started = this.spawn(
-          entry,
-          init,
-          peers[i]!.filter((p): p is MessagePort => p !== undefined),
-        );
+        const started = this.spawn(entry, init);
         ready.push(started);
         // Without the addon a worker binds its own socket: the first picks the port, the others join it.
         if (sockets === undefined) port = (await started).port;
@@ -316,27 +313,22 @@ export class WorkerAdmission implements ListenerServing {
     }
   }
 
-  private spawn(
-    entry: URL,
-    init: WorkerInit,
-    transfer: MessagePort[],
-  ): Promise<{ address: string; family: string; port: number }> {
+  /** Starts worker `init.worker`, handing it its ports to the other workers; resolves once it is listening. */
+  private spawn(entry: URL, init: WorkerInit): Promise<Ready> {
+    const started = { workerData: init, transferList: init.peers.filter((p): p is MessagePort => p !== undefined) };
     const thread = entry.pathname.endsWith('.ts')
       ? // From source (under tsx): Node 20 does not pass tsx's loader on to a worker thread, so the worker registers it first.
         new Worker(
           `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
-          {
-            eval: true,
-            workerData: init,
-            transferList: transfer,
-          },
+          { ...started, eval: true },
         )
-      : new Worker(entry, { workerData: init, transferList: transfer });
+      : new Worker(entry, started);
     this.threads[init.worker] = thread;
     this.inits[init.worker] = init;
-    if (init.socket.kind === 'fd') this.handed.set(thread, new HandedDescriptor(init.socket.fd));
+    // The descriptor the thread was started with: closed here when the thread ended before a socket took it.
+    const handed = init.socket.kind === 'fd' ? new HandedDescriptor(init.socket.fd) : undefined;
     let thrown: Error | undefined;
-    const ready = new Promise<{ address: string; family: string; port: number }>((resolve, reject) => {
+    const ready = new Promise<Ready>((resolve, reject) => {
       thread.on('message', (m: ToPrimary) => {
         if (m.type === 'ready') {
           this.readyThreads.add(thread);
@@ -363,8 +355,7 @@ export class WorkerAdmission implements ListenerServing {
       thread.once('exit', (code) => {
         this.exited.add(thread);
         // The thread is gone, its handles closed: a descriptor no socket of it took is still open.
-        this.handed.get(thread)?.reclaim();
-        this.handed.delete(thread);
+        handed?.reclaim();
         const said = this.dying.get(init.worker);
         const e = new Error(
           `worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}${said !== undefined ? `: ${said.message}` : thrown !== undefined ? `: ${thrown.message}` : ''}`,
@@ -415,11 +406,7 @@ export class WorkerAdmission implements ListenerServing {
       options: { ...before.options, ticketKeys: this.keys },
       busy: this.busy$,
     };
-    this.spawn(
-      this.entry,
-      init,
-      peers.filter((p): p is MessagePort => p !== undefined),
-    );
+    this.spawn(this.entry, init);
     return true;
   }
 

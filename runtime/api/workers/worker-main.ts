@@ -6,7 +6,7 @@
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
 import { isIP } from 'node:net';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { datagramOwner, ownerCidGenerator } from '../../cid/cid-owner.js';
+import { datagramOwner, ownerCidGenerator, type CidOwner } from '../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../crypto/native/binding.js';
 import { Transport, type DatagramRoute } from '../../node/transport.js';
@@ -172,13 +172,15 @@ async function main(): Promise<void> {
     queueMicrotask(() => flush());
   };
 
+  /** Whether a CID's owner is this host and worker. */
+  const here = (owner: CidOwner): boolean => owner.host === init.hostId && owner.worker === init.worker;
   /** Takes the datagrams another worker or host holds the session of (true); leaves this worker's to its server (false). */
   const route: DatagramRoute = (d, address, p) => {
     counts.packetsReceived++;
     counts.bytesReceived += d.length;
     flushSoon();
     const owner = datagramOwner(d, cidLength);
-    if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
+    if (owner === undefined || here(owner)) {
       // A record that came straight is answered straight; the route ends only if it authenticated at its own session.
       const handled = link?.relaying === true && transport.holdsConnectionId(d) ? link.direct(address, p) : undefined;
       return handled ?? false;
@@ -242,12 +244,7 @@ async function main(): Promise<void> {
         // This worker's to take: its CID names this host and worker, and a session here holds it (a made-up CID sets no route).
         owns: (d) => {
           const owner = datagramOwner(d, cidLength);
-          return (
-            owner !== undefined &&
-            owner.host === init.hostId &&
-            owner.worker === init.worker &&
-            transport.holdsConnectionId(d)
-          );
+          return owner !== undefined && here(owner) && transport.holdsConnectionId(d);
         },
       },
     );
