@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { certificateToPem } from '../../runtime/pki/pem.js';
 import { listen, type DtlsListener } from '../../runtime/index.js';
+import { OWN_CLIENT_HANDSHAKE_TIMEOUT, OWN_CLIENT_RETRANSMIT_TIMEOUT } from './own-client.js';
 
 /** What dtls13's own server needs to serve as the reference: its credentials and the version it speaks. */
 export interface ReferenceServerOptions {
@@ -24,12 +25,16 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
+/** The reference server's handshake and idle deadlines, ms (see {@link referenceServer}). */
+const REFERENCE_DEADLINE = 60_000;
+
 /**
  * dtls13's own server (`listen`), limited to one version and echoing what each session receives: learned with the
  * same alphabet as a peer, it gives the reference model the peer's is compared with. The learner's sessions all come
  * from one host and most are abandoned half-way, so the per-host limits are lifted (by default a host holds at most 10
  * handshakes at once, and further ClientHellos get silence: a timing-dependent answer the learner would see as
- * nondeterminism) and an abandoned session is dropped after 5 s.
+ * nondeterminism). The handshake and idle deadlines are a minute, longer than any query: at 5 s a word whose steps
+ * waited long on a loaded machine ended with the deadline's handshake_failure, an answer that follows time, not inputs.
  */
 export async function referenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
@@ -49,8 +54,8 @@ export async function referenceServer(options: ReferenceServerOptions): Promise<
       maxHandshakesPerHost: 1_000_000,
       maxSessionsPerHost: 0,
       maxSessions: 0,
-      handshakeTimeout: 5000,
-      idleTimeout: 5000,
+      handshakeTimeout: REFERENCE_DEADLINE,
+      idleTimeout: REFERENCE_DEADLINE,
       ...(options.ca === undefined ? {} : { ca: options.ca, requestCert: true, rejectUnauthorized: false }),
     },
   );
@@ -67,9 +72,6 @@ export interface ReferenceClientOptions {
   readonly cert?: string;
   readonly key?: string;
 }
-
-/** The reference client's first retransmission timeout, ms: longer than its handshake may last (10 s), so it never fires. */
-const REFERENCE_RETRANSMIT_TIMEOUT = 60_000;
 
 /** The command that starts dtls13's own client for one session (`{port}` in it), and the files it reads. */
 export interface ReferenceClient {
@@ -99,10 +101,12 @@ export function referenceClient(options: ReferenceClientOptions): ReferenceClien
     ca,
     '--no-verify-name',
     options.version === '1.2' ? '--dtls1_2' : '--dtls1_3',
+    '--timeout',
+    String(OWN_CLIENT_HANDSHAKE_TIMEOUT),
     // The learner asks what the client answers to each input, not when its timer fires: a query that takes seconds on a
     // slow machine would otherwise see the client's flight again after 1 s, sometimes, and learn that noise as states.
     '--retransmit-timeout',
-    String(REFERENCE_RETRANSMIT_TIMEOUT),
+    String(OWN_CLIENT_RETRANSMIT_TIMEOUT),
   ];
   if (options.cert !== undefined && options.key !== undefined)
     args.push('--cert', file('cert.pem', options.cert), '--key', file('key.pem', options.key));

@@ -112,9 +112,10 @@ export async function openInPerfetto(
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
     const page = await browser.newPage({ viewport });
-    await page.goto(url, { timeout: 30_000 });
+    // Bounds on liveness, not speed: beside CI's learning runs (load average near 40) the page once took 30 s to load.
+    await page.goto(url, { timeout: 90_000 });
     await page.waitForFunction(`document.querySelectorAll('.track').length >= ${threads}`, undefined, {
-      timeout: 60_000,
+      timeout: 120_000,
     });
     const state = (await page.evaluate(`(() => {
       const s = window.globals.state;
