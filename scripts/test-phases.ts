@@ -9,9 +9,13 @@
  *   npm run typecheck / npm run lint  one phase (`--phases=typecheck`, `--phases=lint`)
  *
  * On a terminal, the type-check and lint say every 30 s that they are still running (tsc prints nothing until done).
+ * After the tests, the CPU their processes used and the files that cost the most (scripts/cpu-ledger.ts).
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ledgerLines, readLedger } from './cpu-ledger.js';
 import { runPhases, summaryLine } from './phase-runner.js';
 import { saveStaged, seedStaged, testCaches } from './test-cache.js';
 import { testPlan, TestPlanError, type TestPlan } from './test-plan.js';
@@ -44,6 +48,9 @@ const write = (line: string): void => void process.stdout.write(`${line}\n`);
 const checks = plan.phases.some((p) => p.name !== 'tests');
 if (checks) write(`== caches of the type-check and lint: ${caches.sharedDir ?? caches.localDir}`);
 const seen = checks ? seedStaged(caches, root) : new Map<string, number>();
+// Each test process adds its CPU to this file as it exits (tests/support/cpu-ledger.ts); summed after the tests.
+const ledger = join(tmpdir(), `dtls13-test-cpu-${process.pid}.tsv`);
+process.env['DTLS13_TEST_CPU_LEDGER'] = ledger;
 const started = Date.now();
 const results = await runPhases(plan, {
   root,
@@ -51,6 +58,11 @@ const results = await runPhases(plan, {
   heartbeatMs: process.stdout.isTTY ? HEARTBEAT_MS : 0,
   afterPhase: (phase) => {
     if (phase.name !== 'tests') saveStaged(caches, root, seen);
+    else if (existsSync(ledger)) {
+      const { rows, unread } = readLedger(readFileSync(ledger, 'utf8'), root);
+      for (const line of ledgerLines(rows, unread)) write(line);
+      rmSync(ledger, { force: true });
+    }
   },
   interrupted: () => interrupted,
 });

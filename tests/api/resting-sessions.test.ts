@@ -34,14 +34,16 @@ test('a session quiet past parkMs is parked and hibernated; talking wakes it, an
     resting.schedule(pair.server.driver);
     await until(() => pair.server.driver.rest.parked);
     t.true(pair.server.driver.rest.parked);
-    t.is(resting.counts.parked, 1);
+    // At least once: on a loaded machine a late datagram of the handshake can wake it, and it is parked again.
+    t.true(resting.counts.parked >= 1);
     await until(() => pair.server.driver.rest.hibernated);
-    t.is(resting.counts.hibernated, 1);
+    t.true(resting.counts.hibernated >= 1);
     t.is(await echo(pair.client, 'wake'), 'wake');
     t.false(pair.server.driver.rest.parked);
+    const parked = resting.counts.parked;
     resting.woke(pair.server.driver);
-    await until(() => resting.counts.parked === 2);
-    t.is(resting.counts.parked, 2, 'quiet again: parked again');
+    await until(() => resting.counts.parked === parked + 1);
+    t.is(resting.counts.parked, parked + 1, 'quiet again: parked again');
     t.is(resting.counts.idleClosed, 0);
     t.false(pair.server.driver.isEnded);
   } finally {

@@ -145,12 +145,17 @@ export async function talkToWolfServer(
   let parameters: NegotiatedParameters | undefined;
   const replies: Uint8Array[] = [];
   let error: string | undefined;
+  // A server that exits before it answers ends the wait for its reply (the client has no deadline once connected).
+  const exited = run.done.then(({ code }) => {
+    throw new Error(`wolfSSL's server exited (code ${code}) before it answered`);
+  });
+  exited.catch(() => {});
   try {
     parameters = await client.handshake;
     extra.beforeSend?.(client);
     for (const m of echo ? (extra.messages ?? MESSAGES) : MESSAGES.slice(0, 1)) {
       client.send(m);
-      replies.push(await client.receive());
+      replies.push(await Promise.race([client.receive(), exited]));
     }
     client.close();
   } catch (e) {
