@@ -1,8 +1,8 @@
 /**
  * `npm run fuzz -- <target|all> [--seconds N] [--seed N] [--save] [--jobs N]`
  *   fuzzes each target in a child process for N seconds (default 60), N targets at once with --jobs. The
- *   child is killed when it prints nothing for STALL_SECONDS, and the input
- *   it was running is saved as a hang. Crashes go to tests/fuzz/crashes/<target>/
+ *   child is killed when it prints nothing for STALL_SECONDS once it has started (STARTUP_SECONDS before its
+ *   first line: loading the code on a loaded machine), and the input it was running is saved as a hang. Crashes go to tests/fuzz/crashes/<target>/
  *   (input and a .txt report); the exit status is 1 when there was any.
  *   --save writes inputs with new coverage into tests/fuzz/corpus/<target>/.
  * `npm run fuzz -- <target> --replay <file|dir>...`
@@ -27,6 +27,11 @@ import { TARGETS } from './targets/index.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const ROOT = here('../..');
 const STALL_SECONDS = 45;
+/**
+ * Before the child's first line: it loads the runtime through tsx and its corpus first. On a 2-core machine beside a
+ * test run two children took longer than STALL_SECONDS to start and were reported as crashes with no input.
+ */
+const STARTUP_SECONDS = 300;
 
 function usage(message: string): never {
   process.stderr.write(
@@ -68,16 +73,18 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
     let lastLine = Date.now();
     let lastStatus = 0;
     let done = false;
+    let started = false;
     let hang: string | undefined;
     const watchdog = setInterval(() => {
       const quiet = (Date.now() - lastLine) / 1000;
-      if (quiet > STALL_SECONDS || quiet > seconds + 300) {
-        hang = `no output for ${quiet.toFixed(0)} s`;
+      if (quiet > (started ? STALL_SECONDS : STARTUP_SECONDS) || quiet > seconds + 300) {
+        hang = started ? `no output for ${quiet.toFixed(0)} s` : `no first line in ${quiet.toFixed(0)} s`;
         child.kill('SIGKILL');
       }
     }, 1000);
     createInterface({ input: child.stdout }).on('line', (line) => {
       lastLine = Date.now();
+      started = true;
       const [word, ...rest] = line.split(' ');
       if (word === 'status') {
         // One status line every 10 s is enough for a log.
@@ -103,7 +110,8 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
         crashes.push(relative(ROOT, path));
         process.stdout.write(`[${name}] HANG ${relative(ROOT, path)} — ${hang}\n`);
       } else if (!done) {
-        process.stdout.write(`[${name}] the fuzzer ended early (exit ${code ?? signal}) without a result\n`);
+        const why = hang !== undefined ? `, killed: ${hang}` : '';
+        process.stdout.write(`[${name}] the fuzzer ended early (exit ${code ?? signal}${why}) without a result\n`);
         crashes.push(`(${name}: fuzzer exited ${code ?? signal})`);
       }
       rmSync(currentFile, { force: true });
