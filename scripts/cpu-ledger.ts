@@ -32,7 +32,9 @@ export function readLedger(text: string, root: string): { rows: LedgerRow[]; unr
   return { rows, unread };
 }
 
-const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
+/** 12.3 s under a minute, else 4.5 min. */
+const minutes = (ms: number): string =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
 
 /** Lines for the phase's end: the total, then the `top` costliest files, each with its share. */
 export function ledgerLines(rows: readonly LedgerRow[], unread: number, top = 15): string[] {
