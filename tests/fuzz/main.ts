@@ -2,8 +2,8 @@
  * `npm run fuzz -- <target|all> [--seconds N] [--seed N] [--save] [--jobs N]`
  *   fuzzes each target in a child process for N seconds (default 60), N targets at once with --jobs. The
  *   child is killed when it prints nothing for STALL_SECONDS once it has started (STARTUP_SECONDS before its
- *   first line: loading the code on a loaded machine), and the input it was running is saved as a hang. Crashes go to tests/fuzz/crashes/<target>/
- *   (input and a .txt report); the exit status is 1 when there was any.
+ *   first line: loading the code on a loaded machine), and the input it was running is saved as a hang.
+ *   Crashes go to tests/fuzz/crashes/<target>/ (input and a .txt report); the exit status is 1 when there was any.
  *   --save writes inputs with new coverage into tests/fuzz/corpus/<target>/.
  * `npm run fuzz -- <target> --replay <file|dir>...`
  *   runs inputs once, without coverage, and prints what they throw.
