@@ -2,12 +2,11 @@ import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect as tcpConnect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
+import { CLI_ARGS } from './cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);
 test.after.always(() => pem.remove());
@@ -20,7 +19,7 @@ interface Run {
 }
 
 function dtls13(args: readonly string[]): Run {
-  const child = spawn(process.execPath, ['--import=tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];

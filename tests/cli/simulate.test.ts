@@ -8,7 +8,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MS, US } from '../../hwmodel/kernel/index.js';
 import { loadProfile } from '../../hwmodel/timing/index.js';
 import { buildReport, type RunResult } from '../../hwmodel/trace/index.js';
@@ -17,10 +16,8 @@ import { parseBandwidth, parseDuration, parseSuite } from '../../cli/simulate-va
 import { ConfigError } from '../../runtime/config-error.js';
 import { runSimulate } from '../../cli/simulate-command.js';
 import { CliUsageError } from '../../cli/usage-error.js';
+import { CLI_ARGS } from './cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
-// Resolved here, so the command also loads when it runs in another working directory.
-const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-simulate-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,7 +28,7 @@ interface Run {
 }
 
 function dtls13(args: readonly string[], cwd?: string): Promise<Run> {
-  const child = spawn(process.execPath, [`--import=${TSX}`, MAIN, ...args], {
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(cwd ? { cwd } : {}),
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { csvNumber, csvRecords, SEARCH_COLUMNS, SENSITIVITY_COLUMNS } from '../../cli/size-plot-csv.js';
 import { checkSearchPlot, checkSensitivityPlot } from '../support/size-plot-data.js';
 import { xmlFault } from '../support/xml-well-formed.js';
-import { MAIN } from './cli-process.js';
+import { CLI_ARGS } from './cli-process.js';
 
 const SMALL = [
   'size',
@@ -23,7 +23,7 @@ const SMALL = [
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-plot-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = spawnSync(process.execPath, ['--import=tsx', MAIN, ...SMALL, '--plot', join(dir, 'plots')], {
+const run = spawnSync(process.execPath, [...CLI_ARGS, ...SMALL, '--plot', join(dir, 'plots')], {
   encoding: 'utf8',
 });
 const read = (name: string): string => readFileSync(join(dir, 'plots', name), 'utf8');
@@ -102,7 +102,7 @@ test("sensitivity.csv is the report's sensitivity table, sensitivity.svg draws i
 test('--plot into a folder that cannot be made is a usage error before the search', (t) => {
   const file = join(dir, 'a-file');
   writeFileSync(file, '');
-  const blocked = spawnSync(process.execPath, ['--import=tsx', MAIN, ...SMALL, '--plot', join(file, 'plots')], {
+  const blocked = spawnSync(process.execPath, [...CLI_ARGS, ...SMALL, '--plot', join(file, 'plots')], {
     encoding: 'utf8',
   });
   t.is(blocked.status, 2);

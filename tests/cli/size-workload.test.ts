@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN } from './cli-process.js';
+import { CLI_ARGS } from './cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-workload-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,7 @@ test('the Start line names the public-key lanes and the TX ring rules with their
   const run = spawnSync(
     process.execPath,
     [
-      '--import=tsx',
-      MAIN,
+      ...CLI_ARGS,
       'size',
       ...'--gbps 97 --link-gbps 100 --mix imix --handshakes 1000 --sessions 1000 --margin 0 --json'.split(' '),
       json,
@@ -56,8 +55,7 @@ test('the protocol events are options: stated in the caveats, none by default, a
     spawnSync(
       process.execPath,
       [
-        '--import=tsx',
-        MAIN,
+        ...CLI_ARGS,
         'size',
         ...`--gbps 97 --link-gbps 100 --mix imix --handshakes 1000 --sessions 1000 --margin 0 ${extra}`
           .trim()

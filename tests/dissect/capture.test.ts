@@ -14,7 +14,7 @@ import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { startWolfServer, writePem } from '../interop/wolfssl.js';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { MAIN } from '../cli/cli-process.js';
+import { CLI_ARGS } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
 import { captureEcho } from './echo-capture.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
@@ -51,10 +51,10 @@ interface JsonRecord {
 }
 
 function dissect(args: readonly string[]): { records: JsonRecord[]; text: string } {
-  const json = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, '--json'], {
+  const json = execFileSync(process.execPath, [...CLI_ARGS, 'dissect', ...args, '--json'], {
     encoding: 'utf8',
   });
-  const text = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args], { encoding: 'utf8' });
+  const text = execFileSync(process.execPath, [...CLI_ARGS, 'dissect', ...args], { encoding: 'utf8' });
   return {
     records: json
       .trim()

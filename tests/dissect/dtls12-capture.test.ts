@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { connect } from '../../runtime/api/connect.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { MAIN } from '../cli/cli-process.js';
+import { CLI_ARGS } from '../cli/cli-process.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../dtls12/openssl12.js';
 import { captureLoopback } from './tcpdump.js';
 
@@ -39,7 +39,7 @@ interface JsonRecord {
 
 function dissect(args: readonly string[]): { records: JsonRecord[]; text: string } {
   const run = (extra: readonly string[]): string =>
-    execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, ...extra], { encoding: 'utf8' });
+    execFileSync(process.execPath, [...CLI_ARGS, 'dissect', ...args, ...extra], { encoding: 'utf8' });
   return {
     records: run(['--json'])
       .trim()

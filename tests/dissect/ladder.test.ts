@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GAP_SECONDS } from '../../cli/dissect/ladder.js';
 import { xmlFault } from '../support/xml-well-formed.js';
-import { MAIN } from '../cli/cli-process.js';
+import { CLI_ARGS } from '../cli/cli-process.js';
 import { captureEcho } from './echo-capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-ladder-'));
@@ -24,7 +24,7 @@ test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const dissect = (args: readonly string[]): string =>
-  execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args], {
+  execFileSync(process.execPath, [...CLI_ARGS, 'dissect', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -148,7 +148,7 @@ test('the ladder has the record lines’ datagrams, times, directions and messag
 
 test('--json and --ladder together are a usage error naming both', (t) => {
   const error = t.throws(() =>
-    execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', 'x.pcap', '--json', '--ladder'], {
+    execFileSync(process.execPath, [...CLI_ARGS, 'dissect', 'x.pcap', '--json', '--ladder'], {
       encoding: 'utf8',
       stdio: 'pipe',
     }),

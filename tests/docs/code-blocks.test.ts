@@ -13,7 +13,8 @@
  *   are checked against the code, not against a stale dist/; the clone's
  *   other packages (redis, ...) resolve as installed beside it.
  * - sh blocks run with `bash -euo pipefail`, with `dtls13` and `npx dtls13`
- *   running this tree's CLI from source.
+ *   running this tree's CLI: its build when current, else its source
+ *   (tests/cli/cli-process.ts).
  * - A page's blocks run in order in one temporary directory of their own, as
  *   a reader following the page would (a block may use the files an earlier
  *   one made, such as the README's certificates); pages run side by side,
@@ -39,6 +40,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_COMMAND } from '../cli/cli-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A bound for one block on a loaded CI machine (docs/hardware-model.md, three blocks of simulate runs, took 57 s at a load average of 20 on two cores). */
@@ -46,7 +48,6 @@ const BLOCK_TIMEOUT_MS = 120_000;
 /** Blocks running at once, across pages: the machine is shared. */
 const CONCURRENCY = 3;
 const TSX = fileURLToPath(import.meta.resolve('tsx'));
-const CLI = join(ROOT, 'cli/main.ts');
 /** npm's npx, found before the workspace's own is put first on PATH. */
 const REAL_NPX = execFileSync('sh', ['-c', 'command -v npx'], { encoding: 'utf8' }).trim();
 
@@ -124,9 +125,9 @@ function workspace(): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'docs-example', private: true, type: 'module' }));
   const bin = join(dir, '.bin');
   mkdirSync(bin);
-  const cli = `exec ${JSON.stringify(process.execPath)} --import=${JSON.stringify(TSX)} ${JSON.stringify(CLI)} "$@"`;
+  const cli = `exec ${CLI_COMMAND} "$@"`;
   writeFileSync(join(bin, 'dtls13'), `#!/bin/sh\n${cli}\n`, { mode: 0o755 });
-  // `npx dtls13` is the CLI from source too (exec'd, so `$!` of `npx dtls13 server &` is the server); any other npx is npm's, offline.
+  // `npx dtls13` is this tree's CLI too (exec'd, so `$!` of `npx dtls13 server &` is the server); any other npx is npm's, offline.
   writeFileSync(
     join(bin, 'npx'),
     `#!/bin/sh\nif [ "$1" = dtls13 ]; then shift; ${cli}; fi\nexec ${JSON.stringify(REAL_NPX)} --offline "$@"\n`,

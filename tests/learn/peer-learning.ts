@@ -21,7 +21,7 @@ import { learn, type LearnOptions } from '../../learn/learner/learn.js';
 import type { MealyMachine } from '../../learn/learner/mealy.js';
 import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
 import { restrictInputs, type InputSymbol, type OutputSymbol, type SystemUnderLearning } from '../../learn/sul.js';
-import { MAIN } from '../cli/cli-process.js';
+import { CLI_ARGS } from '../cli/cli-process.js';
 
 /** The docs' alphabets: a 1.2 server's (`$I12`) and a 1.3 server's (`$I13`). */
 export const I12 =
@@ -55,7 +55,7 @@ export async function learnPeer(name: string, args: readonly string[]): Promise<
   try {
     const out = join(dir, 'report.json');
     const begun = performance.now();
-    const child = spawn(process.execPath, ['--import=tsx', MAIN, 'learn', ...args, '--out', out], {
+    const child = spawn(process.execPath, [...CLI_ARGS, 'learn', ...args, '--out', out], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     // A worker ended early (a timeout) stops the run: SIGTERM makes dtls13 learn stop the servers it started.
